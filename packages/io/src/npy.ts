@@ -1,0 +1,187 @@
+import { unzipSync, zipSync } from 'fflate';
+import { OnetIOError } from './errors.js';
+
+/** A typed array that an .npy file can hold. */
+export type NpyData =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array;
+
+/** One array from an .npy file. `data` is C order; float16 is widened to float32 (`dtype` keeps '<f2'). */
+export interface NpyArray {
+  data: NpyData;
+  shape: number[];
+  /** numpy dtype string as stored, e.g. `<f4`, `|u1`, `<f2`. */
+  dtype: string;
+}
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+
+/** IEEE half → float32. */
+export function float16ToFloat32(h: Uint16Array): Float32Array {
+  const out = new Float32Array(h.length);
+  for (let i = 0; i < h.length; i++) {
+    const x = h[i];
+    const s = x & 0x8000 ? -1 : 1;
+    const e = (x >> 10) & 0x1f;
+    const m = x & 0x3ff;
+    if (e === 0) out[i] = s * m * 2 ** -24;
+    else if (e === 31) out[i] = m ? NaN : s * Infinity;
+    else out[i] = s * (1 + m / 1024) * 2 ** (e - 15);
+  }
+  return out;
+}
+
+/**
+ * Parse one `.npy` file (format versions 1–3, little- or big-endian, C or Fortran order is refused).
+ * @throws {@link OnetIOError} `PARSE_ERROR` / `TRUNCATED` / `UNSUPPORTED_DTYPE` naming `source`.
+ */
+export function parseNpy(bytes: Uint8Array, source = '<buffer>'): NpyArray {
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
+    throw new OnetIOError('PARSE_ERROR', 'not an .npy file (bad magic)', source, 'byte 0');
+  }
+  const major = bytes[6];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let headerLen: number;
+  let offset: number;
+  if (major === 1) {
+    headerLen = view.getUint16(8, true);
+    offset = 10;
+  } else if (major === 2 || major === 3) {
+    if (bytes.length < 12) throw new OnetIOError('TRUNCATED', 'header truncated', source, 'byte 8');
+    headerLen = view.getUint32(8, true);
+    offset = 12;
+  } else {
+    throw new OnetIOError('PARSE_ERROR', `unsupported .npy version ${major}`, source, 'byte 6');
+  }
+  if (offset + headerLen > bytes.length) throw new OnetIOError('TRUNCATED', 'header truncated', source, `byte ${offset}`);
+  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(offset, offset + headerLen));
+  const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
+  const shapeStr = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (!descr || !fortran || shapeStr === undefined) {
+    throw new OnetIOError('PARSE_ERROR', `malformed header ${JSON.stringify(header)}`, source, `byte ${offset}`);
+  }
+  if (fortran === 'True') throw new OnetIOError('UNSUPPORTED_DTYPE', 'Fortran-order arrays are not supported', source);
+  const shape = shapeStr
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map((s) => Number(s));
+  if (shape.some((n) => !Number.isInteger(n) || n < 0)) throw new OnetIOError('PARSE_ERROR', `bad shape (${shapeStr})`, source);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const dataStart = offset + headerLen;
+  const order = descr[0];
+  const kind = descr.slice(1);
+  const sizes: Record<string, number> = { f2: 2, f4: 4, f8: 8, i1: 1, u1: 1, b1: 1, i2: 2, u2: 2, i4: 4, u4: 4, i8: 8 };
+  const size = sizes[kind];
+  if (!size) throw new OnetIOError('UNSUPPORTED_DTYPE', `dtype ${descr} is not supported`, source);
+  const nbytes = count * size;
+  if (dataStart + nbytes > bytes.length) {
+    throw new OnetIOError('TRUNCATED', `expected ${nbytes} data bytes, found ${bytes.length - dataStart}`, source, `byte ${dataStart}`);
+  }
+  const little = order !== '>';
+  // Copy into an aligned buffer, swapping bytes if big-endian.
+  const raw = bytes.slice(dataStart, dataStart + nbytes);
+  if (!little && size > 1) {
+    for (let i = 0; i < raw.length; i += size) raw.subarray(i, i + size).reverse();
+  }
+  const buf = raw.buffer;
+  let data: NpyData;
+  switch (kind) {
+    case 'f2':
+      data = float16ToFloat32(new Uint16Array(buf));
+      break;
+    case 'f4':
+      data = new Float32Array(buf);
+      break;
+    case 'f8':
+      data = new Float64Array(buf);
+      break;
+    case 'i1':
+      data = new Int8Array(buf);
+      break;
+    case 'u1':
+    case 'b1':
+      data = new Uint8Array(buf);
+      break;
+    case 'i2':
+      data = new Int16Array(buf);
+      break;
+    case 'u2':
+      data = new Uint16Array(buf);
+      break;
+    case 'i4':
+      data = new Int32Array(buf);
+      break;
+    case 'u4':
+      data = new Uint32Array(buf);
+      break;
+    default:
+      data = new BigInt64Array(buf);
+  }
+  return { data, shape, dtype: descr };
+}
+
+/**
+ * Read a `.npz` archive (zip of `.npy` files, stored or deflated) into a map from array name (without
+ * `.npy`) to {@link NpyArray}.
+ * @throws {@link OnetIOError} when the zip or any member is corrupt.
+ */
+export function parseNpz(bytes: Uint8Array, source = '<buffer>'): Map<string, NpyArray> {
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes);
+  } catch (e) {
+    throw new OnetIOError('PARSE_ERROR', `not a valid .npz (zip) archive: ${(e as Error).message}`, source);
+  }
+  const out = new Map<string, NpyArray>();
+  for (const [name, data] of Object.entries(files)) {
+    if (!name.endsWith('.npy')) continue;
+    out.set(name.slice(0, -4), parseNpy(data, `${source}:${name}`));
+  }
+  return out;
+}
+
+function dtypeOf(data: NpyData): string {
+  if (data instanceof Float32Array) return '<f4';
+  if (data instanceof Float64Array) return '<f8';
+  if (data instanceof Int8Array) return '|i1';
+  if (data instanceof Uint8Array) return '|u1';
+  if (data instanceof Int16Array) return '<i2';
+  if (data instanceof Uint16Array) return '<u2';
+  if (data instanceof Int32Array) return '<i4';
+  if (data instanceof Uint32Array) return '<u4';
+  return '<i8';
+}
+
+/** Serialise one array as `.npy` version 1.0 (little-endian, C order). */
+export function writeNpy(data: NpyData, shape: number[]): Uint8Array {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length) throw new RangeError(`shape [${shape}] holds ${count} values, data has ${data.length}`);
+  const shapeStr = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
+  let header = `{'descr': '${dtypeOf(data)}', 'fortran_order': False, 'shape': (${shapeStr}), }`;
+  const total = 10 + header.length + 1;
+  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  const out = new Uint8Array(10 + header.length + data.byteLength);
+  out.set(MAGIC, 0);
+  out[6] = 1;
+  out[7] = 0;
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
+  return out;
+}
+
+/** Serialise named arrays as a `.npz` (deflated unless `compress` is false). */
+export function writeNpz(arrays: Record<string, { data: NpyData; shape: number[] }>, compress = true): Uint8Array {
+  const files: Record<string, Uint8Array> = {};
+  for (const [name, a] of Object.entries(arrays)) files[`${name}.npy`] = writeNpy(a.data, a.shape);
+  return zipSync(files, { level: compress ? 6 : 0 });
+}
