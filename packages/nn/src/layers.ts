@@ -1,0 +1,160 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Module, type ParamLayout } from './module.js';
+import { torchUniform } from './init.js';
+
+/** Options of {@link Linear}. */
+export interface LinearOptions {
+  /** Add a bias (default true). */
+  bias?: boolean;
+  /** Reference layer type, which decides the stored weight shape: `linear` [out, in] or `conv1d` [out, in, 1]. */
+  kind?: 'linear' | 'conv1d';
+  /** Initialise the weight to zero (reference: `fc_1.weight` of ResNet blocks, CBN γ/β weights). */
+  zeroWeight?: boolean;
+  /** Constant bias init instead of PyTorch's uniform one (reference: CBN γ bias 1, β bias 0). */
+  biasInit?: number;
+}
+
+/**
+ * Affine per-point layer y = x·W + b over the last axis: `[..., in]` → `[..., out]`.
+ * Our kernel is `[in, out]`; the reference's `nn.Linear` stores `[out, in]` and `nn.Conv1d(k=1)` `[out, in, 1]`.
+ */
+export class Linear extends Module {
+  readonly weight: tf.Variable;
+  readonly bias?: tf.Variable;
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
+    super();
+    const kind = options.kind ?? 'linear';
+    const refShape = kind === 'conv1d' ? [outFeatures, inFeatures, 1] : [outFeatures, inFeatures];
+    const layout: ParamLayout = {
+      referenceShape: refShape,
+      toOurs: (t) => tf.transpose(tf.reshape(t, [outFeatures, inFeatures])),
+      toReference: (t) => tf.reshape(tf.transpose(t), refShape),
+    };
+    const w = options.zeroWeight ? tf.zeros([inFeatures, outFeatures]) : torchUniform([inFeatures, outFeatures], inFeatures);
+    this.weight = this.param('weight', w, layout);
+    if (options.bias ?? true) {
+      const b = options.biasInit !== undefined ? tf.fill([outFeatures], options.biasInit) : torchUniform([outFeatures], inFeatures);
+      this.bias = this.param('bias', b);
+    }
+  }
+
+  /** `[..., in]` → `[..., out]`. */
+  apply(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const shape = x.shape;
+      const flat = tf.reshape(x, [-1, this.inFeatures]);
+      let y = tf.matMul(flat, this.weight);
+      if (this.bias) y = tf.add(y, this.bias);
+      return tf.reshape(y, [...shape.slice(0, -1), this.outFeatures]);
+    });
+  }
+}
+
+/** Options of {@link BatchNorm}. */
+export interface BatchNormOptions {
+  /** Learnable per-channel scale and shift (PyTorch `affine`, default true). */
+  affine?: boolean;
+  /** Running-statistics momentum (PyTorch convention, default 0.1). */
+  momentum?: number;
+  /** Variance epsilon (default 1e-5). */
+  eps?: number;
+}
+
+/**
+ * Batch normalisation over the LAST axis (channels-last): statistics per channel over every other axis,
+ * i.e. over batch AND points for `[B, T, F]` — the reference's BatchNorm1d on `[B, F, T]`.
+ * Train mode normalises with the batch's biased variance and updates running stats with the unbiased one;
+ * eval mode uses running stats. Keys: `weight`, `bias` (if affine), `running_mean`, `running_var`.
+ */
+export class BatchNorm extends Module {
+  readonly runningMean: tf.Variable;
+  readonly runningVar: tf.Variable;
+  readonly weight?: tf.Variable;
+  readonly bias?: tf.Variable;
+  private readonly momentum: number;
+  private readonly eps: number;
+  constructor(
+    readonly features: number,
+    options: BatchNormOptions = {},
+  ) {
+    super();
+    this.momentum = options.momentum ?? 0.1;
+    this.eps = options.eps ?? 1e-5;
+    if (options.affine ?? true) {
+      this.weight = this.param('weight', tf.ones([features]));
+      this.bias = this.param('bias', tf.zeros([features]));
+    }
+    this.runningMean = this.buffer('running_mean', tf.zeros([features]));
+    this.runningVar = this.buffer('running_var', tf.ones([features]));
+  }
+
+  /** Normalise `[..., F]`; in train mode also updates the running statistics (not differentiated). */
+  apply(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      let mean: tf.Tensor;
+      let variance: tf.Tensor;
+      if (this.training) {
+        const axes = x.shape.slice(0, -1).map((_, i) => i);
+        const n = x.size / this.features;
+        ({ mean, variance } = tf.moments(x, axes));
+        const unbiased = n > 1 ? n / (n - 1) : 1;
+        const mom = this.momentum;
+        // Side effect only: these ops do not feed the output, so no gradient flows through them.
+        this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - mom), tf.mul(mean, mom)));
+        this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - mom), tf.mul(variance, mom * unbiased)));
+      } else {
+        mean = this.runningMean;
+        variance = this.runningVar;
+      }
+      let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.eps)));
+      if (this.weight && this.bias) y = tf.add(tf.mul(y, this.weight), this.bias);
+      return y;
+    });
+  }
+
+  /**
+   * Eval-mode BN as a per-channel affine map y = x·scale + shift (for folding into neighbouring linears).
+   * Returns new tensors `[F]`; the caller disposes them.
+   */
+  evalAffine(): { scale: tf.Tensor1D; shift: tf.Tensor1D } {
+    return tf.tidy(() => {
+      let scale = tf.rsqrt(tf.add(this.runningVar, this.eps));
+      let shift = tf.neg(tf.mul(this.runningMean, scale));
+      if (this.weight && this.bias) {
+        scale = tf.mul(scale, this.weight);
+        shift = tf.add(tf.mul(shift, this.weight), this.bias);
+      }
+      return { scale: scale as tf.Tensor1D, shift: shift as tf.Tensor1D };
+    });
+  }
+}
+
+/**
+ * Fully connected ResNet block (reference `ResnetBlockFC`, im2mesh/layers.py):
+ * `h = fc_0(ReLU(x))`, `dx = fc_1(ReLU(h))`, out = shortcut(x) + dx; shortcut is a bias-free Linear when
+ * in ≠ out. `fc_1.weight` starts at zero. Shapes `[..., in]` → `[..., out]`.
+ */
+export class ResnetBlockFC extends Module {
+  readonly fc0: Linear;
+  readonly fc1: Linear;
+  readonly shortcut?: Linear;
+  constructor(sizeIn: number, sizeOut = sizeIn, sizeH = Math.min(sizeIn, sizeOut), kind: 'linear' | 'conv1d' = 'linear') {
+    super();
+    this.fc0 = this.module('fc_0', new Linear(sizeIn, sizeH, { kind }));
+    this.fc1 = this.module('fc_1', new Linear(sizeH, sizeOut, { kind, zeroWeight: true }));
+    if (sizeIn !== sizeOut) this.shortcut = this.module('shortcut', new Linear(sizeIn, sizeOut, { kind, bias: false }));
+  }
+
+  apply(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const net = this.fc0.apply(tf.relu(x));
+      const dx = this.fc1.apply(tf.relu(net));
+      const xs = this.shortcut ? this.shortcut.apply(x) : x;
+      return tf.add(xs, dx);
+    });
+  }
+}
