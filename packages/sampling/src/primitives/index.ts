@@ -1,0 +1,4 @@
+export { icosphere } from './icosphere.js';
+export { box } from './box.js';
+export { cylinder } from './cylinder.js';
+export { torus } from './torus.js';
