@@ -6,7 +6,9 @@ export type OnetIOErrorCode =
   | 'UNSUPPORTED_FORMAT'
   | 'UNSUPPORTED_DTYPE'
   | 'TOO_LARGE'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  | 'NON_FINITE'
+  | 'INDEX_OUT_OF_RANGE';
 
 /**
  * Error thrown by every reader and writer of `@onet/io`. `source` names the file (or `<buffer>`),

@@ -1,0 +1,101 @@
+import { OnetIOError } from './errors.js';
+
+/** Options shared by every reader: the name used in error messages. */
+export interface ReadOptions {
+  /** File name or URL shown in error messages (and used for format detection by `parseMesh`). */
+  source?: string;
+}
+
+/**
+ * Decode a text file as UTF-8 (a UTF-8 BOM is skipped). Empty files, UTF-16 files (BOM or NUL bytes) and
+ * binary files are refused with a typed error, so a reader never sees garbage text.
+ * @internal
+ */
+export function decodeText(bytes: Uint8Array, source: string, from = 0): string {
+  if (bytes.length - from <= 0) throw new OnetIOError('EMPTY', 'the file is empty', source, `byte ${from}`);
+  const b0 = bytes[from];
+  const b1 = bytes[from + 1];
+  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {
+    throw new OnetIOError(
+      'UNSUPPORTED_FORMAT',
+      'the file is UTF-16 text; convert it to UTF-8 or ASCII (e.g. `iconv -f UTF-16 -t UTF-8`)',
+      source,
+      `byte ${from}`,
+    );
+  }
+  const nul = bytes.indexOf(0, from);
+  if (nul >= 0) {
+    throw new OnetIOError(
+      'UNSUPPORTED_FORMAT',
+      'NUL byte in a text file: it is UTF-16 or binary, not ASCII/UTF-8 text; convert it or pass the right format',
+      source,
+      `byte ${nul}`,
+    );
+  }
+  if (b0 === 0xef && b1 === 0xbb && bytes[from + 2] === 0xbf) from += 3;
+  let text = new TextDecoder('utf-8').decode(bytes.subarray(from));
+  if (text.indexOf('\n') < 0 && text.indexOf('\r') >= 0) text = text.replace(/\r/g, '\n');
+  return text;
+}
+
+/**
+ * Reads a text file line by line, returning each non-empty line as whitespace-separated tokens, with
+ * comments (from `comment` to the end of the line) removed. `line` is the 1-based number of the line last
+ * returned.
+ * @internal
+ */
+export class LineReader {
+  line: number;
+  private pos = 0;
+  constructor(
+    private readonly text: string,
+    private readonly comment: string | null = '#',
+    firstLine = 1,
+  ) {
+    this.line = firstLine - 1;
+  }
+
+  /** Tokens of the next non-blank line, or `null` at the end of the text. */
+  next(): string[] | null {
+    const text = this.text;
+    while (this.pos < text.length) {
+      let end = text.indexOf('\n', this.pos);
+      if (end < 0) end = text.length;
+      let s = text.slice(this.pos, end);
+      this.pos = end + 1;
+      this.line++;
+      if (this.comment !== null) {
+        const h = s.indexOf(this.comment);
+        if (h >= 0) s = s.slice(0, h);
+      }
+      s = s.trim();
+      if (s.length === 0) continue;
+      return s.split(/\s+/);
+    }
+    return null;
+  }
+
+  /** Byte-free location string for errors. */
+  where(): string {
+    return `line ${this.line}`;
+  }
+}
+
+/** Parse a decimal number token; throws a typed error naming the location otherwise. @internal */
+export function parseNumber(tok: string, source: string, where: string): number {
+  const x = Number(tok);
+  if (Number.isFinite(x)) return x;
+  if (/^[+-]?(nan|inf|infinity|1\.#inf|1\.#qnan|1\.#ind)$/i.test(tok) || (tok.length > 0 && !Number.isNaN(x))) {
+    throw new OnetIOError('NON_FINITE', `non-finite number ${JSON.stringify(tok)}; fix or remove that vertex`, source, where);
+  }
+  throw new OnetIOError('PARSE_ERROR', `expected a number, found ${JSON.stringify(tok.slice(0, 40))}`, source, where);
+}
+
+/** Parse an integer token. @internal */
+export function parseInteger(tok: string, source: string, where: string): number {
+  const x = Number(tok);
+  if (!Number.isInteger(x) || !/^[+-]?\d+$/.test(tok)) {
+    throw new OnetIOError('PARSE_ERROR', `expected an integer, found ${JSON.stringify(tok.slice(0, 40))}`, source, where);
+  }
+  return x;
+}
