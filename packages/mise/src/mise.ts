@@ -16,7 +16,7 @@ export interface MiseOptions {
    * largest |Δvalue| / length over the coarse-lattice edges seen so far, times `safetyFactor`.
    */
   lipschitz?: number;
-  /** Safe mode only: multiplies the estimated Lipschitz bound (ignored when `lipschitz` is given). */
+  /** Safe mode only: multiplies the estimated Lipschitz bound (default 2; ignored when `lipschitz` is given). */
   safetyFactor?: number;
   /** Safe mode only: the Lipschitz test applies to leaves of level < `safeLevels` (0 = coarse voxels only → 1). */
   safeLevels?: number;
@@ -26,7 +26,7 @@ export interface MiseOptions {
 export const MISE_DEFAULTS: Required<Omit<MiseOptions, 'lipschitz'>> & { lipschitz: number | undefined } = {
   mode: 'reference',
   lipschitz: undefined,
-  safetyFactor: 1,
+  safetyFactor: 2,
   safeLevels: 1,
 };
 
