@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '@onet/nn';
+import { initNodeWebGPU } from '@onet/nn/node';
+import { classifyAdapter } from '../backend.js';
+import { PipelineError } from '../errors.js';
+
+/** Backend names accepted by {@link selectNodeBackend} and the CLI's `--backend`. */
+export type NodeBackendName = 'auto' | 'webgpu' | 'wasm' | 'cpu';
+
+/** Result of {@link selectNodeBackend}: what runs and why. */
+export interface BackendChoice {
+  /** What the caller asked for. */
+  requested: NodeBackendName;
+  /** The tfjs backend actually running (`tf.getBackend()` after the switch). */
+  backend: 'webgpu' | 'wasm' | 'cpu';
+  /** The WebGPU adapter found, when one was probed (e.g. `"google swiftshader (SwiftShader driver 5.0.0)"`). */
+  adapter?: string;
+  /** Whether that adapter is a software (CPU) rasteriser. */
+  softwareAdapter?: boolean;
+  /** One line for the user: which backend runs and why. */
+  message: string;
+}
+
+async function probeAdapter(): Promise<{ label: string; software: boolean } | undefined> {
+  if (!(await initNodeWebGPU())) return undefined;
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
+  const adapter = (await gpu?.requestAdapter()) as
+    | { info?: Parameters<typeof classifyAdapter>[0]; isFallbackAdapter?: boolean }
+    | null
+    | undefined;
+  if (!adapter) return undefined;
+  return classifyAdapter(adapter.info, adapter.isFallbackAdapter === true);
+}
+
+/**
+ * Choose and start a tfjs backend in Node.
+ * - `auto`: WebGPU (Dawn, from the `webgpu` package) when a **hardware** adapter exists; a software
+ *   adapter (SwiftShader, lavapipe) is skipped because it is ~70× slower than wasm here; then wasm, then cpu.
+ * - `webgpu`: WebGPU on whatever adapter exists (software included); throws when none.
+ * - `wasm` / `cpu`: that backend.
+ *
+ * Always read `choice.backend` / print `choice.message`: it is the backend that actually runs.
+ *
+ * @example
+ * ```ts
+ * const choice = await selectNodeBackend('auto');
+ * console.log(choice.message); // "backend: wasm (WebGPU adapter google swiftshader is software — …)"
+ * ```
+ * @throws {@link PipelineError} `BACKEND_UNAVAILABLE` when an explicitly requested backend cannot start.
+ * @category Backend
+ */
+export async function selectNodeBackend(requested: NodeBackendName = 'auto'): Promise<BackendChoice> {
+  if (!['auto', 'webgpu', 'wasm', 'cpu'].includes(requested)) {
+    throw new PipelineError('INVALID_OPTION', `unknown backend "${requested}"; use auto, webgpu, wasm or cpu`);
+  }
+  let adapter: { label: string; software: boolean } | undefined;
+  let why = '';
+  if (requested === 'auto' || requested === 'webgpu') {
+    try {
+      adapter = await probeAdapter();
+    } catch {
+      adapter = undefined;
+    }
+  }
+  let target: 'webgpu' | 'wasm' | 'cpu';
+  if (requested === 'auto') {
+    if (adapter && !adapter.software) {
+      target = 'webgpu';
+      why = `GPU adapter ${adapter.label}`;
+    } else {
+      target = 'wasm';
+      why = adapter
+        ? `the only WebGPU adapter, ${adapter.label}, is a software rasteriser (~70× slower than wasm); use --backend webgpu to force it`
+        : 'no WebGPU adapter found';
+    }
+  } else if (requested === 'webgpu') {
+    if (!adapter) {
+      throw new PipelineError('BACKEND_UNAVAILABLE', 'no WebGPU adapter found (install libvulkan1 and a Vulkan driver, or use --backend wasm)');
+    }
+    target = 'webgpu';
+    why = `adapter ${adapter.label}${adapter.software ? ', software — expect it to be slow' : ''}`;
+  } else {
+    target = requested;
+    why = 'requested';
+  }
+  let backend: string;
+  try {
+    backend = await selectBackend(target);
+  } catch (e) {
+    if (requested !== 'auto') {
+      throw new PipelineError('BACKEND_UNAVAILABLE', `tfjs backend "${target}" could not start here; try --backend wasm or cpu`, { cause: e });
+    }
+    backend = await selectBackend('cpu');
+    why = `${target} failed to start`;
+  }
+  if (backend !== tf.getBackend()) backend = tf.getBackend();
+  if (requested === 'auto' && backend !== target) why = `${target} failed to start`;
+  return {
+    requested,
+    backend: backend as BackendChoice['backend'],
+    ...(adapter ? { adapter: adapter.label, softwareAdapter: adapter.software } : {}),
+    message: `backend: ${backend} (${why})`,
+  };
+}

@@ -1,0 +1,147 @@
+import type { PointCloud, TriangleMesh } from '@onet/io';
+import { subsamplePointCloud } from '@onet/sampling';
+import { PipelineError } from './errors.js';
+import { generateMesh, type GenerateMeshOptions, type GenerationStats, type LogitsSource } from './generate.js';
+
+/** The part of an `OccupancyNetwork` that {@link reconstruct} uses (structural, so any model with it works). */
+export interface ConditionableModel {
+  /** At least the fields generation reads; `inputPoints` and `padding` come from the model's training. */
+  readonly config: { inputPoints?: number; padding?: number };
+  /** Encode a point cloud `[N·3]` (unit-cube frame) into a shape that answers logits; caller disposes it. */
+  condition(pointCloud: Float32Array): LogitsSource & { dispose(): void };
+}
+
+/** Options of {@link reconstruct}: those of {@link GenerateMeshOptions} plus input handling. */
+export interface ReconstructOptions extends GenerateMeshOptions {
+  /**
+   * Map the input into the model's frame first (centre of its bounding box at the origin, longest side 1,
+   * the reference's normalisation, REFERENCE §2.1/§6.7) and map the mesh back afterwards. Turn off only
+   * for inputs already in that frame.
+   */
+  normalize?: boolean;
+  /**
+   * Points fed to the encoder: when the cloud has more, a random subset of this many is drawn (with
+   * replacement, no noise, seeded by `seed`). Default: the model's `config.inputPoints` (300 for the
+   * reference); 0 = use every point.
+   */
+  inputPoints?: number;
+}
+
+/** Result of {@link reconstruct}. */
+export interface ReconstructionResult {
+  /** The mesh in the **input's** frame (mapped back when `normalize` is on); normals `[V·3]` when requested. */
+  mesh: TriangleMesh;
+  /** The same mesh in the model's unit-cube frame. */
+  unitMesh: TriangleMesh;
+  /** The encoder input actually used, `[M·3]`, in the model's frame. */
+  input: Float32Array;
+  /** The transform input → model frame: `x' = (x − loc) / scale`; identity when `normalize` is off. */
+  transform: { loc: [number, number, number]; scale: number };
+  stats: GenerationStats;
+}
+
+/** Bounding-box centre and longest side of a point array `[N·3]`. @internal */
+export function pointBounds(points: Float32Array): { loc: [number, number, number]; side: number } {
+  const min = [Infinity, Infinity, Infinity];
+  const max = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < points.length; i += 3) {
+    for (let k = 0; k < 3; k++) {
+      const x = points[i + k];
+      if (x < min[k]) min[k] = x;
+      if (x > max[k]) max[k] = x;
+    }
+  }
+  return {
+    loc: [(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2],
+    side: Math.max(max[0] - min[0], max[1] - min[1], max[2] - min[2]),
+  };
+}
+
+/**
+ * Check a point array: non-empty, length a multiple of 3, all finite.
+ * @throws {@link PipelineError} `EMPTY_INPUT`, `INVALID_OPTION`, `NON_FINITE_INPUT`.
+ * @internal
+ */
+export function checkPointCloud(points: Float32Array, what = 'input point cloud'): void {
+  if (!(points instanceof Float32Array)) throw new PipelineError('INVALID_OPTION', `${what} must be a Float32Array [N·3]`);
+  if (points.length === 0) throw new PipelineError('EMPTY_INPUT', `${what} has no points; give at least one point (x y z)`);
+  if (points.length % 3 !== 0) throw new PipelineError('INVALID_OPTION', `${what} length ${points.length} is not a multiple of 3`);
+  for (let i = 0; i < points.length; i++) {
+    if (!Number.isFinite(points[i])) {
+      throw new PipelineError('NON_FINITE_INPUT', `${what} has a non-finite coordinate at point ${Math.floor(i / 3)}; remove NaN/Inf points`);
+    }
+  }
+}
+
+/**
+ * Point cloud in, watertight mesh out: normalise the input into the model's unit cube (by default),
+ * condition the network on it (encoder), run {@link generateMesh} (MISE + marching cubes + optional normals
+ * and refinement), and map the mesh back into the input's frame. Tensors are released before returning.
+ *
+ * @example
+ * ```ts
+ * const model = OccupancyNetwork.fromWeights(modelJson, weights);
+ * const { mesh, stats } = await reconstruct(model, cloud.points);   // cloud in any frame, [N·3]
+ * console.log(stats.timeMs, mesh.indices.length / 3, 'faces');
+ * ```
+ * @throws {@link PipelineError} `EMPTY_INPUT`, `NON_FINITE_INPUT`, `INVALID_OPTION`, `BAD_NETWORK_OUTPUT`;
+ *   a single-point or flat-degenerate cloud is fine only with `normalize: false`.
+ * @category Generation
+ */
+export async function reconstruct(
+  model: ConditionableModel,
+  pointCloud: Float32Array | PointCloud,
+  options: ReconstructOptions = {},
+): Promise<ReconstructionResult> {
+  const points = pointCloud instanceof Float32Array ? pointCloud : pointCloud?.points;
+  checkPointCloud(points);
+  const normalize = options.normalize ?? true;
+  const wanted = options.inputPoints ?? model.config.inputPoints ?? 0;
+  if (!Number.isInteger(wanted) || wanted < 0) throw new PipelineError('INVALID_OPTION', `inputPoints must be an integer ≥ 0, got ${wanted}`);
+
+  let loc: [number, number, number] = [0, 0, 0];
+  let scale = 1;
+  if (normalize) {
+    const b = pointBounds(points);
+    if (!(b.side > 0)) {
+      throw new PipelineError('INVALID_OPTION', 'all input points coincide, so the cloud cannot be normalised; give a cloud with extent or pass normalize: false');
+    }
+    loc = b.loc;
+    scale = b.side;
+  }
+  let input = points;
+  if (wanted > 0 && points.length / 3 > wanted) input = subsamplePointCloud(points, wanted, { noiseStd: 0, seed: options.seed ?? 0 });
+  if (normalize) {
+    const out = new Float32Array(input.length);
+    for (let i = 0; i < input.length; i += 3) {
+      for (let k = 0; k < 3; k++) out[i + k] = (input[i + k] - loc[k]) / scale;
+    }
+    input = out;
+  } else if (input === points) {
+    input = points.slice();
+  }
+
+  const t0 = performance.now();
+  const shape = model.condition(input);
+  const encode = performance.now() - t0;
+  let result;
+  try {
+    result = await generateMesh(shape, { padding: model.config.padding, ...options });
+  } finally {
+    shape.dispose();
+  }
+  result.stats.timeMs.encode = encode;
+  result.stats.timeMs.total += encode;
+
+  const unitMesh = result.mesh;
+  let mesh = unitMesh;
+  if (normalize) {
+    const positions = new Float32Array(unitMesh.positions.length);
+    for (let i = 0; i < positions.length; i += 3) {
+      for (let k = 0; k < 3; k++) positions[i + k] = unitMesh.positions[i + k] * scale + loc[k];
+    }
+    mesh = { positions, indices: unitMesh.indices };
+    if (unitMesh.normals) mesh.normals = unitMesh.normals; // uniform scale: normals unchanged
+  }
+  return { mesh, unitMesh, input, transform: { loc, scale }, stats: result.stats };
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { generateMesh, probabilityToLogit } from '../src/generate.js';
+import { reconstruct, type ConditionableModel } from '../src/reconstruct.js';
+import { PipelineError } from '../src/errors.js';
+
+/** Logits of a ball of radius r at c: 50·(r − |x − c|) (inside positive). */
+function ball(r: number, c = [0, 0, 0]) {
+  return async (p: Float32Array): Promise<Float32Array> => {
+    const out = new Float32Array(p.length / 3);
+    for (let n = 0; n < out.length; n++) out[n] = 50 * (r - Math.hypot(p[3 * n] - c[0], p[3 * n + 1] - c[1], p[3 * n + 2] - c[2]));
+    return out;
+  };
+}
+
+function radii(positions: Float32Array, c = [0, 0, 0]): { min: number; max: number } {
+  let min = Infinity;
+  let max = 0;
+  for (let i = 0; i < positions.length; i += 3) {
+    const r = Math.hypot(positions[i] - c[0], positions[i + 1] - c[1], positions[i + 2] - c[2]);
+    min = Math.min(min, r);
+    max = Math.max(max, r);
+  }
+  return { min, max };
+}
+
+describe('generateMesh', () => {
+  it('threshold 0.2 as a probability is logit −1.3863', () => {
+    expect(probabilityToLogit(0.2)).toBeCloseTo(-1.3862944, 6);
+  });
+
+  it('extracts a ball at the τ-level set with the reference MISE counts and stage times', async () => {
+    const { mesh, stats } = await generateMesh(ball(0.35), { resolution0: 16, upsamplingSteps: 2 });
+    // The surface is 50(0.35 − r) = logit(0.2) → r = 0.35 + 1.3863/50 = 0.3777.
+    const r = radii(mesh.positions);
+    expect(r.min).toBeGreaterThan(0.3777 - 0.01);
+    expect(r.max).toBeLessThan(0.3777 + 0.01);
+    expect(stats.evaluationsPerRound[0]).toBe(17 ** 3);
+    expect(stats.evaluations).toBe(stats.evaluationsPerRound.reduce((a, b) => a + b, 0));
+    expect(stats.resolution).toBe(64);
+    expect(stats.faces).toBe(mesh.indices.length / 3);
+    expect(stats.faces).toBeGreaterThan(1000);
+    expect(stats.thresholdLogit).toBeCloseTo(-1.3863, 4);
+    for (const v of Object.values(stats.timeMs)) expect(v).toBeGreaterThanOrEqual(0);
+    expect(stats.evaluations).toBeLessThan(65 ** 3);
+  });
+
+  it('network normals point outward and are unit length', async () => {
+    const { mesh } = await generateMesh(ball(0.3), { resolution0: 8, upsamplingSteps: 1, normals: 'network' });
+    const n = mesh.normals!;
+    expect(n.length).toBe(mesh.positions.length);
+    for (let i = 0; i < n.length; i += 3) {
+      const p = mesh.positions;
+      const rl = Math.hypot(p[i], p[i + 1], p[i + 2]);
+      const dot = (n[i] * p[i] + n[i + 1] * p[i + 1] + n[i + 2] * p[i + 2]) / rl;
+      expect(dot).toBeGreaterThan(0.999);
+    }
+  });
+
+  it('refinement moves vertices onto the τ-level set', async () => {
+    // A soft ball, so that the level set is smooth in probability space.
+    const soft = async (p: Float32Array) => {
+      const out = new Float32Array(p.length / 3);
+      for (let n = 0; n < out.length; n++) out[n] = 10 * (0.3 - Math.hypot(p[3 * n], p[3 * n + 1], p[3 * n + 2]));
+      return out;
+    };
+    const target = 0.3 + Math.log(4) / 10; // logit(0.2) = −ln 4
+    const base = await generateMesh(soft, { resolution0: 8, upsamplingSteps: 0 });
+    const err = (pos: Float32Array) => {
+      let s = 0;
+      for (let i = 0; i < pos.length; i += 3) s += Math.abs(Math.hypot(pos[i], pos[i + 1], pos[i + 2]) - target);
+      return s / (pos.length / 3);
+    };
+    const refined = await generateMesh(soft, { resolution0: 8, upsamplingSteps: 0, refinementSteps: 30, refinementLr: 1e-3 });
+    expect(err(refined.mesh.positions)).toBeLessThan(err(base.mesh.positions));
+    expect(refined.stats.timeMs.refine).toBeGreaterThan(0);
+  });
+
+  it('rejects bad options and bad network output with typed errors', async () => {
+    await expect(generateMesh(ball(0.3), { threshold: 1.5 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(generateMesh(ball(0.3), { resolution0: 0 })).rejects.toBeInstanceOf(PipelineError);
+    await expect(generateMesh(async (p) => new Float32Array(p.length), { resolution0: 4, upsamplingSteps: 0 })).rejects.toMatchObject({
+      code: 'BAD_NETWORK_OUTPUT',
+    });
+    await expect(generateMesh(async (p) => new Float32Array(p.length / 3).fill(NaN), { resolution0: 4, upsamplingSteps: 0 })).rejects.toMatchObject({
+      code: 'BAD_NETWORK_OUTPUT',
+    });
+  });
+});
+
+describe('reconstruct', () => {
+  /** A fake model: the ball through the conditioned points' bounding box (the cloud is normalised, so radius 0.5). */
+  function fakeModel(): ConditionableModel & { disposed: number; seen: Float32Array[] } {
+    const m = {
+      config: { inputPoints: 100, padding: 0.1 },
+      disposed: 0,
+      seen: [] as Float32Array[],
+      condition(points: Float32Array) {
+        m.seen.push(points);
+        return { logits: ball(0.45), dispose: () => void m.disposed++ };
+      },
+    };
+    return m;
+  }
+
+  it('normalises the input, subsamples to inputPoints and maps the mesh back to the input frame', async () => {
+    const model = fakeModel();
+    const pts = new Float32Array(3 * 1000);
+    for (let i = 0; i < 1000; i++) {
+      const t = (2 * Math.PI * i) / 1000;
+      pts.set([10 + 4 * Math.cos(t), -5 + 4 * Math.sin(t), 3 + 4 * Math.cos(3 * t)], 3 * i);
+    }
+    const res = await reconstruct(model, pts, { resolution0: 8, upsamplingSteps: 1 });
+    expect(model.disposed).toBe(1);
+    expect(model.seen[0].length).toBe(300);
+    expect(res.input.length).toBe(300);
+    expect(res.transform.scale).toBeCloseTo(8, 3);
+    // ball radius in model frame 0.45 + ln4/50 → × scale 8, centre (10, −5, 3).
+    const r = radii(res.mesh.positions, [10, -5, 3]);
+    const want = 8 * (0.45 + Math.log(4) / 50);
+    expect(r.min).toBeGreaterThan(want - 8 * 0.03);
+    expect(r.max).toBeLessThan(want + 8 * 0.03);
+    expect(res.stats.timeMs.encode).toBeGreaterThanOrEqual(0);
+  });
+
+  it('throws typed errors for empty, NaN and degenerate inputs', async () => {
+    const model = fakeModel();
+    await expect(reconstruct(model, new Float32Array(0))).rejects.toMatchObject({ code: 'EMPTY_INPUT' });
+    await expect(reconstruct(model, new Float32Array([0, 0, NaN]))).rejects.toMatchObject({ code: 'NON_FINITE_INPUT' });
+    await expect(reconstruct(model, new Float32Array([1, 1, 1, 1, 1, 1]))).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    expect(model.disposed).toBe(0);
+  });
+});
