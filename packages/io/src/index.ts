@@ -7,3 +7,7 @@ export { parseOff, type ParseOffOptions } from './parseOff.js';
 export { parseObj, type ParseObjOptions } from './parseObj.js';
 export { parsePly, type ParsePlyOptions } from './parsePly.js';
 export { parseStl, PARSE_STL_DEFAULTS, type ParseStlOptions } from './parseStl.js';
+export { writePly, WRITE_PLY_DEFAULTS, type WritePlyOptions } from './writePly.js';
+export { writeObj, WRITE_OBJ_DEFAULTS, type WriteObjOptions } from './writeObj.js';
+export { writeOff } from './writeOff.js';
+export { writeGlb, WRITE_GLB_DEFAULTS, type WriteGlbOptions } from './writeGlb.js';
