@@ -1,0 +1,90 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { selectBackend, type Module } from '@onet/nn';
+import { DecoderCBatchNorm, DecoderCBatchNorm2, Decoder, bceWithLogitsLoss, type OccupancyDecoder } from '../src/index.js';
+import { fixture, tensorOf, maxDiff } from './helpers.js';
+
+type Dec = Module & OccupancyDecoder;
+
+const EVAL_CASES: { name: string; make: () => Dec; z?: boolean }[] = [
+  { name: 'decoder_cbn_c32_h16', make: () => new DecoderCBatchNorm({ cDim: 32, hidden: 16 }) },
+  { name: 'decoder_cbn_c32_h16_legacy', make: () => new DecoderCBatchNorm({ cDim: 32, hidden: 16, legacy: true }) },
+  { name: 'decoder_cbn_c512_h256', make: () => new DecoderCBatchNorm({ cDim: 512, hidden: 256 }) },
+  { name: 'decoder_cbn2_c24_h16_n3', make: () => new DecoderCBatchNorm2({ cDim: 24, hidden: 16, nBlocks: 3 }) },
+  { name: 'decoder_simple_z8_h16', make: () => new Decoder({ zDim: 8, cDim: 0, hidden: 16 }), z: true },
+];
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  describe(`decoder parity (${backend})`, () => {
+    beforeAll(async () => {
+      expect(await selectBackend(backend)).toBe(backend);
+    });
+
+    for (const cs of EVAL_CASES) {
+      it(`${cs.name}: eval-mode logits within 1e-4 of the reference`, () => {
+        const fx = fixture(cs.name);
+        const dec = cs.make();
+        dec.loadStateDict(fx, { prefix: 'param/' });
+        dec.eval();
+        const p = tensorOf(fx, 'input/p');
+        const z = cs.z ? tensorOf(fx, 'input/z') : null;
+        const c = cs.z ? null : tensorOf(fx, 'input/c');
+        const logits = dec.apply(p, z, c);
+        expect(logits.shape).toEqual(fx.get('output/logits')!.shape);
+        const d = maxDiff(logits.dataSync(), fx.get('output/logits')!.data);
+        expect(d.scale).toBeGreaterThan(0.01); // the fixture is not trivial
+        expect(d.abs).toBeLessThanOrEqual(1e-4);
+        tf.dispose([logits, p, z, c].filter(Boolean) as tf.Tensor[]);
+        dec.dispose();
+      });
+    }
+
+    it('decoder_cbn_c32_h16_train: train-mode logits, loss, every gradient and running stats to 1e-4 relative', () => {
+      const fx = fixture('decoder_cbn_c32_h16_train');
+      const dec = new DecoderCBatchNorm({ cDim: 32, hidden: 16 });
+      dec.loadStateDict(fx, { prefix: 'param/', strict: true });
+      dec.train();
+      const p = tensorOf(fx, 'input/p');
+      const c = tensorOf(fx, 'input/c');
+      const occ = tensorOf(fx, 'input/occ');
+      const params = dec.namedParameters();
+      let logitsOut: tf.Tensor | null = null;
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = dec.apply(p, null, c);
+        logitsOut = tf.keep(tf.clone(logits));
+        return bceWithLogitsLoss(logits, occ);
+      }, [...params.values()]);
+      const rel = (got: ArrayLike<number>, want: ArrayLike<number>, what: string) => {
+        const d = maxDiff(got, want);
+        expect(d.abs, what).toBeLessThanOrEqual(1e-4 * Math.max(d.scale, 1e-3));
+      };
+      rel(logitsOut!.dataSync(), fx.get('output/logits')!.data, 'logits');
+      rel(value.dataSync(), fx.get('output/loss')!.data, 'loss');
+      let checked = 0;
+      for (const [name, v] of params) {
+        const ref = fx.get(`grad/${name}`);
+        expect(ref, `grad/${name}`).toBeDefined();
+        const g = grads[v.name];
+        expect(g, name).toBeDefined();
+        // our kernels are [in, out]; the reference stores [out, in] or [out, in, 1]
+        const ours = g.rank === 2 ? tf.transpose(g) : tf.clone(g);
+        expect(ours.size).toBe(ref!.data.length);
+        if (/^(fc_p|block\d\.fc_[01])\.bias$/.test(name)) {
+          // A bias feeding only train-mode BNs (directly or via the residual stream) has an analytically zero
+          // gradient: the reference's values are float32 rounding noise (≤ 1.2e-6), so compare absolutely.
+          expect(maxDiff(ours.dataSync(), new Float32Array(ours.size)).abs, `grad ${name}`).toBeLessThanOrEqual(1e-5);
+          expect(maxDiff(ref!.data, new Float32Array(ours.size)).abs).toBeLessThanOrEqual(1e-5);
+        } else {
+          rel(ours.dataSync(), ref!.data, `grad ${name}`);
+        }
+        ours.dispose();
+        checked++;
+      }
+      expect(checked).toBe(11 * 4 + 10 * 2 + 2 + 2); // 11 CBNs, 10 block linears, fc_p, fc_out
+      for (const [name, v] of dec.namedBuffers()) rel(v.dataSync(), fx.get(`after/${name}`)!.data, `after ${name}`);
+      tf.dispose([value, p, c, occ, logitsOut!, ...Object.values(grads)]);
+      dec.dispose();
+    });
+  });
+}
