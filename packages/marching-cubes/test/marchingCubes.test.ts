@@ -1,0 +1,211 @@
+import { describe, expect, it } from 'vitest';
+import {
+  eulerCharacteristic,
+  isWatertight,
+  marchingCubes,
+  MarchingCubesNaNError,
+  MarchingCubesRangeError,
+  MarchingCubesTypeError,
+  meshArea,
+  meshEdges,
+  meshVolume,
+} from '../src/index.js';
+import { grid } from './helpers.js';
+
+const sphereGrid = (n: number, r: number) => {
+  const c = (n - 1) / 2;
+  return grid([n, n, n], (i, j, k) => r - Math.hypot(i - c, j - c, k - c));
+};
+
+describe('marchingCubes on analytic shapes', () => {
+  it('sphere at 64³: area and volume within 1% of 4πr² and 4/3πr³, χ = 2, watertight, outward', () => {
+    const r = 24;
+    const m = marchingCubes(sphereGrid(64, r), [64, 64, 64]);
+    expect(Math.abs(meshArea(m) / (4 * Math.PI * r * r) - 1)).toBeLessThan(0.01);
+    expect(Math.abs(meshVolume(m) / ((4 / 3) * Math.PI * r ** 3) - 1)).toBeLessThan(0.01);
+    expect(eulerCharacteristic(m)).toBe(2);
+    expect(isWatertight(m)).toBe(true);
+    // every vertex lies on the sphere up to the linear-interpolation error
+    const c = 31.5;
+    for (let v = 0; v < m.positions.length; v += 3) {
+      const d = Math.hypot(m.positions[v]! - c, m.positions[v + 1]! - c, m.positions[v + 2]! - c);
+      expect(Math.abs(d - r)).toBeLessThan(0.05);
+    }
+  });
+
+  it('torus: χ = 0, watertight, volume within 1% of 2π²Rr²', () => {
+    const n = 64;
+    const R = 18;
+    const r = 7;
+    const c = (n - 1) / 2;
+    const v = grid([n, n, n], (i, j, k) => r - Math.hypot(Math.hypot(i - c, j - c) - R, k - c));
+    const m = marchingCubes(v, [n, n, n]);
+    expect(eulerCharacteristic(m)).toBe(0);
+    expect(isWatertight(m)).toBe(true);
+    expect(Math.abs(meshVolume(m) / (2 * Math.PI ** 2 * R * r * r) - 1)).toBeLessThan(0.01);
+    expect(Math.abs(meshArea(m) / (4 * Math.PI ** 2 * R * r) - 1)).toBeLessThan(0.01);
+  });
+
+  it('two disjoint spheres: χ = 4', () => {
+    const n = 40;
+    const v = grid([n, n, n], (i, j, k) => Math.max(8 - Math.hypot(i - 10, j - 20, k - 20), 7 - Math.hypot(i - 29, j - 20, k - 20)));
+    const m = marchingCubes(v, [n, n, n]);
+    expect(eulerCharacteristic(m)).toBe(4);
+    expect(isWatertight(m)).toBe(true);
+  });
+
+  it('honours origin and spacing: a plane x = 2.3 (index units) lands at origin + 2.3·sx', () => {
+    const dims: [number, number, number] = [6, 4, 5];
+    const v = grid(dims, (i) => 2.3 - i, Float64Array); // inside for i ≤ 2
+    const origin = [10, -3, 0.5];
+    const spacing = [0.5, 2, 0.25];
+    const m = marchingCubes(v, dims, { origin, spacing, computeNormals: true });
+    // one vertex per crossed x-edge: 4·5 edges between i = 2 and i = 3
+    expect(m.positions.length / 3).toBe(20);
+    expect(m.indices.length / 3).toBe(2 * 3 * 4);
+    const ys = new Set<number>();
+    const zs = new Set<number>();
+    for (let p = 0; p < m.positions.length; p += 3) {
+      expect(m.positions[p]).toBeCloseTo(10 + 2.3 * 0.5, 5);
+      ys.add(m.positions[p + 1]!);
+      zs.add(m.positions[p + 2]!);
+      expect([m.normals![p], m.normals![p + 1], m.normals![p + 2]]).toEqual([1, 0, 0]); // high → low: +x
+    }
+    expect([...ys].sort((a, b) => a - b)).toEqual([-3, -1, 1, 3]);
+    expect([...zs].sort((a, b) => a - b)).toEqual([0.5, 0.75, 1, 1.25, 1.5]);
+    // counter-clockwise seen from outside (+x side): every face normal points +x
+    for (let t = 0; t < m.indices.length; t += 3) {
+      const [a, b, c] = [m.indices[t]! * 3, m.indices[t + 1]! * 3, m.indices[t + 2]! * 3];
+      const uy = m.positions[b + 1]! - m.positions[a + 1]!;
+      const uz = m.positions[b + 2]! - m.positions[a + 2]!;
+      const vy = m.positions[c + 1]! - m.positions[a + 1]!;
+      const vz = m.positions[c + 2]! - m.positions[a + 2]!;
+      expect(uy * vz - uz * vy).toBeGreaterThan(0);
+    }
+    expect(meshArea(m)).toBeCloseTo(6 * 1, 5); // y extent 6, z extent 1
+  });
+
+  it('computeNormals: sphere normals are the outward radial direction', () => {
+    const m = marchingCubes(sphereGrid(32, 10), [32, 32, 32], { computeNormals: true });
+    const c = 15.5;
+    let worst = 1;
+    for (let p = 0; p < m.positions.length; p += 3) {
+      const dx = m.positions[p]! - c;
+      const dy = m.positions[p + 1]! - c;
+      const dz = m.positions[p + 2]! - c;
+      const d = Math.hypot(dx, dy, dz);
+      const dot = (dx * m.normals![p]! + dy * m.normals![p + 1]! + dz * m.normals![p + 2]!) / d;
+      worst = Math.min(worst, dot);
+      expect(Math.hypot(m.normals![p]!, m.normals![p + 1]!, m.normals![p + 2]!)).toBeCloseTo(1, 5);
+    }
+    expect(worst).toBeGreaterThan(0.999);
+  });
+
+  it('closeBoundary caps a half-space on the grid faces and a full grid becomes its box', () => {
+    const dims: [number, number, number] = [5, 6, 7];
+    const half = marchingCubes(grid(dims, (i) => 1.5 - i), dims, { closeBoundary: true, spacing: [1, 2, 3] });
+    expect(isWatertight(half)).toBe(true);
+    expect(eulerCharacteristic(half)).toBe(2);
+    expect(meshVolume(half)).toBeCloseTo(1.5 * 10 * 18, 4); // x ∈ [0, 1.5], y ∈ [0, 10], z ∈ [0, 18]
+    const full = marchingCubes(new Float32Array(5 * 6 * 7).fill(3), dims, { closeBoundary: true });
+    expect(isWatertight(full)).toBe(true);
+    expect(meshVolume(full)).toBeCloseTo(4 * 5 * 6, 4);
+    expect(meshArea(full)).toBeCloseTo(2 * (4 * 5 + 5 * 6 + 4 * 6), 4);
+  });
+
+  it('constant grids and levels outside the data range give an empty mesh', () => {
+    const v = sphereGrid(8, 2);
+    for (const level of [100, -100, Infinity]) {
+      const m = marchingCubes(v, [8, 8, 8], { level });
+      expect(m.positions.length).toBe(0);
+      expect(m.indices.length).toBe(0);
+    }
+    const c = marchingCubes(new Float64Array(27).fill(0.5), [3, 3, 3], { computeNormals: true });
+    expect(c.positions.length + c.indices.length + c.normals!.length).toBe(0);
+    expect(marchingCubes(new Float32Array(27).fill(-1), [3, 3, 3], { closeBoundary: true }).indices.length).toBe(0);
+  });
+
+  it('is monomorphic in the array type: Float32Array and Float64Array grids give the same mesh', () => {
+    const a = sphereGrid(20, 6);
+    const b = Float64Array.from(a);
+    const ma = marchingCubes(a, [20, 20, 20]);
+    const mb = marchingCubes(b, [20, 20, 20]);
+    expect(Array.from(mb.indices)).toEqual(Array.from(ma.indices));
+    expect(Array.from(mb.positions)).toEqual(Array.from(ma.positions));
+  });
+});
+
+describe('marchingCubes input checks', () => {
+  it('rejects bad dims and length mismatches with RangeError codes', () => {
+    const v = new Float32Array(24);
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(RangeError);
+        expect(e).toBeInstanceOf(MarchingCubesRangeError);
+        return (e as MarchingCubesRangeError).code;
+      }
+      return 'no error';
+    };
+    expect(code(() => marchingCubes(v, [2, 3, 5]))).toBe('LENGTH_MISMATCH');
+    expect(code(() => marchingCubes(v, [2, 3, 4.5]))).toBe('INVALID_DIMS');
+    expect(code(() => marchingCubes(v, [-2, -3, 4]))).toBe('INVALID_DIMS');
+    expect(code(() => marchingCubes(v, [0, 3, 4]))).toBe('INVALID_DIMS');
+    expect(code(() => marchingCubes(v, [2, 12]))).toBe('INVALID_DIMS');
+    expect(code(() => marchingCubes(v, [2, 3, 4], { spacing: [1, 0, 1] }))).toBe('INVALID_OPTION');
+    expect(code(() => marchingCubes(v, [2, 3, 4], { origin: [0, NaN, 0] }))).toBe('INVALID_OPTION');
+    expect(code(() => marchingCubes(v, [2, 3, 4], { level: NaN }))).toBe('INVALID_OPTION');
+    expect(code(() => marchingCubes(v, [2, 3, 4], { nan: 'zero' as 'error' }))).toBe('INVALID_OPTION');
+    // 2048³ has ~2.6e10 edges: rejected before anything is allocated (the array is tiny)
+    expect(code(() => marchingCubes(v, [2048, 2048, 2048]))).toBe('GRID_TOO_LARGE');
+    expect(code(() => marchingCubes(v, [1100, 1100, 1200], { closeBoundary: true }))).toBe('GRID_TOO_LARGE');
+    expect(() => marchingCubes([1, 2] as unknown as Float32Array, [1, 1, 2])).toThrow(MarchingCubesTypeError);
+  });
+
+  it('names the first NaN in C order, or treats NaN as outside on request', () => {
+    const v = sphereGrid(6, 2);
+    v[(4 * 6 + 1) * 6 + 2] = NaN;
+    v[(3 * 6 + 5) * 6 + 0] = NaN; // comes first in C order
+    let err: unknown;
+    try {
+      marchingCubes(v, [6, 6, 6]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(MarchingCubesNaNError);
+    const e = err as MarchingCubesNaNError;
+    expect([e.code, e.index, e.i, e.j, e.k]).toEqual(['NAN_VALUE', (3 * 6 + 5) * 6, 3, 5, 0]);
+    expect(e.message).toContain('values[');
+
+    // NaN as outside: a NaN inside the sphere carves a cavity, still watertight, all positions finite
+    const w = sphereGrid(12, 4.5);
+    w[(5 * 12 + 5) * 12 + 5] = NaN;
+    const m = marchingCubes(w, [12, 12, 12], { nan: 'outside', computeNormals: true });
+    expect(isWatertight(m)).toBe(true);
+    expect(eulerCharacteristic(m)).toBe(4); // outer sphere + cavity
+    expect(m.positions.every(Number.isFinite)).toBe(true);
+    expect(m.normals!.every(Number.isFinite)).toBe(true);
+  });
+
+  it('handles ±Infinity values without NaN positions', () => {
+    const v = grid([4, 4, 4], (i) => (i === 0 ? Infinity : i === 1 ? 1 : i === 2 ? -Infinity : -1));
+    const m = marchingCubes(v, [4, 4, 4], { computeNormals: true });
+    expect(m.positions.length).toBe(16 * 3);
+    expect(m.positions.every(Number.isFinite)).toBe(true);
+    for (let p = 0; p < m.positions.length; p += 3) expect(m.positions[p]).toBe(1); // at the finite node
+  });
+});
+
+describe('meshEdges', () => {
+  it('classifies a single triangle, a flipped pair and a fan of three around one edge', () => {
+    const positions = new Float32Array(15);
+    const tri = meshEdges({ positions, indices: Uint32Array.of(0, 1, 2) });
+    expect([tri.edges, tri.boundaryEdges, tri.vertices]).toEqual([3, 3, 3]);
+    const flipped = meshEdges({ positions, indices: Uint32Array.of(0, 1, 2, 0, 1, 3) });
+    expect(flipped.inconsistentEdges).toBe(1);
+    const fan = meshEdges({ positions, indices: Uint32Array.of(0, 1, 2, 1, 0, 3, 0, 1, 4) });
+    expect(fan.nonManifoldEdges).toBe(1);
+    expect(isWatertight({ positions, indices: new Uint32Array(0) })).toBe(true);
+  });
+});

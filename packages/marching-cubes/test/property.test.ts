@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { marchingCubes, meshEdges, meshVolume } from '../src/index.js';
+import { rng } from './helpers.js';
+
+/** Count crossed edges of the grid (padded with "outside" when closed) by brute force. */
+function crossedEdges(v: Float32Array, dims: number[], level: number, closed: boolean): number {
+  const [nx, ny, nz] = dims as [number, number, number];
+  const p = closed ? 1 : 0;
+  const inside = (i: number, j: number, k: number): boolean => {
+    if (i < 0 || j < 0 || k < 0 || i >= nx || j >= ny || k >= nz) return false;
+    return v[(i * ny + j) * nz + k]! >= level;
+  };
+  let n = 0;
+  for (let i = -p; i < nx + p; i++)
+    for (let j = -p; j < ny + p; j++)
+      for (let k = -p; k < nz + p; k++) {
+        const s = inside(i, j, k);
+        if (i + 1 < nx + p && s !== inside(i + 1, j, k)) n++;
+        if (j + 1 < ny + p && s !== inside(i, j + 1, k)) n++;
+        if (k + 1 < nz + p && s !== inside(i, j, k + 1)) n++;
+      }
+  return n;
+}
+
+describe('topology over random grids (the one-rule property)', () => {
+  const random = rng(20240607);
+  const cases: { name: string; draw: () => number; level: number }[] = [
+    { name: 'values in {−1, 0, +1} at level 0', draw: () => Math.floor(random() * 3) - 1, level: 0 },
+    { name: 'values in {0, 1} at level 0.5', draw: () => (random() < 0.5 ? 0 : 1), level: 0.5 },
+    { name: 'uniform values at level 0.3', draw: () => random(), level: 0.3 },
+    { name: 'values in {−1, 0, +1} with NaN as outside', draw: () => [-1, 0, 1, NaN][Math.floor(random() * 4)]!, level: 0 },
+  ];
+  for (const { name, draw, level } of cases) {
+    it(`${name}: closed meshes are watertight, manifold, consistently oriented and welded`, () => {
+      for (let trial = 0; trial < 400; trial++) {
+        const dims = [1 + Math.floor(random() * 6), 1 + Math.floor(random() * 6), 1 + Math.floor(random() * 6)];
+        const v = new Float32Array(dims[0]! * dims[1]! * dims[2]!);
+        for (let q = 0; q < v.length; q++) v[q] = draw();
+        for (const closeBoundary of [true, false]) {
+          const m = marchingCubes(v, dims, { level, closeBoundary, nan: 'outside', computeNormals: true });
+          const r = meshEdges(m);
+          const ctx = `dims ${dims} values ${Array.from(v)} closeBoundary ${closeBoundary}`;
+          expect(r.nonManifoldEdges, ctx).toBe(0);
+          expect(r.inconsistentEdges, ctx).toBe(0);
+          expect(r.degenerateFaces, ctx).toBe(0);
+          // welded: exactly one vertex per crossed grid edge, and every vertex used
+          const flat = !closeBoundary && dims.some((d) => d < 2); // no cells, no surface
+          expect(m.positions.length / 3, ctx).toBe(flat ? 0 : crossedEdges(v, dims, level, closeBoundary));
+          expect(r.vertices, ctx).toBe(m.positions.length / 3);
+          expect(m.normals!.every(Number.isFinite), ctx).toBe(true);
+          if (closeBoundary) {
+            expect(r.boundaryEdges, ctx).toBe(0);
+            expect(meshVolume(m), ctx).toBeGreaterThanOrEqual(-1e-6); // oriented outward
+          } else {
+            // open borders only on the grid's own boundary planes
+            const P = m.positions;
+            const onBorder = (a: number) =>
+              [0, 1, 2].some((ax) => P[a + ax] === 0 || P[a + ax] === dims[ax]! - 1);
+            const T = m.indices;
+            const count = new Map<string, number>();
+            for (let t = 0; t < T.length; t += 3)
+              for (let e = 0; e < 3; e++) {
+                const a = T[t + e]!;
+                const b = T[t + ((e + 1) % 3)]!;
+                const key = a < b ? `${a},${b}` : `${b},${a}`;
+                count.set(key, (count.get(key) ?? 0) + 1);
+              }
+            for (const [key, c] of count) {
+              if (c !== 1) continue;
+              const [a, b] = key.split(',').map(Number) as [number, number];
+              expect(onBorder(3 * a) && onBorder(3 * b), ctx).toBe(true);
+            }
+          }
+        }
+      }
+    });
+  }
+});
