@@ -7,3 +7,5 @@ export { sampleNearSurface, SAMPLE_NEAR_SURFACE_DEFAULTS, type SampleNearSurface
 export { subsamplePointCloud, SUBSAMPLE_POINT_CLOUD_DEFAULTS, type SubsamplePointCloudOptions } from './subsamplePointCloud.js';
 export { signedVolume } from './signedVolume.js';
 export { icosphere, box, cylinder, torus } from './primitives/index.js';
+export { windingNumbers, WINDING_NUMBERS_DEFAULTS, type WindingNumbersOptions } from './windingNumbers.js';
+export { contains, CONTAINS_DEFAULTS, type ContainsOptions } from './contains.js';

@@ -1,0 +1,141 @@
+import type { TriangleMesh } from '@onet/io';
+import { checkMesh, checkNumber, checkPoints } from './validate.js';
+import { buildWindingTree, STRIDE, type WindingTree } from './windingTree.js';
+
+/** Options of {@link windingNumbers}. */
+export interface WindingNumbersOptions {
+  /**
+   * Accuracy parameter β of fast winding numbers: a BVH node whose vertices lie in a ball of radius r
+   * around its centre p̃ is replaced by its dipole expansion when |q − p̃| > β·r. Larger is more exact and
+   * slower; Barill et al. recommend 2. `Infinity` evaluates every triangle exactly.
+   */
+  beta?: number;
+}
+
+/** Defaults of {@link WindingNumbersOptions}. */
+export const WINDING_NUMBERS_DEFAULTS: Required<WindingNumbersOptions> = { beta: 2 };
+
+const INV_4PI = 1 / (4 * Math.PI);
+const INV_2PI = 1 / (2 * Math.PI);
+
+/** @internal Set by {@link evalWinding}: the query lies exactly on a triangle (see `contains`). */
+export let lastOnSurface = false;
+
+/**
+ * Winding number of one query point: exact Van Oosterom–Strackee solid angles near, order-2 dipole
+ * expansion (through second moments) far. Sets {@link lastOnSurface}. @internal
+ */
+export function evalWinding(tree: WindingTree, qx: number, qy: number, qz: number, beta2: number, stack: Int32Array): number {
+  const { tri, start, count, right, data } = tree;
+  let on = false;
+  let far = 0; // Σ expansion terms (already ×4π)
+  let near = 0; // Σ atan2 halves (solid angle / 2)
+  let sp = 0;
+  stack[sp++] = 0;
+  while (sp > 0) {
+    const node = stack[--sp];
+    const o = STRIDE * node;
+    const rx = data[o] - qx, ry = data[o + 1] - qy, rz = data[o + 2] - qz;
+    const d2 = rx * rx + ry * ry + rz * rz;
+    const rad = data[o + 15];
+    if (d2 > beta2 * rad * rad) {
+      const d = Math.sqrt(d2);
+      const id3 = 1 / (d2 * d);
+      const id5 = id3 / d2;
+      const M = o + 6;
+      const rMr =
+        rx * (data[M] * rx + data[M + 1] * ry + data[M + 2] * rz) +
+        ry * (data[M + 3] * rx + data[M + 4] * ry + data[M + 5] * rz) +
+        rz * (data[M + 6] * rx + data[M + 7] * ry + data[M + 8] * rz);
+      // order-3 term ½ Σ H_ijk S_ijk with H = ∂²/∂x² of (x − q)/|x − q|³
+      const S = o + 16;
+      // S_i as [00 01 02 11 12 22]; Σ_ij S_iij r_j, Σ_i r_i tr(S_i), Σ_i r_i rᵀS_i r
+      const sxx0 = data[S], sxx1 = data[S + 1], sxx2 = data[S + 2], sxx3 = data[S + 3], sxx4 = data[S + 4], sxx5 = data[S + 5];
+      const syy0 = data[S + 6], syy1 = data[S + 7], syy2 = data[S + 8], syy3 = data[S + 9], syy4 = data[S + 10], syy5 = data[S + 11];
+      const szz0 = data[S + 12], szz1 = data[S + 13], szz2 = data[S + 14], szz3 = data[S + 15], szz4 = data[S + 16], szz5 = data[S + 17];
+      const diag =
+        sxx0 * rx + sxx1 * ry + sxx2 * rz + // S_x row x
+        syy1 * rx + syy3 * ry + syy4 * rz + // S_y row y
+        szz2 * rx + szz4 * ry + szz5 * rz; // S_z row z
+      const trs = rx * (sxx0 + sxx3 + sxx5) + ry * (syy0 + syy3 + syy5) + rz * (szz0 + szz3 + szz5);
+      const rx2 = rx * rx, ry2 = ry * ry, rz2 = rz * rz, rxy = 2 * rx * ry, rxz = 2 * rx * rz, ryz = 2 * ry * rz;
+      const cub =
+        rx * (sxx0 * rx2 + sxx1 * rxy + sxx2 * rxz + sxx3 * ry2 + sxx4 * ryz + sxx5 * rz2) +
+        ry * (syy0 * rx2 + syy1 * rxy + syy2 * rxz + syy3 * ry2 + syy4 * ryz + syy5 * rz2) +
+        rz * (szz0 * rx2 + szz1 * rxy + szz2 * rxz + szz3 * ry2 + szz4 * ryz + szz5 * rz2);
+      const id7 = id5 / d2;
+      far +=
+        (rx * data[o + 3] + ry * data[o + 4] + rz * data[o + 5]) * id3 +
+        (data[M] + data[M + 4] + data[M + 8]) * id3 -
+        3 * rMr * id5 +
+        0.5 * (-3 * id5 * (2 * diag + trs) + 15 * id7 * cub);
+      continue;
+    }
+    const rc = right[node];
+    if (rc >= 0) {
+      stack[sp++] = rc;
+      stack[sp++] = node + 1;
+      continue;
+    }
+    const e = start[node] + count[node];
+    for (let i = start[node]; i < e; i++) {
+      const t = 9 * i;
+      const ax = tri[t] - qx, ay = tri[t + 1] - qy, az = tri[t + 2] - qz;
+      const bx = tri[t + 3] - qx, by = tri[t + 4] - qy, bz = tri[t + 5] - qz;
+      const cx = tri[t + 6] - qx, cy = tri[t + 7] - qy, cz = tri[t + 8] - qz;
+      const la = Math.sqrt(ax * ax + ay * ay + az * az);
+      const lb = Math.sqrt(bx * bx + by * by + bz * bz);
+      const lc = Math.sqrt(cx * cx + cy * cy + cz * cz);
+      const num = ax * (by * cz - bz * cy) + ay * (bz * cx - bx * cz) + az * (bx * cy - by * cx);
+      const den = la * lb * lc + (ax * bx + ay * by + az * bz) * lc + (bx * cx + by * cy + bz * cz) * la + (cx * ax + cy * ay + cz * az) * lb;
+      if (num === 0) {
+        // coplanar with the triangle: inside/on it (den ≤ 0) means on the surface; either way no solid angle
+        if (den <= 0) on = true;
+        continue;
+      }
+      near += Math.atan2(num, den);
+    }
+  }
+  lastOnSurface = on;
+  return far * INV_4PI + near * INV_2PI;
+}
+
+/** @internal */
+export function makeStack(tree: WindingTree): Int32Array {
+  return new Int32Array(Math.max(64, 2 * tree.nodes + 2));
+}
+
+/**
+ * Generalized winding number w(q) = (1/4π) Σ Ωₜ(q) of every query point with respect to the mesh
+ * (Jacobson et al. 2013), computed with the fast-winding-number tree of Barill et al. 2018 (SIGGRAPH,
+ * §3–4): a BVH over the triangles, a second-order Taylor expansion (dipole term plus first and second moments, their eq. 9–11) for nodes far from q (|q − p̃| > β·r) and
+ * exact Van Oosterom–Strackee solid angles `Ω = 2·atan2(a·(b×c), |a||b||c| + (a·b)|c| + (b·c)|a| + (c·a)|b|)`
+ * near. For a closed, outward-oriented mesh w is 1 inside and 0 outside; overlapping components add
+ * (w = 2 where two closed parts overlap); holes make w fall off smoothly instead of breaking the answer;
+ * an inside-out mesh gives −1. All arithmetic is float64; the traversal order is fixed, so results are
+ * deterministic. Triangles a query lies on exactly contribute 0 (so w ≈ ½ on a closed surface).
+ *
+ * @param mesh triangle mesh (any orientation; triangles of zero area are ignored).
+ * @param points `[N·3]` query points.
+ * @returns `Float32Array [N]` winding numbers.
+ * @example
+ * ```ts
+ * const w = windingNumbers(icosphere(4, 0.4), new Float32Array([0, 0, 0, 1, 0, 0])); // ≈ [1, 0]
+ * ```
+ * @throws {@link SamplingError} `SHAPE_MISMATCH`, `NON_FINITE`, `INVALID_ARGUMENT` (β ≤ 0).
+ * @category Inside/outside
+ */
+export function windingNumbers(mesh: TriangleMesh, points: Float32Array, options: WindingNumbersOptions = {}): Float32Array {
+  const { beta } = { ...WINDING_NUMBERS_DEFAULTS, ...options };
+  if (!(beta === Infinity)) checkNumber(beta, 'beta', 1e-9);
+  checkMesh(mesh, false);
+  checkPoints(points);
+  const n = points.length / 3;
+  const out = new Float32Array(n);
+  const tree = buildWindingTree(mesh);
+  if (tree.tri.length === 0) return out;
+  const stack = makeStack(tree);
+  const beta2 = beta * beta;
+  for (let i = 0; i < n; i++) out[i] = evalWinding(tree, points[3 * i], points[3 * i + 1], points[3 * i + 2], beta2, stack);
+  return out;
+}

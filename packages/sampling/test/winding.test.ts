@@ -1,0 +1,160 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { TriangleMesh } from '@onet/io';
+import { box, contains, icosphere, normalizeMesh, sampleUniformPoints, torus, windingNumbers, SamplingError } from '../src/index.js';
+import { parseOffForTest } from './helpers.js';
+
+const DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+const load = (rel: string): TriangleMesh => parseOffForTest(readFileSync(DATA + rel, 'utf8'));
+
+function merge(...meshes: TriangleMesh[]): TriangleMesh {
+  const nv = meshes.reduce((s, m) => s + m.positions.length, 0);
+  const nf = meshes.reduce((s, m) => s + m.indices.length, 0);
+  const positions = new Float32Array(nv);
+  const indices = new Uint32Array(nf);
+  let ov = 0, of = 0;
+  for (const m of meshes) {
+    positions.set(m.positions, ov);
+    for (let i = 0; i < m.indices.length; i++) indices[of + i] = m.indices[i] + ov / 3;
+    ov += m.positions.length;
+    of += m.indices.length;
+  }
+  return { positions, indices };
+}
+
+describe('windingNumbers', () => {
+  it('is 1 inside and 0 outside a sphere, matching the exact sum', () => {
+    const sphere = icosphere(4, 0.4);
+    const pts = sampleUniformPoints(4000, { seed: 2 });
+    const fast = windingNumbers(sphere, pts);
+    const exact = windingNumbers(sphere, pts, { beta: Infinity });
+    let worst = 0;
+    for (let i = 0; i < 4000; i++) {
+      worst = Math.max(worst, Math.abs(fast[i] - exact[i]));
+      const r = Math.hypot(pts[3 * i], pts[3 * i + 1], pts[3 * i + 2]);
+      if (r < 0.39) expect(exact[i]).toBeCloseTo(1, 5);
+      if (r > 0.41) expect(exact[i]).toBeCloseTo(0, 5);
+    }
+    expect(worst).toBeLessThan(0.01); // β = 2 far field
+    expect(worst).toBeGreaterThan(0); // the far field is really used
+  });
+
+  it('adds up overlapping components: w ≈ 2 inside both cubes', () => {
+    const two = merge(box(0.6, [-0.1, 0, 0]), box(0.6, [0.1, 0, 0]));
+    const w = windingNumbers(two, new Float32Array([0, 0, 0, -0.35, 0, 0, 0.35, 0.1, 0, 0.45, 0, 0]));
+    expect(w[0]).toBeCloseTo(2, 2);
+    expect(w[1]).toBeCloseTo(1, 2);
+    expect(w[2]).toBeCloseTo(1, 2);
+    expect(w[3]).toBeCloseTo(0, 2);
+    expect(Array.from(contains(two, new Float32Array([0, 0, 0, 0.45, 0, 0])))).toEqual([1, 0]);
+    // ray parity (the reference rule) gets the doubly-covered point wrong: both counts even
+    expect(Array.from(contains(two, new Float32Array([0, 0.01, 0.02]), { method: 'ray-parity' }))).toEqual([0]);
+  });
+
+  it('is −1 inside an inside-out mesh', () => {
+    const s = icosphere(2, 0.4);
+    const flipped = { positions: s.positions, indices: s.indices.slice() };
+    for (let t = 0; t < flipped.indices.length; t += 3) [flipped.indices[t + 1], flipped.indices[t + 2]] = [flipped.indices[t + 2], flipped.indices[t + 1]];
+    expect(windingNumbers(flipped, new Float32Array([0, 0, 0]))[0]).toBeCloseTo(-1, 2);
+    expect(contains(flipped, new Float32Array([0, 0, 0]))[0]).toBe(1); // orientation 'auto'
+    expect(contains(flipped, new Float32Array([0, 0, 0]), { orientation: 'as-is' })[0]).toBe(0);
+  });
+
+  it('rejects malformed input', () => {
+    expect(() => windingNumbers(box(1), new Float32Array(4))).toThrow(SamplingError);
+    expect(() => windingNumbers(box(1), new Float32Array([0, NaN, 0]))).toThrow(expect.objectContaining({ code: 'NON_FINITE' }));
+    expect(() => windingNumbers(box(1), new Float32Array(3), { beta: 0 })).toThrow(SamplingError);
+    expect(() => contains(box(1), new Float32Array(3), { method: 'nope' as 'winding' })).toThrow(SamplingError);
+    expect(windingNumbers({ positions: new Float32Array(0), indices: new Uint32Array(0) }, new Float32Array(3))[0]).toBe(0);
+  });
+});
+
+describe('contains', () => {
+  it('labels a sphere like |p| < r', () => {
+    const r = 0.4;
+    const sphere = icosphere(5, r);
+    const pts = sampleUniformPoints(20_000, { seed: 3 });
+    const occ = contains(sphere, pts);
+    let wrong = 0, inside = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const d = Math.hypot(pts[3 * i], pts[3 * i + 1], pts[3 * i + 2]);
+      inside += occ[i];
+      if (Math.abs(d - r) > 0.001 && occ[i] !== (d < r ? 1 : 0)) wrong++;
+    }
+    expect(wrong).toBe(0);
+    // volume fraction of the sphere in the 1.1³ box
+    expect(inside / 20_000).toBeCloseTo(((4 / 3) * Math.PI * r ** 3) / 1.1 ** 3, 1);
+  });
+
+  it('labels a torus analytically', () => {
+    const occ = contains(torus(0.35, 0.1, 96, 48), sampleUniformPoints(10_000, { seed: 4 }));
+    const pts = sampleUniformPoints(10_000, { seed: 4 });
+    let wrong = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const [x, y, z] = pts.subarray(3 * i, 3 * i + 3);
+      const d = Math.hypot(Math.hypot(x, y) - 0.35, z);
+      if (Math.abs(d - 0.1) > 0.002 && occ[i] !== (d < 0.1 ? 1 : 0)) wrong++;
+    }
+    expect(wrong).toBe(0);
+  });
+
+  it('counts points exactly on the surface as inside (documented rule)', () => {
+    const cube = box(1);
+    const onFace = new Float32Array([0.5, 0.1, 0.2, 0, -0.5, 0.3, 0.5, 0.5, 0.5, 0.5, 0.5, 0, 0.5000001, 0, 0]);
+    expect(Array.from(contains(cube, onFace))).toEqual([1, 1, 1, 1, 0]);
+  });
+
+  it('agrees with the reference ray parity on every closed data mesh (≥ 99.9 %)', () => {
+    const files = readdirSync(DATA + 'meshes').filter((f) => f.endsWith('.off'));
+    expect(files.length).toBeGreaterThanOrEqual(35);
+    const pts = sampleUniformPoints(N_PARITY, { seed: 5 });
+    const rates: Record<string, number> = {};
+    for (const f of files) {
+      const mesh = normalizeMesh(load('meshes/' + f)).mesh;
+      const a = contains(mesh, pts);
+      const b = contains(mesh, pts, { method: 'ray-parity' });
+      let same = 0, inside = 0;
+      for (let i = 0; i < a.length; i++) {
+        same += a[i] === b[i] ? 1 : 0;
+        inside += a[i];
+      }
+      rates[f] = same / a.length;
+      expect(inside, f).toBeGreaterThan(0);
+    }
+    for (const [f, rate] of Object.entries(rates)) expect(rate, f).toBeGreaterThanOrEqual(0.999);
+  });
+
+  it('gives sensible answers on open meshes', () => {
+    const centre = new Float32Array([0, 0, 0]);
+    for (const f of ['open_cube.off', 'cube-ouvert.off']) {
+      const mesh = normalizeMesh(load('meshes-open/' + f)).mesh;
+      expect(contains(mesh, centre)[0], f).toBe(1);
+      expect(Math.abs(windingNumbers(mesh, centre)[0])).toBeCloseTo(5 / 6, 3); // 5 of 6 faces present
+      expect(contains(mesh, new Float32Array([0.52, 0, 0]))[0], f).toBe(0);
+    }
+  });
+
+  it('labels a mesh with holes like its closed original (ray parity does not)', () => {
+    const closed = load('meshes/elephant.off');
+    const holes = load('meshes-open/elephant-with-holes.off');
+    const { loc, scale } = normalizeMesh(closed);
+    const apply = (m: TriangleMesh): TriangleMesh => ({
+      positions: m.positions.map((v, i) => (v - loc[i % 3]) / scale),
+      indices: m.indices,
+    });
+    const pts = sampleUniformPoints(20_000, { seed: 6 });
+    const truth = contains(apply(closed), pts);
+    const wn = contains(apply(holes), pts);
+    const rp = contains(apply(holes), pts, { method: 'ray-parity' });
+    let wnSame = 0, rpSame = 0;
+    for (let i = 0; i < truth.length; i++) {
+      wnSame += truth[i] === wn[i] ? 1 : 0;
+      rpSame += truth[i] === rp[i] ? 1 : 0;
+    }
+    expect(wnSame / truth.length).toBeGreaterThan(0.99);
+    expect(wnSame).toBeGreaterThan(rpSame);
+  });
+});
+
+const N_PARITY = 20_000;
