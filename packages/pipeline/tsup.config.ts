@@ -1,10 +1,24 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-});
+export default defineConfig([
+  {
+    entry: ['src/index.ts', 'src/node/index.ts', 'src/cli.ts'],
+    format: ['esm'],
+    dts: { entry: ['src/index.ts', 'src/node/index.ts'] },
+    clean: true,
+    sourcemap: true,
+    target: 'es2022',
+    platform: 'node',
+  },
+  {
+    // The page viewer: three.js + OrbitControls + app.ts in one script, inlined into result pages.
+    entry: { viewer: 'src/viewer/app.ts' },
+    format: ['iife'],
+    platform: 'browser',
+    noExternal: [/^three/],
+    minify: true,
+    sourcemap: false,
+    clean: false,
+    target: 'es2020',
+  },
+]);

@@ -64,14 +64,27 @@ describe('generateMesh', () => {
       return out;
     };
     const target = 0.3 + Math.log(4) / 10; // logit(0.2) = −ln 4
-    const base = await generateMesh(soft, { resolution0: 8, upsamplingSteps: 0 });
-    const err = (pos: Float32Array) => {
+    // Distance of points inside the faces (not just vertices) to the level set: refinement fits the surface.
+    const err = (m: { positions: Float32Array; indices: Uint32Array }) => {
+      const p = m.positions;
+      const f = m.indices;
+      const W = [[1 / 3, 1 / 3, 1 / 3], [0.6, 0.2, 0.2], [0.2, 0.6, 0.2], [0.2, 0.2, 0.6]];
       let s = 0;
-      for (let i = 0; i < pos.length; i += 3) s += Math.abs(Math.hypot(pos[i], pos[i + 1], pos[i + 2]) - target);
-      return s / (pos.length / 3);
+      let c = 0;
+      for (let t = 0; t < f.length; t += 3) {
+        for (const w of W) {
+          const q = [0, 1, 2].map((k) => w[0] * p[3 * f[t] + k] + w[1] * p[3 * f[t + 1] + k] + w[2] * p[3 * f[t + 2] + k]);
+          s += Math.abs(Math.hypot(q[0], q[1], q[2]) - target);
+          c++;
+        }
+      }
+      return s / c;
     };
-    const refined = await generateMesh(soft, { resolution0: 8, upsamplingSteps: 0, refinementSteps: 30, refinementLr: 1e-3 });
-    expect(err(refined.mesh.positions)).toBeLessThan(err(base.mesh.positions));
+    const base = await generateMesh(soft, { resolution0: 6, upsamplingSteps: 0 });
+    const refined = await generateMesh(soft, { resolution0: 6, upsamplingSteps: 0, refinementSteps: 30, refinementLr: 1e-3 });
+    expect(err(base.mesh)).toBeGreaterThan(0.015);
+    expect(err(refined.mesh)).toBeLessThan(0.5 * err(base.mesh));
+    expect(refined.mesh.indices).toEqual(base.mesh.indices);
     expect(refined.stats.timeMs.refine).toBeGreaterThan(0);
   });
 

@@ -1,0 +1,79 @@
+import { readFile, stat } from 'node:fs/promises';
+import { OnetIOError, parseMesh, parsePointCloud, meshFormatFromPath, type PointCloud, type TriangleMesh } from '@onet/io';
+import { PipelineError } from '../errors.js';
+
+/** What {@link readInput} found in a file: a mesh (with faces) or a point cloud. */
+export type InputData = { kind: 'mesh'; mesh: TriangleMesh; path: string } | { kind: 'points'; cloud: PointCloud; path: string };
+
+/** Largest input file read (bytes); larger files are refused before reading. */
+export const MAX_INPUT_BYTES = 2 ** 31 - 1;
+
+/** Read a file's bytes with a one-line {@link PipelineError} for missing/unreadable files. @internal */
+export async function readBytes(path: string, what = 'input'): Promise<Uint8Array> {
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new PipelineError('UNREADABLE_INPUT', `${path}: ${what} is not a file`);
+    size = s.size;
+  } catch (e) {
+    if (e instanceof PipelineError) throw e;
+    throw new PipelineError('UNREADABLE_INPUT', `${path}: cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path`, { cause: e });
+  }
+  if (size > MAX_INPUT_BYTES) throw new PipelineError('UNREADABLE_INPUT', `${path}: ${what} is ${size} bytes, larger than the 2 GiB limit`);
+  return new Uint8Array(await readFile(path));
+}
+
+function wrapIO(e: unknown, path: string): never {
+  if (e instanceof OnetIOError) {
+    const code = e.code === 'EMPTY' ? 'EMPTY_INPUT' : e.code === 'NON_FINITE' ? 'NON_FINITE_INPUT' : 'UNREADABLE_INPUT';
+    throw new PipelineError(code, e.message, { cause: e });
+  }
+  throw e;
+}
+
+/**
+ * Read a reconstruction input: a **mesh** (`.off`, `.obj`, `.stl`, or a `.ply` with faces) or a **point
+ * cloud** (`.xyz`/`.txt`/`.pts`, `.npz` with a `points` array, a `.ply` without faces).
+ * @throws {@link PipelineError} `UNREADABLE_INPUT` (missing, unknown format, corrupt — the message names the
+ *   file and line/byte), `EMPTY_INPUT` (no points), `NON_FINITE_INPUT`.
+ * @category Node
+ */
+export async function readInput(path: string): Promise<InputData> {
+  const bytes = await readBytes(path);
+  const ext = /\.([a-z0-9]+)$/i.exec(path)?.[1].toLowerCase() ?? '';
+  try {
+    if (['xyz', 'txt', 'pts', 'csv', 'npz'].includes(ext)) return { kind: 'points', cloud: parsePointCloud(bytes, { source: path }), path };
+    if (ext === 'ply') {
+      try {
+        return { kind: 'mesh', mesh: parseMesh(bytes, { source: path }), path };
+      } catch (e) {
+        // A PLY with vertices and no faces is a point cloud.
+        if (e instanceof OnetIOError && e.code === 'EMPTY' && /no faces|0 faces/.test(e.message)) {
+          return { kind: 'points', cloud: parsePointCloud(bytes, { source: path }), path };
+        }
+        throw e;
+      }
+    }
+    if (meshFormatFromPath(path)) return { kind: 'mesh', mesh: parseMesh(bytes, { source: path }), path };
+    throw new PipelineError(
+      'UNREADABLE_INPUT',
+      `${path}: unknown input extension ".${ext}"; give a point cloud (.ply .xyz .npz) or a mesh (.ply .obj .off .stl)`,
+    );
+  } catch (e) {
+    return wrapIO(e, path);
+  }
+}
+
+/**
+ * Read a mesh file (`.off`, `.obj`, `.ply`, `.stl`), e.g. a ground truth.
+ * @throws {@link PipelineError} `UNREADABLE_INPUT`, `EMPTY_INPUT`, `NON_FINITE_INPUT`.
+ * @category Node
+ */
+export async function readMeshFile(path: string): Promise<TriangleMesh> {
+  const bytes = await readBytes(path, 'mesh');
+  try {
+    return parseMesh(bytes, { source: path });
+  } catch (e) {
+    return wrapIO(e, path);
+  }
+}
