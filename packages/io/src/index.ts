@@ -11,3 +11,7 @@ export { writePly, WRITE_PLY_DEFAULTS, type WritePlyOptions } from './writePly.j
 export { writeObj, WRITE_OBJ_DEFAULTS, type WriteObjOptions } from './writeObj.js';
 export { writeOff } from './writeOff.js';
 export { writeGlb, WRITE_GLB_DEFAULTS, type WriteGlbOptions } from './writeGlb.js';
+export { parsePointCloud, PARSE_POINT_CLOUD_DEFAULTS, type ParsePointCloudOptions, type PointCloudFormat } from './parsePointCloud.js';
+export { writePointCloudPly, writeXyz } from './writePointCloud.js';
+export { parseBinvox, writeBinvox, PARSE_BINVOX_DEFAULTS, type BinvoxGrid, type ParseBinvoxOptions } from './binvox.js';
+export { writeStl } from './writeStl.js';

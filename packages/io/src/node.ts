@@ -1,0 +1,95 @@
+/**
+ * Node-only file helpers of `@onet/io` (import from `@onet/io/node`). The main entry stays free of Node
+ * built-ins so it bundles for browsers.
+ * @packageDocumentation
+ */
+import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
+import { OnetIOError } from './errors.js';
+import type { PointCloud, TriangleMesh } from './types.js';
+import { parseMesh, type MeshFormat } from './parseMesh.js';
+import { parsePointCloud } from './parsePointCloud.js';
+import { parseNpz, type NpyArray } from './npy.js';
+import { writePly, type WritePlyOptions } from './writePly.js';
+import { writeObj } from './writeObj.js';
+import { writeOff } from './writeOff.js';
+import { writeGlb } from './writeGlb.js';
+import { writeStl } from './writeStl.js';
+
+async function readBytes(path: string): Promise<Uint8Array> {
+  try {
+    const b = await readFile(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new OnetIOError('NOT_FOUND', 'no such file; check the path', path);
+    if (err.code === 'ERR_FS_FILE_TOO_LARGE' || err instanceof RangeError) {
+      throw new OnetIOError('TOO_LARGE', `the file is too large to read into memory (${err.message})`, path);
+    }
+    throw new OnetIOError('PARSE_ERROR', `cannot read the file: ${err.message}`, path);
+  }
+}
+
+/**
+ * Read a triangle mesh file (`.off`, `.obj`, `.ply`, `.stl`; format from the extension, else the content).
+ * @throws {@link OnetIOError} `NOT_FOUND`, and every error of {@link parseMesh}.
+ * @category Mesh I/O
+ */
+export async function readMesh(path: string, options: { format?: MeshFormat } = {}): Promise<TriangleMesh> {
+  return parseMesh(await readBytes(path), { source: path, ...options });
+}
+
+/** Options of {@link writeMesh}. */
+export interface WriteMeshOptions {
+  /** For `.ply`: binary little-endian (true) or ASCII. */
+  binary?: boolean;
+}
+
+/** Defaults of {@link WriteMeshOptions}. */
+export const WRITE_MESH_DEFAULTS: Required<WriteMeshOptions> = { binary: true };
+
+/** Atomic write: a temporary file in the same folder, then rename. Creates the folder. @internal */
+async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, path);
+}
+
+/**
+ * Write a triangle mesh; the format comes from the extension: `.ply` (binary unless `binary: false`),
+ * `.obj`, `.off`, `.glb`, `.stl` (binary). The file is written to a temporary name and renamed, so readers
+ * never see half a file.
+ * @throws {@link OnetIOError} `UNSUPPORTED_FORMAT` for other extensions, and the writers' errors.
+ * @category Mesh I/O
+ */
+export async function writeMesh(path: string, mesh: TriangleMesh, options: WriteMeshOptions = {}): Promise<void> {
+  const opts = { ...WRITE_MESH_DEFAULTS, ...options };
+  const ext = extname(path).toLowerCase();
+  let bytes: Uint8Array;
+  if (ext === '.ply') bytes = writePly(mesh, { binary: opts.binary } satisfies WritePlyOptions);
+  else if (ext === '.obj') bytes = writeObj(mesh);
+  else if (ext === '.off') bytes = writeOff(mesh);
+  else if (ext === '.glb') bytes = await writeGlb(mesh);
+  else if (ext === '.stl') bytes = writeStl(mesh);
+  else throw new OnetIOError('UNSUPPORTED_FORMAT', `cannot write "${ext}" meshes; use .ply, .obj, .off, .glb or .stl`, path);
+  await writeAtomic(path, bytes);
+}
+
+/**
+ * Read a point cloud file (`.ply`, `.xyz`/`.txt`/`.pts`, `.npz` with `points` [and `normals`]).
+ * @throws {@link OnetIOError} `NOT_FOUND`, and every error of {@link parsePointCloud}.
+ * @category Point-cloud I/O
+ */
+export async function readPointCloud(path: string): Promise<PointCloud> {
+  return parsePointCloud(await readBytes(path), { source: path });
+}
+
+/**
+ * Read an `.npz` archive into a map from array name to {@link NpyArray} (float16 widened to float32).
+ * @throws {@link OnetIOError} `NOT_FOUND`, and every error of {@link parseNpz}.
+ * @category Array I/O
+ */
+export async function readNpz(path: string): Promise<Map<string, NpyArray>> {
+  return parseNpz(await readBytes(path), path);
+}
