@@ -49,7 +49,8 @@ export function parseStl(bytes: Uint8Array, options: ParseStlOptions = {}): Tria
   const source = options.source ?? '<buffer>';
   if (bytes.length === 0) throw new OnetIOError('EMPTY', 'the file is empty', source, 'byte 0');
   let soup: Float32Array;
-  if (isBinaryStl(bytes) || !looksLikeAsciiStl(bytes)) soup = readBinary(bytes, source);
+  // Binary files often start with "solid" too; a NUL byte is a sure sign of binary.
+  if (isBinaryStl(bytes) || !looksLikeAsciiStl(bytes) || bytes.indexOf(0) >= 0) soup = readBinary(bytes, source);
   else soup = readAscii(bytes, source);
   const locate = (i: number) => `triangle ${Math.floor(i / 9)}`;
   assertFinite(soup, 'vertex', source, locate);

@@ -81,11 +81,13 @@ export class LineReader {
   }
 }
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /** Parse a decimal number token; throws a typed error naming the location otherwise. @internal */
 export function parseNumber(tok: string, source: string, where: string): number {
   const x = Number(tok);
-  if (Number.isFinite(x)) return x;
-  if (/^[+-]?(nan|inf|infinity|1\.#inf|1\.#qnan|1\.#ind)$/i.test(tok) || (tok.length > 0 && !Number.isNaN(x))) {
+  if (Number.isFinite(x) && DECIMAL.test(tok)) return x;
+  if (/^[+-]?(nan|inf|infinity|1\.#inf|1\.#qnan|1\.#ind)$/i.test(tok) || (!Number.isFinite(x) && DECIMAL.test(tok))) {
     throw new OnetIOError('NON_FINITE', `non-finite number ${JSON.stringify(tok)}; fix or remove that vertex`, source, where);
   }
   throw new OnetIOError('PARSE_ERROR', `expected a number, found ${JSON.stringify(tok.slice(0, 40))}`, source, where);

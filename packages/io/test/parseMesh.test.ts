@@ -236,3 +236,15 @@ describe('parseMesh', () => {
     expect(parseMesh(off, { source: 'X.OFF' }).positions.length).toBe(9);
   });
 });
+
+describe('number syntax', () => {
+  it('accepts decimal forms and refuses hex, binary and words', () => {
+    const tri = (a: string) => enc(`v ${a} 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n`);
+    for (const [s, v] of [['+1.', 1], ['-.5', -0.5], ['1E2', 100], ['2.e-1', 0.2], ['007', 7]] as const) {
+      expect(parseObj(tri(s)).positions[0]).toBeCloseTo(v, 6);
+    }
+    for (const s of ['0x10', '0b1', '1,5', '1.2.3', '--1', 'e5']) ioError(() => parseObj(tri(s)), 'PARSE_ERROR');
+    ioError(() => parseObj(tri('Infinity')), 'NON_FINITE');
+    ioError(() => parseObj(tri('1e999')), 'NON_FINITE');
+  });
+});
