@@ -5,3 +5,6 @@ export { DecoderCBatchNorm2, DECODER_CBATCHNORM2_DEFAULTS, type DecoderCBatchNor
 export { Decoder, DECODER_DEFAULTS, DECODER_BLOCKS, type DecoderOptions } from './Decoder.js';
 export { bceWithLogitsLoss } from './bceWithLogitsLoss.js';
 export type { OccupancyDecoder } from './types.js';
+export { FoldedDecoder, type FoldedDecoderArrays, type FoldedBlockArrays } from './FoldedDecoder.js';
+export { foldForInference } from './foldForInference.js';
+export { evaluateLogits, EVALUATE_LOGITS_DEFAULTS, type EvaluateLogitsOptions } from './evaluateLogits.js';
