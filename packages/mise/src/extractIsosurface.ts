@@ -56,7 +56,9 @@ export interface ExtractIsosurfaceOptions {
   returnGrid?: boolean;
 }
 
-/** Defaults of {@link ExtractIsosurfaceOptions}. */
+type OptionalKeys = 'signal' | 'onProgress' | 'lipschitz';
+
+/** Defaults of {@link ExtractIsosurfaceOptions} (`signal`, `onProgress`, `lipschitz`: none). */
 export const EXTRACT_ISOSURFACE_DEFAULTS = {
   resolution0: 32,
   upsamplingSteps: 2,
@@ -70,7 +72,7 @@ export const EXTRACT_ISOSURFACE_DEFAULTS = {
   safetyFactor: 2,
   computeNormals: false,
   returnGrid: false,
-} satisfies Required<ExtractIsosurfaceOptions>;
+} satisfies Required<Omit<ExtractIsosurfaceOptions, OptionalKeys>> & Pick<ExtractIsosurfaceOptions, OptionalKeys>;
 
 /** Statistics of one {@link extractIsosurface} run. */
 export interface MiseStats {

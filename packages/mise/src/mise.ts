@@ -103,7 +103,10 @@ export class MISE {
   private pz: Int32Array;
   private pval: Float64Array;
   private pknown: Uint8Array;
+  /** 1 once all 8 cells around a known node lie in finest-level leaves: it can flag nothing any more. */
+  private pretired: Uint8Array;
   private nPts = 0;
+  private firstUnknown = 0;
   private nKnown = 0;
   private readonly hash: IntHashMap;
   // Safe mode.
@@ -165,6 +168,7 @@ export class MISE {
     this.pz = new Int32Array(np0 * 2);
     this.pval = new Float64Array(np0 * 2);
     this.pknown = new Uint8Array(np0 * 2);
+    this.pretired = new Uint8Array(np0 * 2);
     this.hash = new IntHashMap(np0 * 2);
 
     const s = this.voxelSize0;
@@ -208,8 +212,9 @@ export class MISE {
   query(): Int32Array {
     const m = this.nPts - this.nKnown;
     const out = new Int32Array(m * 3);
+    while (this.firstUnknown < this.nPts && this.pknown[this.firstUnknown]) this.firstUnknown++;
     let o = 0;
-    for (let p = 0; p < this.nPts && o < out.length; p++) {
+    for (let p = this.firstUnknown; p < this.nPts && o < out.length; p++) {
       if (this.pknown[p]) continue;
       out[o++] = this.px[p];
       out[o++] = this.py[p];
@@ -334,6 +339,7 @@ export class MISE {
       this.pz = grow(this.pz, cap);
       this.pval = grow(this.pval, cap);
       this.pknown = grow(this.pknown, cap);
+      this.pretired = grow(this.pretired, cap);
     }
     const p = this.nPts++;
     this.px[p] = x;
@@ -364,27 +370,32 @@ export class MISE {
     const flags = new Uint8Array(nV); // bit 1: next to a value ≥ t, bit 2: next to a value ≤ t
     const t = this.threshold;
     const R = this.resolution;
-    const { px, py, pz, pval, pknown } = this;
+    const depth = this.upsamplingSteps;
+    const { px, py, pz, pval, pknown, pretired, vlevel } = this;
     for (let p = 0; p < this.nPts; p++) {
-      if (!pknown[p]) continue;
+      if (!pknown[p] || pretired[p]) continue;
       const value = pval[p];
       const bits = (value >= t ? 1 : 0) | (value <= t ? 2 : 0);
       if (bits === 0) continue; // NaN marks nothing, as in the reference
       const x = px[p];
       const y = py[p];
       const z = pz[p];
+      let allFinest = true;
       for (let cx = x - 1; cx <= x; cx++) {
         if (cx < 0 || cx >= R) continue;
         for (let cy = y - 1; cy <= y; cy++) {
           if (cy < 0 || cy >= R) continue;
           for (let cz = z - 1; cz <= z; cz++) {
             if (cz < 0 || cz >= R) continue;
-            flags[this.leafOf(cx, cy, cz)] |= bits;
+            const leaf = this.leafOf(cx, cy, cz);
+            flags[leaf] |= bits;
+            if (vlevel[leaf] < depth) allFinest = false;
           }
         }
       }
+      // Leaves only ever get finer: a node surrounded by finest leaves flags nothing that can subdivide.
+      if (allFinest) pretired[p] = 1;
     }
-    const depth = this.upsamplingSteps;
     const safe = this.mode === 'safe' && this.safeLevels > 0;
     if (safe && this.lipschitzGiven === undefined) this.estimateLipschitz();
     const L = this.lipschitz;
