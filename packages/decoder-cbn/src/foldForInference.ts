@@ -6,7 +6,7 @@ import { Decoder } from './Decoder.js';
 import type { CBatchNorm1d } from './CBatchNorm1d.js';
 import type { CResnetBlockConv1d } from './CResnetBlockConv1d.js';
 import { checkCode } from './validate.js';
-import { FoldedDecoder, type FoldedBlockArrays } from './FoldedDecoder.js';
+import { FoldedDecoder, type FoldedBlockArrays, type FoldedDecoderArrays } from './FoldedDecoder.js';
 
 const f32 = (t: tf.Tensor): Float32Array => Float32Array.from(t.dataSync() as Float32Array);
 
@@ -26,7 +26,13 @@ const f32 = (t: tf.Tensor): Float32Array => Float32Array.from(t.dataSync() as Fl
 export function foldForInference(decoder: DecoderCBatchNorm | DecoderCBatchNorm2 | Decoder, c: tf.Tensor | null, z: tf.Tensor | null = null): FoldedDecoder {
   checkCode('foldForInference', 'c', c, 1, decoder.cDim);
   checkCode('foldForInference', 'z', z, 1, decoder.zDim);
-  const arrays = tf.tidy(() => {
+  let arrays: FoldedDecoderArrays | undefined;
+  tf.tidy(() => {
+    arrays = build();
+  });
+  return new FoldedDecoder(arrays!);
+
+  function build(): FoldedDecoderArrays {
     const cbnBlock = (b: CResnetBlockConv1d, code: tf.Tensor): FoldedBlockArrays => {
       if (b.shortcut) throw new NNError('SHAPE_MISMATCH', 'foldForInference: blocks with a shortcut projection are not supported');
       const a0 = b.bn0.evalAffine(code);
@@ -93,6 +99,5 @@ export function foldForInference(decoder: DecoderCBatchNorm | DecoderCBatchNorm2
       };
     }
     throw new NNError('SHAPE_MISMATCH', 'foldForInference: expects a DecoderCBatchNorm, DecoderCBatchNorm2 or Decoder');
-  });
-  return new FoldedDecoder(arrays);
+  }
 }
