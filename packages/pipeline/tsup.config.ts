@@ -2,9 +2,9 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: ['src/index.ts', 'src/node/index.ts', 'src/cli.ts'],
+    entry: ['src/index.ts', 'src/node.ts', 'src/cli.ts'],
     format: ['esm'],
-    dts: { entry: ['src/index.ts', 'src/node/index.ts'] },
+    dts: { entry: ['src/index.ts', 'src/node.ts'] },
     clean: true,
     sourcemap: true,
     target: 'es2022',

@@ -49,8 +49,11 @@ export interface GenerateMeshOptions {
   onProgress?: ((progress: MiseProgress) => void) | undefined;
 }
 
+/** Type of {@link GENERATE_MESH_DEFAULTS}: every option set (signal and onProgress may stay undefined). */
+export type GenerateMeshDefaults = Required<Omit<GenerateMeshOptions, 'signal' | 'onProgress'>> & Pick<GenerateMeshOptions, 'signal' | 'onProgress'>;
+
 /** Defaults of {@link GenerateMeshOptions} (the reference's generation settings, ON:configs/default.yaml). */
-export const GENERATE_MESH_DEFAULTS = {
+export const GENERATE_MESH_DEFAULTS: GenerateMeshDefaults = {
   resolution0: 32,
   upsamplingSteps: 2,
   threshold: 0.2,
@@ -64,7 +67,7 @@ export const GENERATE_MESH_DEFAULTS = {
   gradientStep: 1e-3,
   signal: undefined,
   onProgress: undefined,
-} satisfies Required<GenerateMeshOptions>;
+};
 
 /** Statistics of one generation. Times are wall-clock milliseconds. */
 export interface GenerationStats {
@@ -215,7 +218,7 @@ function dirichletHalf(rng: ReturnType<typeof createRng>, out: Float64Array): vo
 async function refine(
   f: (p: Float32Array) => Promise<Float32Array>,
   mesh: TriangleMesh,
-  o: typeof GENERATE_MESH_DEFAULTS & { signal?: AbortSignal },
+  o: GenerateMeshDefaults,
   tau: number,
 ): Promise<void> {
   const pos = mesh.positions;
@@ -295,7 +298,7 @@ async function refine(
  * @category Generation
  */
 export async function generateMesh(shape: LogitsSource | LogitsFunction, options: GenerateMeshOptions = {}): Promise<GenerationResult> {
-  const o = { ...GENERATE_MESH_DEFAULTS, ...stripUndefined(options) };
+  const o: GenerateMeshDefaults = { ...GENERATE_MESH_DEFAULTS, ...stripUndefined(options) };
   const tStart = performance.now();
   checkInt('resolution0', o.resolution0, 2, 512);
   checkInt('upsamplingSteps', o.upsamplingSteps, 0, 6);

@@ -1,1 +1,30 @@
-export {};
+/**
+ * @onet/pipeline — Occupancy Networks (Mescheder et al., CVPR 2019) end to end: the model, training,
+ * generation (MISE + marching cubes, §3.3), evaluation (§4 of REFERENCE.md) and the `onet` CLI.
+ * Browser-safe entry; Node helpers (files, backend choice, demo) are in `@onet/pipeline/node`.
+ * @packageDocumentation
+ */
+export { PipelineError, type PipelineErrorCode } from './errors.js';
+export {
+  generateMesh,
+  probabilityToLogit,
+  GENERATE_MESH_DEFAULTS,
+  type GenerateMeshOptions,
+  type GenerationResult,
+  type GenerationStats,
+  type LogitsFunction,
+  type LogitsSource,
+} from './generate.js';
+export { reconstruct, type ConditionableModel, type ReconstructOptions, type ReconstructionResult } from './reconstruct.js';
+export { reconstructFromMesh, type ReconstructFromMeshOptions, type ReconstructFromMeshResult } from './reconstructFromMesh.js';
+export {
+  evaluateMeshes,
+  evaluateAgainstSamples,
+  meanMetrics,
+  EVALUATE_MESHES_DEFAULTS,
+  type EvaluateMeshesOptions,
+  type GroundTruthSamples,
+  type MeshMetrics,
+} from './evaluate.js';
+export { classifyAdapter, type AdapterClass, type AdapterInfoLike } from './backend.js';
+export { viewerHtml, VIEWER_HTML_DEFAULTS, type ViewerHtmlOptions } from './viewer/html.js';

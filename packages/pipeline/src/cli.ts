@@ -1,0 +1,9 @@
+/**
+ * `onet` — the command-line entry (bin). The program itself lives in `node/cliProgram.ts`
+ * (`buildProgram`, `main`), a thin layer over the library functions.
+ */
+import { main } from './node/cliProgram.js';
+
+main().then((code) => {
+  process.exitCode = code;
+});

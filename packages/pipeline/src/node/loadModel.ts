@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadModelFiles } from '@onet/nn/node';
+import { OccupancyNetwork, type ModelConfig } from '../model.js';
+import { PipelineError } from '../errors.js';
+
+/** The shipped model's folder (`packages/pipeline/models/default`), found from the source or the build. */
+export function defaultModelDir(): string {
+  for (const rel of ['../models/default', '../../models/default', '../../../models/default']) {
+    const p = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  return fileURLToPath(new URL('../../models/default', import.meta.url));
+}
+
+/** Result of {@link loadModel}. */
+export interface LoadedModel {
+  model: OccupancyNetwork;
+  /** Folder the weights came from. */
+  dir: string;
+  /** True when no weights were found and a freshly initialised (untrained) model is used instead. */
+  fresh: boolean;
+  /** One line for the user about what was loaded. */
+  message: string;
+}
+
+/** Options of {@link loadModel}. */
+export interface LoadModelOptions {
+  /**
+   * When `dir` has no `model.json`, build an untrained model from `dir/config.json`'s `model` section (or the
+   * default config) instead of throwing — used by the demo so the flow runs before weights are shipped.
+   */
+  allowFresh?: boolean;
+  /** Seed of the fresh model's initialisation. */
+  seed?: number;
+}
+
+/**
+ * Load an `OccupancyNetwork` from a folder holding `model.json` + `weights.bin` (default: the shipped model).
+ * @throws {@link PipelineError} `BAD_MODEL` naming the file when it is missing (and `allowFresh` is off),
+ *   unreadable, or does not match the network it describes.
+ * @category Node
+ */
+export async function loadModel(dir: string = defaultModelDir(), options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const jsonPath = dir.endsWith('.json') ? dir : join(dir, 'model.json');
+  if (!existsSync(jsonPath)) {
+    if (!options.allowFresh) {
+      throw new PipelineError('BAD_MODEL', `${jsonPath} not found; pass --model <folder with model.json and weights.bin>`);
+    }
+    let config: Partial<ModelConfig> = {};
+    const cfgPath = join(dir, 'config.json');
+    if (existsSync(cfgPath)) {
+      try {
+        const raw = JSON.parse(await readFile(cfgPath, 'utf8')) as { model?: Partial<ModelConfig> } & Partial<ModelConfig>;
+        config = raw.model ?? raw;
+      } catch {
+        config = {};
+      }
+    }
+    const model = OccupancyNetwork.fromConfig(config as ModelConfig, options.seed ?? 0);
+    return {
+      model,
+      dir,
+      fresh: true,
+      message: `WARNING: no trained weights at ${jsonPath}; using a freshly initialised (untrained) model — the mesh will not resemble the input`,
+    };
+  }
+  let files;
+  try {
+    files = await loadModelFiles(jsonPath);
+  } catch (e) {
+    throw new PipelineError('BAD_MODEL', (e as Error).message, { cause: e });
+  }
+  let model: OccupancyNetwork;
+  try {
+    model = OccupancyNetwork.fromWeights(files.modelJson, files.weights);
+  } catch (e) {
+    throw new PipelineError('BAD_MODEL', `${jsonPath}: ${(e as Error).message}`, { cause: e });
+  }
+  return { model, dir, fresh: false, message: `model: ${jsonPath} (${model.parameterCount()} parameters)` };
+}
