@@ -9,3 +9,4 @@ export { signedVolume } from './signedVolume.js';
 export { icosphere, box, cylinder, torus } from './primitives/index.js';
 export { windingNumbers, WINDING_NUMBERS_DEFAULTS, type WindingNumbersOptions } from './windingNumbers.js';
 export { contains, CONTAINS_DEFAULTS, type ContainsOptions } from './contains.js';
+export { voxelize, VOXELIZE_DEFAULTS, type VoxelizeOptions } from './voxelize.js';

@@ -108,7 +108,7 @@ export function makeStack(tree: WindingTree): Int32Array {
 /**
  * Generalized winding number w(q) = (1/4π) Σ Ωₜ(q) of every query point with respect to the mesh
  * (Jacobson et al. 2013), computed with the fast-winding-number tree of Barill et al. 2018 (SIGGRAPH,
- * §3–4): a BVH over the triangles, a second-order Taylor expansion (dipole term plus first and second moments, their eq. 9–11) for nodes far from q (|q − p̃| > β·r) and
+ * §3–4): a BVH over the triangles, a second-order Taylor expansion (dipole term plus first and second moments) for nodes far from q (|q − p̃| > β·r) and
  * exact Van Oosterom–Strackee solid angles `Ω = 2·atan2(a·(b×c), |a||b||c| + (a·b)|c| + (b·c)|a| + (c·a)|b|)`
  * near. For a closed, outward-oriented mesh w is 1 inside and 0 outside; overlapping components add
  * (w = 2 where two closed parts overlap); holes make w fall off smoothly instead of breaking the answer;

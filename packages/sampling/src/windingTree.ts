@@ -4,7 +4,8 @@ import type { TriangleMesh } from '@onet/io';
  * Bounding-volume hierarchy over the triangles of a mesh with the per-node data of fast winding numbers
  * (Barill et al. 2018, §3–4): area-weighted centre p̃, dipole sum N = Σ aₜnₜ, first-moment matrix
  * M = Σ aₜ nₜ ⊗ (cₜ − p̃), second moments S_i = Σ aₜ nₜ,i ∫ₜ(x − p̃)(x − p̃)ᵀ dA / aₜ (all exact for
- * flat triangles) and the radius of the ball around p̃ holding every vertex of the node. Triangles of zero area are dropped (they subtend no solid angle). @internal
+ * flat triangles) and the radius of the ball around p̃ holding every vertex of the node. Triangles of zero
+ * area are dropped (they subtend no solid angle); long ones are split (see `splitTriangles`). @internal
  */
 export interface WindingTree {
   /** `[T·9]` triangle corners in tree order, float64. */
@@ -24,24 +25,79 @@ const LEAF = 8;
 /** Floats per node in {@link WindingTree.data}. */
 export const STRIDE = 34;
 
-export function buildWindingTree(mesh: TriangleMesh): WindingTree {
+/**
+ * Triangles of the mesh as float64 corner triples, zero-area ones dropped and long ones split at the
+ * midpoint of their longest edge until every edge is ≤ `maxEdge` (bbox diagonal / 64, doubled until the
+ * result fits the budget of 4·F + 64 triangles). Solid angles add up, so the winding
+ * number is unchanged; compact triangles make compact BVH nodes, so slivers spanning a CAD model no longer
+ * force exact evaluation everywhere).
+ */
+function splitTriangles(mesh: TriangleMesh): Float64Array {
   const { positions: p, indices: f } = mesh;
   const nf0 = f.length / 3;
-  // keep non-degenerate triangles
-  const keep: number[] = [];
+  const base: number[] = [];
+  let lo0 = Infinity, lo1 = Infinity, lo2 = Infinity, hi0 = -Infinity, hi1 = -Infinity, hi2 = -Infinity;
   for (let t = 0; t < nf0; t++) {
     const a = 3 * f[3 * t], b = 3 * f[3 * t + 1], c = 3 * f[3 * t + 2];
     const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
     const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
     const nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
-    if (nx !== 0 || ny !== 0 || nz !== 0) keep.push(t);
+    if (nx === 0 && ny === 0 && nz === 0) continue;
+    for (const v of [a, b, c]) {
+      base.push(p[v], p[v + 1], p[v + 2]);
+      if (p[v] < lo0) lo0 = p[v];
+      if (p[v] > hi0) hi0 = p[v];
+      if (p[v + 1] < lo1) lo1 = p[v + 1];
+      if (p[v + 1] > hi1) hi1 = p[v + 1];
+      if (p[v + 2] < lo2) lo2 = p[v + 2];
+      if (p[v + 2] > hi2) hi2 = p[v + 2];
+    }
   }
-  const nf = keep.length;
+  const nf = base.length / 9;
+  if (nf === 0) return new Float64Array(0);
+  const diag = Math.hypot(hi0 - lo0, hi1 - lo1, hi2 - lo2);
+  const budget = 4 * nf + 64;
+  const edge2 = (t: number[] | Float64Array, o: number, i: number, j: number): number =>
+    (t[o + 3 * i] - t[o + 3 * j]) ** 2 + (t[o + 3 * i + 1] - t[o + 3 * j + 1]) ** 2 + (t[o + 3 * i + 2] - t[o + 3 * j + 2]) ** 2;
+  for (let maxEdge = diag / 64; ; maxEdge *= 2) {
+    const lim2 = maxEdge * maxEdge;
+    // count pieces first (cheap estimate: a split halves the longest edge), bail out if over budget
+    const out: number[] = [];
+    const work: number[] = [];
+    let over = false;
+    for (let t = 0; t < nf && !over; t++) {
+      work.length = 0;
+      for (let k = 0; k < 9; k++) work.push(base[9 * t + k]);
+      while (work.length > 0) {
+        const o = work.length - 9;
+        const e01 = edge2(work, o, 0, 1), e12 = edge2(work, o, 1, 2), e20 = edge2(work, o, 2, 0);
+        const m = Math.max(e01, e12, e20);
+        const tri = work.splice(o, 9);
+        if (m <= lim2) {
+          for (let k = 0; k < 9; k++) out.push(tri[k]);
+          if (out.length > 9 * budget) {
+            over = true;
+            break;
+          }
+          continue;
+        }
+        // rotate so the longest edge is (v0, v1), then split at its midpoint: (v0, m, v2), (m, v1, v2)
+        const r = m === e01 ? 0 : m === e12 ? 1 : 2;
+        const v = [0, 1, 2].map((i) => tri.slice(3 * ((i + r) % 3), 3 * ((i + r) % 3) + 3));
+        const mid = [(v[0][0] + v[1][0]) / 2, (v[0][1] + v[1][1]) / 2, (v[0][2] + v[1][2]) / 2];
+        work.push(...v[0], ...mid, ...v[2], ...mid, ...v[1], ...v[2]);
+      }
+    }
+    if (!over) return Float64Array.from(out);
+  }
+}
+
+export function buildWindingTree(mesh: TriangleMesh): WindingTree {
+  const src = splitTriangles(mesh);
+  const nf = src.length / 9;
   const cen = new Float64Array(3 * nf);
   for (let i = 0; i < nf; i++) {
-    const t = keep[i];
-    const a = 3 * f[3 * t], b = 3 * f[3 * t + 1], c = 3 * f[3 * t + 2];
-    for (let k = 0; k < 3; k++) cen[3 * i + k] = (p[a + k] + p[b + k] + p[c + k]) / 3;
+    for (let k = 0; k < 3; k++) cen[3 * i + k] = (src[9 * i + k] + src[9 * i + 3 + k] + src[9 * i + 6 + k]) / 3;
   }
   const perm = new Int32Array(nf);
   for (let i = 0; i < nf; i++) perm[i] = i;
@@ -81,15 +137,7 @@ export function buildWindingTree(mesh: TriangleMesh): WindingTree {
   }
 
   const tri = new Float64Array(9 * nf);
-  for (let i = 0; i < nf; i++) {
-    const t = keep[perm[i]];
-    for (let v = 0; v < 3; v++) {
-      const src = 3 * f[3 * t + v];
-      tri[9 * i + 3 * v] = p[src];
-      tri[9 * i + 3 * v + 1] = p[src + 1];
-      tri[9 * i + 3 * v + 2] = p[src + 2];
-    }
-  }
+  for (let i = 0; i < nf; i++) tri.set(src.subarray(9 * perm[i], 9 * perm[i] + 9), 9 * i);
 
   const data = new Float64Array(STRIDE * nodes);
   const area = new Float64Array(nodes);
