@@ -254,6 +254,14 @@ export async function extractIsosurface(
     resolution = n - 1;
     spacing = [0, 1, 2].map((a) => (hi[a] - lo[a]) / (n - 1));
   } else {
+    const r = o.resolution0 * 2 ** o.upsamplingSteps;
+    if (Number.isInteger(r) && r > 0 && (r + 1) ** 3 > 2 ** 30) {
+      throw new MiseError(
+        'TOO_LARGE',
+        `the dense ${r + 1}³ grid marching cubes needs would exceed 2^30 float32 values (4 GiB); ` +
+          'lower resolution0 or upsamplingSteps',
+      );
+    }
     let t0 = performance.now();
     const mise = new MISE(o.resolution0, o.upsamplingSteps, o.threshold, {
       mode: o.mode,
@@ -267,7 +275,6 @@ export async function extractIsosurface(
     });
     resolution = mise.resolution;
     n1 = resolution + 1;
-    if (n1 ** 3 > 2 ** 31) throw new MiseError('TOO_LARGE', `a dense grid of ${n1}³ nodes is too large`);
     spacing = [0, 1, 2].map((a) => (hi[a] - lo[a]) / resolution);
     const axes = gridAxes(resolution, [lo as [number, number, number], hi as [number, number, number]]);
     for (let round = 0; ; round++) {

@@ -273,12 +273,14 @@ export class MISE {
    *   Float32Array if omitted.
    * @returns values [(R+1)³], C order: index (i·(R+1) + j)·(R+1) + k, i along x.
    * @throws {@link MiseError} `SHAPE_MISMATCH` if `out` has the wrong length, `TOO_LARGE` if (R+1)³ is
-   *   over 2^31 elements.
+   *   over 2^30 elements (R > 1022).
    */
   toDense<T extends Float32Array | Float64Array = Float32Array>(out?: T): T {
     const n = this.n1;
     const total = n * n * n;
-    if (total > 2 ** 31) throw new MiseError('TOO_LARGE', `dense grid of ${total} nodes is too large`);
+    if (total > 2 ** 30) {
+      throw new MiseError('TOO_LARGE', `a dense grid of ${total} nodes exceeds 2^30 values; use a lower resolution`);
+    }
     if (out && out.length !== total) {
       throw new MiseError('SHAPE_MISMATCH', `toDense(out) needs length (R+1)³ = ${total}, got ${out.length}`);
     }

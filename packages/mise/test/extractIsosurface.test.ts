@@ -66,6 +66,16 @@ describe('extractIsosurface reproduces the reference meshes', () => {
     expect(safe.stats.evaluations).toBeLessThan(1.1 * c.evaluations_total);
     expect(safe.stats.lipschitz).toBeGreaterThan(2 * 90); // 2 × (≈100 per world unit)
   });
+  it('safe mode with a known Lipschitz bound in world units (100 for 100·distance)', async () => {
+    const f = batched(CASE_FUNCTIONS.tiny_blob_between_coarse_nodes);
+    const known = await extractIsosurface(f, { threshold: T, mode: 'safe', lipschitz: 100 });
+    expect(known.stats.lipschitz).toBeCloseTo(100, 9);
+    expect(known.stats.insideNodes).toBe(123);
+    const tooSmall = await extractIsosurface(f, { threshold: T, mode: 'safe', lipschitz: 10 });
+    expect(tooSmall.stats.insideNodes).toBe(0);
+    const ref = await extractIsosurface(f, { threshold: T });
+    expect(ref.stats.lipschitz).toBe(0);
+  });
 });
 
 describe('extractIsosurface options', () => {
@@ -159,6 +169,8 @@ describe('extractIsosurface options', () => {
       await expect(extractIsosurface(fn, opts)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     }
     await expect(extractIsosurface(fn, { resolution0: 128, upsamplingSteps: 4 })).rejects.toMatchObject({ code: 'TOO_LARGE' });
+    // R = 1024 is a valid MISE, but its 1025³ dense grid is over 2^30 values: refused before evaluating.
+    await expect(extractIsosurface(fn, { resolution0: 256, upsamplingSteps: 2 })).rejects.toMatchObject({ code: 'TOO_LARGE' });
     expect(called).toBe(false);
   });
 
