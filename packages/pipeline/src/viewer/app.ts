@@ -38,11 +38,12 @@ function main(): void {
   renderer.setScissorTest(true);
   container.appendChild(renderer.domElement);
 
-  // Bounding sphere of everything, to frame the camera.
-  const all = new THREE.BufferGeometry();
-  all.setAttribute('position', new THREE.BufferAttribute(points.length ? points : positions, 3));
-  all.computeBoundingSphere();
-  const sphere = all.boundingSphere ?? new THREE.Sphere(new THREE.Vector3(), 1);
+  // Bounding sphere of points and mesh together, to frame the camera.
+  const box = new THREE.Box3();
+  for (const arr of [points, positions]) {
+    for (let i = 0; i + 2 < arr.length; i += 3) box.expandByPoint(new THREE.Vector3(arr[i], arr[i + 1], arr[i + 2]));
+  }
+  const sphere = box.isEmpty() ? new THREE.Sphere(new THREE.Vector3(), 1) : box.getBoundingSphere(new THREE.Sphere());
   const radius = sphere.radius || 1;
 
   const left = new THREE.Scene();
