@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@onet/nn';
 import { initNodeWebGPU } from '@onet/nn/node';
@@ -21,8 +23,28 @@ export interface BackendChoice {
   message: string;
 }
 
+/**
+ * Install Dawn as `navigator.gpu` ourselves: the fallback when `initNodeWebGPU()` cannot (e.g. a build of
+ * @onet/nn that bundled the `webgpu` package away from its native `dawn.node`).
+ */
+async function installDawn(): Promise<boolean> {
+  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(swiftshader)) process.env.VK_ICD_FILENAMES = swiftshader;
+  try {
+    const mod = (await import('webgpu')) as unknown as { create: (o: string[]) => unknown; globals: object };
+    Object.assign(globalThis, mod.globals);
+    const g = globalThis as { navigator?: { gpu?: unknown } };
+    if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
+    (g.navigator as { gpu?: unknown }).gpu = mod.create([]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function probeAdapter(): Promise<{ label: string; software: boolean } | undefined> {
-  if (!(await initNodeWebGPU())) return undefined;
+  if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = tmpdir(); // silences the Vulkan loader
+  if (!(await initNodeWebGPU()) && !(await installDawn())) return undefined;
   const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
   const adapter = (await gpu?.requestAdapter()) as
     | { info?: Parameters<typeof classifyAdapter>[0]; isFallbackAdapter?: boolean }
