@@ -136,30 +136,20 @@ export function marchingCubes(
   }
 
   const R = Fx * Fy; // rows (along k) of the (possibly padded) classification grid
-  const flags = new Uint8Array(R * Fz); // 1 = inside; padding stays 0 (outside)
-  const lo = new Int32Array(R).fill(Fz); // first k where the row's class differs from its class at k = 0
-  const hi = new Int32Array(R).fill(-1); // last k where the row's class differs from its class at k = Fz−1
-  const ends = new Uint8Array(R); // bit 0: class at k = 0, bit 1: class at k = Fz−1
-  const zc = new Int32Array(R); // crossed z-edges per row
-  classify(values, nx, ny, nz, level, nanMode === 'error', pad, Fy, Fz, flags, lo, hi, ends, zc);
+  const W = (Fz + 31) >>> 5; // 32-bit words per row
+  const bits = new Int32Array(R * W); // bit K of row r: node (I, J, K) inside; padding stays 0 (outside)
+  const rowState = new Uint8Array(R); // 0: all outside, 1: all inside, 2: mixed
+  classify(values, nx, ny, nz, level, nanMode === 'error', pad, Fy, W, bits, rowState);
   if (Fx < 2 || Fy < 2 || Fz < 2) {
     // a flat grid has no cells: crossed edges there belong to no triangle
     const empty = new Float32Array(0);
-    return computeNormals ? { positions: empty, indices: new Uint32Array(0), normals: new Float32Array(0) } : { positions: empty, indices: new Uint32Array(0) };
+    return computeNormals
+      ? { positions: empty, indices: new Uint32Array(0), normals: new Float32Array(0) }
+      : { positions: empty, indices: new Uint32Array(0) };
   }
 
-  const xc = new Int32Array(R); // crossed x-edges between rows (I, J) and (I+1, J), stored at (I, J)
-  const yc = new Int32Array(R); // crossed y-edges between rows (I, J) and (I, J+1), stored at (I, J)
-  let triangles = 0;
-  for (let I = 0; I < Fx; I++) {
-    for (let J = 0; J < Fy; J++) {
-      const r = I * Fy + J;
-      if (I + 1 < Fx) xc[r] = countEdgeRow(flags, lo, hi, ends, Fz, r, r + Fy);
-      if (J + 1 < Fy) yc[r] = countEdgeRow(flags, lo, hi, ends, Fz, r, r + 1);
-      if (I + 1 < Fx && J + 1 < Fy) triangles += countCellRow(flags, lo, hi, ends, Fy, Fz, r);
-    }
-  }
-
+  const scan = scanCells(bits, rowState, Fx, Fy, Fz, W);
+  const { zc, xc, yc, triangles } = scan;
   const vBase = new Float64Array(R + 1);
   for (let r = 0; r < R; r++) vBase[r + 1] = vBase[r]! + zc[r]! + xc[r]! + yc[r]!;
   const vertexCount = vBase[R]!;
@@ -174,31 +164,26 @@ export function marchingCubes(
   const positions = new Float32Array(vertexCount * 3);
   const normals = computeNormals ? new Float32Array(vertexCount * 3) : undefined;
   const indices = new Uint32Array(triangles * 3);
-  if (vertexCount === 0) return computeNormals ? { positions, indices, normals } : { positions, indices };
-
-  writeVertices(
-    values,
-    nx,
-    ny,
-    nz,
-    level,
-    pad,
-    Fx,
-    Fy,
-    Fz,
-    flags,
-    lo,
-    hi,
-    ends,
-    vBase,
-    zc,
-    xc,
-    origin,
-    spacing,
-    positions,
-    normals,
-  );
-  writeTriangles(flags, lo, hi, ends, Fx, Fy, Fz, vBase, zc, xc, indices);
+  if (triangles > 0) {
+    const geo: Geometry = {
+      values,
+      nx,
+      ny,
+      nz,
+      level,
+      pad,
+      ox: origin[0]!,
+      oy: origin[1]!,
+      oz: origin[2]!,
+      sx: spacing[0]!,
+      sy: spacing[1]!,
+      sz: spacing[2]!,
+      P: positions,
+      N: normals,
+      grad: new Float64Array(6),
+    };
+    emitSurface(geo, scan, Fx, Fy, Fz, vBase, indices);
+  }
   return normals ? { positions, indices, normals } : { positions, indices };
 }
 
@@ -210,7 +195,10 @@ function isTriple(a: unknown, ok: (v: number) => boolean): boolean {
   );
 }
 
-/** Pass 1: classify nodes and summarise each row (first/last change, end classes, crossed z-edges). */
+/**
+ * Pass 1: classify nodes into 32-bit words per row (bit K of the padded row), and mark rows that are
+ * entirely outside / inside. A row holding a NaN is rescanned to name its first NaN (rows go in C order).
+ */
 function classify(
   values: Float32Array | Float64Array,
   nx: number,
@@ -220,59 +208,46 @@ function classify(
   nanError: boolean,
   pad: number,
   Fy: number,
-  Fz: number,
-  flags: Uint8Array,
-  lo: Int32Array,
-  hi: Int32Array,
-  ends: Uint8Array,
-  zc: Int32Array,
+  W: number,
+  bits: Int32Array,
+  rowState: Uint8Array,
 ): void {
+  const Kend = nz + pad; // one past the last real node, in padded k
   for (let i = 0; i < nx; i++) {
     for (let j = 0; j < ny; j++) {
-      const src = (i * ny + j) * nz;
+      const src = (i * ny + j) * nz - pad; // values index of padded position K
       const row = (i + pad) * Fy + (j + pad);
-      const fb = row * Fz + pad;
-      let prev = 0;
-      let first = -1;
-      let last = -1;
-      let count = 0;
-      let k0 = 0;
-      if (pad === 0) {
-        const v = values[src]!;
-        let f = 0;
-        if (v >= level) f = 1;
-        else if (v !== v && nanError) throwNaN(src, ny, nz);
-        flags[fb] = f;
-        prev = f;
-        k0 = 1;
+      let w = row * W;
+      let any = 0;
+      let ones = 0;
+      let nan = 0;
+      for (let K = pad; K < Kend; ) {
+        const stop = Math.min((K | 31) + 1, Kend);
+        let acc = 0;
+        for (; K < stop; K++) {
+          const v = values[src + K]!;
+          nan |= v !== v ? 1 : 0;
+          acc |= (v >= level ? 1 : 0) << (K & 31);
+        }
+        bits[w++] = acc;
+        any |= acc;
+        ones += popcount(acc);
       }
-      for (let k = k0; k < nz; k++) {
-        const v = values[src + k]!;
-        let f = 0;
-        if (v >= level) f = 1;
-        else if (v !== v && nanError) throwNaN(src + k, ny, nz);
-        flags[fb + k] = f;
-        if (f !== prev) {
-          count++;
-          if (first < 0) first = k + pad;
-          last = k + pad;
-          prev = f;
+      if (nan !== 0 && nanError) {
+        for (let k = 0; k < nz; k++) {
+          const v = values[src + pad + k]!;
+          if (v !== v) throwNaN(src + pad + k, ny, nz);
         }
       }
-      if (pad === 1 && prev === 1) {
-        count++;
-        if (first < 0) first = Fz - 1;
-        last = Fz - 1;
-        prev = 0;
-      }
-      if (first >= 0) {
-        lo[row] = first;
-        hi[row] = last - 1;
-      }
-      ends[row] = flags[row * Fz]! | (prev << 1);
-      zc[row] = count;
+      rowState[row] = any === 0 ? 0 : ones === nz && pad === 0 ? 1 : 2;
     }
   }
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) | 0;
 }
 
 function throwNaN(index: number, ny: number, nz: number): never {
@@ -283,91 +258,361 @@ function throwNaN(index: number, ny: number, nz: number): never {
   throw new MarchingCubesNaNError(index, i, j, k);
 }
 
-/** Crossed edges between rows a and b (same k, neighbouring I or J). */
-function countEdgeRow(
-  flags: Uint8Array,
-  lo: Int32Array,
-  hi: Int32Array,
-  ends: Uint8Array,
-  Fz: number,
-  a: number,
-  b: number,
-): number {
-  const ea = ends[a]!;
-  const eb = ends[b]!;
-  const la = lo[a]!;
-  const lb = lo[b]!;
-  if (la === Fz && lb === Fz) return (ea & 1) !== (eb & 1) ? Fz : 0;
-  const kL = la < lb ? la : lb;
-  const ha = hi[a]!;
-  const hb = hi[b]!;
-  const kH = ha > hb ? ha : hb;
-  let c = 0;
-  if ((ea & 1) !== (eb & 1)) c += kL;
-  if (ea >> 1 !== eb >> 1) c += Fz - 1 - kH;
-  const oa = a * Fz;
-  const ob = b * Fz;
-  for (let k = kL; k <= kH; k++) c += flags[oa + k]! ^ flags[ob + k]!;
-  return c;
+/** Result of pass 2. */
+interface CellScan {
+  /** Crossed z-, x-, y-edges per edge row (x/y rows stored at their lower row). */
+  zc: Uint32Array;
+  xc: Uint32Array;
+  yc: Uint32Array;
+  triangles: number;
+  /** Surface cells in row order: cell k and its case. */
+  ks: Int32Array;
+  cases: Uint8Array;
+  /** End (exclusive) in `ks`/`cases` of each cell row's surface cells. */
+  rowEnd: Float64Array;
 }
 
-/** First and last cell (k) of cell row r that can hold surface; start > end when none. */
-function cellRange(
-  lo: Int32Array,
-  hi: Int32Array,
-  ends: Uint8Array,
-  Fy: number,
-  Fz: number,
-  r: number,
-  out: Int32Array,
-): void {
-  const a = r;
-  const b = r + Fy;
-  const c = r + 1;
-  const d = r + Fy + 1;
-  const ea = ends[a]!;
-  const eb = ends[b]!;
-  const ec = ends[c]!;
-  const ed = ends[d]!;
-  let kL = Math.min(lo[a]!, lo[b]!, lo[c]!, lo[d]!);
-  let kH = Math.max(hi[a]!, hi[b]!, hi[c]!, hi[d]!);
-  const firsts = (ea & 1) + (eb & 1) + (ec & 1) + (ed & 1);
-  const lasts = (ea >> 1) + (eb >> 1) + (ec >> 1) + (ed >> 1);
-  if (firsts !== 0 && firsts !== 4) kL = 0;
-  if (lasts !== 0 && lasts !== 4) kH = Fz - 1;
-  out[0] = kL > 0 ? kL - 1 : 0;
-  out[1] = kH < Fz - 2 ? kH : Fz - 2;
-}
-
-const RANGE = new Int32Array(2);
-
-/** Triangles of cell row r (cells (I..I+1, J..J+1, k..k+1)). */
-function countCellRow(
-  flags: Uint8Array,
-  lo: Int32Array,
-  hi: Int32Array,
-  ends: Uint8Array,
-  Fy: number,
-  Fz: number,
-  r: number,
-): number {
-  cellRange(lo, hi, ends, Fy, Fz, r, RANGE);
-  const start = RANGE[0]!;
-  const end = RANGE[1]!;
-  if (start > end) return 0;
-  const oa = r * Fz;
-  const ob = (r + Fy) * Fz;
-  const oc = oa + Fz;
-  const od = ob + Fz;
-  let n0 = flags[oa + start]! | (flags[ob + start]! << 1) | (flags[oc + start]! << 2) | (flags[od + start]! << 3);
-  let t = 0;
-  for (let k = start; k <= end; k++) {
-    const k1 = k + 1;
-    const n1 = flags[oa + k1]! | (flags[ob + k1]! << 1) | (flags[oc + k1]! << 2) | (flags[od + k1]! << 3);
-    t += TRI_COUNT[n0 | (n1 << 4)]!;
-    n0 = n1;
+/**
+ * Pass 2: per cell row, find the non-empty cells 32 at a time (a cell is empty when its eight corners
+ * agree: XORs of the four rows' words and of each word with itself shifted by one node), record them with
+ * their case, and count crossed edges per edge row and triangles. Every crossed edge is counted once, by the
+ * cell that owns it (the cell at its lower end; the last cell of a row/column also owns the far edges).
+ */
+function scanCells(bits: Int32Array, rowState: Uint8Array, Fx: number, Fy: number, Fz: number, W: number): CellScan {
+  const R = Fx * Fy;
+  const zc = new Uint32Array(R);
+  const xc = new Uint32Array(R);
+  const yc = new Uint32Array(R);
+  const rowEnd = new Float64Array(R);
+  let cap = 1024;
+  let ks = new Int32Array(cap);
+  let cases = new Uint8Array(cap);
+  let n = 0;
+  let triangles = 0;
+  const lastCell = Fz - 2;
+  // valid cells in the last word: k ≤ Fz − 2
+  const lastBits = Fz - 1 - 32 * (W - 1);
+  const lastMask = lastBits >= 32 ? -1 : (1 << lastBits) - 1;
+  for (let I = 0; I + 1 < Fx; I++) {
+    const lastI = I + 2 === Fx;
+    for (let J = 0; J + 1 < Fy; J++) {
+      const a = I * Fy + J;
+      const b = a + Fy;
+      const c = a + 1;
+      const d = b + 1;
+      const sa = rowState[a]!;
+      if (sa !== 2 && sa === rowState[b] && sa === rowState[c] && sa === rowState[d]) {
+        rowEnd[a] = n;
+        continue;
+      }
+      const lastJ = J + 2 === Fy;
+      let za = 0;
+      let xa = 0;
+      let ya = 0;
+      const wa = a * W;
+      const wb = b * W;
+      const wc = c * W;
+      const wd = d * W;
+      let A = bits[wa]!;
+      let B = bits[wb]!;
+      let C = bits[wc]!;
+      let D = bits[wd]!;
+      for (let w = 0; w < W; w++) {
+        const more = w + 1 < W;
+        const An = more ? bits[wa + w + 1]! : 0;
+        const Bn = more ? bits[wb + w + 1]! : 0;
+        const Cn = more ? bits[wc + w + 1]! : 0;
+        const Dn = more ? bits[wd + w + 1]! : 0;
+        const A1 = (A >>> 1) | (An << 31);
+        const B1 = (B >>> 1) | (Bn << 31);
+        const C1 = (C >>> 1) | (Cn << 31);
+        const D1 = (D >>> 1) | (Dn << 31);
+        let M = (A ^ B) | (A ^ C) | (A ^ D) | (A ^ A1) | (A1 ^ B1) | (A1 ^ C1) | (A1 ^ D1);
+        if (!more) M &= lastMask;
+        while (M !== 0) {
+          const low = M & -M;
+          M ^= low;
+          const bp = 31 - Math.clz32(low);
+          const n0 = ((A >>> bp) & 1) | (((B >>> bp) & 1) << 1) | (((C >>> bp) & 1) << 2) | (((D >>> bp) & 1) << 3);
+          const n1 = ((A1 >>> bp) & 1) | (((B1 >>> bp) & 1) << 1) | (((C1 >>> bp) & 1) << 2) | (((D1 >>> bp) & 1) << 3);
+          const cs = n0 | (n1 << 4);
+          const k = (w << 5) | bp;
+          if (n === cap) {
+            cap *= 2;
+            const ks2 = new Int32Array(cap);
+            ks2.set(ks);
+            ks = ks2;
+            const cases2 = new Uint8Array(cap);
+            cases2.set(cases);
+            cases = cases2;
+          }
+          ks[n] = k;
+          cases[n++] = cs;
+          triangles += TRI_COUNT[cs]!;
+          const zx = n0 ^ n1;
+          za += zx & 1;
+          xa += (n0 ^ (n0 >> 1)) & 1;
+          ya += (n0 ^ (n0 >> 2)) & 1;
+          if (lastI) {
+            yc[b] += ((n0 >> 1) ^ (n0 >> 3)) & 1;
+            zc[b] += (zx >> 1) & 1;
+          }
+          if (lastJ) {
+            xc[c] += ((n0 >> 2) ^ (n0 >> 3)) & 1;
+            zc[c] += (zx >> 2) & 1;
+            if (lastI) zc[d] += zx >> 3;
+          }
+          if (k === lastCell) {
+            // the row's last node: its x- and y-edges belong to this cell too
+            xa += (n1 ^ (n1 >> 1)) & 1;
+            ya += (n1 ^ (n1 >> 2)) & 1;
+            if (lastI) yc[b] += ((n1 >> 1) ^ (n1 >> 3)) & 1;
+            if (lastJ) xc[c] += ((n1 >> 2) ^ (n1 >> 3)) & 1;
+          }
+        }
+        A = An;
+        B = Bn;
+        C = Cn;
+        D = Dn;
+      }
+      zc[a] += za;
+      xc[a] += xa;
+      yc[a] += ya;
+      rowEnd[a] = n;
+    }
   }
-  return t;
+  return { zc, xc, yc, triangles, ks, cases, rowEnd };
+}
+
+/** What vertex emission needs to know about the grid and output. */
+interface Geometry {
+  values: Float32Array | Float64Array;
+  nx: number;
+  ny: number;
+  nz: number;
+  level: number;
+  pad: number;
+  ox: number;
+  oy: number;
+  oz: number;
+  sx: number;
+  sy: number;
+  sz: number;
+  P: Float32Array;
+  N: Float32Array | undefined;
+  grad: Float64Array;
+}
+
+/** Edge parameter t ∈ [0, 1] where the field crosses `level` between v0 (t = 0) and v1 (t = 1). */
+function crossing(v0: number, v1: number, level: number): number {
+  const t = (level - v0) / (v1 - v0);
+  return t >= 0 && t <= 1 ? t : fixT(v0, v1, t);
+}
+
+/**
+ * Pass 3: visit only the surface cells. Vertex ids come from running counters per edge row (base from the
+ * prefix sums + crossed edges before k; empty cells cross nothing, so skipping them keeps the counters
+ * exact). Each cell writes the vertices of the edges it owns (at its lower corner; the last cell of a
+ * row/column also the far ones), then its triangles. An edge with one end in the padding (closeBoundary)
+ * gets its vertex on the other end.
+ */
+function emitSurface(
+  g: Geometry,
+  scan: CellScan,
+  Fx: number,
+  Fy: number,
+  Fz: number,
+  vBase: Float64Array,
+  out: Uint32Array,
+): void {
+  const { zc, xc, ks, cases, rowEnd } = scan;
+  const { values, nx, ny, nz, level, pad, ox, oy, oz, sx, sy, sz, P, N } = g;
+  const eid = new Float64Array(12);
+  const lastCell = Fz - 2;
+  const kMax = nz - 1 + pad; // last real node in padded k
+  let q = 0;
+  let w = 0;
+  for (let I = 0; I + 1 < Fx; I++) {
+    const lastI = I + 2 === Fx;
+    const i0 = I - pad;
+    const i1 = i0 + 1;
+    const x0 = ox + i0 * sx;
+    const x1 = ox + i1 * sx;
+    for (let J = 0; J + 1 < Fy; J++) {
+      const a = I * Fy + J;
+      const qEnd = rowEnd[a]!;
+      if (q === qEnd) continue;
+      const lastJ = J + 2 === Fy;
+      const b = a + Fy;
+      const c = a + 1;
+      const d = b + 1;
+      const j0 = J - pad;
+      const j1 = j0 + 1;
+      const y0 = oy + j0 * sy;
+      const y1 = oy + j1 * sy;
+      // values index of padded position K in each of the four rows; −1: the row is padding
+      const in0 = i0 >= 0;
+      const in1 = i1 < nx;
+      const jn0 = j0 >= 0;
+      const jn1 = j1 < ny;
+      const sa = in0 && jn0 ? (i0 * ny + j0) * nz - pad : -1;
+      const sb = in1 && jn0 ? (i1 * ny + j0) * nz - pad : -1;
+      const sc = in0 && jn1 ? (i0 * ny + j1) * nz - pad : -1;
+      const sd = in1 && jn1 ? (i1 * ny + j1) * nz - pad : -1;
+      let cz00 = vBase[a]!;
+      let cz10 = vBase[b]!;
+      let cz01 = vBase[c]!;
+      let cz11 = vBase[d]!;
+      let cx0 = cz00 + zc[a]!;
+      let cx1 = cz01 + zc[c]!;
+      let cy0 = cx0 + xc[a]!;
+      let cy1 = cz10 + zc[b]! + xc[b]!;
+      for (; q < qEnd; q++) {
+        const k = ks[q]!;
+        const cs = cases[q]!;
+        const n0 = cs & 15;
+        const n1 = cs >> 4;
+        const xb0 = (n0 ^ (n0 >> 1)) & 1;
+        const xb1 = ((n0 >> 2) ^ (n0 >> 3)) & 1;
+        const yb0 = (n0 ^ (n0 >> 2)) & 1;
+        const yb1 = ((n0 >> 1) ^ (n0 >> 3)) & 1;
+        const zx = n0 ^ n1;
+        const z = oz + (k - pad) * sz;
+        // ---- vertices of the edges this cell owns
+        if (xb0 !== 0) {
+          const t = sa < 0 ? 1 : sb < 0 ? 0 : crossing(values[sa + k]!, values[sb + k]!, level);
+          const p = cx0 * 3;
+          P[p] = x0 + t * sx;
+          P[p + 1] = y0;
+          P[p + 2] = z;
+          if (N) edgeNormal(g, 0, i0, j0, k - pad, t, p);
+        }
+        if (yb0 !== 0) {
+          const t = sa < 0 ? 1 : sc < 0 ? 0 : crossing(values[sa + k]!, values[sc + k]!, level);
+          const p = cy0 * 3;
+          P[p] = x0;
+          P[p + 1] = y0 + t * sy;
+          P[p + 2] = z;
+          if (N) edgeNormal(g, 1, i0, j0, k - pad, t, p);
+        }
+        if ((zx & 1) !== 0) zVertex(g, sa, k, kMax, x0, y0, z, i0, j0, cz00);
+        if (lastI) {
+          if (yb1 !== 0) {
+            const t = sb < 0 ? 1 : sd < 0 ? 0 : crossing(values[sb + k]!, values[sd + k]!, level);
+            const p = cy1 * 3;
+            P[p] = x1;
+            P[p + 1] = y0 + t * sy;
+            P[p + 2] = z;
+            if (N) edgeNormal(g, 1, i1, j0, k - pad, t, p);
+          }
+          if ((zx & 2) !== 0) zVertex(g, sb, k, kMax, x1, y0, z, i1, j0, cz10);
+        }
+        if (lastJ) {
+          if (xb1 !== 0) {
+            const t = sc < 0 ? 1 : sd < 0 ? 0 : crossing(values[sc + k]!, values[sd + k]!, level);
+            const p = cx1 * 3;
+            P[p] = x0 + t * sx;
+            P[p + 1] = y1;
+            P[p + 2] = z;
+            if (N) edgeNormal(g, 0, i0, j1, k - pad, t, p);
+          }
+          if ((zx & 4) !== 0) zVertex(g, sc, k, kMax, x0, y1, z, i0, j1, cz01);
+          if (lastI && (zx & 8) !== 0) zVertex(g, sd, k, kMax, x1, y1, z, i1, j1, cz11);
+        }
+        if (k === lastCell) lastNodeVertices(g, n1, k + 1, sa, sb, sc, sd, lastI, lastJ, x0, x1, y0, y1, i0, i1, j0, j1, cx0 + xb0, cx1 + xb1, cy0 + yb0, cy1 + yb1);
+        // ---- triangles
+        const qe = TRI_OFFSET[cs + 1]!;
+        let e = TRI_OFFSET[cs]!;
+        if (e < qe) {
+          eid[0] = cx0;
+          eid[1] = cx1;
+          eid[2] = cx0 + xb0;
+          eid[3] = cx1 + xb1;
+          eid[4] = cy0;
+          eid[5] = cy1;
+          eid[6] = cy0 + yb0;
+          eid[7] = cy1 + yb1;
+          eid[8] = cz00;
+          eid[9] = cz10;
+          eid[10] = cz01;
+          eid[11] = cz11;
+          for (; e < qe; e++) out[w++] = eid[TRI_EDGES[e]!]!;
+        }
+        cx0 += xb0;
+        cx1 += xb1;
+        cy0 += yb0;
+        cy1 += yb1;
+        cz00 += zx & 1;
+        cz10 += (zx >> 1) & 1;
+        cz01 += (zx >> 2) & 1;
+        cz11 += zx >> 3;
+      }
+    }
+  }
+}
+
+/** Vertex `id` on the z-edge (K, K+1) of a row whose values start at `s` (padded K; s < 0 never crosses). */
+function zVertex(
+  g: Geometry,
+  s: number,
+  K: number,
+  kMax: number,
+  x: number,
+  y: number,
+  z: number,
+  i: number,
+  j: number,
+  id: number,
+): void {
+  const pad = g.pad;
+  const t = K < pad ? 1 : K >= kMax ? 0 : crossing(g.values[s + K]!, g.values[s + K + 1]!, g.level);
+  const p = id * 3;
+  g.P[p] = x;
+  g.P[p + 1] = y;
+  g.P[p + 2] = z + t * g.sz;
+  if (g.N) edgeNormal(g, 2, i, j, K - pad, t, p);
+}
+
+/** x- and y-edge vertices at the last node of a row (owned by the row's last cell). */
+function lastNodeVertices(
+  g: Geometry,
+  n1: number,
+  K: number,
+  sa: number,
+  sb: number,
+  sc: number,
+  sd: number,
+  lastI: boolean,
+  lastJ: boolean,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  i0: number,
+  i1: number,
+  j0: number,
+  j1: number,
+  idx0: number,
+  idx1: number,
+  idy0: number,
+  idy1: number,
+): void {
+  const z = g.oz + (K - g.pad) * g.sz;
+  const put = (id: number, x: number, y: number, axis: number, t: number, i: number, j: number): void => {
+    const p = id * 3;
+    g.P[p] = axis === 0 ? x + t * g.sx : x;
+    g.P[p + 1] = axis === 1 ? y + t * g.sy : y;
+    g.P[p + 2] = z;
+    if (g.N) edgeNormal(g, axis, i, j, K - g.pad, t, p);
+  };
+  const v = g.values;
+  const L = g.level;
+  if ((n1 ^ (n1 >> 1)) & 1) put(idx0, x0, y0, 0, sa < 0 ? 1 : sb < 0 ? 0 : crossing(v[sa + K]!, v[sb + K]!, L), i0, j0);
+  if ((n1 ^ (n1 >> 2)) & 1) put(idy0, x0, y0, 1, sa < 0 ? 1 : sc < 0 ? 0 : crossing(v[sa + K]!, v[sc + K]!, L), i0, j0);
+  if (lastI && ((n1 >> 1) ^ (n1 >> 3)) & 1)
+    put(idy1, x1, y0, 1, sb < 0 ? 1 : sd < 0 ? 0 : crossing(v[sb + K]!, v[sd + K]!, L), i1, j0);
+  if (lastJ && ((n1 >> 2) ^ (n1 >> 3)) & 1)
+    put(idx1, x0, y1, 0, sc < 0 ? 1 : sd < 0 ? 0 : crossing(v[sc + K]!, v[sd + K]!, L), i0, j1);
 }
 
 /** Interpolation parameter along an edge from value v0 (t = 0) to v1 (t = 1), robust to ±∞ and NaN. */
@@ -378,150 +623,6 @@ function fixT(v0: number, v1: number, t: number): number {
   if (!f0) return 1;
   if (!f1) return 0;
   return t > 1 ? 1 : t >= 0 ? t : 0;
-}
-
-/** Pass 3a: one vertex per crossed edge, rows in order, within a row z-, then x-, then y-edges by k. */
-function writeVertices(
-  values: Float32Array | Float64Array,
-  nx: number,
-  ny: number,
-  nz: number,
-  level: number,
-  pad: number,
-  Fx: number,
-  Fy: number,
-  Fz: number,
-  flags: Uint8Array,
-  lo: Int32Array,
-  hi: Int32Array,
-  ends: Uint8Array,
-  vBase: Float64Array,
-  zc: Int32Array,
-  xc: Int32Array,
-  origin: readonly number[],
-  spacing: readonly number[],
-  P: Float32Array,
-  N: Float32Array | undefined,
-): void {
-  const ox = origin[0]!;
-  const oy = origin[1]!;
-  const oz = origin[2]!;
-  const sx = spacing[0]!;
-  const sy = spacing[1]!;
-  const sz = spacing[2]!;
-  const sI = ny * nz; // value strides
-  const sJ = nz;
-  const grad = N ? new Float64Array(6) : undefined;
-  for (let I = 0; I < Fx; I++) {
-    for (let J = 0; J < Fy; J++) {
-      const r = I * Fy + J;
-      const i = I - pad;
-      const j = J - pad;
-      // ---- z-edges of row r: between nodes (I, J, K) and (I, J, K+1)
-      if (zc[r]! > 0) {
-        let w = vBase[r]!;
-        const of = r * Fz;
-        const x = ox + i * sx;
-        const y = oy + j * sy;
-        const src = (i * ny + j) * nz;
-        for (let K = lo[r]! - 1, end = hi[r]!; K <= end; K++) {
-          if (flags[of + K] === flags[of + K + 1]) continue;
-          const k = K - pad;
-          let t: number;
-          if (k < 0) t = 1;
-          else if (k + 1 >= nz) t = 0;
-          else {
-            const v0 = values[src + k]!;
-            const v1 = values[src + k + 1]!;
-            t = (level - v0) / (v1 - v0);
-            if (!(t >= 0 && t <= 1)) t = fixT(v0, v1, t);
-          }
-          const p = w * 3;
-          P[p] = x;
-          P[p + 1] = y;
-          P[p + 2] = oz + (k + t) * sz;
-          if (N) edgeNormal(values, nx, ny, nz, i, j, k, 2, t, sx, sy, sz, grad!, N, p);
-          w++;
-        }
-      }
-      // ---- x-edges between rows (I, J) and (I+1, J)
-      if (I + 1 < Fx && xc[r]! > 0) {
-        let w = vBase[r]! + zc[r]!;
-        const y = oy + j * sy;
-        const src = (i * ny + j) * nz;
-        const oa = r * Fz;
-        const ob = (r + Fy) * Fz;
-        const K1 = edgeRowEnd(lo, hi, ends, Fz, r, r + Fy);
-        for (let K = edgeRowStart(lo, ends, Fz, r, r + Fy); K <= K1; K++) {
-          if (flags[oa + K] === flags[ob + K]) continue;
-          const k = K - pad;
-          let t: number;
-          if (i < 0) t = 1;
-          else if (i + 1 >= nx) t = 0;
-          else {
-            const v0 = values[src + k]!;
-            const v1 = values[src + sI + k]!;
-            t = (level - v0) / (v1 - v0);
-            if (!(t >= 0 && t <= 1)) t = fixT(v0, v1, t);
-          }
-          const p = w * 3;
-          P[p] = ox + (i + t) * sx;
-          P[p + 1] = y;
-          P[p + 2] = oz + k * sz;
-          if (N) edgeNormal(values, nx, ny, nz, i, j, k, 0, t, sx, sy, sz, grad!, N, p);
-          w++;
-        }
-      }
-      // ---- y-edges between rows (I, J) and (I, J+1)
-      if (J + 1 < Fy && vBase[r + 1]! - vBase[r]! - zc[r]! - xc[r]! > 0) {
-        let w = vBase[r]! + zc[r]! + xc[r]!;
-        const x = ox + i * sx;
-        const src = (i * ny + j) * nz;
-        const oa = r * Fz;
-        const ob = (r + 1) * Fz;
-        const K1 = edgeRowEnd(lo, hi, ends, Fz, r, r + 1);
-        for (let K = edgeRowStart(lo, ends, Fz, r, r + 1); K <= K1; K++) {
-          if (flags[oa + K] === flags[ob + K]) continue;
-          const k = K - pad;
-          let t: number;
-          if (j < 0) t = 1;
-          else if (j + 1 >= ny) t = 0;
-          else {
-            const v0 = values[src + k]!;
-            const v1 = values[src + sJ + k]!;
-            t = (level - v0) / (v1 - v0);
-            if (!(t >= 0 && t <= 1)) t = fixT(v0, v1, t);
-          }
-          const p = w * 3;
-          P[p] = x;
-          P[p + 1] = oy + (j + t) * sy;
-          P[p + 2] = oz + k * sz;
-          if (N) edgeNormal(values, nx, ny, nz, i, j, k, 1, t, sx, sy, sz, grad!, N, p);
-          w++;
-        }
-      }
-    }
-  }
-}
-
-/**
- * First position of edge row (a, b) that can be crossed: before min(lo) both rows are at their start class,
- * so that block is either all crossed or not crossed at all.
- */
-function edgeRowStart(lo: Int32Array, ends: Uint8Array, Fz: number, a: number, b: number): number {
-  if ((ends[a]! ^ ends[b]!) & 1) return 0;
-  const la = lo[a]!;
-  const lb = lo[b]!;
-  return la < lb ? la : lb;
-}
-
-/** Last position of edge row (a, b) that can be crossed (mirror of {@link edgeRowStart}). */
-function edgeRowEnd(lo: Int32Array, hi: Int32Array, ends: Uint8Array, Fz: number, a: number, b: number): number {
-  void lo;
-  if ((ends[a]! ^ ends[b]!) >> 1) return Fz - 1;
-  const ha = hi[a]!;
-  const hb = hi[b]!;
-  return ha > hb ? ha : hb;
 }
 
 /** Gradient (central differences, one-sided at the border) of the field at node (i, j, k), into g[o..o+2]. */
@@ -553,41 +654,28 @@ function nodeGradient(
 }
 
 /**
- * Normal of the vertex at parameter t on the edge from node (i, j, k) along `axis`: −∇ interpolated and
- * normalised; a cap vertex (one end outside the grid) gets the cap's outward axis direction; a degenerate
- * gradient falls back to the edge direction from the inside node to the outside node.
+ * Normal of the vertex at parameter t on the edge from node (i, j, k) (unpadded; may be −1 or n when the
+ * edge touches the padding) along `axis`: −∇ interpolated and normalised; a cap vertex (one end outside
+ * the grid) gets the cap's outward axis direction; a degenerate gradient falls back to the edge direction
+ * from the inside end to the outside end.
  */
-function edgeNormal(
-  values: Float32Array | Float64Array,
-  nx: number,
-  ny: number,
-  nz: number,
-  i: number,
-  j: number,
-  k: number,
-  axis: number,
-  t: number,
-  sx: number,
-  sy: number,
-  sz: number,
-  g: Float64Array,
-  N: Float32Array,
-  p: number,
-): void {
+function edgeNormal(g: Geometry, axis: number, i: number, j: number, k: number, t: number, p: number): void {
+  const { values, nx, ny, nz, sx, sy, sz, grad, N } = g;
+  const Nn = N!;
   const c0 = axis === 0 ? i : axis === 1 ? j : k;
   const n = axis === 0 ? nx : axis === 1 ? ny : nz;
-  N[p] = 0;
-  N[p + 1] = 0;
-  N[p + 2] = 0;
+  Nn[p] = 0;
+  Nn[p + 1] = 0;
+  Nn[p + 2] = 0;
   if (c0 < 0) {
-    N[p + axis] = -1;
+    Nn[p + axis] = -1;
     return;
   }
   if (c0 + 1 >= n) {
-    N[p + axis] = 1;
+    Nn[p + axis] = 1;
     return;
   }
-  nodeGradient(values, nx, ny, nz, i, j, k, sx, sy, sz, g, 0);
+  nodeGradient(values, nx, ny, nz, i, j, k, sx, sy, sz, grad, 0);
   nodeGradient(
     values,
     nx,
@@ -599,101 +687,20 @@ function edgeNormal(
     sx,
     sy,
     sz,
-    g,
+    grad,
     3,
   );
-  const gx = 0 - ((1 - t) * g[0]! + t * g[3]!); // 0 − x, not −x: no −0 components
-  const gy = 0 - ((1 - t) * g[1]! + t * g[4]!);
-  const gz = 0 - ((1 - t) * g[2]! + t * g[5]!);
+  const gx = 0 - ((1 - t) * grad[0]! + t * grad[3]!); // 0 − x, not −x: no −0 components
+  const gy = 0 - ((1 - t) * grad[1]! + t * grad[4]!);
+  const gz = 0 - ((1 - t) * grad[2]! + t * grad[5]!);
   const len = Math.sqrt(gx * gx + gy * gy + gz * gz);
   if (len > 0 && Number.isFinite(len)) {
-    N[p] = gx / len;
-    N[p + 1] = gy / len;
-    N[p + 2] = gz / len;
+    Nn[p] = gx / len;
+    Nn[p + 1] = gy / len;
+    Nn[p + 2] = gz / len;
     return;
   }
-  // degenerate gradient: point from the inside end to the outside end of the edge
   const idx = (i * ny + j) * nz + k;
   const stride = axis === 0 ? ny * nz : axis === 1 ? nz : 1;
-  const v0 = values[idx]!;
-  const v1 = values[idx + stride]!;
-  N[p + axis] = v0 >= v1 ? 1 : -1;
-}
-
-/** Pass 3b: triangles per cell row; vertex ids from running per-edge-row counters. */
-function writeTriangles(
-  flags: Uint8Array,
-  lo: Int32Array,
-  hi: Int32Array,
-  ends: Uint8Array,
-  Fx: number,
-  Fy: number,
-  Fz: number,
-  vBase: Float64Array,
-  zc: Int32Array,
-  xc: Int32Array,
-  out: Uint32Array,
-): void {
-  const eid = new Float64Array(12);
-  const range = new Int32Array(2);
-  let w = 0;
-  for (let I = 0; I + 1 < Fx; I++) {
-    for (let J = 0; J + 1 < Fy; J++) {
-      const a = I * Fy + J;
-      cellRange(lo, hi, ends, Fy, Fz, a, range);
-      const start = range[0]!;
-      const end = range[1]!;
-      if (start > end) continue;
-      const b = a + Fy;
-      const c = a + 1;
-      const d = b + 1;
-      let cz00 = vBase[a]!;
-      let cz10 = vBase[b]!;
-      let cz01 = vBase[c]!;
-      let cz11 = vBase[d]!;
-      let cx0 = cz00 + zc[a]!;
-      let cx1 = cz01 + zc[c]!;
-      let cy0 = cx0 + xc[a]!;
-      let cy1 = cz10 + zc[b]! + xc[b]!;
-      const oa = a * Fz;
-      const ob = b * Fz;
-      const oc = c * Fz;
-      const od = d * Fz;
-      let n0 = flags[oa + start]! | (flags[ob + start]! << 1) | (flags[oc + start]! << 2) | (flags[od + start]! << 3);
-      for (let k = start; k <= end; k++) {
-        const k1 = k + 1;
-        const n1 = flags[oa + k1]! | (flags[ob + k1]! << 1) | (flags[oc + k1]! << 2) | (flags[od + k1]! << 3);
-        const cs = n0 | (n1 << 4);
-        const xb0 = (n0 ^ (n0 >> 1)) & 1;
-        const xb1 = ((n0 >> 2) ^ (n0 >> 3)) & 1;
-        const yb0 = (n0 ^ (n0 >> 2)) & 1;
-        const yb1 = ((n0 >> 1) ^ (n0 >> 3)) & 1;
-        if (TRI_COUNT[cs]! !== 0) {
-          eid[0] = cx0;
-          eid[1] = cx1;
-          eid[2] = cx0 + xb0;
-          eid[3] = cx1 + xb1;
-          eid[4] = cy0;
-          eid[5] = cy1;
-          eid[6] = cy0 + yb0;
-          eid[7] = cy1 + yb1;
-          eid[8] = cz00;
-          eid[9] = cz10;
-          eid[10] = cz01;
-          eid[11] = cz11;
-          for (let q = TRI_OFFSET[cs]!, qe = TRI_OFFSET[cs + 1]!; q < qe; q++) out[w++] = eid[TRI_EDGES[q]!]!;
-        }
-        const zx = n0 ^ n1;
-        cx0 += xb0;
-        cx1 += xb1;
-        cy0 += yb0;
-        cy1 += yb1;
-        cz00 += zx & 1;
-        cz10 += (zx >> 1) & 1;
-        cz01 += (zx >> 2) & 1;
-        cz11 += zx >> 3;
-        n0 = n1;
-      }
-    }
-  }
+  Nn[p + axis] = values[idx]! >= values[idx + stride]! ? 1 : -1;
 }

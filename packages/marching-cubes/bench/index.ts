@@ -1,0 +1,170 @@
+/**
+ * Marching-cubes throughput (Mvoxel/s = grid nodes / wall time) on analytic grids, with ratios against
+ * peers measured in the same run on the same grid:
+ *   - npm `isosurface` (Bourke-table marching cubes over a potential function, JS arrays),
+ *   - three.js `MarchingCubes` (examples/jsm/objects; a Mesh subclass, runs headless in Node),
+ *   - Python (when importable): skimage.measure.marching_cubes (Lewiner), VTK vtkFlyingEdges3D.
+ * Run: `npm run bench -w @onet/marching-cubes` (or `npx tsx bench/index.ts [--quick]`).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { marchingCubes } from '../src/index.js';
+
+const quick = process.argv.includes('--quick');
+const sizes = quick ? [128] : [128, 256];
+
+type Field = { name: string; f: (x: number, y: number, z: number) => number };
+const fields: Field[] = [
+  // x, y, z in [−1, 1]
+  { name: 'sphere', f: (x, y, z) => 0.8 - Math.sqrt(x * x + y * y + z * z) },
+  {
+    name: 'gyroid',
+    f: (x, y, z) => {
+      const s = 4 * Math.PI; // four periods across the grid: a dense surface
+      return Math.sin(s * x) * Math.cos(s * y) + Math.sin(s * y) * Math.cos(s * z) + Math.sin(s * z) * Math.cos(s * x);
+    },
+  },
+];
+
+function makeGrid(n: number, f: Field['f']): Float32Array {
+  const v = new Float32Array(n * n * n);
+  const h = 2 / (n - 1);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) v[(i * n + j) * n + k] = f(-1 + i * h, -1 + j * h, -1 + k * h);
+  return v;
+}
+
+/** Median wall time (ms) of `reps` runs after `warm` warm-up runs. */
+function time(fn: () => void, reps: number, warm = 1): number {
+  for (let r = 0; r < warm; r++) fn();
+  const t: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    fn();
+    t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return t[t.length >> 1]!;
+}
+
+const mvox = (n: number, ms: number) => (n ** 3 / 1e6 / (ms / 1e3));
+const fmt = (x: number) => x.toFixed(1).padStart(7);
+
+type ThreeMC = { field: Float32Array; isolation: number; update(): void; count: number };
+async function loadThree(): Promise<null | ((n: number, maxPolyCount: number) => ThreeMC)> {
+  try {
+    const mod = await import('three/examples/jsm/objects/MarchingCubes.js');
+    const three = await import('three');
+    const MC = mod.MarchingCubes as unknown as new (r: number, m: unknown, uv: boolean, c: boolean, max: number) => ThreeMC;
+    return (n, max) => new MC(n, new three.MeshBasicMaterial(), false, false, max);
+  } catch {
+    return null;
+  }
+}
+
+async function loadIsosurface(): Promise<null | ((dims: number[], f: (x: number, y: number, z: number) => number) => { positions: unknown[]; cells: unknown[] })> {
+  try {
+    const mod = (await import('isosurface')) as { marchingCubes?: unknown; default?: { marchingCubes: unknown } };
+    return (mod.marchingCubes ?? mod.default!.marchingCubes) as never;
+  } catch {
+    return null;
+  }
+}
+
+function pythonHas(module: string): boolean {
+  try {
+    execFileSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function writeNpy(path: string, v: Float32Array, n: number): void {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n}, ${n}, ${n}), }`;
+  const total = 10 + header.length + 1;
+  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  const head = Buffer.alloc(10);
+  head.write('\x93NUMPY', 0, 'latin1');
+  head[6] = 1;
+  head[7] = 0;
+  head.writeUInt16LE(header.length, 8);
+  writeFileSync(path, Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(v.buffer, v.byteOffset, v.byteLength)]));
+}
+
+const PY: Record<string, string> = {
+  skimage: `
+import sys, time, numpy as np
+from skimage.measure import marching_cubes
+v = np.load(sys.argv[1]); marching_cubes(v, 0.0)
+ts = []
+for _ in range(3):
+    t0 = time.perf_counter(); verts, faces, _n, _v = marching_cubes(v, 0.0); ts.append(time.perf_counter() - t0)
+print(sorted(ts)[1] * 1e3, len(faces))`,
+  vtk: `
+import sys, time, numpy as np, vtk
+from vtk.util import numpy_support
+v = np.load(sys.argv[1]); n = v.shape[0]
+img = vtk.vtkImageData(); img.SetDimensions(n, n, n)
+img.GetPointData().SetScalars(numpy_support.numpy_to_vtk(v.ravel(), deep=1))
+fe = vtk.vtkFlyingEdges3D(); fe.SetInputData(img); fe.SetValue(0, 0.0); fe.ComputeNormalsOff(); fe.ComputeGradientsOff(); fe.ComputeScalarsOff()
+try: fe.SetNumberOfThreads(1)
+except AttributeError: pass
+fe.Update(); ts = []
+for _ in range(3):
+    fe.Modified(); t0 = time.perf_counter(); fe.Update(); ts.append(time.perf_counter() - t0)
+print(sorted(ts)[1] * 1e3, fe.GetOutput().GetNumberOfCells())`,
+};
+
+async function main(): Promise<void> {
+  const Three = await loadThree();
+  const iso = await loadIsosurface();
+  const py = { skimage: pythonHas('skimage.measure'), vtk: pythonHas('vtk') };
+  const dir = mkdtempSync(join(tmpdir(), 'mc-bench-'));
+  console.log(`@onet/marching-cubes bench — Node ${process.version}, Mvoxel/s = grid nodes / median wall time`);
+  console.log('grid            ours Mvox/s   triangles | peer: Mvox/s (ours ×)');
+  try {
+    for (const n of sizes) {
+      for (const field of fields) {
+        const v = makeGrid(n, field.f);
+        let tris = 0;
+        const ms = time(() => {
+          tris = marchingCubes(v, [n, n, n]).indices.length / 3;
+        }, n >= 256 ? 5 : 9, 2);
+        const ours = mvox(n, ms);
+        const peers: string[] = [];
+        // three.js MarchingCubes: field is x-fastest, we hand it our buffer as is (axes relabelled).
+        if (Three) {
+          const mc = Three(n, Math.ceil(tris * 1.2) + 1000);
+          mc.field.set(v);
+          mc.isolation = 0;
+          const t = time(() => mc.update(), 3, 1);
+          peers.push(`three.js ${fmt(mvox(n, t))} (${(ours / mvox(n, t)).toFixed(1)}×)`);
+        } else peers.push('three.js: peer not installed');
+        if (iso) {
+          // isosurface samples a potential function (s > 0 inside); feed it our grid
+          const pot = (x: number, y: number, z: number) => v[(Math.round(x) * n + Math.round(y)) * n + Math.round(z)]!;
+          const t = time(() => iso([n, n, n], pot), 1, 0);
+          peers.push(`isosurface ${fmt(mvox(n, t))} (${(ours / mvox(n, t)).toFixed(1)}×)`);
+        } else peers.push('isosurface: peer not installed');
+        if (py.skimage || py.vtk) writeNpy(join(dir, 'grid.npy'), v, n);
+        for (const name of ['skimage', 'vtk'] as const) {
+          if (!py[name]) {
+            peers.push(`${name}: peer not installed`);
+            continue;
+          }
+          const out = execFileSync('python3', ['-c', PY[name]!, join(dir, 'grid.npy')], { encoding: 'utf8' });
+          const t = Number(out.trim().split(/\s+/)[0]);
+          peers.push(`${name} ${fmt(mvox(n, t))} (${(ours / mvox(n, t)).toFixed(2)}×)`);
+        }
+        console.log(`${`${field.name} ${n}³`.padEnd(14)} ${fmt(ours)} ${String(tris).padStart(11)} | ${peers.join(' | ')}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
