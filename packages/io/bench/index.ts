@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { PLYLoader } from 'three/examples/jsm/loaders/PLYLoader.js';
 import { OBJLoader } from 'three/examples/jsm/loaders/OBJLoader.js';
 import { STLLoader } from 'three/examples/jsm/loaders/STLLoader.js';
-import { parseMesh, writeObj, writeOff, writePly, writeStl, type TriangleMesh } from '../src/index.js';
+import { parseMesh, parseStl, writeObj, writeOff, writePly, writeStl, type TriangleMesh } from '../src/index.js';
 
 /** Midpoint-subdivide every triangle into 4 (vertices not shared across edges: fine for I/O timing). */
 function subdivide(m: TriangleMesh): TriangleMesh {
@@ -92,6 +92,12 @@ for (const [name, bytes] of Object.entries(files)) {
   const o3 = python('open3d', (p) => `open3d.io.read_triangle_mesh(${JSON.stringify(p)})`, path);
   line += o3 === undefined ? ' | open3d: peer not installed' : ` | open3d ${o3.toFixed(1)} ms (×${(o3 / ours).toFixed(2)})`;
   console.log(line);
+}
+{
+  const stl = files['STL binary'];
+  const ours = time(() => parseStl(stl, { mergeVertices: false }));
+  const ms = time(() => new STLLoader().parse(ab(stl)));
+  console.log(`STL binary without merging vertices (three.js does not merge): @onet/io ${ours.toFixed(1)} ms | three.js ${ms.toFixed(1)} ms (×${(ms / ours).toFixed(2)})`);
 }
 
 console.log('\nwrite (ms)');

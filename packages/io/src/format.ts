@@ -7,11 +7,13 @@ import type { TriangleMesh } from './types.js';
  */
 export function formatFloat32(x: number): string {
   if (x === 0) return '0';
-  for (let p = 6; p < 9; p++) {
-    const s = String(Number(x.toPrecision(p)));
-    if (Math.fround(Number(s)) === x) return s;
+  // 9 significant digits always identify a float32; a value that 6 digits identify rounds to those at 7.
+  let s = x.toPrecision(7);
+  if (Math.fround(+s) !== x) {
+    s = x.toPrecision(8);
+    if (Math.fround(+s) !== x) s = x.toPrecision(9);
   }
-  return String(Number(x.toPrecision(9)));
+  return String(+s);
 }
 
 /**

@@ -33,8 +33,9 @@ export function parseObj(bytes: Uint8Array, options: ParseObjOptions = {}): Tria
   const poly: number[] = [];
   for (let t = r.next(); t !== null; t = r.next()) {
     while (t[t.length - 1] === '\\') {
+      const head = t.slice(0, -1); // copy: next() reuses its array
       const more = r.next();
-      t = t.slice(0, -1).concat(more ?? []);
+      t = head.concat(more ?? []);
       if (more === null) break;
     }
     const key = t[0];

@@ -46,13 +46,13 @@ export function parseOff(bytes: Uint8Array, options: ParseOffOptions = {}): Tria
     rest = tok.slice(1);
     if (m[5] !== undefined) {
       // nOFF: the dimension comes next.
-      if (rest.length === 0) rest = r.next() ?? [];
+      if (rest.length === 0) rest = (r.next() ?? []).slice();
       const dim = rest.length ? parseInteger(rest[0], source, r.where()) : NaN;
       if (dim !== 3) throw new OnetIOError('UNSUPPORTED_FORMAT', `nOFF of dimension ${rest[0]} is not supported (only 3)`, source, r.where());
       rest = rest.slice(1);
     }
   } else if (/^[+-]?\d+$/.test(tok[0])) {
-    rest = tok; // header without keyword: counts come first
+    rest = tok.slice(); // header without keyword: counts come first
   } else {
     throw new OnetIOError('PARSE_ERROR', `not an OFF file: the first line starts with ${JSON.stringify(tok[0].slice(0, 40))}`, source, r.where());
   }

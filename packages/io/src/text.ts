@@ -47,6 +47,7 @@ export function decodeText(bytes: Uint8Array, source: string, from = 0): string 
 export class LineReader {
   line: number;
   private pos = 0;
+  private readonly toks: string[] = [];
   constructor(
     private readonly text: string,
     private readonly comment: string | null = '#',
@@ -55,23 +56,48 @@ export class LineReader {
     this.line = firstLine - 1;
   }
 
-  /** Tokens of the next non-blank line, or `null` at the end of the text. */
+  /**
+   * Tokens of the next non-blank line, or `null` at the end of the text. The returned array is reused by
+   * the next call: copy it to keep it.
+   */
   next(): string[] | null {
     const text = this.text;
-    while (this.pos < text.length) {
-      let end = text.indexOf('\n', this.pos);
-      if (end < 0) end = text.length;
-      let s = text.slice(this.pos, end);
-      this.pos = end + 1;
+    const n = text.length;
+    const comment = this.comment === null ? -1 : this.comment.charCodeAt(0);
+    const toks = this.toks;
+    let pos = this.pos;
+    while (pos < n) {
+      toks.length = 0;
       this.line++;
-      if (this.comment !== null) {
-        const h = s.indexOf(this.comment);
-        if (h >= 0) s = s.slice(0, h);
+      let start = -1;
+      let inComment = false;
+      for (;;) {
+        const c = pos < n ? text.charCodeAt(pos) : 10;
+        if (c === 10) {
+          if (start >= 0) toks.push(text.slice(start, pos));
+          pos++;
+          break;
+        }
+        if (!inComment) {
+          if (c === 32 || c === 9 || c === 13 || c === 11 || c === 12) {
+            if (start >= 0) {
+              toks.push(text.slice(start, pos));
+              start = -1;
+            }
+          } else if (c === comment) {
+            if (start >= 0) toks.push(text.slice(start, pos));
+            start = -1;
+            inComment = true;
+          } else if (start < 0) start = pos;
+        }
+        pos++;
       }
-      s = s.trim();
-      if (s.length === 0) continue;
-      return s.split(/\s+/);
+      if (toks.length > 0) {
+        this.pos = pos;
+        return toks;
+      }
     }
+    this.pos = pos;
     return null;
   }
 

@@ -19,7 +19,11 @@ export function weldVertices(soup: Float32Array): { positions: Float32Array; rem
     const a = soup[i * 3] === 0 ? 0 : bits[i * 3];
     const b = soup[i * 3 + 1] === 0 ? 0 : bits[i * 3 + 1];
     const c = soup[i * 3 + 2] === 0 ? 0 : bits[i * 3 + 2];
-    let h = (Math.imul(a, 73856093) ^ Math.imul(b, 19349663) ^ Math.imul(c, 83492791)) & mask;
+    // Float bits of short decimals end in many zeros: mix high bits down before masking.
+    let h = Math.imul(a ^ (a >>> 16), 0x45d9f3b) ^ Math.imul(b ^ (b >>> 16), 0x2c1b3c6d) ^ Math.imul(c ^ (c >>> 16), 0x297a2d39);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x85ebca6b);
+    h = (h ^ (h >>> 13)) & mask;
     for (;;) {
       const s = table[h];
       if (s < 0) {
