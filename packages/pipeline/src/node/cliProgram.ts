@@ -8,6 +8,8 @@ import type { MiseProgress } from '@onet/mise';
 import { selectNodeBackend, type NodeBackendName } from './backend.js';
 import { loadModel } from './loadModel.js';
 import { reconstructFile } from './reconstructFile.js';
+import { readInput, readMeshFile } from './readInput.js';
+import { PipelineError } from '../errors.js';
 import { formatMetrics, formatStats } from './format.js';
 
 const VERSION = '0.1.0';
@@ -90,6 +92,12 @@ export function buildProgram(): Command {
       .option('--json', 'print the result as JSON on stdout')
       .addOption(backendOption()),
   ).action(async (input: string, o) => {
+    // Fail fast on bad inputs and outputs, before starting a backend or loading the network.
+    const data = await readInput(input);
+    if (!/\.(ply|obj|off|glb)$/i.test(o.output)) {
+      throw new PipelineError('UNWRITABLE_OUTPUT', `${o.output}: unknown output extension; use .ply, .obj, .off or .glb`);
+    }
+    const gt = o.gt ? await readMeshFile(o.gt) : undefined;
     const backend = await selectNodeBackend(o.backend as NodeBackendName);
     console.error(backend.message);
     const loaded = await loadModel(o.model);
@@ -97,9 +105,9 @@ export function buildProgram(): Command {
     const bar = miseProgressBar();
     let res;
     try {
-      res = await reconstructFile(loaded.model, input, {
+      res = await reconstructFile(loaded.model, data, {
         output: o.output,
-        gt: o.gt,
+        gtMesh: gt,
         points: o.points,
         noiseStd: o.noise,
         normalize: o.normalize,
@@ -185,13 +193,13 @@ export function buildProgram(): Command {
     .action(async (o) => {
       const { evaluatePair, evaluateSplit, writeEvaluationReports } = await import('./evaluateSplit.js');
       if (o.pred || o.gt) {
-        if (!o.pred || !o.gt) throw new (await import('../errors.js')).PipelineError('INVALID_OPTION', 'single-mesh mode needs both --pred and --gt');
+        if (!o.pred || !o.gt) throw new PipelineError('INVALID_OPTION', 'single-mesh mode needs both --pred and --gt');
         const m = await evaluatePair(o.pred, o.gt, { points: o.evalPoints, seed: o.seed });
         console.log(formatMetrics(m));
         await writeEvaluationReports({ rows: [{ id: o.pred, ...m }], mean: m, failed: [] }, { csv: o.csv, json: o.json });
         return;
       }
-      if (!o.data || !o.meshes) throw new (await import('../errors.js')).PipelineError('INVALID_OPTION', 'give --pred and --gt, or --data and --meshes');
+      if (!o.data || !o.meshes) throw new PipelineError('INVALID_OPTION', 'give --pred and --gt, or --data and --meshes');
       const report = await evaluateSplit({
         root: o.data,
         split: o.split,

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelFiles } from '@onet/nn/node';
-import { OccupancyNetwork, type ModelConfig } from '../model.js';
+import type { OccupancyNetwork, ModelConfig } from '../model.js';
 import { PipelineError } from '../errors.js';
 
 /** The shipped model's folder (`packages/pipeline/models/default`), found from the source or the build. */
@@ -45,6 +45,9 @@ export interface LoadModelOptions {
  */
 export async function loadModel(dir: string = defaultModelDir(), options: LoadModelOptions = {}): Promise<LoadedModel> {
   const jsonPath = dir.endsWith('.json') ? dir : join(dir, 'model.json');
+  if (!existsSync(dir)) throw new PipelineError('BAD_MODEL', `${dir}: model folder not found; pass --model <folder with model.json and weights.bin>`);
+  // Loaded lazily so that commands failing earlier (bad input) never pay for the network code.
+  const { OccupancyNetwork } = await import('../model.js');
   if (!existsSync(jsonPath)) {
     if (!options.allowFresh) {
       throw new PipelineError('BAD_MODEL', `${jsonPath} not found; pass --model <folder with model.json and weights.bin>`);

@@ -2,7 +2,7 @@ import type { TriangleMesh } from '@onet/io';
 import { reconstruct, type ReconstructOptions, type ReconstructionResult } from '../reconstruct.js';
 import { evaluateMeshes, type MeshMetrics } from '../evaluate.js';
 import { reconstructFromMesh } from '../reconstructFromMesh.js';
-import { readInput, readMeshFile } from './readInput.js';
+import { readInput, readMeshFile, type InputData } from './readInput.js';
 import { writeMeshFile } from './writeMeshFile.js';
 import type { ConditionableModel } from '../reconstruct.js';
 
@@ -12,6 +12,8 @@ export interface ReconstructFileOptions extends ReconstructOptions {
   output?: string;
   /** Ground-truth mesh file to score against; a mesh input is its own ground truth. */
   gt?: string;
+  /** Ground-truth mesh already in memory (wins over `gt`). */
+  gtMesh?: TriangleMesh | undefined;
   /** Mesh input: number of noisy surface points drawn (default: the model's `config.inputPoints`, 300 in the reference). */
   points?: number;
   /** Mesh input: standard deviation of the Gaussian noise, in unit-cube units (default: the model's `config.noiseStd`, 0.005). */
@@ -31,7 +33,7 @@ export interface ReconstructFileResult extends ReconstructionResult {
 }
 
 /**
- * `onet reconstruct` as a function: read a point cloud or a mesh, reconstruct with `model`, optionally write
+ * `onet reconstruct` as a function: read a point cloud or a mesh (a path, or what {@link readInput} returned), reconstruct with `model`, optionally write
  * the mesh and score it.
  *
  * - A **mesh** input is treated as the reference treats a dataset shape (REFERENCE §2.1–2.2): normalised
@@ -47,10 +49,10 @@ export interface ReconstructFileResult extends ReconstructionResult {
  */
 export async function reconstructFile(
   model: ConditionableModel & { config: { noiseStd?: number } },
-  inputPath: string,
+  input: string | InputData,
   options: ReconstructFileOptions = {},
 ): Promise<ReconstructFileResult> {
-  const data = await readInput(inputPath);
+  const data = typeof input === 'string' ? await readInput(input) : input;
   let result: ReconstructionResult;
   let points: Float32Array;
   let gt: TriangleMesh | undefined;
@@ -63,7 +65,8 @@ export async function reconstructFile(
     points = data.cloud.points;
     result = await reconstruct(model, points, options);
   }
-  if (options.gt) gt = await readMeshFile(options.gt);
+  if (options.gtMesh) gt = options.gtMesh;
+  else if (options.gt) gt = await readMeshFile(options.gt);
   if (options.output) await writeMeshFile(options.output, result.mesh);
   const out: ReconstructFileResult = { ...result, inputKind: data.kind, points };
   if (gt) out.metrics = evaluateMeshes(result.mesh, gt, { frame: 'gt-unit', points: options.evalPoints, seed: options.seed ?? 0 });

@@ -1,0 +1,97 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { writeOff } from '@onet/io';
+import { icosphere } from '@onet/sampling';
+import { main } from '../src/node/cliProgram.js';
+
+async function run(...args: string[]): Promise<{ code: number; err: string; out: string }> {
+  let err = '';
+  let out = '';
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const l = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += `${a.join(' ')}\n`));
+  const ce = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (err += `${a.join(' ')}\n`));
+  try {
+    const code = await main(['node', 'onet', ...args]);
+    return { code, err, out };
+  } finally {
+    e.mockRestore();
+    o.mockRestore();
+    l.mockRestore();
+    ce.mockRestore();
+  }
+}
+
+describe('onet CLI errors: typed, one line, exit code ≠ 0', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'onet-cli-'));
+    await writeFile(join(dir, 'empty.xyz'), '');
+    await writeFile(join(dir, 'garbage.ply'), 'ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nend_header\n1 2\n');
+    await writeFile(join(dir, 'nan.xyz'), '0 0 0\n1 nan 1\n');
+    await writeFile(join(dir, 'ball.off'), writeOff(icosphere(1, 0.5)));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const oneLine = (err: string) => {
+    const lines = err.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(err).not.toMatch(/\n\s+at /);
+    return lines[0];
+  };
+
+  it('unreadable input', async () => {
+    const r = await run('reconstruct', join(dir, 'missing.ply'), '-o', join(dir, 'o.ply'));
+    expect(r.code).toBe(1);
+    expect(oneLine(r.err)).toMatch(/^onet: error \[UNREADABLE_INPUT\]: .*missing\.ply: cannot read input \(ENOENT\)/);
+  });
+
+  it('corrupt and unknown-format inputs', async () => {
+    const r = await run('reconstruct', join(dir, 'garbage.ply'), '-o', join(dir, 'o.ply'));
+    expect(r.code).toBe(1);
+    expect(oneLine(r.err)).toMatch(/^onet: error \[UNREADABLE_INPUT\]: .*garbage\.ply/);
+    const u = await run('reconstruct', join(dir, 'ball.abc'), '-o', join(dir, 'o.ply'));
+    expect(u.code).toBe(1);
+  });
+
+  it('empty and non-finite clouds', async () => {
+    const r = await run('reconstruct', join(dir, 'empty.xyz'), '-o', join(dir, 'o.ply'));
+    expect(r.code).toBe(1);
+    expect(oneLine(r.err)).toMatch(/^onet: error \[EMPTY_INPUT\]/);
+    const n = await run('reconstruct', join(dir, 'nan.xyz'), '-o', join(dir, 'o.ply'));
+    expect(n.code).toBe(1);
+    expect(oneLine(n.err)).toMatch(/^onet: error \[(NON_FINITE_INPUT|UNREADABLE_INPUT)\]: .*nan\.xyz/);
+  });
+
+  it('bad output extension and missing model folder', async () => {
+    const r = await run('reconstruct', join(dir, 'ball.off'), '-o', join(dir, 'o.stl'));
+    expect(r.code).toBe(1);
+    expect(oneLine(r.err)).toMatch(/^onet: error \[UNWRITABLE_OUTPUT\]/);
+    const m = await run('reconstruct', join(dir, 'ball.off'), '-o', join(dir, 'o.ply'), '--model', join(dir, 'no-model'), '--backend', 'cpu');
+    expect(m.code).toBe(1);
+    expect(m.err).toMatch(/backend: cpu/);
+    expect(m.err.trim().split('\n').at(-1)).toMatch(/^onet: error \[BAD_MODEL\]: .*no-model/);
+  });
+
+  it('--verbose adds the stack; bad flags are usage errors', async () => {
+    const r = await run('--verbose', 'reconstruct', join(dir, 'missing.ply'), '-o', join(dir, 'o.ply'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/\n\s+at /);
+    const b = await run('reconstruct', join(dir, 'ball.off'), '-o', join(dir, 'o.ply'), '--backend', 'tpu');
+    expect(b.code).not.toBe(0);
+    expect(b.err).toMatch(/tpu/);
+    const s = await run('eval', '--data', join(dir, 'nope'), '--meshes', dir);
+    expect(s.code).toBe(1);
+    expect(oneLine(s.err)).toMatch(/^onet: error \[BAD_DATASET\]/);
+  });
+
+  it('eval of one mesh pair prints the four metrics', async () => {
+    const r = await run('eval', '--pred', join(dir, 'ball.off'), '--gt', join(dir, 'ball.off'), '--eval-points', '2000', '--csv', join(dir, 'e.csv'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/IoU 1\.0000 · Chamfer-L1 0\.0\d+ .* normal consistency 0\.9\d+ · F-score@0\.01 /);
+  });
+});
