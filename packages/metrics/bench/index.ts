@@ -1,0 +1,120 @@
+/**
+ * @onet/metrics benchmark: Chamfer-L1 on 100k × 100k surface points — build a k-d tree on each cloud and
+ * query both ways (what evaluation does per object) — against scipy's cKDTree doing the same in the same
+ * run (python3 via child_process), on the same points. Prints the median and best of several repeats and
+ * the ratio (scipy time / our time: > 1 means we are faster). Run: `npm run bench -w @onet/metrics`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeNpy } from '@onet/io';
+import { icosphere, sampleSurface, torus } from '@onet/sampling';
+import { evaluatePointClouds, KdTree } from '../src/index.js';
+
+const N = 100_000;
+const REPEATS = 5;
+
+function chamferL1Ours(a: Float32Array, b: Float32Array): number {
+  const ta = KdTree.build(a);
+  const tb = KdTree.build(b);
+  const d1 = tb.nearest(a).distances;
+  const d2 = ta.nearest(b).distances;
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < d1.length; i++) s1 += d1[i];
+  for (let i = 0; i < d2.length; i++) s2 += d2[i];
+  return 0.5 * (s1 / d1.length + s2 / d2.length);
+}
+
+function timeIt<T>(f: () => T, repeats: number): { value: T; median: number; best: number } {
+  let value = f(); // warm-up (JIT)
+  value = f();
+  const ms: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t = performance.now();
+    value = f();
+    ms.push(performance.now() - t);
+  }
+  ms.sort((x, y) => x - y);
+  return { value, median: ms[Math.floor(ms.length / 2)], best: ms[0] };
+}
+
+const PY = `
+import sys, json, time
+import numpy as np
+from scipy.spatial import cKDTree
+a = np.load(sys.argv[1]); b = np.load(sys.argv[2]); reps = int(sys.argv[3])
+def chamfer():
+    ta = cKDTree(a); tb = cKDTree(b)
+    d1, _ = tb.query(a); d2, _ = ta.query(b)
+    return 0.5 * (d1.mean() + d2.mean())
+chamfer()
+ms = []
+for _ in range(reps):
+    t = time.perf_counter(); v = chamfer(); ms.append((time.perf_counter() - t) * 1e3)
+ms.sort()
+import scipy
+print(json.dumps({"value": float(v), "median": ms[len(ms) // 2], "best": ms[0], "scipy": scipy.__version__}))
+`;
+
+function scipyPeer(a: Float32Array, b: Float32Array): { value: number; median: number; best: number; scipy: string } | null {
+  try {
+    execFileSync('python3', ['-c', 'import numpy, scipy.spatial'], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'onet-metrics-bench-'));
+  try {
+    const fa = join(dir, 'a.npy');
+    const fb = join(dir, 'b.npy');
+    writeFileSync(fa, writeNpy(a, [a.length / 3, 3]));
+    writeFileSync(fb, writeNpy(b, [b.length / 3, 3]));
+    const out = execFileSync('python3', ['-c', PY, fa, fb, String(REPEATS)], { encoding: 'utf8' });
+    return JSON.parse(out.trim().split('\n').pop()!);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const cases: [string, Float32Array, Float32Array][] = [
+  ['sphere r=0.4 (two independent samplings)', sampleSurface(icosphere(5, 0.4), N, { seed: 1 }).points, sampleSurface(icosphere(5, 0.4), N, { seed: 2 }).points],
+  ['torus vs sphere (different shapes)', sampleSurface(torus(0.3, 0.1), N, { seed: 3 }).points, sampleSurface(icosphere(5, 0.35), N, { seed: 4 }).points],
+];
+(() => {
+  // uniform in the unit cube: the volume case
+  let s = 12345;
+  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  cases.push(['uniform in the unit cube', new Float32Array(3 * N).map(next), new Float32Array(3 * N).map(next)]);
+})();
+
+console.log(`@onet/metrics benchmark — Chamfer-L1, ${N / 1000}k × ${N / 1000}k points: build both trees, query both ways (median / best of ${REPEATS})`);
+for (const [name, a, b] of cases) {
+  const ours = timeIt(() => chamferL1Ours(a, b), REPEATS);
+  const peer = scipyPeer(a, b);
+  const line = [`${name.padEnd(44)} ours ${ours.median.toFixed(1).padStart(6)} ms / ${ours.best.toFixed(1).padStart(6)} ms`];
+  if (peer) {
+    line.push(
+      `scipy cKDTree ${peer.scipy} ${peer.median.toFixed(1).padStart(6)} ms / ${peer.best.toFixed(1).padStart(6)} ms`,
+      `ratio scipy/ours ${(peer.median / ours.median).toFixed(2)}× (median)`,
+      `|ΔCD| ${Math.abs(peer.value - ours.value).toExponential(1)}`,
+    );
+  } else {
+    line.push('scipy cKDTree: peer not installed');
+  }
+  console.log(line.join('  |  '));
+}
+
+// phases, and the all-in-one evaluation (trees once, every metric)
+{
+  const [, a, b] = cases[0];
+  const build = timeIt(() => KdTree.build(a), REPEATS);
+  const tree = KdTree.build(b);
+  const query = timeIt(() => tree.nearest(a), REPEATS);
+  const eva = timeIt(() => evaluatePointClouds({ points: a }, { points: b }, { thresholds: Array.from({ length: 1000 }, (_, i) => 0.001 + i * 0.001) }), REPEATS);
+  console.log(
+    `phases (sphere): build ${build.median.toFixed(1)} ms (${(N / build.median / 1000).toFixed(2)} M points/s), ` +
+      `query ${query.median.toFixed(1)} ms (${(N / query.median / 1000).toFixed(2)} M queries/s); ` +
+      `evaluatePointClouds with 1000 F-score thresholds ${eva.median.toFixed(1)} ms`,
+  );
+}
