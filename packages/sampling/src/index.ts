@@ -10,3 +10,19 @@ export { icosphere, box, cylinder, torus } from './primitives/index.js';
 export { windingNumbers, WINDING_NUMBERS_DEFAULTS, type WindingNumbersOptions } from './windingNumbers.js';
 export { contains, CONTAINS_DEFAULTS, type ContainsOptions } from './contains.js';
 export { voxelize, VOXELIZE_DEFAULTS, type VoxelizeOptions } from './voxelize.js';
+export { randomAffine, transformMesh, RANDOM_AFFINE_DEFAULTS, type RandomAffineOptions } from './affine.js';
+export {
+  packBits,
+  unpackBits,
+  float32ToFloat16,
+  encodePointsNpz,
+  encodePointcloudNpz,
+  decodePointsNpz,
+  decodePointcloudNpz,
+  parseSplitList,
+  ENCODE_NPZ_DEFAULTS,
+  type EncodeNpzOptions,
+  type NpzTransform,
+  type PointsNpz,
+} from './shapenet.js';
+export { sampleTrainingData, SAMPLE_TRAINING_DATA_DEFAULTS, type SampleTrainingDataOptions, type TrainingData } from './sampleTrainingData.js';
