@@ -121,8 +121,8 @@ describe('dataset split evaluation', () => {
     expect(csv).toHaveLength(1 + 4 + 1);
     expect(csv[5].startsWith('mean,')).toBe(true);
 
-    const s1 = await evaluateSplit({ root, split: 'test', meshDir: join(root, 'gen'), points: 4000, shard: '1/2' });
-    const s2 = await evaluateSplit({ root, split: 'test', meshDir: join(root, 'gen'), points: 4000, shard: '2/2' });
+    const s1 = await evaluateSplit({ root, split: 'test', meshDir: join(root, 'gen'), points: 4000, shard: '0/2' });
+    const s2 = await evaluateSplit({ root, split: 'test', meshDir: join(root, 'gen'), points: 4000, shard: '1/2' });
     expect(s1.rows.map((r) => r.id)).toEqual(['balls/ball0', 'balls/ball2']);
     expect(s1.failed.map((f) => f.id)).toEqual(['balls/ball4']);
     expect(s2.rows.map((r) => r.id)).toEqual(['balls/ball1', 'balls/ball3']);
@@ -133,9 +133,10 @@ describe('dataset split evaluation', () => {
 
   it('parses shards and rejects bad ones; missing datasets are typed errors', async () => {
     expect(parseShard('2/5')).toEqual({ k: 2, n: 5 });
-    expect(() => parseShard('0/5')).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(parseShard('0/1')).toEqual({ k: 0, n: 1 });
+    expect(() => parseShard('5/5')).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(() => parseShard('3')).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
-    expect(takeShard([0, 1, 2, 3, 4], { k: 3, n: 3 }).map((x) => x.item)).toEqual([2]);
+    expect(takeShard([0, 1, 2, 3, 4], { k: 2, n: 3 }).map((x) => x.item)).toEqual([2]);
     await expect(listSplit(join(root, 'nope'), 'test')).rejects.toMatchObject({ code: 'BAD_DATASET' });
     await expect(listSplit(root, 'train')).rejects.toMatchObject({ code: 'BAD_DATASET' });
     expect((await readFile(join(root, 'balls', 'test.lst'), 'utf8')).split('\n')).toHaveLength(6);

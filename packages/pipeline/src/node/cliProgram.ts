@@ -142,7 +142,7 @@ export function buildProgram(): Command {
       .option('--split <name>', 'split list (<class>/<split>.lst)', 'test')
       .requiredOption('--out-dir <dir>', 'where meshes go (<out>/<class>/<model>.off)')
       .option('--model <dir>', 'folder with model.json + weights.bin (default: the shipped model)')
-      .option('--shard <k/N>', 'process only shard k of N (1-based), as the dataset builder does')
+      .option('--shard <k/N>', 'process only shard k of N (0 ≤ k < N: shapes i with i mod N = k), as the dataset builder does')
       .option('--format <ext>', 'mesh format: off, ply, obj, glb', 'off')
       .option('--seed <n>', 'seed for the input subsampling and noise', int('seed', 0), 0)
       .addOption(backendOption()),
@@ -185,7 +185,7 @@ export function buildProgram(): Command {
     .option('--data <root>', 'dataset root (split mode)')
     .option('--split <name>', 'split list (split mode)', 'test')
     .option('--meshes <dir>', 'generated meshes (<dir>/<class>/<model>.<ext>, split mode)')
-    .option('--shard <k/N>', 'process only shard k of N (1-based)')
+    .option('--shard <k/N>', 'process only shard k of N (0 ≤ k < N)')
     .option('--csv <file>', 'write per-shape rows (and the mean) as CSV')
     .option('--json <file>', 'write per-shape and mean metrics as JSON')
     .option('--eval-points <n>', 'surface points per mesh for Chamfer/NC/F-score (reference 100000)', int('eval-points', 1), 100_000)
@@ -220,10 +220,10 @@ export function buildProgram(): Command {
     .description('build <out>/<class>/<model>/{points,pointcloud}.npz (+ voxels) from a folder of meshes (delegates to @onet/sampling)')
     .argument('<meshes>', 'folder of meshes')
     .requiredOption('-o, --out <dir>', 'dataset root to write')
-    .option('--shard <k/N>', 'process only shard k of N (1-based)')
+    .option('--shard <k/N>', 'process only shard k of N (0 ≤ k < N)')
     .option('--class <name>', 'class folder name', 'meshes')
-    .option('--seed <n>', 'seed', int('seed', 0), 0)
-    .allowUnknownOption(false)
+    .option('--seed <n>', 'seed', int('seed', 0))
+    .option('--splits', 'also write train/val/test.lst (0.7/0.1/0.2) — once, after all shards')
     .action(async (meshes: string, o) => {
       const { buildDatasetCommand } = await import('./dataset.js');
       await buildDatasetCommand(meshes, o);

@@ -1,34 +1,40 @@
-import { PipelineError } from '../errors.js';
+import { buildDataset, parseShard as parseBuilderShard, writeSplits } from '@onet/sampling/node';
 
 /** Options the CLI passes to `onet dataset build`. */
 export interface DatasetBuildCliOptions {
+  /** Dataset root to write. */
   out: string;
+  /** `"k/N"`, 0 ≤ k < N: this job builds the sorted meshes i with i mod N = k. */
   shard?: string;
+  /** Category (class folder) of meshes lying directly in the input folder. */
   class?: string;
+  /** Base seed (each model's seed is a hash of it and the model name, independent of sharding). */
   seed?: number;
+  /** Write `train/val/test.lst` afterwards (reference ratios 0.7/0.1/0.2); run it once, after all shards. */
+  splits?: boolean;
 }
 
 /**
- * `onet dataset build <meshes> -o <out>`: delegates to the dataset builder of `@onet/sampling/node`
- * (reference layout, sharded, atomic per-model folders), printing its progress.
- * @throws {@link PipelineError} `BAD_DATASET` when the builder is not available in this install.
+ * `onet dataset build <meshes> -o <out>`: delegates to `buildDataset` of `@onet/sampling/node` (reference
+ * layout, round-robin shards, atomic per-model folders, failures skipped and logged), printing progress.
+ * @throws `SamplingError` `INVALID_ARGUMENT` (bad shard) or `DATASET_ERROR` (missing input folder).
  */
 export async function buildDatasetCommand(meshDir: string, o: DatasetBuildCliOptions): Promise<void> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import('@onet/sampling/node')) as Record<string, unknown>;
-  } catch (e) {
-    throw new PipelineError('BAD_DATASET', `the dataset builder (@onet/sampling/node) is not available: ${(e as Error).message}`, { cause: e });
-  }
-  const build = (mod.buildDataset ?? mod.buildDatasetFromMeshes) as
-    | ((input: string, out: string, options: Record<string, unknown>) => Promise<unknown>)
-    | undefined;
-  if (typeof build !== 'function') throw new PipelineError('BAD_DATASET', '@onet/sampling/node has no buildDataset function');
-  const result = await build(meshDir, o.out, {
-    shard: o.shard,
-    className: o.class,
-    seed: o.seed,
-    onProgress: (p: unknown) => console.error(typeof p === 'string' ? p : JSON.stringify(p)),
+  const shard = o.shard ? parseBuilderShard(o.shard) : { shard: 0, numShards: 1 };
+  const result = await buildDataset({
+    input: meshDir,
+    output: o.out,
+    category: o.class,
+    shard: shard.shard,
+    numShards: shard.numShards,
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    onProgress: (p) => console.error(`  [${p.index + 1}/${p.total}] ${p.category}/${p.model}`),
+    onLog: (line) => console.error(`  ${line}`),
   });
-  console.log(typeof result === 'object' ? JSON.stringify(result) : `dataset written to ${o.out}`);
+  console.log(`${result.written.length} models written, ${result.existing.length} already there, ${result.failed.length} failed → ${o.out}`);
+  for (const f of result.failed) console.error(`  failed ${f.source}: ${f.error}`);
+  if (o.splits) {
+    const s = await writeSplits(o.out);
+    console.log(`splits: ${s.train} train, ${s.val} val, ${s.test} test`);
+  }
 }

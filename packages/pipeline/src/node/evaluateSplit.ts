@@ -22,29 +22,29 @@ export interface DatasetShape {
   dir: string;
 }
 
-/** A shard `k` of `n` (1-based), as `--shard k/N`. */
+/** Shard `k` of `n` (0 ≤ k < n), as `--shard k/N` — the dataset builder's convention. */
 export interface Shard {
   k: number;
   n: number;
 }
 
 /**
- * Parse `"k/N"` (1 ≤ k ≤ N). Shape i of the sorted split goes to shard `(i mod N) + 1`, so shards are
- * disjoint, cover the split, and give the same per-shape results as an unsharded run.
+ * Parse `"k/N"` (0 ≤ k < N), as `onet dataset build` does: shape i of the sorted split belongs to shard
+ * i mod N, so shards are disjoint, cover the split, and give the same per-shape results as an unsharded run.
  * @throws {@link PipelineError} `INVALID_OPTION`.
  */
 export function parseShard(spec: string | undefined): Shard | undefined {
   if (spec === undefined) return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(spec.trim());
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(spec);
   const k = m ? Number(m[1]) : NaN;
   const n = m ? Number(m[2]) : NaN;
-  if (!m || !(n >= 1) || !(k >= 1 && k <= n)) throw new PipelineError('INVALID_OPTION', `--shard must look like k/N with 1 ≤ k ≤ N, got "${spec}"`);
+  if (!m || !(n >= 1) || !(k >= 0 && k < n)) throw new PipelineError('INVALID_OPTION', `--shard must look like k/N with 0 ≤ k < N, got "${spec}"`);
   return { k, n };
 }
 
 /** The items of shard `shard` (all when undefined); keeps each item's index in the full list. */
 export function takeShard<T>(items: T[], shard: Shard | undefined): { item: T; index: number }[] {
-  return items.map((item, index) => ({ item, index })).filter(({ index }) => !shard || index % shard.n === shard.k - 1);
+  return items.map((item, index) => ({ item, index })).filter(({ index }) => !shard || index % shard.n === shard.k);
 }
 
 /**
@@ -131,7 +131,7 @@ export interface GenerateSplitOptions {
   split?: string;
   /** Output folder: meshes go to `<outDir>/<class>/<model>.<format>`. */
   outDir: string;
-  /** `"k/N"`: only shard k of N. */
+  /** `"k/N"` (0 ≤ k < N): only the shapes i with i mod N = k. */
   shard?: string | undefined;
   /** Mesh format: `off` (the reference's), `ply`, `obj`, `glb`. */
   format?: string;
