@@ -18,32 +18,6 @@ export function isClosedOriented(mesh: TriangleMesh): boolean {
   return true;
 }
 
-/** Minimal OFF reader for tests (triangulates polygons as fans). */
-export function parseOffForTest(text: string): TriangleMesh {
-  const tokens = text
-    .split('\n')
-    .map((l) => l.replace(/#.*/, ''))
-    .join(' ')
-    .split(/\s+/)
-    .filter((s) => s.length > 0);
-  let i = 0;
-  const head = tokens[i++];
-  if (!/OFF$/.test(head)) throw new Error('not OFF');
-  const nv = Number(tokens[i++]);
-  const nf = Number(tokens[i++]);
-  i++;
-  const positions = new Float32Array(3 * nv);
-  for (let v = 0; v < nv; v++) for (let k = 0; k < 3; k++) positions[3 * v + k] = Number(tokens[i++]);
-  const idx: number[] = [];
-  for (let f = 0; f < nf; f++) {
-    const n = Number(tokens[i++]);
-    const poly = [];
-    for (let k = 0; k < n; k++) poly.push(Number(tokens[i++]));
-    for (let k = 1; k + 1 < n; k++) idx.push(poly[0], poly[k], poly[k + 1]);
-  }
-  return { positions, indices: Uint32Array.from(idx) };
-}
-
 export function mean(a: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i];

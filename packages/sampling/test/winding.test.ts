@@ -1,12 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { TriangleMesh } from '@onet/io';
+import { parseMesh, type TriangleMesh } from '@onet/io';
 import { box, contains, icosphere, normalizeMesh, sampleUniformPoints, torus, windingNumbers, SamplingError } from '../src/index.js';
-import { parseOffForTest } from './helpers.js';
 
 const DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
-const load = (rel: string): TriangleMesh => parseOffForTest(readFileSync(DATA + rel, 'utf8'));
+const load = (rel: string): TriangleMesh => parseMesh(new Uint8Array(readFileSync(DATA + rel)), { source: rel });
 
 function merge(...meshes: TriangleMesh[]): TriangleMesh {
   const nv = meshes.reduce((s, m) => s + m.positions.length, 0);
