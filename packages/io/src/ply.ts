@@ -106,11 +106,11 @@ interface ValueReader {
 }
 
 class BinaryReader implements ValueReader {
-  private view: DataView;
+  readonly view: DataView;
   constructor(
-    private bytes: Uint8Array,
+    readonly bytes: Uint8Array,
     public off: number,
-    private little: boolean,
+    readonly little: boolean,
     private source: string,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -231,7 +231,9 @@ export function readPly(bytes: Uint8Array, source: string, wanted: string[], wan
       indices = new U32Builder(el.count * 3);
     }
     const props = el.properties;
-    for (let row = 0; row < el.count; row++) {
+    if (reader instanceof BinaryReader && props.every((p) => !p.countType)) {
+      readFixedRows(reader, el, cols, source);
+    } else for (let row = 0; row < el.count; row++) {
       for (let k = 0; k < props.length; k++) {
         const p = props[k];
         if (p.countType) {
@@ -268,4 +270,35 @@ export function readPly(bytes: Uint8Array, source: string, wanted: string[], wan
     }
   }
   return { vertexCount, columns, indices: indices.finish(), faceCount };
+}
+
+/** Fast path for binary elements without list properties: fixed row stride, one typed loop per column. */
+function readFixedRows(reader: BinaryReader, el: PlyElement, cols: (Float32Array | undefined)[], source: string): void {
+  const stride = el.properties.reduce((s, p) => s + TYPE_SIZE[p.type], 0);
+  const base = reader.off;
+  if (base + el.count * stride > reader.bytes.length) {
+    const rows = Math.floor((reader.bytes.length - base) / stride);
+    throw new OnetIOError('TRUNCATED', `the file ends inside row ${rows} of element "${el.name}" (${el.count} rows)`, source, `byte ${base + rows * stride}`);
+  }
+  const { view, little } = reader;
+  let offset = 0;
+  el.properties.forEach((p, k) => {
+    const c = cols[k];
+    if (c) {
+      const n = el.count;
+      let o = base + offset;
+      switch (p.type) {
+        case 'float32': for (let r = 0; r < n; r++, o += stride) c[r] = view.getFloat32(o, little); break;
+        case 'float64': for (let r = 0; r < n; r++, o += stride) c[r] = view.getFloat64(o, little); break;
+        case 'int8': for (let r = 0; r < n; r++, o += stride) c[r] = view.getInt8(o); break;
+        case 'uint8': for (let r = 0; r < n; r++, o += stride) c[r] = view.getUint8(o); break;
+        case 'int16': for (let r = 0; r < n; r++, o += stride) c[r] = view.getInt16(o, little); break;
+        case 'uint16': for (let r = 0; r < n; r++, o += stride) c[r] = view.getUint16(o, little); break;
+        case 'int32': for (let r = 0; r < n; r++, o += stride) c[r] = view.getInt32(o, little); break;
+        default: for (let r = 0; r < n; r++, o += stride) c[r] = view.getUint32(o, little); break;
+      }
+    }
+    offset += TYPE_SIZE[p.type];
+  });
+  reader.off = base + el.count * stride;
 }
