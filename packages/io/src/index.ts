@@ -15,3 +15,4 @@ export { parsePointCloud, PARSE_POINT_CLOUD_DEFAULTS, type ParsePointCloudOption
 export { writePointCloudPly, writeXyz } from './writePointCloud.js';
 export { parseBinvox, writeBinvox, PARSE_BINVOX_DEFAULTS, type BinvoxGrid, type ParseBinvoxOptions } from './binvox.js';
 export { writeStl } from './writeStl.js';
+export { parseGlb, type ParseGlbOptions } from './parseGlb.js';

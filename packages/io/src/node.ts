@@ -8,6 +8,7 @@ import { dirname, extname } from 'node:path';
 import { OnetIOError } from './errors.js';
 import type { PointCloud, TriangleMesh } from './types.js';
 import { parseMesh, type MeshFormat } from './parseMesh.js';
+import { parseGlb } from './parseGlb.js';
 import { parsePointCloud } from './parsePointCloud.js';
 import { parseNpz, type NpyArray } from './npy.js';
 import { writePly, type WritePlyOptions } from './writePly.js';
@@ -31,12 +32,16 @@ async function readBytes(path: string): Promise<Uint8Array> {
 }
 
 /**
- * Read a triangle mesh file (`.off`, `.obj`, `.ply`, `.stl`; format from the extension, else the content).
- * @throws {@link OnetIOError} `NOT_FOUND`, and every error of {@link parseMesh}.
+ * Read a triangle mesh file (`.off`, `.obj`, `.ply`, `.stl`, `.glb`; format from the extension, else the
+ * content).
+ * @throws {@link OnetIOError} `NOT_FOUND`, and every error of {@link parseMesh} / {@link parseGlb}.
  * @category Mesh I/O
  */
-export async function readMesh(path: string, options: { format?: MeshFormat } = {}): Promise<TriangleMesh> {
-  return parseMesh(await readBytes(path), { source: path, ...options });
+export async function readMesh(path: string, options: { format?: MeshFormat | 'glb' } = {}): Promise<TriangleMesh> {
+  const bytes = await readBytes(path);
+  const glb = options.format === 'glb' || (options.format === undefined && extname(path).toLowerCase() === '.glb');
+  if (glb) return parseGlb(bytes, { source: path });
+  return parseMesh(bytes, { source: path, format: options.format as MeshFormat | undefined });
 }
 
 /** Options of {@link writeMesh}. */

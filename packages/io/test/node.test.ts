@@ -15,7 +15,7 @@ const corners = (m: TriangleMesh) => Array.from(m.indices, (i) => Array.from(m.p
 describe('@onet/io/node', () => {
   const dir = mkdtempSync(join(tmpdir(), 'onet-io-'));
 
-  it('writeMesh → readMesh for .ply .obj .off .stl gives the same tetrahedron', async () => {
+  it('writeMesh → readMesh for .ply .obj .off .stl .glb gives the same tetrahedron', async () => {
     for (const ext of ['ply', 'obj', 'off', 'stl', 'PLY']) {
       const p = join(dir, 'sub', `tet.${ext}`);
       await writeMesh(p, tet);
@@ -26,6 +26,7 @@ describe('@onet/io/node', () => {
     }
     await writeMesh(join(dir, 'tet.glb'), tet);
     expect(readFileSync(join(dir, 'tet.glb')).subarray(0, 4).toString()).toBe('glTF');
+    expect(await readMesh(join(dir, 'tet.glb'))).toEqual(tet);
     // No temporary files are left behind.
     expect(readdirSync(join(dir, 'sub')).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
