@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { OnetIOError, parseMesh, parsePointCloud } from '../src/index.js';
+import { OnetIOError, parseGlb, parseMesh, parsePointCloud } from '../src/index.js';
 
 const dir = '/usr/share/assimp/models';
 const ours = /\.(off|obj|ply|stl)$/i;
@@ -96,6 +96,39 @@ describe.skipIf(!existsSync(dir))(
           outcome(() => parseMesh(copy, { source: `${f}#${trial}` }));
         }
       }
+    });
+  
+    it('every GLB parses to a finite mesh or rejects with OnetIOError (also when truncated)', async () => {
+      const glbs: string[] = [];
+      const walk = (d: string) => {
+        for (const f of readdirSync(d)) {
+          const p = join(d, f);
+          if (statSync(p).isDirectory()) walk(p);
+          else if (/\.glb$/i.test(f)) glbs.push(p);
+        }
+      };
+      walk(dir);
+      expect(glbs.length).toBeGreaterThanOrEqual(3);
+      const results: Record<string, string> = {};
+      for (const p of glbs) {
+        const bytes = readFileSync(p);
+        try {
+          const m = await parseGlb(bytes, { source: p });
+          expect(m.positions.every(Number.isFinite)).toBe(true);
+          results[p.slice(dir.length + 1)] = 'ok';
+        } catch (e) {
+          if (!(e instanceof OnetIOError)) throw e;
+          results[p.slice(dir.length + 1)] = e.code;
+        }
+        for (const cut of [12, 20, 100, Math.floor(bytes.length / 2), bytes.length - 1]) {
+          await parseGlb(bytes.subarray(0, cut), { source: p }).then(
+            () => undefined,
+            (e) => expect(e).toBeInstanceOf(OnetIOError),
+          );
+        }
+      }
+      expect(results['glTF2/BoxTextured-glTF-Binary/BoxTextured.glb']).toBe('ok');
+      expect(results['glTF2/BoxWithInfinites-glTF-Binary/BoxWithInfinites.glb']).toBe('NON_FINITE');
     });
   },
 );
