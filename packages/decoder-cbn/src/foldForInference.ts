@@ -8,7 +8,6 @@ import type { CResnetBlockConv1d } from './CResnetBlockConv1d.js';
 import { checkCode } from './validate.js';
 import { FoldedDecoder, type FoldedBlockArrays, type FoldedDecoderArrays } from './FoldedDecoder.js';
 
-const f32 = (t: tf.Tensor): Float32Array => Float32Array.from(t.dataSync() as Float32Array);
 
 /**
  * Fold a decoder for one shape (inference only, REFERENCE §1.2): with the code fixed, every eval-mode CBN is
@@ -19,17 +18,30 @@ const f32 = (t: tf.Tensor): Float32Array => Float32Array.from(t.dataSync() as Fl
  * @param decoder a {@link DecoderCBatchNorm} (also legacy), {@link DecoderCBatchNorm2} or {@link Decoder}.
  * @param c `[1, cDim]` condition code (null when cDim = 0).
  * @param z `[1, zDim]` latent code (null when zDim = 0).
- * @returns a {@link FoldedDecoder} (caller disposes); its logits equal `decoder.eval().apply(p, z, c)`.
+ * @returns a promise of a {@link FoldedDecoder} (caller disposes); its logits equal `decoder.eval().apply(p, z, c)`.
  * @throws {@link NNError} `SHAPE_MISMATCH` for codes that are not `[1, ·]` of the right size, or an
  *   unsupported decoder (e.g. blocks with a shortcut projection).
  */
-export function foldForInference(decoder: DecoderCBatchNorm | DecoderCBatchNorm2 | Decoder, c: tf.Tensor | null, z: tf.Tensor | null = null): FoldedDecoder {
+export async function foldForInference(decoder: DecoderCBatchNorm | DecoderCBatchNorm2 | Decoder, c: tf.Tensor | null, z: tf.Tensor | null = null): Promise<FoldedDecoder> {
   checkCode('foldForInference', 'c', c, 1, decoder.cDim);
   checkCode('foldForInference', 'z', z, 1, decoder.zDim);
+  // Arrays are allocated now and filled after an async download (webgpu cannot read synchronously in Node).
+  const downloads: { target: Float32Array; tensor: tf.Tensor }[] = [];
+  const f32 = (t: tf.Tensor): Float32Array => {
+    const target = new Float32Array(t.size);
+    downloads.push({ target, tensor: tf.keep(tf.clone(t)) });
+    return target;
+  };
   let arrays: FoldedDecoderArrays | undefined;
-  tf.tidy(() => {
-    arrays = build();
-  });
+  try {
+    tf.tidy(() => {
+      arrays = build();
+    });
+    const data = await Promise.all(downloads.map((d) => d.tensor.data()));
+    downloads.forEach((d, i) => d.target.set(data[i] as Float32Array));
+  } finally {
+    tf.dispose(downloads.map((d) => d.tensor));
+  }
   return new FoldedDecoder(arrays!);
 
   function build(): FoldedDecoderArrays {

@@ -44,7 +44,7 @@ describe('foldForInference', () => {
       const c = tf.randomNormal([1, cDim], 0, 1, 'float32', seed++);
       const z = zDim ? tf.randomNormal([1, zDim], 0, 1, 'float32', seed++) : null;
       const ref = dec.apply(p, z, c);
-      const folded = foldForInference(dec, c, z);
+      const folded = await foldForInference(dec, c, z);
       const got = folded.apply(p);
       expect(got.shape).toEqual([1, 500]);
       const d = maxDiff(got.dataSync(), ref.dataSync());
@@ -72,8 +72,8 @@ describe('foldForInference', () => {
 
   it('checks its inputs', async () => {
     const dec = new DecoderCBatchNorm({ cDim: 4, hidden: 8 });
-    expect(() => foldForInference(dec, tf.zeros([2, 4]))).toThrow(/c must be \[1, 4\]/);
-    const folded = foldForInference(dec, tf.zeros([1, 4]));
+    await expect(foldForInference(dec, tf.zeros([2, 4]))).rejects.toThrow(/c must be \[1, 4\]/);
+    const folded = await foldForInference(dec, tf.zeros([1, 4]));
     expect(() => folded.apply(tf.zeros([3, 2]))).toThrow(NNError);
     await expect(evaluateLogits(folded, new Float32Array([0, 0, Number.NaN]))).rejects.toThrow(/NaN/);
     await expect(evaluateLogits(folded, new Float32Array(4))).rejects.toThrow(/multiple of 3/);

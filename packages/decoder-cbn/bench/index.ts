@@ -1,0 +1,188 @@
+/**
+ * Decoder throughput: points/s of the full-size DecoderCBatchNorm (c_dim 512, hidden 256, weights of the
+ * reference fixture decoder_cbn_c512_h256) on one shape's query points, per backend:
+ * cpu (10k points: the pure-JS backend is slow), wasm (100k, chunked), wasm folded (foldForInference),
+ * and the folded decoder on 2 worker threads (one wasm backend each). Peer: PyTorch CPU on the same weights
+ * if `python3 -c 'import torch'` works. Run: `npm run bench -w @onet/decoder-cbn` (builds deps first);
+ * `ONET_BENCH_SKIP_CPU=1` skips the slow cpu row.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir, availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { parseNpz } from '@onet/io';
+import { selectBackend, type NamedArray } from '@onet/nn';
+import { DecoderCBatchNorm, foldForInference, evaluateLogits, type FoldedDecoderArrays } from '../src/index.js';
+
+const N = 100_000;
+const CHUNK = 16_384;
+const fixturePath = fileURLToPath(new URL('../../../../shared/fixtures/parity/decoder_cbn_c512_h256.npz', import.meta.url));
+const points = new Float32Array(3 * N);
+let s = 12345;
+for (let i = 0; i < points.length; i++) {
+  s = (s * 1103515245 + 12345) >>> 0;
+  points[i] = (s / 2 ** 32 - 0.5) * 1.1;
+}
+
+function build(): { dec: DecoderCBatchNorm; c: tf.Tensor } {
+  const dec = new DecoderCBatchNorm({ cDim: 512, hidden: 256 });
+  let c: tf.Tensor;
+  if (existsSync(fixturePath)) {
+    const fx = parseNpz(new Uint8Array(readFileSync(fixturePath)), 'decoder_cbn_c512_h256') as Map<string, NamedArray>;
+    dec.loadStateDict(fx, { prefix: 'param/' });
+    const ci = fx.get('input/c')!;
+    c = tf.tensor(Float32Array.from(ci.data as ArrayLike<number>).subarray(0, 512), [1, 512]);
+  } else {
+    c = tf.randomNormal([1, 512], 0, 1, 'float32', 1);
+  }
+  return { dec: dec.eval(), c };
+}
+
+async function timeIt(label: string, n: number, f: (pts: Float32Array) => Promise<Float32Array>): Promise<{ rate: number; out: Float32Array }> {
+  const pts = points.subarray(0, 3 * n);
+  await f(points.subarray(0, 3 * 1024)); // warm-up (kernel setup, wasm compile)
+  const t0 = performance.now();
+  const out = await f(pts);
+  const dt = (performance.now() - t0) / 1000;
+  const rate = n / dt;
+  console.log(`${label.padEnd(34)} ${String(n).padStart(7)} points  ${(dt * 1000).toFixed(0).padStart(7)} ms  ${Math.round(rate).toLocaleString('en-US').padStart(9)} points/s`);
+  return { rate, out };
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+async function workers(arrays: FoldedDecoderArrays, count: number) {
+  const ws = await Promise.all(
+    Array.from({ length: count }, () => new Promise<Worker>((resolve, reject) => {
+      const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: { arrays, chunkSize: CHUNK } });
+      w.once('message', () => resolve(w));
+      w.once('error', reject);
+    })),
+  );
+  let id = 0;
+  const run = (pts: Float32Array): Promise<Float32Array> => {
+    const n = pts.length / 3;
+    const per = Math.ceil(n / count);
+    const parts = ws.map((w, k) => {
+      const slice = pts.slice(k * per * 3, Math.min(n, (k + 1) * per) * 3);
+      const myId = id++;
+      return new Promise<Float32Array>((resolve) => {
+        const onMsg = (m: { id: number; logits: Float32Array }) => {
+          if (m.id !== myId) return;
+          w.off('message', onMsg);
+          resolve(m.logits);
+        };
+        w.on('message', onMsg);
+        w.postMessage({ id: myId, points: slice }, [slice.buffer]);
+      });
+    });
+    return Promise.all(parts).then((outs) => {
+      const out = new Float32Array(n);
+      let o = 0;
+      for (const p of outs) {
+        out.set(p, o);
+        o += p.length;
+      }
+      return out;
+    });
+  };
+  return { run, close: () => Promise.all(ws.map((w) => w.terminate())) };
+}
+
+function torchPeer(): number | null {
+  const py = ['python3', '/usr/bin/python3'].find((p) => {
+    try {
+      execFileSync(p, ['-c', 'import torch'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!py || !existsSync(fixturePath)) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'onet-bench-'));
+  const script = join(dir, 'peer.py');
+  writeFileSync(script, `
+import sys, time, numpy as np, torch
+torch.set_num_threads(${availableParallelism()})
+d = np.load(sys.argv[1])
+P = {k[6:]: torch.from_numpy(d[k]) for k in d.files if k.startswith('param/')}
+c = torch.from_numpy(d['input/c'][:1])
+def conv(x, name):  # reference Conv1d(k=1) on [B, C, T]
+    w = P[name + '.weight']
+    return torch.nn.functional.conv1d(x, w if w.dim() == 3 else w[:, :, None], P[name + '.bias'])
+def cbn(x, name):
+    g = torch.nn.functional.conv1d(c[:, :, None], P[name + '.conv_gamma.weight'], P[name + '.conv_gamma.bias'])
+    b = torch.nn.functional.conv1d(c[:, :, None], P[name + '.conv_beta.weight'], P[name + '.conv_beta.bias'])
+    xn = torch.nn.functional.batch_norm(x, P[name + '.bn.running_mean'], P[name + '.bn.running_var'], training=False, eps=1e-5)
+    return g * xn + b
+def forward(p):
+    net = conv(p.transpose(1, 2), 'fc_p')
+    for i in range(5):
+        h = conv(torch.relu(cbn(net, f'block{i}.bn_0')), f'block{i}.fc_0')
+        net = net + conv(torch.relu(cbn(h, f'block{i}.bn_1')), f'block{i}.fc_1')
+    return conv(torch.relu(cbn(net, 'bn')), 'fc_out')[:, 0]
+p = torch.rand(1, ${N}, 3) - 0.5
+with torch.no_grad():
+    forward(p[:, :1024])
+    t = time.time()
+    forward(p)
+    print(${N} / (time.time() - t))
+`);
+  return Number(execFileSync(py, [script, fixturePath], { encoding: 'utf8' }).trim());
+}
+
+console.log(`DecoderCBatchNorm c_dim 512, hidden 256 (3,548,417 params), ${availableParallelism()} cores, chunks of ${CHUNK}`);
+const results: Record<string, number> = {};
+
+await selectBackend('cpu');
+if (process.env.ONET_BENCH_SKIP_CPU) console.log('cpu: skipped (ONET_BENCH_SKIP_CPU)');
+else {
+  const { dec, c } = build();
+  results.cpu = (await timeIt('cpu (pure JS)', 10_000, (p) => evaluateLogits(dec, p, { c, chunkSize: CHUNK }))).rate;
+  dec.dispose();
+  c.dispose();
+}
+
+await selectBackend('wasm');
+const { dec, c } = build();
+const unfolded = await timeIt('wasm', N, (p) => evaluateLogits(dec, p, { c, chunkSize: CHUNK }));
+results.wasm = unfolded.rate;
+const folded = await foldForInference(dec, c);
+const fw = await timeIt('wasm folded', N, (p) => evaluateLogits(folded, p, { chunkSize: CHUNK }));
+results['wasm folded'] = fw.rate;
+console.log(`  folded vs unfolded: max |Δlogit| = ${maxAbsDiff(fw.out, unfolded.out).toExponential(2)}`);
+const cores = Math.max(2, Math.min(availableParallelism(), 8));
+try {
+  const pool = await workers(folded.arrays, cores);
+  const ww = await timeIt(`wasm folded, ${cores} worker threads`, N, pool.run);
+  results[`wasm folded ×${cores} workers`] = ww.rate;
+  console.log(`  workers vs single thread: max |Δlogit| = ${maxAbsDiff(ww.out, fw.out).toExponential(2)}`);
+  await pool.close();
+} catch (e) {
+  console.log(`worker threads unavailable: ${(e as Error).message}`);
+}
+folded.dispose();
+dec.dispose();
+c.dispose();
+
+const best = Math.max(...Object.values(results));
+let torch: number | null = null;
+try {
+  torch = torchPeer();
+} catch (e) {
+  console.log(`PyTorch peer failed: ${(e as Error).message.split('\n')[0]}`);
+}
+if (torch) {
+  console.log(`PyTorch CPU (same weights)            ${String(N).padStart(7)} points  ${Math.round(torch).toLocaleString('en-US').padStart(17)} points/s`);
+  for (const [k, v] of Object.entries(results)) console.log(`  ratio ${k} / PyTorch CPU: ${(v / torch).toFixed(2)}×`);
+} else {
+  console.log('PyTorch: peer not installed (PyTorch CPU measured 39k points/s here per TOOLCHAIN.md)');
+  console.log(`  best ours / 39k (recorded): ${(best / 39_000).toFixed(2)}×`);
+}
