@@ -182,7 +182,7 @@ export function marchingCubes(
       N: normals,
       grad: new Float64Array(6),
     };
-    emitSurface(geo, scan, Fx, Fy, Fz, vBase, indices);
+    emitSurface(geo, scan, bits, rowState, Fx, Fy, Fz, W, vBase, indices);
   }
   return normals ? { positions, indices, normals } : { positions, indices };
 }
@@ -265,17 +265,13 @@ interface CellScan {
   xc: Uint32Array;
   yc: Uint32Array;
   triangles: number;
-  /** Surface cells in row order: cell k and its case. */
-  ks: Int32Array;
-  cases: Uint8Array;
-  /** End (exclusive) in `ks`/`cases` of each cell row's surface cells. */
-  rowEnd: Float64Array;
 }
 
 /**
  * Pass 2: per cell row, find the non-empty cells 32 at a time (a cell is empty when its eight corners
- * agree: XORs of the four rows' words and of each word with itself shifted by one node), record them with
- * their case, and count crossed edges per edge row and triangles. Every crossed edge is counted once, by the
+ * agree: XORs of the four rows' words and of each word with itself shifted by one node) and count crossed
+ * edges per edge row and triangles. Nothing per cell is stored: pass 3 finds the same cells the same way,
+ * which is cheaper than touching fresh memory for a cell list. Every crossed edge is counted once, by the
  * cell that owns it (the cell at its lower end; the last cell of a row/column also owns the far edges).
  */
 function scanCells(bits: Int32Array, rowState: Uint8Array, Fx: number, Fy: number, Fz: number, W: number): CellScan {
@@ -283,11 +279,6 @@ function scanCells(bits: Int32Array, rowState: Uint8Array, Fx: number, Fy: numbe
   const zc = new Uint32Array(R);
   const xc = new Uint32Array(R);
   const yc = new Uint32Array(R);
-  const rowEnd = new Float64Array(R);
-  let cap = 1024;
-  let ks = new Int32Array(cap);
-  let cases = new Uint8Array(cap);
-  let n = 0;
   let triangles = 0;
   const lastCell = Fz - 2;
   // valid cells in the last word: k ≤ Fz − 2
@@ -301,10 +292,7 @@ function scanCells(bits: Int32Array, rowState: Uint8Array, Fx: number, Fy: numbe
       const c = a + 1;
       const d = b + 1;
       const sa = rowState[a]!;
-      if (sa !== 2 && sa === rowState[b] && sa === rowState[c] && sa === rowState[d]) {
-        rowEnd[a] = n;
-        continue;
-      }
+      if (sa !== 2 && sa === rowState[b] && sa === rowState[c] && sa === rowState[d]) continue;
       const lastJ = J + 2 === Fy;
       let za = 0;
       let xa = 0;
@@ -337,17 +325,6 @@ function scanCells(bits: Int32Array, rowState: Uint8Array, Fx: number, Fy: numbe
           const n1 = ((A1 >>> bp) & 1) | (((B1 >>> bp) & 1) << 1) | (((C1 >>> bp) & 1) << 2) | (((D1 >>> bp) & 1) << 3);
           const cs = n0 | (n1 << 4);
           const k = (w << 5) | bp;
-          if (n === cap) {
-            cap *= 2;
-            const ks2 = new Int32Array(cap);
-            ks2.set(ks);
-            ks = ks2;
-            const cases2 = new Uint8Array(cap);
-            cases2.set(cases);
-            cases = cases2;
-          }
-          ks[n] = k;
-          cases[n++] = cs;
           triangles += TRI_COUNT[cs]!;
           const zx = n0 ^ n1;
           za += zx & 1;
@@ -378,10 +355,9 @@ function scanCells(bits: Int32Array, rowState: Uint8Array, Fx: number, Fy: numbe
       zc[a] += za;
       xc[a] += xa;
       yc[a] += ya;
-      rowEnd[a] = n;
     }
   }
-  return { zc, xc, yc, triangles, ks, cases, rowEnd };
+  return { zc, xc, yc, triangles };
 }
 
 /** What vertex emission needs to know about the grid and output. */
@@ -410,7 +386,7 @@ function crossing(v0: number, v1: number, level: number): number {
 }
 
 /**
- * Pass 3: visit only the surface cells. Vertex ids come from running counters per edge row (base from the
+ * Pass 3: visit only the surface cells (found again from the bit words as in pass 2). Vertex ids come from running counters per edge row (base from the
  * prefix sums + crossed edges before k; empty cells cross nothing, so skipping them keeps the counters
  * exact). Each cell writes the vertices of the edges it owns (at its lower corner; the last cell of a
  * row/column also the far ones), then its triangles. An edge with one end in the padding (closeBoundary)
@@ -419,18 +395,22 @@ function crossing(v0: number, v1: number, level: number): number {
 function emitSurface(
   g: Geometry,
   scan: CellScan,
+  bits: Int32Array,
+  rowState: Uint8Array,
   Fx: number,
   Fy: number,
   Fz: number,
+  W: number,
   vBase: Float64Array,
   out: Uint32Array,
 ): void {
-  const { zc, xc, ks, cases, rowEnd } = scan;
+  const { zc, xc } = scan;
   const { values, nx, ny, nz, level, pad, ox, oy, oz, sx, sy, sz, P, N } = g;
   const eid = new Float64Array(12);
   const lastCell = Fz - 2;
   const kMax = nz - 1 + pad; // last real node in padded k
-  let q = 0;
+  const lastBits = Fz - 1 - 32 * (W - 1);
+  const lastMask = lastBits >= 32 ? -1 : (1 << lastBits) - 1;
   let w = 0;
   for (let I = 0; I + 1 < Fx; I++) {
     const lastI = I + 2 === Fx;
@@ -440,12 +420,12 @@ function emitSurface(
     const x1 = ox + i1 * sx;
     for (let J = 0; J + 1 < Fy; J++) {
       const a = I * Fy + J;
-      const qEnd = rowEnd[a]!;
-      if (q === qEnd) continue;
-      const lastJ = J + 2 === Fy;
       const b = a + Fy;
       const c = a + 1;
       const d = b + 1;
+      const sta = rowState[a]!;
+      if (sta !== 2 && sta === rowState[b] && sta === rowState[c] && sta === rowState[d]) continue;
+      const lastJ = J + 2 === Fy;
       const j0 = J - pad;
       const j1 = j0 + 1;
       const y0 = oy + j0 * sy;
@@ -467,11 +447,34 @@ function emitSurface(
       let cx1 = cz01 + zc[c]!;
       let cy0 = cx0 + xc[a]!;
       let cy1 = cz10 + zc[b]! + xc[b]!;
-      for (; q < qEnd; q++) {
-        const k = ks[q]!;
-        const cs = cases[q]!;
-        const n0 = cs & 15;
-        const n1 = cs >> 4;
+      const wa = a * W;
+      const wb = b * W;
+      const wc = c * W;
+      const wd = d * W;
+      let A = bits[wa]!;
+      let B = bits[wb]!;
+      let C = bits[wc]!;
+      let D = bits[wd]!;
+      for (let wi = 0; wi < W; wi++) {
+        const more = wi + 1 < W;
+        const An = more ? bits[wa + wi + 1]! : 0;
+        const Bn = more ? bits[wb + wi + 1]! : 0;
+        const Cn = more ? bits[wc + wi + 1]! : 0;
+        const Dn = more ? bits[wd + wi + 1]! : 0;
+        const A1 = (A >>> 1) | (An << 31);
+        const B1 = (B >>> 1) | (Bn << 31);
+        const C1 = (C >>> 1) | (Cn << 31);
+        const D1 = (D >>> 1) | (Dn << 31);
+        let M = (A ^ B) | (A ^ C) | (A ^ D) | (A ^ A1) | (A1 ^ B1) | (A1 ^ C1) | (A1 ^ D1);
+        if (!more) M &= lastMask;
+        while (M !== 0) {
+        const low = M & -M;
+        M ^= low;
+        const bp = 31 - Math.clz32(low);
+        const n0 = ((A >>> bp) & 1) | (((B >>> bp) & 1) << 1) | (((C >>> bp) & 1) << 2) | (((D >>> bp) & 1) << 3);
+        const n1 = ((A1 >>> bp) & 1) | (((B1 >>> bp) & 1) << 1) | (((C1 >>> bp) & 1) << 2) | (((D1 >>> bp) & 1) << 3);
+        const cs = n0 | (n1 << 4);
+        const k = (wi << 5) | bp;
         const xb0 = (n0 ^ (n0 >> 1)) & 1;
         const xb1 = ((n0 >> 2) ^ (n0 >> 3)) & 1;
         const yb0 = (n0 ^ (n0 >> 2)) & 1;
@@ -546,6 +549,11 @@ function emitSurface(
         cz10 += (zx >> 1) & 1;
         cz01 += (zx >> 2) & 1;
         cz11 += zx >> 3;
+        }
+        A = An;
+        B = Bn;
+        C = Cn;
+        D = Dn;
       }
     }
   }
