@@ -1,4 +1,4 @@
-import { gtToPred, mean, predToGt, requireGroundTruth } from './core.js';
+import { bothWays, mean, requireGroundTruth } from './core.js';
 import { EMPTY_PREDICTION_SCORES } from './emptyPolicy.js';
 import { checkCloud, type PointsInput } from './validate.js';
 
@@ -22,5 +22,6 @@ export function chamferL1(pred: PointsInput, gt: PointsInput): number {
   const g = checkCloud(gt, 'gt');
   requireGroundTruth(g);
   if (p.count === 0) return EMPTY_PREDICTION_SCORES.chamferL1;
-  return 0.5 * (mean(predToGt(p, g).distances) + mean(gtToPred(p, g).distances));
+  const { acc, comp } = bothWays(p, g);
+  return 0.5 * (mean(acc.distances) + mean(comp.distances));
 }

@@ -1,4 +1,4 @@
-import { gtToPred, meanSquare, predToGt, requireGroundTruth } from './core.js';
+import { bothWays, meanSquare, requireGroundTruth } from './core.js';
 import { EMPTY_PREDICTION_SCORES } from './emptyPolicy.js';
 import { checkCloud, type PointsInput } from './validate.js';
 
@@ -23,5 +23,6 @@ export function chamferL2(pred: PointsInput, gt: PointsInput): number {
   const g = checkCloud(gt, 'gt');
   requireGroundTruth(g);
   if (p.count === 0) return EMPTY_PREDICTION_SCORES.chamferL2;
-  return 0.5 * (meanSquare(predToGt(p, g).distances) + meanSquare(gtToPred(p, g).distances));
+  const { acc, comp } = bothWays(p, g);
+  return 0.5 * (meanSquare(acc.distances) + meanSquare(comp.distances));
 }

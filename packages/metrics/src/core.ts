@@ -4,13 +4,20 @@ import { KdTree, type NearestResult } from './kdtree.js';
 import type { CheckedCloud } from './validate.js';
 
 /** Nearest GT point of every predicted point (the accuracy direction). */
-export function predToGt(pred: CheckedCloud, gt: CheckedCloud, gtTree?: KdTree): NearestResult {
-  return (gtTree ?? KdTree.build(gt.points)).nearest(pred.points);
+export function predToGt(pred: CheckedCloud, gt: CheckedCloud): NearestResult {
+  return KdTree.build(gt.points).nearest(pred.points);
 }
 
 /** Nearest predicted point of every GT point (the completeness direction). */
-export function gtToPred(pred: CheckedCloud, gt: CheckedCloud, predTree?: KdTree): NearestResult {
-  return (predTree ?? KdTree.build(pred.points)).nearest(gt.points);
+export function gtToPred(pred: CheckedCloud, gt: CheckedCloud): NearestResult {
+  return KdTree.build(pred.points).nearest(gt.points);
+}
+
+/** Both directions from one tree per cloud, each cloud's tree ordering the other's queries. */
+export function bothWays(pred: CheckedCloud, gt: CheckedCloud): { acc: NearestResult; comp: NearestResult } {
+  const predTree = KdTree.build(pred.points);
+  const gtTree = KdTree.build(gt.points);
+  return { acc: gtTree.nearest(predTree), comp: predTree.nearest(gtTree) };
 }
 
 /** Throws `EMPTY_GROUND_TRUTH` when the ground truth has no points. */

@@ -1,7 +1,6 @@
 import type { PointCloud } from '@onet/io';
-import { harmonic, mean, meanAbsNormalDot, meanSquare, requireGroundTruth, sharesWithin } from './core.js';
+import { bothWays, harmonic, mean, meanAbsNormalDot, meanSquare, requireGroundTruth, sharesWithin } from './core.js';
 import { EMPTY_PREDICTION_SCORES } from './emptyPolicy.js';
-import { KdTree } from './kdtree.js';
 import { checkCloud, checkThresholds } from './validate.js';
 
 /** Options of {@link evaluatePointClouds}. */
@@ -100,8 +99,7 @@ export function evaluatePointClouds(
     };
   }
 
-  const acc = KdTree.build(g.points).nearest(p.points);
-  const comp = KdTree.build(p.points).nearest(g.points);
+  const { acc, comp } = bothWays(p, g);
   const accuracy = mean(acc.distances);
   const completeness = mean(comp.distances);
   const accuracySquared = meanSquare(acc.distances);

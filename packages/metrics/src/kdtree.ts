@@ -79,6 +79,13 @@ export class KdTree {
   private readonly nodeSplit: Float32Array;
   /** `[nodes·6]` tight bounding box of each node: min x, y, z, max x, y, z (exact: float32 extremes). */
   private readonly nodeBox: Float32Array;
+  /**
+   * `[nodes·6]` cell of each node: the root's bounding box cut by the splits above it. Cells of one depth
+   * partition the root box, and every point of a subtree lies in its (closed) cell.
+   */
+  private readonly nodeCell: Float32Array;
+  /** Parent of each node (−1 for the root). */
+  private readonly nodeParent: Int32Array;
   /** Number of nodes. */
   readonly nodeCount: number;
 
@@ -92,6 +99,8 @@ export class KdTree {
     nodeDim: Uint8Array,
     nodeSplit: Float32Array,
     nodeBox: Float32Array,
+    nodeCell: Float32Array,
+    nodeParent: Int32Array,
     nodeCount: number,
   ) {
     this.size = size;
@@ -103,6 +112,8 @@ export class KdTree {
     this.nodeDim = nodeDim;
     this.nodeSplit = nodeSplit;
     this.nodeBox = nodeBox;
+    this.nodeCell = nodeCell;
+    this.nodeParent = nodeParent;
     this.nodeCount = nodeCount;
   }
 
@@ -135,6 +146,8 @@ export class KdTree {
     const nodeDim = new Uint8Array(maxNodes);
     const nodeSplit = new Float32Array(maxNodes);
     const nodeBox = new Float32Array(maxNodes * 6);
+    const nodeCell = new Float32Array(maxNodes * 6);
+    const nodeParent = new Int32Array(maxNodes);
 
     // Tasks (start, end, parent awaiting its right child, cell box) on an explicit stack, depth-first,
     // left first, so that a node's left child is always the next node id. The cell box (the root's
@@ -142,11 +155,13 @@ export class KdTree {
     const tStart = new Uint32Array(STACK_SIZE);
     const tEnd = new Uint32Array(STACK_SIZE);
     const tParent = new Int32Array(STACK_SIZE);
+    const tUp = new Int32Array(STACK_SIZE);
     const tCell = new Float64Array(STACK_SIZE * 6);
     boundingBox(pts, 0, n, tCell, 0);
     tStart[0] = 0;
     tEnd[0] = n;
     tParent[0] = -1;
+    tUp[0] = -1;
     let sp = 1;
     let count = 0;
     while (sp > 0) {
@@ -157,8 +172,10 @@ export class KdTree {
       const c = sp * 6;
       const id = count++;
       if (parent >= 0) nodeRight[parent] = id;
+      nodeParent[id] = tUp[sp];
       nodeStart[id] = s;
       nodeEnd[id] = e;
+      for (let k = 0; k < 6; k++) nodeCell[id * 6 + k] = tCell[c + k];
       if (e - s <= leafSize) {
         nodeRight[id] = -1;
         continue;
@@ -179,9 +196,11 @@ export class KdTree {
       tStart[sp] = mid;
       tEnd[sp] = e;
       tParent[sp] = id;
+      tUp[sp] = id;
       tStart[sp + 1] = s;
       tEnd[sp + 1] = mid;
       tParent[sp + 1] = -1;
+      tUp[sp + 1] = id;
       sp += 2;
     }
     // Tight boxes bottom-up: children have larger ids than their parent.
@@ -198,36 +217,56 @@ export class KdTree {
         }
       }
     }
-    return new KdTree(n, pts, perm, nodeStart, nodeEnd, nodeRight, nodeDim, nodeSplit, nodeBox, count);
+    return new KdTree(n, pts, perm, nodeStart, nodeEnd, nodeRight, nodeDim, nodeSplit, nodeBox, nodeCell, nodeParent, count);
   }
 
   /**
-   * Exact nearest tree point of every query `[M·3]`.
+   * Exact nearest tree point of every query.
    *
+   * @param queries `[M·3]` points, or another `KdTree`: then its points are the queries, visited in its
+   *   own (spatially coherent) tree order with no sorting — the fast path for Chamfer-style all-pairs
+   *   searches where both clouds have a tree anyway.
    * @returns distances `[M]` (Euclidean, float64) and indices `[M]` into the points given to
-   *   {@link KdTree.build}. An empty query array gives empty results.
+   *   {@link KdTree.build}, in the order of the query points as given (for a tree: the order of the array
+   *   it was built from). An empty query array gives empty results.
    * @throws {MetricsError} `BAD_LENGTH`, `NOT_FINITE`.
    */
-  nearest(queries: Float32Array, options: NearestOptions = {}): NearestResult {
+  nearest(queries: Float32Array | KdTree, options: NearestOptions = {}): NearestResult {
     const { spatialOrder } = { ...NEAREST_DEFAULTS, ...options };
+    if (queries instanceof KdTree) {
+      const distances = new Float64Array(queries.size);
+      const indices = new Uint32Array(queries.size);
+      this.search(queries.pts, null, queries.perm, distances, indices);
+      return { distances, indices };
+    }
     checkCoordinates(queries, 'queries');
     const m = queries.length / 3;
     const distances = new Float64Array(m);
     const indices = new Uint32Array(m);
     if (m === 0) return { distances, indices };
     const order = spatialOrder && m > 64 ? mortonOrder(queries) : null;
-    this.search(queries, order, distances, indices);
+    this.search(queries, order, null, distances, indices);
     return { distances, indices };
   }
 
   /**
-   * Depth-first search of every query, in `order` when given (a spatially coherent order). Each query
-   * starts from a real candidate, the previous query's neighbour, so most of the tree is pruned at once.
-   * Descending always takes the child on the query's side of the split without a test; the other child
-   * is pushed with the distance from the query to its box, and popped only while that is below the best
-   * distance so far.
+   * Depth-first search of every query `queries[qi]`, visiting qi in `order` when given (a spatially
+   * coherent order) and writing its result to position `slots[qi]` (or qi).
+   *
+   * Each query starts from a real candidate, the previous query's neighbour, and from the smallest
+   * ancestor of that neighbour's leaf whose cell holds the whole ball of that radius around the query —
+   * no point outside it can be closer — instead of from the root. Descending takes the child on the
+   * query's side of the split; the other child is skipped when the split plane is at least as far as the
+   * best distance, and otherwise pushed with the distance from the query to its tight box, to be popped
+   * only while that is below the best distance.
    */
-  private search(queries: Float32Array, order: Uint32Array | null, distances: Float64Array, indices: Uint32Array): void {
+  private search(
+    queries: Float32Array,
+    order: Uint32Array | null,
+    slots: Uint32Array | null,
+    distances: Float64Array,
+    indices: Uint32Array,
+  ): void {
     const m = queries.length / 3;
     const pts = this.pts;
     const perm = this.perm;
@@ -237,9 +276,13 @@ export class KdTree {
     const nodeDim = this.nodeDim;
     const nodeSplit = this.nodeSplit;
     const box = this.nodeBox;
+    const cell = this.nodeCell;
+    const parent = this.nodeParent;
     const stack = new Int32Array(STACK_SIZE);
     const bound = new Float64Array(STACK_SIZE);
 
+    let prevLeaf = 0; // the leaf holding prev
+    while (nodeRight[prevLeaf] >= 0) prevLeaf++; // leftmost leaf holds tree index 0
     let prev = 0; // tree-order index of the previous query's neighbour
     for (let k = 0; k < m; k++) {
       const qi = order === null ? k : order[k];
@@ -249,22 +292,52 @@ export class KdTree {
       let dx = pts[o] - qx, dy = pts[o + 1] - qy, dz = pts[o + 2] - qz;
       let best = dx * dx + dy * dy + dz * dz;
       let bestI = prev;
+      let bestLeaf = prevLeaf;
+      // Start from the smallest ancestor of that leaf whose cell strictly contains the ball of radius
+      // √best around the query: no point outside that subtree can be closer. (Computed squares are
+      // monotone, so the strict test is exact in floating point.)
+      let node = prevLeaf;
+      while (node !== 0) {
+        const c = node * 6;
+        let t = qx - cell[c];
+        if (t >= 0 && t * t > best) {
+          t = cell[c + 3] - qx;
+          if (t >= 0 && t * t > best) {
+            t = qy - cell[c + 1];
+            if (t >= 0 && t * t > best) {
+              t = cell[c + 4] - qy;
+              if (t >= 0 && t * t > best) {
+                t = qz - cell[c + 2];
+                if (t >= 0 && t * t > best) {
+                  t = cell[c + 5] - qz;
+                  if (t >= 0 && t * t > best) break;
+                }
+              }
+            }
+          }
+        }
+        node = parent[node];
+      }
       let sp = 0;
-      let node = 0;
       for (;;) {
         // descend to the leaf on the query's side, pushing the far children that may hold a closer point
         let right = nodeRight[node];
         while (right >= 0) {
           const dim = nodeDim[node];
           const q = dim === 0 ? qx : dim === 1 ? qy : qz;
+          const split = nodeSplit[node];
           let far: number;
-          if (q < nodeSplit[node]) {
+          if (q < split) {
             far = right;
             node = node + 1;
           } else {
             far = node + 1;
             node = right;
           }
+          right = nodeRight[node];
+          // the far child lies beyond the split plane: skip it unless the plane is nearer than the best
+          const dp = q - split;
+          if (dp * dp >= best) continue;
           const b = far * 6;
           let d = 0;
           let t = box[b] - qx;
@@ -290,7 +363,6 @@ export class KdTree {
             bound[sp] = d;
             sp++;
           }
-          right = nodeRight[node];
         }
         const e = nodeEnd[node];
         let i = nodeStart[node];
@@ -303,6 +375,7 @@ export class KdTree {
           if (d2 < best) {
             best = d2;
             bestI = i;
+            bestLeaf = node;
           }
         }
         // the most recently pushed subtree that can still hold a closer point
@@ -311,8 +384,10 @@ export class KdTree {
         node = stack[--sp];
       }
       prev = bestI;
-      distances[qi] = Math.sqrt(best);
-      indices[qi] = perm[bestI];
+      prevLeaf = bestLeaf;
+      const slot = slots === null ? qi : slots[qi];
+      distances[slot] = Math.sqrt(best);
+      indices[slot] = perm[bestI];
     }
   }
 }

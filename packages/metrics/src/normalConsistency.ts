@@ -1,5 +1,5 @@
 import type { PointCloud } from '@onet/io';
-import { gtToPred, meanAbsNormalDot, predToGt, requireGroundTruth, requireNormals } from './core.js';
+import { bothWays, meanAbsNormalDot, requireGroundTruth, requireNormals } from './core.js';
 import { EMPTY_PREDICTION_SCORES } from './emptyPolicy.js';
 import { checkCloud } from './validate.js';
 
@@ -28,7 +28,6 @@ export function normalConsistency(pred: PointCloud, gt: PointCloud): number {
   requireGroundTruth(g);
   requireNormals(p, g);
   if (p.count === 0) return EMPTY_PREDICTION_SCORES.normalConsistency;
-  const acc = meanAbsNormalDot(p.normals!, g.normals!, predToGt(p, g).indices);
-  const comp = meanAbsNormalDot(g.normals!, p.normals!, gtToPred(p, g).indices);
-  return 0.5 * (acc + comp);
+  const { acc, comp } = bothWays(p, g);
+  return 0.5 * (meanAbsNormalDot(p.normals!, g.normals!, acc.indices) + meanAbsNormalDot(g.normals!, p.normals!, comp.indices));
 }

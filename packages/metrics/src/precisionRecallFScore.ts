@@ -1,4 +1,4 @@
-import { gtToPred, harmonic, predToGt, requireGroundTruth, sharesWithin } from './core.js';
+import { bothWays, harmonic, requireGroundTruth, sharesWithin } from './core.js';
 import { checkCloud, checkThresholds, type PointsInput } from './validate.js';
 
 /** Result of {@link precisionRecallFScore}: one entry per threshold, in the order given. */
@@ -45,7 +45,8 @@ export function precisionRecallFScore(
     const zeros = ts.map(() => 0);
     return { thresholds: ts, precision: zeros, recall: zeros.slice(), fScore: zeros.slice() };
   }
-  const precision = sharesWithin(predToGt(p, g).distances, ts);
-  const recall = sharesWithin(gtToPred(p, g).distances, ts);
+  const { acc, comp } = bothWays(p, g);
+  const precision = sharesWithin(acc.distances, ts);
+  const recall = sharesWithin(comp.distances, ts);
   return { thresholds: ts, precision, recall, fScore: precision.map((pr, i) => harmonic(pr, recall[i])) };
 }

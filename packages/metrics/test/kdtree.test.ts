@@ -93,6 +93,26 @@ describe('KdTree vs brute force', () => {
   });
 });
 
+describe('KdTree queried with another tree', () => {
+  it('gives the same distances, in the order of the array the query tree was built from', () => {
+    const r = rng(6);
+    const a = new Float32Array(3 * 5000).map(() => r());
+    const b = new Float32Array(3 * 4000).map(() => Math.round(r() * 50) / 50); // with duplicates
+    const ta = KdTree.build(a, { leafSize: 7 });
+    const tb = KdTree.build(b);
+    const direct = ta.nearest(b);
+    const viaTree = ta.nearest(tb);
+    expect(Array.from(viaTree.distances)).toEqual(Array.from(direct.distances));
+    // indices may differ only between equidistant points
+    for (let j = 0; j < 4000; j++) {
+      const i = viaTree.indices[j];
+      const d = Math.hypot(a[3 * i] - b[3 * j], a[3 * i + 1] - b[3 * j + 1], a[3 * i + 2] - b[3 * j + 2]);
+      expect(Math.abs(d - direct.distances[j])).toBeLessThan(1e-12);
+    }
+    expect(Array.from(tb.nearest(tb).distances).every((d) => d === 0)).toBe(true);
+  });
+});
+
 describe('KdTree errors', () => {
   const code = (f: () => unknown): string => {
     try {
