@@ -5,7 +5,7 @@ export default defineConfig([
     entry: ['src/index.ts', 'src/node.ts', 'src/cli.ts'],
     format: ['esm'],
     dts: { entry: ['src/index.ts', 'src/node.ts'] },
-    clean: true,
+    clean: false, // the build script empties dist/ first (two configs run in parallel)
     sourcemap: true,
     target: 'es2022',
     platform: 'node',

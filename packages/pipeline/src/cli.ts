@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `onet` — the command-line entry (bin). The program itself lives in `node/cliProgram.ts`
  * (`buildProgram`, `main`), a thin layer over the library functions.
