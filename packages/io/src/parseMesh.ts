@@ -75,6 +75,9 @@ export function parseMesh(bytes: Uint8Array, options: ParseMeshOptions = {}): Tr
       case 'stl':
         return parseStl(bytes, o);
       default:
+        if (/\.(glb|gltf)$/i.test(source) || (bytes[0] === 0x67 && bytes[1] === 0x6c && bytes[2] === 0x54 && bytes[3] === 0x46)) {
+          throw new OnetIOError('UNSUPPORTED_FORMAT', 'this is glTF: read GLB files with the async parseGlb', source);
+        }
         throw new OnetIOError('UNSUPPORTED_FORMAT', 'cannot tell the mesh format; pass options.format (off, obj, ply or stl)', source);
     }
   } catch (e) {

@@ -23,7 +23,11 @@ export interface ParseObjOptions extends ReadOptions {}
  * @category Mesh I/O
  */
 export function parseObj(bytes: Uint8Array, options: ParseObjOptions = {}): TriangleMesh {
-  const source = options.source ?? '<buffer>';
+  return readObj(bytes, options.source ?? '<buffer>', true);
+}
+
+/** OBJ reader; with `requireFaces` false a vertex-only file is accepted (for point clouds). @internal */
+export function readObj(bytes: Uint8Array, source: string, requireFaces: boolean): TriangleMesh {
   const text = decodeText(bytes, source);
   const r = new LineReader(text, '#');
   const pos = new F32Builder(Math.min(1 << 20, bytes.length >> 2));
@@ -85,6 +89,6 @@ export function parseObj(bytes: Uint8Array, options: ParseObjOptions = {}): Tria
   if (maxIndex >= nv) {
     throw new OnetIOError('INDEX_OUT_OF_RANGE', `a face refers to vertex ${maxIndex + 1}, but the file has ${nv} vertices`, source, `line ${maxIndexLine}`);
   }
-  assertHasFaces(positions, indices, source);
+  if (requireFaces) assertHasFaces(positions, indices, source);
   return { positions, indices };
 }

@@ -27,7 +27,11 @@ const HEADER = /^(ST)?(C)?(N)?(4)?(n)?OFF$/;
  * @category Mesh I/O
  */
 export function parseOff(bytes: Uint8Array, options: ParseOffOptions = {}): TriangleMesh {
-  const source = options.source ?? '<buffer>';
+  return readOff(bytes, options.source ?? '<buffer>', true);
+}
+
+/** OFF reader; with `requireFaces` false a vertex-only file is accepted (for point clouds). @internal */
+export function readOff(bytes: Uint8Array, source: string, requireFaces: boolean): TriangleMesh {
   const text = decodeText(bytes, source);
   const r = new LineReader(text, '#');
   let tok = r.next();
@@ -65,7 +69,7 @@ export function parseOff(bytes: Uint8Array, options: ParseOffOptions = {}): Tria
   const nf = parseInteger(rest[1], source, r.where());
   if (nv < 0 || nf < 0) throw new OnetIOError('PARSE_ERROR', `negative counts ${nv} ${nf} in the header`, source, r.where());
   if (nv === 0) throw new OnetIOError('EMPTY', 'the header declares 0 vertices', source, r.where());
-  if (nf === 0) throw new OnetIOError('EMPTY', 'the header declares 0 faces; read vertex-only files with parsePointCloud', source, r.where());
+  if (nf === 0 && requireFaces) throw new OnetIOError('EMPTY', 'the header declares 0 faces; read vertex-only files with parsePointCloud', source, r.where());
   // Cheapest possible vertex line is "0 0 0\n" (6 bytes), face line "3 0 1 2\n" (8 bytes).
   const need = nv * 6 + nf * 8;
   if (need > bytes.length) {
@@ -122,6 +126,6 @@ export function parseOff(bytes: Uint8Array, options: ParseOffOptions = {}): Tria
     indices.pushFan(poly, n);
   }
   const idx = indices.finish();
-  assertHasFaces(positions, idx, source);
+  if (requireFaces) assertHasFaces(positions, idx, source);
   return normals ? { positions, indices: idx, normals } : { positions, indices: idx };
 }

@@ -6,13 +6,15 @@ import { readPly } from './ply.js';
 import { interleave3 } from './parsePly.js';
 import { parseNpz } from './npy.js';
 import { asIOError } from './parseMesh.js';
+import { readObj } from './parseObj.js';
+import { readOff } from './parseOff.js';
 
 /** Point-cloud file formats {@link parsePointCloud} reads. */
-export type PointCloudFormat = 'ply' | 'xyz' | 'npz';
+export type PointCloudFormat = 'ply' | 'xyz' | 'npz' | 'obj' | 'off';
 
 /** Options of {@link parsePointCloud}. */
 export interface ParsePointCloudOptions {
-  /** Format of the bytes; by default from the extension of `source` (`.ply`, `.xyz`/`.txt`/`.pts`, `.npz`), else from the content. */
+  /** Format of the bytes; by default from the extension of `source` (`.ply`, `.xyz`/`.txt`/`.pts`/`.csv`, `.npz`, `.obj`, `.off`), else from the content (PLY, npz, else XYZ). */
   format?: PointCloudFormat;
   /** File name or URL used in error messages and for format detection. */
   source?: string;
@@ -23,7 +25,7 @@ export const PARSE_POINT_CLOUD_DEFAULTS: Required<Pick<ParsePointCloudOptions, '
 
 function formatOf(bytes: Uint8Array, source: string): PointCloudFormat {
   const ext = /\.([a-z0-9]+)$/i.exec(source)?.[1].toLowerCase();
-  if (ext === 'ply' || ext === 'npz') return ext;
+  if (ext === 'ply' || ext === 'npz' || ext === 'obj' || ext === 'off') return ext;
   if (ext === 'xyz' || ext === 'txt' || ext === 'pts' || ext === 'csv') return 'xyz';
   if (bytes[0] === 0x70 && bytes[1] === 0x6c && bytes[2] === 0x79) return 'ply';
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return 'npz';
@@ -36,6 +38,7 @@ function formatOf(bytes: Uint8Array, source: string): PointCloudFormat {
  * - **PLY** (ASCII or binary): the `vertex` element's `x y z` and `nx ny nz`; faces are ignored.
  * - **XYZ** text: one point per line, `x y z` or `x y z nx ny nz` (whitespace or comma separated,
  *   `#` comments), the same column count on every line.
+ * - **OBJ** / **OFF**: the vertices (`v` lines; OFF vertices with `NOFF` normals); faces, if any, are ignored.
  * - **npz**: arrays `points` `[N, 3]` and optional `normals` `[N, 3]` (float16/32/64), as in the reference's
  *   `pointcloud.npz` (float16 is widened to float32).
  *
@@ -52,7 +55,14 @@ export function parsePointCloud(bytes: Uint8Array, options: ParsePointCloudOptio
     if (!(bytes instanceof Uint8Array)) throw new OnetIOError('PARSE_ERROR', 'expected the file contents as a Uint8Array', source);
     if (bytes.length === 0) throw new OnetIOError('EMPTY', 'the file is empty', source, 'byte 0');
     const format = options.format ?? formatOf(bytes, source);
-    const pc = format === 'ply' ? fromPly(bytes, source) : format === 'npz' ? fromNpz(bytes, source) : fromXyz(bytes, source);
+    let pc: PointCloud;
+    if (format === 'ply') pc = fromPly(bytes, source);
+    else if (format === 'npz') pc = fromNpz(bytes, source);
+    else if (format === 'obj') pc = { points: readObj(bytes, source, false).positions };
+    else if (format === 'off') {
+      const m = readOff(bytes, source, false);
+      pc = m.normals ? { points: m.positions, normals: m.normals } : { points: m.positions };
+    } else pc = fromXyz(bytes, source);
     if (pc.points.length === 0) throw new OnetIOError('EMPTY', 'the file has no points', source);
     assertFinite(pc.points, 'point', source, () => undefined);
     if (pc.normals) assertFinite(pc.normals, 'normal of point', source, () => undefined);

@@ -74,10 +74,12 @@ describe.skipIf(!existsSync(dir))(
       expect(parseMesh(readFileSync(join(dir, 'STL/Wuson.stl'))).indices.length / 3).toBe(3732);
     });
 
-    it('PLY point clouds read with parsePointCloud', () => {
+    it('PLY and OBJ point clouds read with parsePointCloud', () => {
       const pts = parsePointCloud(readFileSync(join(dir, 'PLY/points.ply')), { source: 'points.ply' });
       expect(pts.points.length).toBe(12);
       expect(pts.normals!.length).toBe(12);
+      const objPts = parsePointCloud(readFileSync(join(dir, 'OBJ/testpoints.obj')), { source: 'testpoints.obj' });
+      expect(objPts.points.length).toBeGreaterThan(0);
       for (const f of readdirSync(join(dir, 'PLY'))) {
         const p = join(dir, 'PLY', f);
         outcome(() => parsePointCloud(readFileSync(p), { source: p }));

@@ -122,3 +122,17 @@ describe('binvox', () => {
     expect(code(() => parseBinvox(new Uint8Array(0)))).toBe('EMPTY');
   });
 });
+
+describe('point clouds from mesh formats', () => {
+  it('reads vertex-only OBJ and OFF (NOFF normals) and says GLB needs parseGlb', async () => {
+    const obj = parsePointCloud(enc('v 1 2 3\nv 4 5 6\np 1 2\n'), { source: 'pts.obj' });
+    expect(Array.from(obj.points)).toEqual([1, 2, 3, 4, 5, 6]);
+    const off = parsePointCloud(enc('NOFF\n2 0 0\n1 2 3 0 0 1\n4 5 6 0 1 0\n'), { source: 'pts.off' });
+    expect(Array.from(off.points)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(off.normals!)).toEqual([0, 0, 1, 0, 1, 0]);
+    expect(code(() => parsePointCloud(enc('v 1 2 nan\n'), { source: 'pts.obj' }))).toBe('NON_FINITE');
+    const { parseMesh, writeGlb } = await import('../src/index.js');
+    const glb = await writeGlb({ positions: new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]), indices: new Uint32Array([0, 1, 2]) });
+    expect(() => parseMesh(glb)).toThrow(/parseGlb/);
+  });
+});
