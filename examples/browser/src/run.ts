@@ -1,0 +1,115 @@
+import type { TriangleMesh } from '@onet/io';
+import type { MiseProgress } from '@onet/mise';
+import {
+  evaluateMeshes,
+  reconstruct,
+  reconstructFromMesh,
+  type ConditionableModel,
+  type GenerationStats,
+  type MeshMetrics,
+} from '@onet/pipeline';
+import type { PageInput } from './samples.js';
+
+/** Settings of one reconstruction (the page's controls and URL parameters). */
+export interface RunSettings {
+  /** Noisy surface points drawn from a mesh input / points fed to the encoder for a point-cloud input. */
+  points: number;
+  /** Seed of the point sampling, the noise and the evaluation samples. */
+  seed: number;
+  /** Occupancy threshold τ as a probability. */
+  threshold: number;
+  /** Coarse MISE grid. */
+  resolution0: number;
+  /** MISE subdivision levels (final grid resolution0·2^upsamplingSteps). */
+  upsamplingSteps: number;
+  /** Points per network call (smaller = smoother progress, same result). */
+  batchSize: number;
+  /** Points for IoU / Chamfer-L1 against a mesh input's ground truth (reference 100 000); 0 = skip. */
+  evalPoints: number;
+}
+
+/** Defaults of {@link RunSettings}: the reference's generation settings and the model's 300 input points. */
+export const RUN_DEFAULTS: RunSettings = {
+  points: 300,
+  seed: 0,
+  threshold: 0.2,
+  resolution0: 32,
+  upsamplingSteps: 2,
+  batchSize: 16_384,
+  evalPoints: 100_000,
+};
+
+/** Result of {@link runReconstruction}. */
+export interface RunResult {
+  /** The encoder's input points `[N·3]` in the input's frame (what the left view shows). */
+  points: Float32Array;
+  /** The reconstruction in the input's frame. */
+  mesh: TriangleMesh;
+  stats: GenerationStats;
+  /** Metrics against the mesh input (ground truth), `undefined` for point-cloud inputs or evalPoints 0. */
+  metrics?: MeshMetrics;
+  /** Wall-clock milliseconds of the evaluation. */
+  evaluateMs: number;
+}
+
+/** Hooks of {@link runReconstruction}. */
+export interface RunHooks {
+  onProgress?: (p: MiseProgress) => void;
+  signal?: AbortSignal;
+  /** Awaited before every network call (the page yields to the browser there so it stays responsive). */
+  beforeBatch?: () => Promise<void>;
+}
+
+/** Wrap a model so that `beforeBatch` runs before each logits call. */
+function withHook(model: ConditionableModel, beforeBatch?: () => Promise<void>): ConditionableModel {
+  if (!beforeBatch) return model;
+  return {
+    config: model.config,
+    condition(p) {
+      const shape = model.condition(p);
+      return {
+        async logits(q) {
+          await beforeBatch();
+          return shape.logits(q);
+        },
+        dispose: () => shape.dispose(),
+      };
+    },
+  };
+}
+
+/**
+ * The page's reconstruction, free of DOM code so the end-to-end test runs the very same function in Node:
+ * a mesh input goes through `reconstructFromMesh` (normalise, `points` noisy surface samples, seeded) and is
+ * then scored against itself as ground truth with `evaluateMeshes` (IoU etc. in its unit frame); a point
+ * cloud goes through `reconstruct` (subsampled to `points` when larger).
+ */
+export async function runReconstruction(
+  model: ConditionableModel & { config: { noiseStd?: number } },
+  input: PageInput,
+  settings: RunSettings,
+  hooks: RunHooks = {},
+): Promise<RunResult> {
+  const m = withHook(model, hooks.beforeBatch) as ConditionableModel & { config: { noiseStd?: number } };
+  const gen = {
+    seed: settings.seed,
+    threshold: settings.threshold,
+    resolution0: settings.resolution0,
+    upsamplingSteps: settings.upsamplingSteps,
+    batchSize: settings.batchSize,
+    onProgress: hooks.onProgress,
+    signal: hooks.signal,
+  };
+  if (input.kind === 'mesh') {
+    const r = await reconstructFromMesh(m, input.mesh, { ...gen, points: settings.points });
+    let metrics: MeshMetrics | undefined;
+    const t0 = performance.now();
+    if (settings.evalPoints > 0) metrics = evaluateMeshes(r.mesh, input.mesh, { frame: 'gt-unit', points: settings.evalPoints, seed: settings.seed });
+    return { points: r.points, mesh: r.mesh, stats: r.stats, metrics, evaluateMs: performance.now() - t0 };
+  }
+  const r = await reconstruct(m, input.points, { ...gen, inputPoints: settings.points });
+  const { loc, scale } = r.transform;
+  const points = new Float32Array(r.input.length);
+  for (let i = 0; i < points.length; i += 3) for (let k = 0; k < 3; k++) points[i + k] = r.input[i + k] * scale + loc[k];
+  return { points, mesh: r.mesh, stats: r.stats, evaluateMs: 0 };
+}

@@ -1,0 +1,78 @@
+import { parseMesh, parsePointCloud, type TriangleMesh } from '@onet/io';
+
+/** What the page reconstructs from: a mesh (points are drawn from it; it is also the ground truth) or a point cloud. */
+export type PageInput =
+  | { kind: 'mesh'; name: string; mesh: TriangleMesh }
+  | { kind: 'points'; name: string; points: Float32Array };
+
+/** A built-in sample. */
+export interface Sample {
+  id: string;
+  label: string;
+  load(): Promise<PageInput>;
+}
+
+async function fetchBytes(path: string): Promise<Uint8Array> {
+  const url = new URL(path, document.baseURI);
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`could not fetch ${url}: HTTP ${r.status}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+/** The built-in samples (files under public/samples; see the NOTICE there). */
+export const SAMPLES: Sample[] = [
+  {
+    id: 'bunny',
+    label: 'Stanford bunny (mesh, npm "bunny")',
+    async load() {
+      const mod = (await import('bunny')) as { positions: number[][]; cells: number[][]; default?: { positions: number[][]; cells: number[][] } };
+      const b = mod.default ?? mod;
+      return {
+        kind: 'mesh',
+        name: 'bunny',
+        mesh: { positions: new Float32Array(b.positions.flat()), indices: new Uint32Array(b.cells.flat()) },
+      };
+    },
+  },
+  {
+    id: 'elk',
+    label: 'Elk (mesh, CGAL data, not used in training)',
+    async load() {
+      return { kind: 'mesh', name: 'elk', mesh: parseMesh(await fetchBytes('samples/elk.off'), { source: 'elk.off' }) };
+    },
+  },
+  {
+    id: 'knot-xyz',
+    label: 'Knot (point cloud .xyz, 3000 points)',
+    async load() {
+      return { kind: 'points', name: 'knot', points: parsePointCloud(await fetchBytes('samples/knot.xyz'), { source: 'knot.xyz' }).points };
+    },
+  },
+];
+
+/** Largest file the page accepts (checked before reading it). */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Read a dropped or chosen file: OFF/OBJ/STL are meshes; PLY is a mesh when it has faces, else a point
+ * cloud; XYZ/TXT/PTS/NPZ are point clouds.
+ * @throws an `OnetIOError` (code, source, location) from @onet/io for unreadable files, or an Error for size.
+ */
+export async function loadFile(file: File): Promise<PageInput> {
+  if (file.size > MAX_FILE_BYTES) throw new Error(`${file.name} is ${(file.size / 2 ** 20).toFixed(0)} MiB; the page accepts files up to ${MAX_FILE_BYTES / 2 ** 20} MiB`);
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const name = file.name.replace(/\.[^.]+$/, '');
+  const ext = /\.([a-z0-9]+)$/i.exec(file.name)?.[1].toLowerCase() ?? '';
+  if (['xyz', 'txt', 'pts', 'npz', 'csv'].includes(ext)) return { kind: 'points', name, points: parsePointCloud(bytes, { source: file.name }).points };
+  if (ext === 'ply') {
+    let mesh: TriangleMesh | undefined;
+    try {
+      mesh = parseMesh(bytes, { source: file.name });
+    } catch {
+      mesh = undefined;
+    }
+    if (mesh && mesh.indices.length > 0) return { kind: 'mesh', name, mesh };
+    return { kind: 'points', name, points: parsePointCloud(bytes, { source: file.name }).points };
+  }
+  return { kind: 'mesh', name, mesh: parseMesh(bytes, { source: file.name }) };
+}

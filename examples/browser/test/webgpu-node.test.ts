@@ -1,0 +1,93 @@
+/**
+ * The page's reconstruction path (`runReconstruction` of src/run.ts: reconstructFromMesh → MISE → marching
+ * cubes → evaluateMeshes) on tfjs **WebGPU in Node** (Dawn from the `webgpu` package on SwiftShader, as in
+ * CI), with a tiny seeded point-cloud ONet (ResNet-PointNet + CBN decoder, width 8), checked against the
+ * same run on wasm. Skipped only when no WebGPU adapter exists (no chromium/libvulkan1, see TOOLCHAIN.md).
+ */
+import { tmpdir } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seedInit, selectBackend } from '@onet/nn';
+import { initNodeWebGPU } from '@onet/nn/node';
+import { ResnetPointnet } from '@onet/encoders';
+import { DecoderCBatchNorm, evaluateLogits } from '@onet/decoder-cbn';
+import { evaluateMeshes, type ConditionableModel } from '@onet/pipeline';
+import { icosphere, torus } from '@onet/sampling';
+import { runReconstruction, type RunResult, type RunSettings } from '../src/run.js';
+
+process.env.XDG_RUNTIME_DIR ??= tmpdir(); // silences the Vulkan loader
+const hasAdapter = await initNodeWebGPU();
+if (!hasAdapter) console.warn('webgpu-node SKIPPED: no WebGPU adapter (install chromium + libvulkan1 for SwiftShader, see TOOLCHAIN.md)');
+
+/** A tiny seeded point-cloud ONet on the current backend (same weights for the same seed on every backend). */
+function tinyOnet(seed: number): ConditionableModel & { config: { inputPoints: number; padding: number; noiseStd: number }; dispose(): void } {
+  seedInit(seed);
+  const encoder = new ResnetPointnet({ cDim: 8, hidden: 8 }).eval();
+  const decoder = new DecoderCBatchNorm({ cDim: 8, hidden: 8 }).eval();
+  return {
+    config: { inputPoints: 64, padding: 0.1, noiseStd: 0.005 },
+    condition(points: Float32Array) {
+      const c = tf.tidy(() => encoder.apply(tf.tensor3d(points, [1, points.length / 3, 3])));
+      return { logits: (p: Float32Array) => evaluateLogits(decoder, p, { c }), dispose: () => c.dispose() };
+    },
+    dispose() {
+      encoder.dispose();
+      decoder.dispose();
+    },
+  };
+}
+
+const mesh = torus(0.35, 0.15, 24, 12);
+const base: Omit<RunSettings, 'threshold'> = { points: 64, seed: 3, resolution0: 8, upsamplingSteps: 1, batchSize: 4096, evalPoints: 4000 };
+
+/** τ = σ(median logit on the coarse grid) for the wasm model, so a random tiny network still has a surface. */
+async function medianThreshold(model: ReturnType<typeof tinyOnet>): Promise<number> {
+  const cond = new Float32Array(icosphere(1, 0.5).positions);
+  const shape = model.condition(cond);
+  const n = 9;
+  const grid = new Float32Array(3 * n ** 3);
+  let i = 0;
+  for (let x = 0; x < n; x++) for (let y = 0; y < n; y++) for (let z = 0; z < n; z++) grid.set([x, y, z].map((v) => -0.55 + (1.1 * v) / (n - 1)), 3 * i++);
+  const logits = Array.from(await shape.logits(grid)).sort((a, b) => a - b);
+  shape.dispose();
+  return 1 / (1 + Math.exp(-logits[logits.length >> 1]));
+}
+
+describe.skipIf(!hasAdapter)('page reconstruction path on WebGPU in Node (Dawn + SwiftShader)', () => {
+  let threshold = 0.5;
+  let wasm: RunResult;
+
+  beforeAll(async () => {
+    expect(await selectBackend('wasm')).toBe('wasm');
+    const model = tinyOnet(7);
+    threshold = await medianThreshold(model);
+    wasm = await runReconstruction(model, { kind: 'mesh', name: 'torus', mesh }, { ...base, threshold });
+    model.dispose();
+  });
+
+  it('runs on webgpu, leaks no tensors, and matches the wasm run (same points, same mesh within float noise)', async () => {
+    expect(await selectBackend('webgpu')).toBe('webgpu');
+    expect(tf.getBackend()).toBe('webgpu');
+    const model = tinyOnet(7);
+    const before = tf.memory().numTensors;
+    const progress: number[] = [];
+    const gpu = await runReconstruction(model, { kind: 'mesh', name: 'torus', mesh }, { ...base, threshold }, { onProgress: (p) => progress.push(p.round) });
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+    expect(tf.getBackend()).toBe('webgpu');
+
+    expect(wasm.stats.faces).toBeGreaterThan(0);
+    expect(gpu.points).toEqual(wasm.points); // identical seeded input on both backends
+    expect(progress).toContain(0);
+    expect(progress).toContain(1);
+    expect(gpu.stats.resolution).toBe(16);
+    // Same network on two backends: float differences can flip a handful of MISE cells, no more.
+    expect(Math.abs(gpu.stats.faces - wasm.stats.faces)).toBeLessThanOrEqual(Math.max(8, 0.02 * wasm.stats.faces));
+    expect(Math.abs(gpu.stats.evaluations - wasm.stats.evaluations)).toBeLessThanOrEqual(0.02 * wasm.stats.evaluations);
+    const agreement = evaluateMeshes(gpu.mesh, wasm.mesh, { points: 4000, seed: 0 });
+    expect(agreement.iou).toBeGreaterThan(0.97);
+    // The page's metrics against the ground truth agree across backends.
+    expect(gpu.metrics).toBeDefined();
+    expect(Math.abs(gpu.metrics!.iou - wasm.metrics!.iou)).toBeLessThanOrEqual(0.02);
+  });
+});
