@@ -45,7 +45,7 @@ export interface LoadModelOptions {
  */
 export async function loadModel(dir: string = defaultModelDir(), options: LoadModelOptions = {}): Promise<LoadedModel> {
   const jsonPath = dir.endsWith('.json') ? dir : join(dir, 'model.json');
-  if (!existsSync(dir)) throw new PipelineError('BAD_MODEL', `${dir}: model folder not found; pass --model <folder with model.json and weights.bin>`);
+  if (!existsSync(dir) && !options.allowFresh) throw new PipelineError('BAD_MODEL', `${dir}: model folder not found; pass --model <folder with model.json and weights.bin>`);
   // Loaded lazily so that commands failing earlier (bad input) never pay for the network code.
   const { OccupancyNetwork } = await import('../model.js');
   if (!existsSync(jsonPath)) {
