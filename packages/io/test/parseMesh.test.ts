@@ -248,3 +248,42 @@ describe('number syntax', () => {
     ioError(() => parseObj(tri('1e999')), 'NON_FINITE');
   });
 });
+
+describe('corrupted files', () => {
+  it('truncated, byte-flipped and digit-scrambled copies of every written format only ever throw OnetIOError', async () => {
+    const { writePly, writeStl, writeObj, writeOff, parsePointCloud, parseBinvox, writeBinvox } = await import('../src/index.js');
+    const torus = parseMesh(readFileSync(meshesDir + '3torus.off'));
+    const samples: [string, Uint8Array][] = [
+      ['a.ply', writePly(torus)], ['a.ply', writePly(torus, { binary: false })], ['a.stl', writeStl(torus)],
+      ['a.obj', writeObj(torus)], ['a.off', writeOff(torus)], ['p.ply', writePly({ ...torus, normals: torus.positions })],
+    ];
+    const vox = writeBinvox({ data: new Uint8Array(64).map((_, i) => (i % 3 ? 1 : 0)), dims: [4, 4, 4], translate: [0, 0, 0], scale: 1 });
+    let seed = 99;
+    const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const outcomes = new Map<string, number>();
+    for (let trial = 0; trial < 600; trial++) {
+      const [name, bytes] = trial % 7 === 6 ? ['v.binvox', vox] : samples[trial % samples.length];
+      const c = new Uint8Array(bytes);
+      const op = Math.floor(rand() * 3);
+      const cut = op === 0 ? c.subarray(0, Math.floor(rand() * c.length)) : c;
+      for (let k = 0; op > 0 && k < 4; k++) {
+        const i = Math.floor(rand() * c.length);
+        c[i] = op === 1 ? Math.floor(rand() * 256) : '0123456789 -.e\n#'.charCodeAt(Math.floor(rand() * 16));
+      }
+      const fns = name.endsWith('.binvox') ? [() => parseBinvox(cut)] : [() => parseMesh(cut, { source: name }), () => parsePointCloud(cut, { source: name })];
+      for (const fn of fns) {
+        try {
+          fn();
+          outcomes.set('ok', (outcomes.get('ok') ?? 0) + 1);
+        } catch (e) {
+          expect(e).toBeInstanceOf(OnetIOError);
+          outcomes.set((e as OnetIOError).code, (outcomes.get((e as OnetIOError).code) ?? 0) + 1);
+        }
+      }
+    }
+    // Both outcomes occur: the corruption is real, and some copies still parse.
+    expect(outcomes.get('ok')).toBeGreaterThan(0);
+    expect(outcomes.get('TRUNCATED')).toBeGreaterThan(0);
+    expect(outcomes.get('PARSE_ERROR')).toBeGreaterThan(0);
+  });
+});
