@@ -32,7 +32,8 @@ function makeGrid(n: number, f: Field['f']): Float32Array {
   const v = new Float32Array(n * n * n);
   const h = 2 / (n - 1);
   for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) v[(i * n + j) * n + k] = f(-1 + i * h, -1 + j * h, -1 + k * h);
+    for (let j = 0; j < n; j++)
+      for (let k = 0; k < n; k++) v[(i * n + j) * n + k] = f(-1 + i * h, -1 + j * h, -1 + k * h);
   return v;
 }
 
@@ -49,7 +50,7 @@ function time(fn: () => void, reps: number, warm = 1): number {
   return t[t.length >> 1]!;
 }
 
-const mvox = (n: number, ms: number) => (n ** 3 / 1e6 / (ms / 1e3));
+const mvox = (n: number, ms: number) => n ** 3 / 1e6 / (ms / 1e3);
 const fmt = (x: number) => x.toFixed(1).padStart(7);
 
 type ThreeMC = { field: Float32Array; isolation: number; update(): void; count: number };
@@ -57,14 +58,23 @@ async function loadThree(): Promise<null | ((n: number, maxPolyCount: number) =>
   try {
     const mod = await import('three/examples/jsm/objects/MarchingCubes.js');
     const three = await import('three');
-    const MC = mod.MarchingCubes as unknown as new (r: number, m: unknown, uv: boolean, c: boolean, max: number) => ThreeMC;
+    const MC = mod.MarchingCubes as unknown as new (
+      r: number,
+      m: unknown,
+      uv: boolean,
+      c: boolean,
+      max: number
+    ) => ThreeMC;
     return (n, max) => new MC(n, new three.MeshBasicMaterial(), false, false, max);
   } catch {
     return null;
   }
 }
 
-async function loadIsosurface(): Promise<null | ((dims: number[], f: (x: number, y: number, z: number) => number) => { positions: unknown[]; cells: unknown[] })> {
+async function loadIsosurface(): Promise<
+  | null
+  | ((dims: number[], f: (x: number, y: number, z: number) => number) => { positions: unknown[]; cells: unknown[] })
+> {
   try {
     const mod = (await import('isosurface')) as { marchingCubes?: unknown; default?: { marchingCubes: unknown } };
     return (mod.marchingCubes ?? mod.default!.marchingCubes) as never;
@@ -91,7 +101,10 @@ function writeNpy(path: string, v: Float32Array, n: number): void {
   head[6] = 1;
   head[7] = 0;
   head.writeUInt16LE(header.length, 8);
-  writeFileSync(path, Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(v.buffer, v.byteOffset, v.byteLength)]));
+  writeFileSync(
+    path,
+    Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(v.buffer, v.byteOffset, v.byteLength)])
+  );
 }
 
 const PY: Record<string, string> = {
@@ -130,9 +143,13 @@ async function main(): Promise<void> {
       for (const field of fields) {
         const v = makeGrid(n, field.f);
         let tris = 0;
-        const ms = time(() => {
-          tris = marchingCubes(v, [n, n, n]).indices.length / 3;
-        }, n >= 256 ? 5 : 9, 2);
+        const ms = time(
+          () => {
+            tris = marchingCubes(v, [n, n, n]).indices.length / 3;
+          },
+          n >= 256 ? 5 : 9,
+          2
+        );
         const ours = mvox(n, ms);
         const peers: string[] = [];
         // three.js MarchingCubes: field is x-fastest, we hand it our buffer as is (axes relabelled).
@@ -159,7 +176,9 @@ async function main(): Promise<void> {
           const t = Number(out.trim().split(/\s+/)[0]);
           peers.push(`${name} ${fmt(mvox(n, t))} (${(ours / mvox(n, t)).toFixed(2)}×)`);
         }
-        console.log(`${`${field.name} ${n}³`.padEnd(14)} ${fmt(ours)} ${String(tris).padStart(11)} | ${peers.join(' | ')}`);
+        console.log(
+          `${`${field.name} ${n}³`.padEnd(14)} ${fmt(ours)} ${String(tris).padStart(11)} | ${peers.join(' | ')}`
+        );
       }
     }
   } finally {

@@ -14,10 +14,7 @@ export type MarchingCubesRangeErrorCode =
  */
 export class MarchingCubesRangeError extends RangeError {
   override readonly name = 'MarchingCubesRangeError';
-  constructor(
-    readonly code: MarchingCubesRangeErrorCode,
-    message: string,
-  ) {
+  constructor(readonly code: MarchingCubesRangeErrorCode, message: string) {
     super(message);
   }
 }
@@ -29,15 +26,10 @@ export class MarchingCubesRangeError extends RangeError {
 export class MarchingCubesNaNError extends Error {
   override readonly name = 'MarchingCubesNaNError';
   readonly code = 'NAN_VALUE' as const;
-  constructor(
-    readonly index: number,
-    readonly i: number,
-    readonly j: number,
-    readonly k: number,
-  ) {
+  constructor(readonly index: number, readonly i: number, readonly j: number, readonly k: number) {
     super(
       `marchingCubes: values[${index}] (i=${i}, j=${j}, k=${k}) is NaN. Fix the field, or pass ` +
-        `{ nan: 'outside' } to treat NaN nodes as outside (below level).`,
+        `{ nan: 'outside' } to treat NaN nodes as outside (below level).`
     );
   }
 }

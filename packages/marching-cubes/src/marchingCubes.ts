@@ -71,7 +71,7 @@ const UINT32_MAX = 0xffffffff;
 export function marchingCubes(
   values: Float32Array | Float64Array,
   dims: readonly number[],
-  options: MarchingCubesOptions = {},
+  options: MarchingCubesOptions = {}
 ): IsoSurfaceMesh {
   const level = options.level ?? MARCHING_CUBES_DEFAULTS.level;
   const origin = options.origin ?? MARCHING_CUBES_DEFAULTS.origin;
@@ -82,13 +82,13 @@ export function marchingCubes(
 
   if (!(values instanceof Float32Array) && !(values instanceof Float64Array)) {
     throw new MarchingCubesTypeError(
-      'marchingCubes: values must be a Float32Array or Float64Array; convert with Float32Array.from(values).',
+      'marchingCubes: values must be a Float32Array or Float64Array; convert with Float32Array.from(values).'
     );
   }
   if (!Array.isArray(dims) || dims.length !== 3 || !dims.every((d) => Number.isSafeInteger(d) && d >= 1)) {
     throw new MarchingCubesRangeError(
       'INVALID_DIMS',
-      `marchingCubes: dims must be three positive integers [nx, ny, nz], got ${JSON.stringify(dims)}.`,
+      `marchingCubes: dims must be three positive integers [nx, ny, nz], got ${JSON.stringify(dims)}.`
     );
   }
   const nx = dims[0]!;
@@ -103,14 +103,14 @@ export function marchingCubes(
     throw new MarchingCubesRangeError(
       'GRID_TOO_LARGE',
       `marchingCubes: a ${nx}×${ny}×${nz} grid has ${edgeCount} edges, more than Uint32 vertex ids can ` +
-        `address (${UINT32_MAX}); extract it in blocks of at most ~1100³ nodes.`,
+        `address (${UINT32_MAX}); extract it in blocks of at most ~1100³ nodes.`
     );
   }
   if (values.length !== nx * ny * nz) {
     throw new MarchingCubesRangeError(
       'LENGTH_MISMATCH',
       `marchingCubes: dims ${nx}×${ny}×${nz} need ${nx * ny * nz} values, got ${values.length}. ` +
-        `The layout is C order, index = (i·ny + j)·nz + k.`,
+        `The layout is C order, index = (i·ny + j)·nz + k.`
     );
   }
   if (typeof level !== 'number' || Number.isNaN(level)) {
@@ -119,19 +119,19 @@ export function marchingCubes(
   if (!isTriple(origin, (v) => Number.isFinite(v))) {
     throw new MarchingCubesRangeError(
       'INVALID_OPTION',
-      `marchingCubes: origin must be three finite numbers, got ${JSON.stringify(origin)}.`,
+      `marchingCubes: origin must be three finite numbers, got ${JSON.stringify(origin)}.`
     );
   }
   if (!isTriple(spacing, (v) => Number.isFinite(v) && v > 0)) {
     throw new MarchingCubesRangeError(
       'INVALID_OPTION',
-      `marchingCubes: spacing must be three finite numbers > 0, got ${JSON.stringify(spacing)}.`,
+      `marchingCubes: spacing must be three finite numbers > 0, got ${JSON.stringify(spacing)}.`
     );
   }
   if (nanMode !== 'error' && nanMode !== 'outside') {
     throw new MarchingCubesRangeError(
       'INVALID_OPTION',
-      `marchingCubes: nan must be 'error' or 'outside', got ${JSON.stringify(nanMode)}.`,
+      `marchingCubes: nan must be 'error' or 'outside', got ${JSON.stringify(nanMode)}.`
     );
   }
 
@@ -157,7 +157,7 @@ export function marchingCubes(
     throw new MarchingCubesRangeError(
       'GRID_TOO_LARGE',
       `marchingCubes: the mesh would have ${triangles} triangles, more than a Uint32Array index buffer ` +
-        `holds; extract the grid in blocks.`,
+        `holds; extract the grid in blocks.`
     );
   }
 
@@ -188,11 +188,7 @@ export function marchingCubes(
 }
 
 function isTriple(a: unknown, ok: (v: number) => boolean): boolean {
-  return (
-    Array.isArray(a) &&
-    a.length === 3 &&
-    a.every((v) => typeof v === 'number' && ok(v))
-  );
+  return Array.isArray(a) && a.length === 3 && a.every((v) => typeof v === 'number' && ok(v));
 }
 
 /**
@@ -210,7 +206,7 @@ function classify(
   Fy: number,
   W: number,
   bits: Int32Array,
-  rowState: Uint8Array,
+  rowState: Uint8Array
 ): void {
   const Kend = nz + pad; // one past the last real node, in padded k
   for (let i = 0; i < nx; i++) {
@@ -402,7 +398,7 @@ function emitSurface(
   Fz: number,
   W: number,
   vBase: Float64Array,
-  out: Uint32Array,
+  out: Uint32Array
 ): void {
   const { zc, xc } = scan;
   const { values, nx, ny, nz, level, pad, ox, oy, oz, sx, sy, sz, P, N } = g;
@@ -468,87 +464,110 @@ function emitSurface(
         let M = (A ^ B) | (A ^ C) | (A ^ D) | (A ^ A1) | (A1 ^ B1) | (A1 ^ C1) | (A1 ^ D1);
         if (!more) M &= lastMask;
         while (M !== 0) {
-        const low = M & -M;
-        M ^= low;
-        const bp = 31 - Math.clz32(low);
-        const n0 = ((A >>> bp) & 1) | (((B >>> bp) & 1) << 1) | (((C >>> bp) & 1) << 2) | (((D >>> bp) & 1) << 3);
-        const n1 = ((A1 >>> bp) & 1) | (((B1 >>> bp) & 1) << 1) | (((C1 >>> bp) & 1) << 2) | (((D1 >>> bp) & 1) << 3);
-        const cs = n0 | (n1 << 4);
-        const k = (wi << 5) | bp;
-        const xb0 = (n0 ^ (n0 >> 1)) & 1;
-        const xb1 = ((n0 >> 2) ^ (n0 >> 3)) & 1;
-        const yb0 = (n0 ^ (n0 >> 2)) & 1;
-        const yb1 = ((n0 >> 1) ^ (n0 >> 3)) & 1;
-        const zx = n0 ^ n1;
-        const z = oz + (k - pad) * sz;
-        // ---- vertices of the edges this cell owns
-        if (xb0 !== 0) {
-          const t = sa < 0 ? 1 : sb < 0 ? 0 : crossing(values[sa + k]!, values[sb + k]!, level);
-          const p = cx0 * 3;
-          P[p] = x0 + t * sx;
-          P[p + 1] = y0;
-          P[p + 2] = z;
-          if (N) edgeNormal(g, 0, i0, j0, k - pad, t, p);
-        }
-        if (yb0 !== 0) {
-          const t = sa < 0 ? 1 : sc < 0 ? 0 : crossing(values[sa + k]!, values[sc + k]!, level);
-          const p = cy0 * 3;
-          P[p] = x0;
-          P[p + 1] = y0 + t * sy;
-          P[p + 2] = z;
-          if (N) edgeNormal(g, 1, i0, j0, k - pad, t, p);
-        }
-        if ((zx & 1) !== 0) zVertex(g, sa, k, kMax, x0, y0, z, i0, j0, cz00);
-        if (lastI) {
-          if (yb1 !== 0) {
-            const t = sb < 0 ? 1 : sd < 0 ? 0 : crossing(values[sb + k]!, values[sd + k]!, level);
-            const p = cy1 * 3;
-            P[p] = x1;
+          const low = M & -M;
+          M ^= low;
+          const bp = 31 - Math.clz32(low);
+          const n0 = ((A >>> bp) & 1) | (((B >>> bp) & 1) << 1) | (((C >>> bp) & 1) << 2) | (((D >>> bp) & 1) << 3);
+          const n1 = ((A1 >>> bp) & 1) | (((B1 >>> bp) & 1) << 1) | (((C1 >>> bp) & 1) << 2) | (((D1 >>> bp) & 1) << 3);
+          const cs = n0 | (n1 << 4);
+          const k = (wi << 5) | bp;
+          const xb0 = (n0 ^ (n0 >> 1)) & 1;
+          const xb1 = ((n0 >> 2) ^ (n0 >> 3)) & 1;
+          const yb0 = (n0 ^ (n0 >> 2)) & 1;
+          const yb1 = ((n0 >> 1) ^ (n0 >> 3)) & 1;
+          const zx = n0 ^ n1;
+          const z = oz + (k - pad) * sz;
+          // ---- vertices of the edges this cell owns
+          if (xb0 !== 0) {
+            const t = sa < 0 ? 1 : sb < 0 ? 0 : crossing(values[sa + k]!, values[sb + k]!, level);
+            const p = cx0 * 3;
+            P[p] = x0 + t * sx;
+            P[p + 1] = y0;
+            P[p + 2] = z;
+            if (N) edgeNormal(g, 0, i0, j0, k - pad, t, p);
+          }
+          if (yb0 !== 0) {
+            const t = sa < 0 ? 1 : sc < 0 ? 0 : crossing(values[sa + k]!, values[sc + k]!, level);
+            const p = cy0 * 3;
+            P[p] = x0;
             P[p + 1] = y0 + t * sy;
             P[p + 2] = z;
-            if (N) edgeNormal(g, 1, i1, j0, k - pad, t, p);
+            if (N) edgeNormal(g, 1, i0, j0, k - pad, t, p);
           }
-          if ((zx & 2) !== 0) zVertex(g, sb, k, kMax, x1, y0, z, i1, j0, cz10);
-        }
-        if (lastJ) {
-          if (xb1 !== 0) {
-            const t = sc < 0 ? 1 : sd < 0 ? 0 : crossing(values[sc + k]!, values[sd + k]!, level);
-            const p = cx1 * 3;
-            P[p] = x0 + t * sx;
-            P[p + 1] = y1;
-            P[p + 2] = z;
-            if (N) edgeNormal(g, 0, i0, j1, k - pad, t, p);
+          if ((zx & 1) !== 0) zVertex(g, sa, k, kMax, x0, y0, z, i0, j0, cz00);
+          if (lastI) {
+            if (yb1 !== 0) {
+              const t = sb < 0 ? 1 : sd < 0 ? 0 : crossing(values[sb + k]!, values[sd + k]!, level);
+              const p = cy1 * 3;
+              P[p] = x1;
+              P[p + 1] = y0 + t * sy;
+              P[p + 2] = z;
+              if (N) edgeNormal(g, 1, i1, j0, k - pad, t, p);
+            }
+            if ((zx & 2) !== 0) zVertex(g, sb, k, kMax, x1, y0, z, i1, j0, cz10);
           }
-          if ((zx & 4) !== 0) zVertex(g, sc, k, kMax, x0, y1, z, i0, j1, cz01);
-          if (lastI && (zx & 8) !== 0) zVertex(g, sd, k, kMax, x1, y1, z, i1, j1, cz11);
-        }
-        if (k === lastCell) lastNodeVertices(g, n1, k + 1, sa, sb, sc, sd, lastI, lastJ, x0, x1, y0, y1, i0, i1, j0, j1, cx0 + xb0, cx1 + xb1, cy0 + yb0, cy1 + yb1);
-        // ---- triangles
-        const qe = TRI_OFFSET[cs + 1]!;
-        let e = TRI_OFFSET[cs]!;
-        if (e < qe) {
-          eid[0] = cx0;
-          eid[1] = cx1;
-          eid[2] = cx0 + xb0;
-          eid[3] = cx1 + xb1;
-          eid[4] = cy0;
-          eid[5] = cy1;
-          eid[6] = cy0 + yb0;
-          eid[7] = cy1 + yb1;
-          eid[8] = cz00;
-          eid[9] = cz10;
-          eid[10] = cz01;
-          eid[11] = cz11;
-          for (; e < qe; e++) out[w++] = eid[TRI_EDGES[e]!]!;
-        }
-        cx0 += xb0;
-        cx1 += xb1;
-        cy0 += yb0;
-        cy1 += yb1;
-        cz00 += zx & 1;
-        cz10 += (zx >> 1) & 1;
-        cz01 += (zx >> 2) & 1;
-        cz11 += zx >> 3;
+          if (lastJ) {
+            if (xb1 !== 0) {
+              const t = sc < 0 ? 1 : sd < 0 ? 0 : crossing(values[sc + k]!, values[sd + k]!, level);
+              const p = cx1 * 3;
+              P[p] = x0 + t * sx;
+              P[p + 1] = y1;
+              P[p + 2] = z;
+              if (N) edgeNormal(g, 0, i0, j1, k - pad, t, p);
+            }
+            if ((zx & 4) !== 0) zVertex(g, sc, k, kMax, x0, y1, z, i0, j1, cz01);
+            if (lastI && (zx & 8) !== 0) zVertex(g, sd, k, kMax, x1, y1, z, i1, j1, cz11);
+          }
+          if (k === lastCell)
+            lastNodeVertices(
+              g,
+              n1,
+              k + 1,
+              sa,
+              sb,
+              sc,
+              sd,
+              lastI,
+              lastJ,
+              x0,
+              x1,
+              y0,
+              y1,
+              i0,
+              i1,
+              j0,
+              j1,
+              cx0 + xb0,
+              cx1 + xb1,
+              cy0 + yb0,
+              cy1 + yb1
+            );
+          // ---- triangles
+          const qe = TRI_OFFSET[cs + 1]!;
+          let e = TRI_OFFSET[cs]!;
+          if (e < qe) {
+            eid[0] = cx0;
+            eid[1] = cx1;
+            eid[2] = cx0 + xb0;
+            eid[3] = cx1 + xb1;
+            eid[4] = cy0;
+            eid[5] = cy1;
+            eid[6] = cy0 + yb0;
+            eid[7] = cy1 + yb1;
+            eid[8] = cz00;
+            eid[9] = cz10;
+            eid[10] = cz01;
+            eid[11] = cz11;
+            for (; e < qe; e++) out[w++] = eid[TRI_EDGES[e]!]!;
+          }
+          cx0 += xb0;
+          cx1 += xb1;
+          cy0 += yb0;
+          cy1 += yb1;
+          cz00 += zx & 1;
+          cz10 += (zx >> 1) & 1;
+          cz01 += (zx >> 2) & 1;
+          cz11 += zx >> 3;
         }
         A = An;
         B = Bn;
@@ -570,7 +589,7 @@ function zVertex(
   z: number,
   i: number,
   j: number,
-  id: number,
+  id: number
 ): void {
   const pad = g.pad;
   const t = K < pad ? 1 : K >= kMax ? 0 : crossing(g.values[s + K]!, g.values[s + K + 1]!, g.level);
@@ -603,7 +622,7 @@ function lastNodeVertices(
   idx0: number,
   idx1: number,
   idy0: number,
-  idy1: number,
+  idy1: number
 ): void {
   const z = g.oz + (K - g.pad) * g.sz;
   const put = (id: number, x: number, y: number, axis: number, t: number, i: number, j: number): void => {
@@ -646,7 +665,7 @@ function nodeGradient(
   sy: number,
   sz: number,
   g: Float64Array,
-  o: number,
+  o: number
 ): void {
   const sI = ny * nz;
   const idx = (i * ny + j) * nz + k;
@@ -696,7 +715,7 @@ function edgeNormal(g: Geometry, axis: number, i: number, j: number, k: number, 
     sy,
     sz,
     grad,
-    3,
+    3
   );
   const gx = 0 - ((1 - t) * grad[0]! + t * grad[3]!); // 0 − x, not −x: no −0 components
   const gy = 0 - ((1 - t) * grad[1]! + t * grad[4]!);

@@ -5,7 +5,8 @@ describe('exact integer bookkeeping beyond 2^24 vertices', () => {
   it('a 2×2×N checkerboard with 8N − 4 > 2^24 crossed edges: every vertex where its id says, every triangle on its own cell', () => {
     const N = 2_100_000;
     const values = new Float32Array(4 * N);
-    for (let r = 0; r < 4; r++) for (let k = 0; k < N; k++) values[r * N + k] = ((r >> 1) + (r & 1) + k) % 2 === 0 ? 1 : -1;
+    for (let r = 0; r < 4; r++)
+      for (let k = 0; k < N; k++) values[r * N + k] = ((r >> 1) + (r & 1) + k) % 2 === 0 ? 1 : -1;
     const m = marchingCubes(values, [2, 2, N]);
     const V = m.positions.length / 3;
     expect(V).toBe(8 * N - 4);
@@ -37,7 +38,8 @@ describe('exact integer bookkeeping beyond 2^24 vertices', () => {
       const zmin = Math.min(P[a + 2]!, P[b + 2]!, P[c + 2]!);
       const zmax = Math.max(P[a + 2]!, P[b + 2]!, P[c + 2]!);
       const cell = Math.floor(t / 12);
-      if (zmin < cell || zmax > cell + 1) throw new Error(`triangle ${t / 3} leaves cell ${cell}: z ∈ [${zmin}, ${zmax}]`);
+      if (zmin < cell || zmax > cell + 1)
+        throw new Error(`triangle ${t / 3} leaves cell ${cell}: z ∈ [${zmin}, ${zmax}]`);
     }
   }, 120_000);
 });

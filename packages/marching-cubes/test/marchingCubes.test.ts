@@ -48,7 +48,9 @@ describe('marchingCubes on analytic shapes', () => {
 
   it('two disjoint spheres: χ = 4', () => {
     const n = 40;
-    const v = grid([n, n, n], (i, j, k) => Math.max(8 - Math.hypot(i - 10, j - 20, k - 20), 7 - Math.hypot(i - 29, j - 20, k - 20)));
+    const v = grid([n, n, n], (i, j, k) =>
+      Math.max(8 - Math.hypot(i - 10, j - 20, k - 20), 7 - Math.hypot(i - 29, j - 20, k - 20))
+    );
     const m = marchingCubes(v, [n, n, n]);
     expect(eulerCharacteristic(m)).toBe(4);
     expect(isWatertight(m)).toBe(true);
@@ -103,7 +105,11 @@ describe('marchingCubes on analytic shapes', () => {
 
   it('closeBoundary caps a half-space on the grid faces and a full grid becomes its box', () => {
     const dims: [number, number, number] = [5, 6, 7];
-    const half = marchingCubes(grid(dims, (i) => 1.5 - i), dims, { closeBoundary: true, spacing: [1, 2, 3] });
+    const half = marchingCubes(
+      grid(dims, (i) => 1.5 - i),
+      dims,
+      { closeBoundary: true, spacing: [1, 2, 3] }
+    );
     expect(isWatertight(half)).toBe(true);
     expect(eulerCharacteristic(half)).toBe(2);
     expect(meshVolume(half)).toBeCloseTo(1.5 * 10 * 18, 4); // x ∈ [0, 1.5], y ∈ [0, 10], z ∈ [0, 18]

@@ -28,7 +28,11 @@ describe('topology over random grids (the one-rule property)', () => {
     { name: 'values in {−1, 0, +1} at level 0', draw: () => Math.floor(random() * 3) - 1, level: 0 },
     { name: 'values in {0, 1} at level 0.5', draw: () => (random() < 0.5 ? 0 : 1), level: 0.5 },
     { name: 'uniform values at level 0.3', draw: () => random(), level: 0.3 },
-    { name: 'values in {−1, 0, +1} with NaN as outside', draw: () => [-1, 0, 1, NaN][Math.floor(random() * 4)]!, level: 0 },
+    {
+      name: 'values in {−1, 0, +1} with NaN as outside',
+      draw: () => [-1, 0, 1, NaN][Math.floor(random() * 4)]!,
+      level: 0,
+    },
   ];
   for (const { name, draw, level } of cases) {
     it(`${name}: closed meshes are watertight, manifold, consistently oriented and welded`, () => {
@@ -54,8 +58,7 @@ describe('topology over random grids (the one-rule property)', () => {
           } else {
             // open borders only on the grid's own boundary planes
             const P = m.positions;
-            const onBorder = (a: number) =>
-              [0, 1, 2].some((ax) => P[a + ax] === 0 || P[a + ax] === dims[ax]! - 1);
+            const onBorder = (a: number) => [0, 1, 2].some((ax) => P[a + ax] === 0 || P[a + ax] === dims[ax]! - 1);
             const T = m.indices;
             const count = new Map<string, number>();
             for (let t = 0; t < T.length; t += 3)

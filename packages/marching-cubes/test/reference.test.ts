@@ -8,7 +8,7 @@ interface RefCase {
   dense_mesh_volume: number;
 }
 const ref = JSON.parse(
-  readFileSync(new URL('../../../../shared/fixtures/mise/mise_reference.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../../shared/fixtures/mise/mise_reference.json', import.meta.url), 'utf8')
 ) as { threshold_logit: number; cases: Record<string, RefCase> };
 
 // closed forms from the fixture's "function" fields
