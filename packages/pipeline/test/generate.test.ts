@@ -44,15 +44,16 @@ describe('generateMesh', () => {
     expect(stats.evaluations).toBeLessThan(65 ** 3);
   });
 
-  it('network normals point outward and are unit length', async () => {
-    const { mesh } = await generateMesh(ball(0.3), { resolution0: 8, upsamplingSteps: 1, normals: 'network' });
+  it.each(['network', 'grid'] as const)('%s normals point outward and are unit length', async (normals) => {
+    const { mesh } = await generateMesh(ball(0.3), { resolution0: 8, upsamplingSteps: 1, normals });
     const n = mesh.normals!;
     expect(n.length).toBe(mesh.positions.length);
     for (let i = 0; i < n.length; i += 3) {
       const p = mesh.positions;
       const rl = Math.hypot(p[i], p[i + 1], p[i + 2]);
       const dot = (n[i] * p[i] + n[i + 1] * p[i + 1] + n[i + 2] * p[i + 2]) / rl;
-      expect(dot).toBeGreaterThan(0.999);
+      expect(dot).toBeGreaterThan(normals === 'network' ? 0.999 : 0.95);
+      expect(Math.hypot(n[i], n[i + 1], n[i + 2])).toBeCloseTo(1, 4);
     }
   });
 
