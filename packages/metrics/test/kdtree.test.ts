@@ -15,6 +15,9 @@ function check(points: Float32Array, queries: Float32Array, leafSize?: number, s
     if (distances[j] !== Math.sqrt(best) || dx * dx + dy * dy + dz * dz !== best) bad.push(`query ${j}: ${distances[j]} vs ${Math.sqrt(best)}`);
   }
   expect(bad.slice(0, 5)).toEqual([]);
+  // the same queries as a tree (visited in its tree order) give the same exact distances
+  const viaTree = tree.nearest(KdTree.build(queries, { leafSize: 1 + (queries.length % 13) }));
+  expect(Array.from(viaTree.distances)).toEqual(Array.from(distances));
 }
 
 describe('KdTree vs brute force', () => {
@@ -74,6 +77,7 @@ describe('KdTree vs brute force', () => {
 
   it('a single point, leafSize 1, and an empty query set', () => {
     check(new Float32Array([1, 2, 3]), new Float32Array([0, 0, 0, 1, 2, 3, 5, 5, 5]));
+    check(new Float32Array([1, 2, 3, 1, 2, 3]), new Float32Array([1, 2, 3]), 1);
     const r = rng(4);
     check(new Float32Array(300).map(() => r()), new Float32Array(300).map(() => r()), 1);
     const empty = KdTree.build(new Float32Array([0, 0, 0])).nearest(new Float32Array(0));
