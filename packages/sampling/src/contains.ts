@@ -3,8 +3,7 @@ import { SamplingError } from './errors.js';
 import { rayParityContains } from './rayParity.js';
 import { signedVolume } from './signedVolume.js';
 import { checkMesh, checkNumber, checkPoints } from './validate.js';
-import { evalWinding, lastOnSurface, makeStack } from './windingNumbers.js';
-import { buildWindingTree } from './windingTree.js';
+import { windingInto, type WindingNumbersOptions } from './windingNumbers.js';
 
 /** Options of {@link contains}. */
 export interface ContainsOptions {
@@ -20,10 +19,12 @@ export interface ContainsOptions {
   orientation?: 'auto' | 'as-is';
   /** Accuracy parameter β of the fast winding number (see {@link windingNumbers}). */
   beta?: number;
+  /** Exact signed ray-crossing count for closed meshes (see {@link WindingNumbersOptions.rayCastClosed}). */
+  rayCastClosed?: boolean;
 }
 
 /** Defaults of {@link ContainsOptions}. */
-export const CONTAINS_DEFAULTS: Required<ContainsOptions> = { method: 'winding', orientation: 'auto', beta: 2 };
+export const CONTAINS_DEFAULTS: Required<ContainsOptions> = { method: 'winding', orientation: 'auto', beta: 2, rayCastClosed: true };
 
 /**
  * Inside/outside labels (occupancy) of query points with respect to a triangle mesh.
@@ -51,7 +52,7 @@ export const CONTAINS_DEFAULTS: Required<ContainsOptions> = { method: 'winding',
  * @category Inside/outside
  */
 export function contains(mesh: TriangleMesh, points: Float32Array, options: ContainsOptions = {}): Uint8Array {
-  const { method, orientation, beta } = { ...CONTAINS_DEFAULTS, ...options };
+  const { method, orientation, beta, rayCastClosed } = { ...CONTAINS_DEFAULTS, ...options };
   if (method !== 'winding' && method !== 'ray-parity') {
     throw new SamplingError('INVALID_ARGUMENT', `method must be 'winding' or 'ray-parity', got ${String(method)}`);
   }
@@ -62,16 +63,10 @@ export function contains(mesh: TriangleMesh, points: Float32Array, options: Cont
   checkMesh(mesh, false);
   checkPoints(points);
   if (method === 'ray-parity') return rayParityContains(mesh, points);
-  const n = points.length / 3;
-  const out = new Uint8Array(n);
-  const tree = buildWindingTree(mesh);
-  if (tree.tri.length === 0) return out;
+  const out = new Uint8Array(points.length / 3);
   const sign = orientation === 'auto' && signedVolume(mesh) < 0 ? -1 : 1;
-  const stack = makeStack(tree);
-  const beta2 = beta * beta;
-  for (let i = 0; i < n; i++) {
-    const w = sign * evalWinding(tree, points[3 * i], points[3 * i + 1], points[3 * i + 2], beta2, stack);
-    out[i] = w > 0.5 || lastOnSurface ? 1 : 0;
-  }
+  windingInto(mesh, points, beta, rayCastClosed, (i, w, onSurface) => {
+    out[i] = sign * w > 0.5 || onSurface ? 1 : 0;
+  });
   return out;
 }

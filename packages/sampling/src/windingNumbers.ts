@@ -1,5 +1,6 @@
 import type { TriangleMesh } from '@onet/io';
 import { checkMesh, checkNumber, checkPoints } from './validate.js';
+import { closedWindingNumbers, isClosedMesh } from './closedWinding.js';
 import { buildWindingTree, STRIDE, type WindingTree } from './windingTree.js';
 
 /** Options of {@link windingNumbers}. */
@@ -10,10 +11,17 @@ export interface WindingNumbersOptions {
    * slower; Barill et al. recommend 2. `Infinity` evaluates every triangle exactly.
    */
   beta?: number;
+  /**
+   * For closed, consistently oriented meshes (every edge matched by its reverse) compute w exactly as the
+   * signed count of ray crossings along ±z (watertight edge tests), falling back to the tree for points
+   * whose rays graze an edge, a vertex or the point itself. Much faster; same answer up to the far-field
+   * error of the tree. `false` always uses the tree.
+   */
+  rayCastClosed?: boolean;
 }
 
 /** Defaults of {@link WindingNumbersOptions}. */
-export const WINDING_NUMBERS_DEFAULTS: Required<WindingNumbersOptions> = { beta: 2 };
+export const WINDING_NUMBERS_DEFAULTS: Required<WindingNumbersOptions> = { beta: 2, rayCastClosed: true };
 
 const INV_4PI = 1 / (4 * Math.PI);
 const INV_2PI = 1 / (2 * Math.PI);
@@ -100,6 +108,39 @@ export function evalWinding(tree: WindingTree, qx: number, qy: number, qz: numbe
   return far * INV_4PI + near * INV_2PI;
 }
 
+/**
+ * Shared driver of windingNumbers/contains: calls `emit(i, w, onSurface)` for every point. Uses the exact
+ * ray-crossing count for closed meshes when allowed, the fast-winding tree (built lazily) otherwise. @internal
+ */
+export function windingInto(
+  mesh: TriangleMesh,
+  points: Float32Array,
+  beta: number,
+  rayCastClosed: boolean,
+  emit: (i: number, w: number, onSurface: boolean) => void,
+): void {
+  const n = points.length / 3;
+  let fallback: Uint8Array | undefined;
+  if (rayCastClosed && n > 0 && isClosedMesh(mesh)) {
+    const w = new Float64Array(n);
+    fallback = new Uint8Array(n);
+    closedWindingNumbers(mesh, points, w, fallback);
+    for (let i = 0; i < n; i++) if (!fallback[i]) emit(i, w[i], false);
+    if (!fallback.includes(1)) return;
+  }
+  const tree = buildWindingTree(mesh);
+  const stack = makeStack(tree);
+  const beta2 = beta * beta;
+  for (let i = 0; i < n; i++) {
+    if (fallback && !fallback[i]) continue;
+    if (tree.tri.length === 0) emit(i, 0, false);
+    else {
+      const w = evalWinding(tree, points[3 * i], points[3 * i + 1], points[3 * i + 2], beta2, stack);
+      emit(i, w, lastOnSurface);
+    }
+  }
+}
+
 /** @internal */
 export function makeStack(tree: WindingTree): Int32Array {
   return new Int32Array(Math.max(64, 2 * tree.nodes + 2));
@@ -114,6 +155,8 @@ export function makeStack(tree: WindingTree): Int32Array {
  * (w = 2 where two closed parts overlap); holes make w fall off smoothly instead of breaking the answer;
  * an inside-out mesh gives −1. All arithmetic is float64; the traversal order is fixed, so results are
  * deterministic. Triangles a query lies on exactly contribute 0 (so w ≈ ½ on a closed surface).
+ * For closed, consistently oriented meshes the default `rayCastClosed` computes the same integer w exactly
+ * (and faster) by signed ray crossings, using the tree only where a ray grazes an edge or vertex.
  *
  * @param mesh triangle mesh (any orientation; triangles of zero area are ignored).
  * @param points `[N·3]` query points.
@@ -126,16 +169,13 @@ export function makeStack(tree: WindingTree): Int32Array {
  * @category Inside/outside
  */
 export function windingNumbers(mesh: TriangleMesh, points: Float32Array, options: WindingNumbersOptions = {}): Float32Array {
-  const { beta } = { ...WINDING_NUMBERS_DEFAULTS, ...options };
+  const { beta, rayCastClosed } = { ...WINDING_NUMBERS_DEFAULTS, ...options };
   if (!(beta === Infinity)) checkNumber(beta, 'beta', 1e-9);
   checkMesh(mesh, false);
   checkPoints(points);
-  const n = points.length / 3;
-  const out = new Float32Array(n);
-  const tree = buildWindingTree(mesh);
-  if (tree.tri.length === 0) return out;
-  const stack = makeStack(tree);
-  const beta2 = beta * beta;
-  for (let i = 0; i < n; i++) out[i] = evalWinding(tree, points[3 * i], points[3 * i + 1], points[3 * i + 2], beta2, stack);
+  const out = new Float32Array(points.length / 3);
+  windingInto(mesh, points, beta, rayCastClosed, (i, w) => {
+    out[i] = w;
+  });
   return out;
 }

@@ -26,8 +26,10 @@ describe('windingNumbers', () => {
   it('is 1 inside and 0 outside a sphere, matching the exact sum', () => {
     const sphere = icosphere(4, 0.4);
     const pts = sampleUniformPoints(4000, { seed: 2 });
-    const fast = windingNumbers(sphere, pts);
-    const exact = windingNumbers(sphere, pts, { beta: Infinity });
+    const fast = windingNumbers(sphere, pts, { rayCastClosed: false });
+    const exact = windingNumbers(sphere, pts, { beta: Infinity, rayCastClosed: false });
+    const rays = windingNumbers(sphere, pts); // closed mesh: exact signed ray crossings
+    for (let i = 0; i < 4000; i++) expect(Math.abs(rays[i] - exact[i])).toBeLessThan(1e-6);
     let worst = 0;
     for (let i = 0; i < 4000; i++) {
       worst = Math.max(worst, Math.abs(fast[i] - exact[i]));
@@ -39,14 +41,14 @@ describe('windingNumbers', () => {
     expect(worst).toBeGreaterThan(0); // the far field is really used
   });
 
-  it('adds up overlapping components: w ≈ 2 inside both cubes', () => {
+  it.each([true, false])('adds up overlapping components: w ≈ 2 inside both cubes (rayCastClosed %s)', (rayCastClosed) => {
     const two = merge(box(0.6, [-0.1, 0, 0]), box(0.6, [0.1, 0, 0]));
-    const w = windingNumbers(two, new Float32Array([0, 0, 0, -0.35, 0, 0, 0.35, 0.1, 0, 0.45, 0, 0]));
+    const w = windingNumbers(two, new Float32Array([0, 0, 0, -0.35, 0, 0, 0.35, 0.1, 0, 0.45, 0, 0]), { rayCastClosed });
     expect(w[0]).toBeCloseTo(2, 2);
     expect(w[1]).toBeCloseTo(1, 2);
     expect(w[2]).toBeCloseTo(1, 2);
     expect(w[3]).toBeCloseTo(0, 2);
-    expect(Array.from(contains(two, new Float32Array([0, 0, 0, 0.45, 0, 0])))).toEqual([1, 0]);
+    expect(Array.from(contains(two, new Float32Array([0, 0, 0, 0.45, 0, 0]), { rayCastClosed }))).toEqual([1, 0]);
     // ray parity (the reference rule) gets the doubly-covered point wrong: both counts even
     expect(Array.from(contains(two, new Float32Array([0, 0.01, 0.02]), { method: 'ray-parity' }))).toEqual([0]);
   });
@@ -56,6 +58,7 @@ describe('windingNumbers', () => {
     const flipped = { positions: s.positions, indices: s.indices.slice() };
     for (let t = 0; t < flipped.indices.length; t += 3) [flipped.indices[t + 1], flipped.indices[t + 2]] = [flipped.indices[t + 2], flipped.indices[t + 1]];
     expect(windingNumbers(flipped, new Float32Array([0, 0, 0]))[0]).toBeCloseTo(-1, 2);
+    expect(windingNumbers(flipped, new Float32Array([0, 0, 0]), { rayCastClosed: false })[0]).toBeCloseTo(-1, 2);
     expect(contains(flipped, new Float32Array([0, 0, 0]))[0]).toBe(1); // orientation 'auto'
     expect(contains(flipped, new Float32Array([0, 0, 0]), { orientation: 'as-is' })[0]).toBe(0);
   });
@@ -70,11 +73,11 @@ describe('windingNumbers', () => {
 });
 
 describe('contains', () => {
-  it('labels a sphere like |p| < r', () => {
+  it.each([true, false])('labels a sphere like |p| < r (rayCastClosed %s)', (rayCastClosed) => {
     const r = 0.4;
     const sphere = icosphere(5, r);
     const pts = sampleUniformPoints(20_000, { seed: 3 });
-    const occ = contains(sphere, pts);
+    const occ = contains(sphere, pts, { rayCastClosed });
     let wrong = 0, inside = 0;
     for (let i = 0; i < 20_000; i++) {
       const d = Math.hypot(pts[3 * i], pts[3 * i + 1], pts[3 * i + 2]);
@@ -86,8 +89,8 @@ describe('contains', () => {
     expect(inside / 20_000).toBeCloseTo(((4 / 3) * Math.PI * r ** 3) / 1.1 ** 3, 1);
   });
 
-  it('labels a torus analytically', () => {
-    const occ = contains(torus(0.35, 0.1, 96, 48), sampleUniformPoints(10_000, { seed: 4 }));
+  it.each([true, false])('labels a torus analytically (rayCastClosed %s)', (rayCastClosed) => {
+    const occ = contains(torus(0.35, 0.1, 96, 48), sampleUniformPoints(10_000, { seed: 4 }), { rayCastClosed });
     const pts = sampleUniformPoints(10_000, { seed: 4 });
     let wrong = 0;
     for (let i = 0; i < 10_000; i++) {
@@ -98,30 +101,49 @@ describe('contains', () => {
     expect(wrong).toBe(0);
   });
 
-  it('counts points exactly on the surface as inside (documented rule)', () => {
+  it.each([true, false])('counts points exactly on the surface as inside (documented rule; rayCastClosed %s)', (rayCastClosed) => {
     const cube = box(1);
-    const onFace = new Float32Array([0.5, 0.1, 0.2, 0, -0.5, 0.3, 0.5, 0.5, 0.5, 0.5, 0.5, 0, 0.5000001, 0, 0]);
-    expect(Array.from(contains(cube, onFace))).toEqual([1, 1, 1, 1, 0]);
+    const onFace = new Float32Array([0.5, 0.1, 0.2, 0, -0.5, 0.3, 0.5, 0.5, 0.5, 0.5, 0.5, 0, 0.5000001, 0, 0, 0, 0, 0]);
+    expect(Array.from(contains(cube, onFace, { rayCastClosed }))).toEqual([1, 1, 1, 1, 0, 1]);
+  });
+
+  it('answers grid points lying on projected edges (rays retried along other axes)', () => {
+    // cell centres of a grid line up with the diagonal edges of the box's faces
+    const cube = box(0.5);
+    const g: number[] = [];
+    for (let i = 0; i < 9; i++) for (let j = 0; j < 9; j++) for (let k = 0; k < 9; k++) g.push((i - 4) / 10, (j - 4) / 10, (k - 4) / 10);
+    const pts = new Float32Array(g);
+    const a = contains(cube, pts);
+    const b = contains(cube, pts, { rayCastClosed: false });
+    expect(Array.from(a)).toEqual(Array.from(b));
+    // |coordinate| ≤ 0.2 < 0.25 inside: 5³ cells; 0.3, 0.4 outside
+    expect(a.reduce((s, v) => s + v, 0)).toBe(125);
   });
 
   it('agrees with the reference ray parity on every closed data mesh (≥ 99.9 %)', () => {
     const files = readdirSync(DATA + 'meshes').filter((f) => f.endsWith('.off'));
     expect(files.length).toBeGreaterThanOrEqual(35);
-    const pts = sampleUniformPoints(N_PARITY, { seed: 5 });
+    const pts = sampleUniformPoints(100_000, { seed: 5 });
+    const few = pts.subarray(0, 3 * N_TREE);
     const rates: Record<string, number> = {};
+    const treeRates: Record<string, number> = {};
     for (const f of files) {
       const mesh = normalizeMesh(load('meshes/' + f)).mesh;
-      const a = contains(mesh, pts);
+      const a = contains(mesh, pts); // closed → exact signed ray crossings (tree where rays graze edges)
       const b = contains(mesh, pts, { method: 'ray-parity' });
-      let same = 0, inside = 0;
+      const c = contains(mesh, few, { rayCastClosed: false }); // the fast-winding tree alone
+      let same = 0, inside = 0, treeSame = 0;
       for (let i = 0; i < a.length; i++) {
         same += a[i] === b[i] ? 1 : 0;
         inside += a[i];
       }
+      for (let i = 0; i < c.length; i++) treeSame += c[i] === b[i] ? 1 : 0;
       rates[f] = same / a.length;
+      treeRates[f] = treeSame / c.length;
       expect(inside, f).toBeGreaterThan(0);
     }
     for (const [f, rate] of Object.entries(rates)) expect(rate, f).toBeGreaterThanOrEqual(0.999);
+    for (const [f, rate] of Object.entries(treeRates)) expect(rate, `${f} (tree)`).toBeGreaterThanOrEqual(0.999);
   });
 
   it('gives sensible answers on open meshes', () => {
@@ -156,4 +178,5 @@ describe('contains', () => {
   });
 });
 
-const N_PARITY = 20_000;
+/** Points per data mesh for the (slower) tree-only path. */
+const N_TREE = 10_000;
