@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Module, Linear, ResnetBlockFC, normalizePlaneCoordinates, samplePlaneBilinear, type PlaneName } from '@onet/nn';
+import { DecoderLocalError } from './errors.js';
+
+/** Options of {@link LocalDecoder}. */
+export interface LocalDecoderOptions {
+  /** Feature channels of the planes, c_dim (CON default 32). */
+  cDim?: number;
+  /** Hidden width (CON default 32). */
+  hidden?: number;
+  /** Number of ResnetBlockFC blocks; plane features are added before each (CON default 5). */
+  nBlocks?: number;
+  /** Padding of the unit cube used to normalise coordinates onto the planes (default 0.1). */
+  padding?: number;
+}
+
+/** Defaults of {@link LocalDecoderOptions}: CON configs/pointcloud/shapenet_3plane.yaml `decoder_kwargs`. */
+export const LOCAL_DECODER_DEFAULTS: Required<LocalDecoderOptions> = { cDim: 32, hidden: 32, nBlocks: 5, padding: 0.1 };
+
+/** Plane features by plane name, each `[B, R, R, C]` (row = v, column = u). */
+export type PlaneFeatureMap = Partial<Record<PlaneName, tf.Tensor4D>>;
+
+/**
+ * Local decoder of Convolutional Occupancy Networks (Peng et al. 2020, §3.2; CON: src/conv_onet/models/decoder.py
+ * `LocalDecoder`): the feature at each query point is the sum over the planes of a bilinear, corner-aligned,
+ * border-padded sample of that plane at `p[axes] / (1 + padding + 1e-5) + 0.5`; then `net = fc_p(p)` and for each
+ * block `net = blocks.i(net + fc_c.i(c))`, `logits = fc_out(ReLU(net))`. Keys as the reference: `fc_p`,
+ * `fc_c.{i}`, `blocks.{i}.fc_0/fc_1`, `fc_out`.
+ */
+export class LocalDecoder extends Module {
+  readonly options: Required<LocalDecoderOptions>;
+  readonly fcP: Linear;
+  readonly fcC: Linear[] = [];
+  readonly blocks: ResnetBlockFC[] = [];
+  readonly fcOut: Linear;
+  constructor(options: LocalDecoderOptions = {}) {
+    super();
+    const o = { ...LOCAL_DECODER_DEFAULTS, ...options };
+    this.options = o;
+    this.fcP = this.module('fc_p', new Linear(3, o.hidden));
+    for (let i = 0; i < o.nBlocks; i++) this.fcC.push(this.module(`fc_c.${i}`, new Linear(o.cDim, o.hidden)));
+    for (let i = 0; i < o.nBlocks; i++) this.blocks.push(this.module(`blocks.${i}`, new ResnetBlockFC(o.hidden)));
+    this.fcOut = this.module('fc_out', new Linear(o.hidden, 1));
+  }
+
+  /** Summed plane features at the query points: `p [B, T, 3]` → `[B, T, cDim]`. */
+  sampleFeatures(p: tf.Tensor3D, planes: PlaneFeatureMap): tf.Tensor3D {
+    return tf.tidy(() => {
+      let c: tf.Tensor3D | undefined;
+      for (const name of Object.keys(planes) as PlaneName[]) {
+        const f = planes[name]!;
+        const uv = normalizePlaneCoordinates(p, name, this.options.padding) as tf.Tensor3D;
+        const s = samplePlaneBilinear(f, uv);
+        c = c ? (tf.add(c, s) as tf.Tensor3D) : s;
+      }
+      return c!;
+    });
+  }
+
+  /**
+   * Occupancy logits (not probabilities) at query points `p [B, T, 3]` (unit-cube frame) given plane features
+   * `[B, R, R, cDim]` → `[B, T]`.
+   * @throws {@link DecoderLocalError} `BAD_SHAPE` on mismatched batch, channels or a missing plane.
+   */
+  apply(p: tf.Tensor3D, planes: PlaneFeatureMap): tf.Tensor2D {
+    const names = Object.keys(planes) as PlaneName[];
+    if (p.rank !== 3 || p.shape[2] !== 3) throw new DecoderLocalError('BAD_SHAPE', `query points must be [B, T, 3], got [${p.shape}]`);
+    if (names.length === 0) throw new DecoderLocalError('BAD_SHAPE', 'no plane features given: pass at least one of xz, xy, yz');
+    for (const n of names) {
+      const f = planes[n]!;
+      if (f.rank !== 4 || f.shape[0] !== p.shape[0] || f.shape[3] !== this.options.cDim || f.shape[1] !== f.shape[2]) {
+        throw new DecoderLocalError('BAD_SHAPE', `plane ${n} must be [${p.shape[0]}, R, R, ${this.options.cDim}], got [${f.shape}]`);
+      }
+    }
+    return tf.tidy(() => {
+      const c = this.sampleFeatures(p, planes);
+      let net = this.fcP.apply(p);
+      for (let i = 0; i < this.blocks.length; i++) net = this.blocks[i].apply(tf.add(net, this.fcC[i].apply(c)));
+      const out = this.fcOut.apply(tf.relu(net));
+      return tf.reshape(out, p.shape.slice(0, 2)) as tf.Tensor2D;
+    });
+  }
+}

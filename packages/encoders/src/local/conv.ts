@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Module, torchUniform, conv3x3, convTranspose2x2, type ParamLayout } from '@onet/nn';
+
+/**
+ * Xavier-normal-variance init (CON's UNet `reset_params` uses `xavier_normal_`); drawn uniform with the same
+ * variance (bound = std·√3) so it goes through onet's seeded initialiser.
+ */
+function xavier(shape: number[], fanIn: number, fanOut: number): tf.Tensor {
+  const std = Math.sqrt(2 / (fanIn + fanOut));
+  const bound = std * Math.sqrt(3);
+  return torchUniform(shape, 1 / (bound * bound));
+}
+
+/**
+ * 2D convolution, kernel 3 ('same', padding 1) or 1, stride 1, channels-last `[B, H, W, Cin]` → `[B, H, W, Cout]`.
+ * Stored like PyTorch's `nn.Conv2d`: `weight [Cout, Cin, k, k]`, `bias [Cout]`; ours is the im2col kernel
+ * `[k·k·Cin, Cout]`. Trains on wasm (no Conv2DBackpropFilter needed).
+ */
+export class Conv2d extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable;
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: 1 | 3 = 3,
+  ) {
+    super();
+    const k = kernelSize;
+    const refShape = [outChannels, inChannels, k, k];
+    const layout: ParamLayout = {
+      referenceShape: refShape,
+      toOurs: (t) => tf.reshape(tf.transpose(tf.reshape(t, refShape), [2, 3, 1, 0]), [k * k * inChannels, outChannels]),
+      toReference: (t) => tf.transpose(tf.reshape(t, [k, k, inChannels, outChannels]), [3, 2, 0, 1]),
+    };
+    this.weight = this.param('weight', xavier([k * k * inChannels, outChannels], inChannels * k * k, outChannels * k * k), layout);
+    this.bias = this.param('bias', tf.zeros([outChannels]));
+  }
+
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    if (this.kernelSize === 3) return conv3x3(x, this.weight, this.bias);
+    return tf.tidy(() => {
+      const [b, h, w, c] = x.shape;
+      const y = tf.add(tf.matMul(tf.reshape(x, [b * h * w, c]), this.weight), this.bias);
+      return tf.reshape(y, [b, h, w, this.outChannels]) as tf.Tensor4D;
+    });
+  }
+}
+
+/**
+ * 2×2 stride-2 transposed convolution (PyTorch `nn.ConvTranspose2d(in, out, 2, stride=2)`), channels-last
+ * `[B, H, W, Cin]` → `[B, 2H, 2W, Cout]`. Stored `weight [Cin, Cout, 2, 2]`, `bias [Cout]`.
+ */
+export class ConvTranspose2d extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable;
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+  ) {
+    super();
+    const refShape = [inChannels, outChannels, 2, 2];
+    const layout: ParamLayout = {
+      referenceShape: refShape,
+      toOurs: (t) => tf.reshape(tf.transpose(tf.reshape(t, refShape), [0, 2, 3, 1]), [inChannels, 4 * outChannels]),
+      toReference: (t) => tf.transpose(tf.reshape(t, [inChannels, 2, 2, outChannels]), [0, 3, 1, 2]),
+    };
+    this.weight = this.param('weight', xavier([inChannels, 4 * outChannels], outChannels * 4, inChannels * 4), layout);
+    this.bias = this.param('bias', tf.zeros([outChannels]));
+  }
+
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    return convTranspose2x2(x, this.weight, this.bias);
+  }
+}

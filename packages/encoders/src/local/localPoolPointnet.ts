@@ -1,0 +1,134 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  Module,
+  Linear,
+  ResnetBlockFC,
+  gatherRows,
+  scatterMeanRows,
+  normalizePlaneCoordinates,
+  planeCellIndex,
+  type PlaneName,
+} from '@onet/nn';
+import { UNet2d, type UNet2dOptions } from './unet2d.js';
+
+/** Options of {@link LocalPoolPointnet}. */
+export interface LocalPoolPointnetOptions {
+  /** Feature channels per plane cell, c_dim (CON default 32). */
+  cDim?: number;
+  /** Hidden width of the per-point ResNet blocks (CON default 32). */
+  hidden?: number;
+  /** Number of ResnetBlockFC blocks (CON default 5). */
+  nBlocks?: number;
+  /** Side of each feature plane in cells (CON default 64). Must be divisible by 2^(unet depth − 1). */
+  planeResolution?: number;
+  /** Which planes to build (CON default all three). */
+  planes?: PlaneName[];
+  /** Padding of the unit cube: the planes span [−(1+padding)/2, (1+padding)/2] (default 0.1). */
+  padding?: number;
+  /** U-Net applied to every plane with shared weights, or `false` for none (CON default depth 4, 32 filters). */
+  unet?: UNet2dOptions | false;
+}
+
+/** Defaults of {@link LocalPoolPointnetOptions}: CON configs/pointcloud/shapenet_3plane.yaml. */
+export const LOCAL_POOL_POINTNET_DEFAULTS: Required<LocalPoolPointnetOptions> = {
+  cDim: 32,
+  hidden: 32,
+  nBlocks: 5,
+  planeResolution: 64,
+  planes: ['xz', 'xy', 'yz'],
+  padding: 0.1,
+  unet: { depth: 4, startFilters: 32 },
+};
+
+/** Plane features by plane name, each `[B, R, R, C]` (row = v, column = u; see `PLANE_AXES`). */
+export type PlaneFeatures = Partial<Record<PlaneName, tf.Tensor4D>>;
+
+/**
+ * Local-pool PointNet of Convolutional Occupancy Networks (Peng et al. 2020, §3.1; CON: src/encoder/pointnet.py
+ * `LocalPoolPointnet`) with plane features: `fc_pos` 3→2H, `blocks.0`, then four times [pool each point's
+ * features over the points in its plane cell, summed over the planes, concatenated to its own features →
+ * ResnetBlockFC(2H→H)], `fc_c` H→C, scatter-mean of the point features into each `R²` plane, then the shared
+ * 2D U-Net. Input `points [B, N, 3]` in the unit-cube frame (padded box [−0.55, 0.55]³ for padding 0.1).
+ *
+ * Deviation: the local pooling is a scatter-MEAN (the reference default is scatter-max), because tfjs has no
+ * segment-max kernel with a gradient on wasm. Keys match the reference (`fc_pos`, `blocks.{i}.fc_0/fc_1/shortcut`,
+ * `fc_c`, `unet.*`).
+ */
+export class LocalPoolPointnet extends Module {
+  readonly options: Required<LocalPoolPointnetOptions>;
+  readonly fcPos: Linear;
+  readonly blocks: ResnetBlockFC[] = [];
+  readonly fcC: Linear;
+  readonly unet?: UNet2d;
+  constructor(options: LocalPoolPointnetOptions = {}) {
+    super();
+    const o = { ...LOCAL_POOL_POINTNET_DEFAULTS, ...options };
+    this.options = o;
+    const h = o.hidden;
+    this.fcPos = this.module('fc_pos', new Linear(3, 2 * h));
+    for (let i = 0; i < o.nBlocks; i++) this.blocks.push(this.module(`blocks.${i}`, new ResnetBlockFC(2 * h, h)));
+    this.fcC = this.module('fc_c', new Linear(h, o.cDim));
+    if (o.unet) {
+      const depth = o.unet.depth ?? 4;
+      if (o.planeResolution % 2 ** (depth - 1) !== 0) {
+        throw new RangeError(`planeResolution ${o.planeResolution} must be divisible by 2^(depth−1) = ${2 ** (depth - 1)}`);
+      }
+      this.unet = this.module('unet', new UNet2d(o.cDim, o.unet));
+    }
+  }
+
+  /** Flat cell index per point and plane, offset by batch: int32 `[B·N]` into `[B·R²]`. */
+  private cellIndices(points: tf.Tensor3D): Map<PlaneName, tf.Tensor> {
+    const [B, N] = points.shape;
+    const R = this.options.planeResolution;
+    const out = new Map<PlaneName, tf.Tensor>();
+    for (const plane of this.options.planes) {
+      const idx = tf.tidy(() => {
+        const uv = normalizePlaneCoordinates(points, plane, this.options.padding);
+        const cell = planeCellIndex(uv, R); // [B, N]
+        const base = tf.mul(tf.reshape(tf.range(0, B, 1, 'int32'), [B, 1]), tf.scalar(R * R, 'int32'));
+        return tf.reshape(tf.add(cell, base), [B * N]);
+      });
+      out.set(plane, idx);
+    }
+    return out;
+  }
+
+  /**
+   * `points [B, N, 3]` → plane features `{xz, xy, yz}: [B, R, R, cDim]`. Caller disposes the returned tensors.
+   * @throws RangeError when points is not `[B, N, 3]` with N ≥ 1.
+   */
+  apply(points: tf.Tensor3D): PlaneFeatures {
+    if (points.rank !== 3 || points.shape[2] !== 3 || points.shape[1] < 1) {
+      throw new RangeError(`LocalPoolPointnet expects points [B, N, 3] with N ≥ 1, got [${points.shape}]`);
+    }
+    const [B, N] = points.shape;
+    const R = this.options.planeResolution;
+    const M = B * R * R;
+    const planes = this.options.planes;
+    return tf.tidy(() => {
+      const index = this.cellIndices(points);
+      const h = this.options.hidden;
+      let net = this.blocks[0].apply(this.fcPos.apply(points)); // [B,N,H]
+      for (const block of this.blocks.slice(1)) {
+        const flat = tf.reshape(net, [B * N, h]);
+        let pooled: tf.Tensor | undefined;
+        for (const plane of planes) {
+          const idx = index.get(plane)!;
+          const g = gatherRows(scatterMeanRows(flat, idx, M), idx);
+          pooled = pooled ? tf.add(pooled, g) : g;
+        }
+        net = block.apply(tf.concat([net, tf.reshape(pooled!, [B, N, h])], 2));
+      }
+      const c = tf.reshape(this.fcC.apply(net), [B * N, this.options.cDim]);
+      const feats = planes.map((plane) => tf.reshape(scatterMeanRows(c, index.get(plane)!, M), [B, R, R, this.options.cDim]));
+      let all = feats.length === 1 ? feats[0] : (tf.concat(feats, 0) as tf.Tensor4D);
+      if (this.unet) all = this.unet.apply(all as tf.Tensor4D);
+      const out: PlaneFeatures = {};
+      planes.forEach((plane, i) => {
+        out[plane] = tf.slice(all, [i * B, 0, 0, 0], [B, R, R, this.options.cDim]) as tf.Tensor4D;
+      });
+      return out as unknown as tf.TensorContainer;
+    }) as unknown as PlaneFeatures;
+  }
+}

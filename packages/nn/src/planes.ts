@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { gatherRows } from './sparse.js';
+
+/** The three canonical feature planes of Convolutional Occupancy Networks. */
+export type PlaneName = 'xz' | 'xy' | 'yz';
+
+/** Which point coordinates span each plane: (u, v) = (p[a], p[b]); u indexes plane columns, v rows. */
+export const PLANE_AXES: Record<PlaneName, [number, number]> = { xz: [0, 2], xy: [0, 1], yz: [1, 2] };
+
+/** Epsilon of the reference's `normalize_coordinate` (CON: src/common.py, `10e-6`). */
+const EPS = 1e-5;
+
+/**
+ * Project points onto a plane and map the padded unit cube to [0, 1): `uv = p[axes] / (1 + padding + 1e-5) + 0.5`,
+ * then values ≥ 1 become 1 − 1e-5 and values < 0 become 0 (CON: src/common.py `normalize_coordinate`).
+ * `points [..., 3]` (unit-cube frame) → `[..., 2]`.
+ */
+export function normalizePlaneCoordinates(points: tf.Tensor, plane: PlaneName, padding: number): tf.Tensor {
+  return tf.tidy(() => {
+    const [a, b] = PLANE_AXES[plane];
+    const rank = points.rank;
+    const begin = new Array(rank).fill(0);
+    const size = [...points.shape.slice(0, -1), 1];
+    const pa = tf.slice(points, [...begin.slice(0, -1), a], size);
+    const pb = tf.slice(points, [...begin.slice(0, -1), b], size);
+    const uv = tf.add(tf.div(tf.concat([pa, pb], rank - 1), 1 + padding + EPS), 0.5);
+    const hi = tf.where(tf.greaterEqual(uv, 1), tf.fill(uv.shape, 1 - EPS), uv);
+    return tf.maximum(hi, 0);
+  });
+}
+
+/**
+ * Cell index of normalised plane coordinates on a `resolution²` grid: `floor(u·R) + R·floor(v·R)`
+ * (CON: `coordinate2index`). `uv [..., 2]` in [0, 1) → int32 `[...]`. Not differentiable (indices).
+ */
+export function planeCellIndex(uv: tf.Tensor, resolution: number): tf.Tensor {
+  return tf.tidy(() => {
+    const cells = tf.floor(tf.mul(uv, resolution));
+    const rank = uv.rank;
+    const size = [...uv.shape.slice(0, -1), 1];
+    const zero = new Array(rank).fill(0);
+    const u = tf.slice(cells, zero, size);
+    const v = tf.slice(cells, [...zero.slice(0, -1), 1], size);
+    const idx = tf.add(u, tf.mul(v, resolution));
+    return tf.cast(tf.reshape(idx, uv.shape.slice(0, -1)), 'int32');
+  });
+}
+
+/**
+ * Bilinear sampling of plane features at normalised coordinates, corner-aligned with border padding
+ * (PyTorch `grid_sample(..., mode='bilinear', padding_mode='border', align_corners=True)` on `2·uv − 1`, as CON's
+ * `sample_plane_feature`). `features [B, R, R, C]` (row = v, column = u), `uv [B, T, 2]` in [0, 1] → `[B, T, C]`.
+ * Differentiable in the features (and in `uv` through the bilinear weights); trains on wasm.
+ */
+export function samplePlaneBilinear(features: tf.Tensor4D, uv: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [B, R, , C] = features.shape;
+    const T = uv.shape[1];
+    const flat = tf.reshape(features, [B * R * R, C]);
+    const pix = tf.mul(tf.clipByValue(uv, 0, 1), R - 1); // [B,T,2]
+    const p0 = tf.minimum(tf.floor(pix), Math.max(R - 2, 0));
+    const w = tf.sub(pix, p0); // in [0,1]
+    const wu = tf.reshape(tf.slice(w, [0, 0, 0], [B, T, 1]), [B * T, 1]);
+    const wv = tf.reshape(tf.slice(w, [0, 0, 1], [B, T, 1]), [B * T, 1]);
+    const i0 = tf.cast(tf.reshape(tf.slice(p0, [0, 0, 0], [B, T, 1]), [B, T]), 'int32');
+    const j0 = tf.cast(tf.reshape(tf.slice(p0, [0, 0, 1], [B, T, 1]), [B, T]), 'int32');
+    const base = tf.mul(tf.reshape(tf.range(0, B, 1, 'int32'), [B, 1]), tf.scalar(R * R, 'int32'));
+    const i1 = R > 1 ? tf.add(i0, tf.scalar(1, 'int32')) : i0;
+    const j1 = R > 1 ? tf.add(j0, tf.scalar(1, 'int32')) : j0;
+    const rR = tf.scalar(R, 'int32');
+    const idx = (j: tf.Tensor, i: tf.Tensor) => tf.reshape(tf.add(base, tf.add(tf.mul(j, rR), i)), [B * T]);
+    const all = tf.concat([idx(j0, i0), idx(j0, i1), idx(j1, i0), idx(j1, i1)], 0);
+    const g = tf.reshape(gatherRows(flat, all), [4, B * T, C]);
+    const f00 = tf.squeeze(tf.slice(g, [0, 0, 0], [1, B * T, C]), [0]);
+    const f01 = tf.squeeze(tf.slice(g, [1, 0, 0], [1, B * T, C]), [0]);
+    const f10 = tf.squeeze(tf.slice(g, [2, 0, 0], [1, B * T, C]), [0]);
+    const f11 = tf.squeeze(tf.slice(g, [3, 0, 0], [1, B * T, C]), [0]);
+    const ou = tf.sub(1, wu);
+    const top = tf.add(tf.mul(f00, ou), tf.mul(f01, wu));
+    const bot = tf.add(tf.mul(f10, ou), tf.mul(f11, wu));
+    const out = tf.add(tf.mul(top, tf.sub(1, wv)), tf.mul(bot, wv));
+    return tf.reshape(out, [B, T, C]) as tf.Tensor3D;
+  });
+}
