@@ -1,4 +1,5 @@
 export {};
+export * from './local/index.js';
 export { ResnetPointnet, RESNET_POINTNET_DEFAULTS, concatPooled, type ResnetPointnetOptions } from './ResnetPointnet.js';
 export { SimplePointnet, SIMPLE_POINTNET_DEFAULTS, type SimplePointnetOptions } from './SimplePointnet.js';
 export { LatentEncoder, LATENT_ENCODER_DEFAULTS, type LatentEncoderOptions, type LatentDistribution } from './LatentEncoder.js';
