@@ -41,12 +41,15 @@ const STACK_SIZE = 256;
 /**
  * A static 3-D k-d tree on typed arrays for exact nearest-neighbour queries.
  *
- * Built once from `[N·3]` points (float32 or float64; coordinates are copied to float64, so distances are
- * computed exactly as scipy's `cKDTree` does after its float64 conversion). Nodes split at the median of
- * the widest axis of their tight bounding box; each node keeps that box, and a query skips any node whose
- * box is at least as far as the best point found so far. Build and queries are iterative (explicit
- * stacks), so degenerate sets — all points equal, collinear, many duplicates — neither recurse deeply nor
- * degrade to a linear scan per query. No per-point objects are allocated.
+ * Built once from float32 `[N·3]` points (copied, not kept). All distance arithmetic runs in float64 on
+ * the float32 coordinates, so distances are bit-identical to scipy's `cKDTree` after its float64
+ * conversion. Nodes split at the median (quickselect) of the widest axis of their cell; each node keeps
+ * its tight bounding box and its cell. A query starts from a real candidate (the previous query's
+ * neighbour, queries visited along a Morton curve or in another tree's order), climbs to the smallest cell
+ * that holds the whole candidate ball, then searches down, skipping a far child when the split plane or
+ * its box is at least as far as the best point so far. Build and queries are iterative (explicit stacks
+ * of depth ≤ log₂N + 1), so degenerate sets — all points equal, collinear, many duplicates — neither
+ * recurse deeply nor degrade to a linear scan per query. No per-point objects are allocated.
  *
  * Ties (several points at exactly the nearest distance) resolve to one of them; the distance is exact.
  *
