@@ -68,10 +68,22 @@ describe('writers round-trip the Stanford bunny', () => {
     await expect(writeGlb(bad)).rejects.toBeInstanceOf(OnetIOError);
   });
 
-  it('formats float32 as the shortest exact text', () => {
+  it('formats float32 as short exact text', () => {
     expect(formatFloat32(Math.fround(0.1))).toBe('0.1');
     expect(formatFloat32(1)).toBe('1');
-    expect(formatFloat32(-0)).toBe('0');
+    expect(formatFloat32(-0)).toBe('-0');
+    expect(formatFloat32(Math.fround(8.7870654e-7))).toBe('8.7870654e-7');
+    expect(formatFloat32(Math.fround(-1.6205061e25))).toBe('-1.6205061e+25');
+    expect(formatFloat32(Math.fround(123456.5))).toBe('123456.5');
+    // Every finite float32 bit pattern drawn reads back bit-exactly.
+    const bits = new Uint32Array(20000);
+    let seed = 3;
+    for (let i = 0; i < bits.length; i++) bits[i] = seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const xs = new Float32Array(bits.buffer);
+    const back = new Float32Array(xs.length);
+    for (let i = 0; i < xs.length; i++) back[i] = Number.isFinite(xs[i]) ? Number(formatFloat32(xs[i])) : xs[i];
+    const same = (i: number) => new Uint32Array(back.buffer)[i] === bits[i] || !Number.isFinite(xs[i]);
+    expect(xs.every((_, i) => same(i))).toBe(true);
     for (const x of [Math.fround(Math.PI), Math.fround(1e-30), Math.fround(3.4e38), Math.fround(-123456.789)]) {
       expect(Math.fround(Number(formatFloat32(x)))).toBe(x);
     }
