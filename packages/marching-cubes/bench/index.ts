@@ -37,7 +37,7 @@ function makeGrid(n: number, f: Field['f']): Float32Array {
   return v;
 }
 
-/** Median wall time (ms) of `reps` runs after `warm` warm-up runs. */
+/** Best (minimum) wall time (ms) of `reps` runs after `warm` warm-up runs: the least disturbed run. */
 function time(fn: () => void, reps: number, warm = 1): number {
   for (let r = 0; r < warm; r++) fn();
   const t: number[] = [];
@@ -46,8 +46,7 @@ function time(fn: () => void, reps: number, warm = 1): number {
     fn();
     t.push(performance.now() - t0);
   }
-  t.sort((a, b) => a - b);
-  return t[t.length >> 1]!;
+  return Math.min(...t);
 }
 
 const mvox = (n: number, ms: number) => n ** 3 / 1e6 / (ms / 1e3);
@@ -83,13 +82,17 @@ async function loadIsosurface(): Promise<
   }
 }
 
-function pythonHas(module: string): boolean {
-  try {
-    execFileSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
+/** First python interpreter that can import `module` (PATH's python3, then the system one), or null. */
+function pythonWith(module: string): string | null {
+  for (const exe of ['python3', '/usr/bin/python3']) {
+    try {
+      execFileSync(exe, ['-c', `import ${module}`], { stdio: 'ignore' });
+      return exe;
+    } catch {
+      // try the next interpreter
+    }
   }
+  return null;
 }
 
 function writeNpy(path: string, v: Float32Array, n: number): void {
@@ -113,9 +116,9 @@ import sys, time, numpy as np
 from skimage.measure import marching_cubes
 v = np.load(sys.argv[1]); marching_cubes(v, 0.0)
 ts = []
-for _ in range(3):
+for _ in range(5):
     t0 = time.perf_counter(); verts, faces, _n, _v = marching_cubes(v, 0.0); ts.append(time.perf_counter() - t0)
-print(sorted(ts)[1] * 1e3, len(faces))`,
+print(min(ts) * 1e3, len(faces))`,
   vtk: `
 import sys, time, numpy as np, vtk
 from vtk.util import numpy_support
@@ -123,20 +126,21 @@ v = np.load(sys.argv[1]); n = v.shape[0]
 img = vtk.vtkImageData(); img.SetDimensions(n, n, n)
 img.GetPointData().SetScalars(numpy_support.numpy_to_vtk(v.ravel(), deep=1))
 fe = vtk.vtkFlyingEdges3D(); fe.SetInputData(img); fe.SetValue(0, 0.0); fe.ComputeNormalsOff(); fe.ComputeGradientsOff(); fe.ComputeScalarsOff()
-try: fe.SetNumberOfThreads(1)
-except AttributeError: pass
+vtk.vtkSMPTools.SetBackend('Sequential'); vtk.vtkSMPTools.Initialize(1)  # one thread, like ours
 fe.Update(); ts = []
-for _ in range(3):
+for _ in range(5):
     fe.Modified(); t0 = time.perf_counter(); fe.Update(); ts.append(time.perf_counter() - t0)
-print(sorted(ts)[1] * 1e3, fe.GetOutput().GetNumberOfCells())`,
+print(min(ts) * 1e3, fe.GetOutput().GetNumberOfCells(), vtk.vtkSMPTools.GetBackend())`,
 };
 
 async function main(): Promise<void> {
   const Three = await loadThree();
   const iso = await loadIsosurface();
-  const py = { skimage: pythonHas('skimage.measure'), vtk: pythonHas('vtk') };
+  const py = { skimage: pythonWith('skimage.measure'), vtk: pythonWith('vtk') };
   const dir = mkdtempSync(join(tmpdir(), 'mc-bench-'));
-  console.log(`@onet/marching-cubes bench — Node ${process.version}, Mvoxel/s = grid nodes / median wall time`);
+  console.log(
+    `@onet/marching-cubes bench — Node ${process.version}, Mvoxel/s = grid nodes / best wall time of several runs (peers likewise)`
+  );
   console.log('grid            ours Mvox/s   triangles | peer: Mvox/s (ours ×)');
   try {
     for (const n of sizes) {
@@ -157,7 +161,7 @@ async function main(): Promise<void> {
           const mc = Three(n, Math.ceil(tris * 1.2) + 1000);
           mc.field.set(v);
           mc.isolation = 0;
-          const t = time(() => mc.update(), 3, 1);
+          const t = time(() => mc.update(), 5, 1);
           peers.push(`three.js ${fmt(mvox(n, t))} (${(ours / mvox(n, t)).toFixed(1)}×)`);
         } else peers.push('three.js: peer not installed');
         if (iso) {
@@ -172,7 +176,7 @@ async function main(): Promise<void> {
             peers.push(`${name}: peer not installed`);
             continue;
           }
-          const out = execFileSync('python3', ['-c', PY[name]!, join(dir, 'grid.npy')], { encoding: 'utf8' });
+          const out = execFileSync(py[name]!, ['-c', PY[name]!, join(dir, 'grid.npy')], { encoding: 'utf8' });
           const t = Number(out.trim().split(/\s+/)[0]);
           peers.push(`${name} ${fmt(mvox(n, t))} (${(ours / mvox(n, t)).toFixed(2)}×)`);
         }

@@ -220,10 +220,29 @@ function classify(
       for (let K = pad; K < Kend; ) {
         const stop = Math.min((K | 31) + 1, Kend);
         let acc = 0;
-        for (; K < stop; K++) {
-          const v = values[src + K]!;
-          nan |= v !== v ? 1 : 0;
-          acc |= (v >= level ? 1 : 0) << (K & 31);
+        if ((K & 31) === 0 && stop - K === 32) {
+          // a whole word: unrolled by four
+          for (let b = 0; b < 32; b += 4) {
+            const o = src + K + b;
+            const v0 = values[o]!;
+            const v1 = values[o + 1]!;
+            const v2 = values[o + 2]!;
+            const v3 = values[o + 3]!;
+            nan |= (v0 !== v0 ? 1 : 0) | (v1 !== v1 ? 1 : 0) | (v2 !== v2 ? 1 : 0) | (v3 !== v3 ? 1 : 0);
+            acc |=
+              ((v0 >= level ? 1 : 0) |
+                ((v1 >= level ? 1 : 0) << 1) |
+                ((v2 >= level ? 1 : 0) << 2) |
+                ((v3 >= level ? 1 : 0) << 3)) <<
+              b;
+          }
+          K = stop;
+        } else {
+          for (; K < stop; K++) {
+            const v = values[src + K]!;
+            nan |= v !== v ? 1 : 0;
+            acc |= (v >= level ? 1 : 0) << (K & 31);
+          }
         }
         bits[w++] = acc;
         any |= acc;

@@ -184,6 +184,13 @@ describe('marchingCubes input checks', () => {
     expect([e.code, e.index, e.i, e.j, e.k]).toEqual(['NAN_VALUE', (3 * 6 + 5) * 6, 3, 5, 0]);
     expect(e.message).toContain('values[');
 
+    // long rows: the NaN sits inside a whole 32-value word (the unrolled path), behind a later one
+    const long = new Float64Array(3 * 4 * 100).fill(1);
+    long[(2 * 4 + 3) * 100 + 5] = NaN;
+    long[(1 * 4 + 2) * 100 + 70] = NaN;
+    expect(() => marchingCubes(long, [3, 4, 100])).toThrow(/values\[670\] \(i=1, j=2, k=70\)/);
+    expect(isWatertight(marchingCubes(long, [3, 4, 100], { nan: 'outside', closeBoundary: true }))).toBe(true);
+
     // NaN as outside: a NaN inside the sphere carves a cavity, still watertight, all positions finite
     const w = sphereGrid(12, 4.5);
     w[(5 * 12 + 5) * 12 + 5] = NaN;

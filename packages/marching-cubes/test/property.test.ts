@@ -34,6 +34,29 @@ describe('topology over random grids (the one-rule property)', () => {
       level: 0,
     },
   ];
+  it('long rows (30 to 70 nodes: several 32-bit words, cells across word boundaries) are watertight and welded', () => {
+    for (let trial = 0; trial < 150; trial++) {
+      const dims = [1 + Math.floor(random() * 4), 1 + Math.floor(random() * 4), 30 + Math.floor(random() * 41)];
+      const v = new Float32Array(dims[0]! * dims[1]! * dims[2]!);
+      // runs of equal values (like smooth fields) mixed with noise
+      let cur = 1;
+      for (let q = 0; q < v.length; q++) {
+        if (random() < 0.2) cur = Math.floor(random() * 3) - 1;
+        v[q] = random() < 0.1 ? Math.floor(random() * 3) - 1 : cur;
+      }
+      for (const closeBoundary of [true, false]) {
+        const m = marchingCubes(v, dims, { closeBoundary });
+        const r = meshEdges(m);
+        const ctx = `dims ${dims} closeBoundary ${closeBoundary}`;
+        expect(r.nonManifoldEdges + r.inconsistentEdges + r.degenerateFaces, ctx).toBe(0);
+        if (closeBoundary) expect(r.boundaryEdges, ctx).toBe(0);
+        const flat = !closeBoundary && dims.some((d) => d < 2);
+        expect(m.positions.length / 3, ctx).toBe(flat ? 0 : crossedEdges(v, dims, 0, closeBoundary));
+        expect(r.vertices, ctx).toBe(m.positions.length / 3);
+      }
+    }
+  });
+
   for (const { name, draw, level } of cases) {
     it(`${name}: closed meshes are watertight, manifold, consistently oriented and welded`, () => {
       for (let trial = 0; trial < 400; trial++) {
