@@ -1,10 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // node.ts (worker pool) and foldedWorker.ts (its thread body) are Node-only; dist/node.* finds dist/foldedWorker.js
+  entry: ['src/index.ts', 'src/node.ts', 'src/foldedWorker.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  shims: true,
 });
