@@ -120,6 +120,7 @@ export function windingInto(
   emit: (i: number, w: number, onSurface: boolean) => void,
 ): void {
   const n = points.length / 3;
+  if (n === 0) return;
   let fallback: Uint8Array | undefined;
   if (rayCastClosed && n > 0 && isClosedMesh(mesh)) {
     const w = new Float64Array(n);

@@ -35,7 +35,8 @@ export const STRIDE = 34;
 function splitTriangles(mesh: TriangleMesh): Float64Array {
   const { positions: p, indices: f } = mesh;
   const nf0 = f.length / 3;
-  const base: number[] = [];
+  const base = new Float64Array(9 * nf0);
+  let nf = 0;
   let lo0 = Infinity, lo1 = Infinity, lo2 = Infinity, hi0 = -Infinity, hi1 = -Infinity, hi2 = -Infinity;
   for (let t = 0; t < nf0; t++) {
     const a = 3 * f[3 * t], b = 3 * f[3 * t + 1], c = 3 * f[3 * t + 2];
@@ -43,53 +44,97 @@ function splitTriangles(mesh: TriangleMesh): Float64Array {
     const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
     const nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
     if (nx === 0 && ny === 0 && nz === 0) continue;
-    for (const v of [a, b, c]) {
-      base.push(p[v], p[v + 1], p[v + 2]);
-      if (p[v] < lo0) lo0 = p[v];
-      if (p[v] > hi0) hi0 = p[v];
-      if (p[v + 1] < lo1) lo1 = p[v + 1];
-      if (p[v + 1] > hi1) hi1 = p[v + 1];
-      if (p[v + 2] < lo2) lo2 = p[v + 2];
-      if (p[v + 2] > hi2) hi2 = p[v + 2];
+    const o = 9 * nf++;
+    base[o] = p[a];
+    base[o + 1] = p[a + 1];
+    base[o + 2] = p[a + 2];
+    base[o + 3] = p[b];
+    base[o + 4] = p[b + 1];
+    base[o + 5] = p[b + 2];
+    base[o + 6] = p[c];
+    base[o + 7] = p[c + 1];
+    base[o + 8] = p[c + 2];
+    for (let k = 0; k < 9; k += 3) {
+      const x = base[o + k], y = base[o + k + 1], z = base[o + k + 2];
+      if (x < lo0) lo0 = x;
+      if (x > hi0) hi0 = x;
+      if (y < lo1) lo1 = y;
+      if (y > hi1) hi1 = y;
+      if (z < lo2) lo2 = z;
+      if (z > hi2) hi2 = z;
     }
   }
-  const nf = base.length / 9;
   if (nf === 0) return new Float64Array(0);
   const diag = Math.hypot(hi0 - lo0, hi1 - lo1, hi2 - lo2);
   const budget = 4 * nf + 64;
-  const edge2 = (t: number[] | Float64Array, o: number, i: number, j: number): number =>
-    (t[o + 3 * i] - t[o + 3 * j]) ** 2 + (t[o + 3 * i + 1] - t[o + 3 * j + 1]) ** 2 + (t[o + 3 * i + 2] - t[o + 3 * j + 2]) ** 2;
+  const longest = new Float64Array(nf);
+  for (let t = 0; t < nf; t++) {
+    const o = 9 * t;
+    longest[t] = Math.max(dist2(base, o, o + 3), dist2(base, o + 3, o + 6), dist2(base, o + 6, o));
+  }
   for (let maxEdge = diag / 64; ; maxEdge *= 2) {
     const lim2 = maxEdge * maxEdge;
-    // count pieces first (cheap estimate: a split halves the longest edge), bail out if over budget
-    const out: number[] = [];
-    const work: number[] = [];
-    let over = false;
-    for (let t = 0; t < nf && !over; t++) {
-      work.length = 0;
-      for (let k = 0; k < 9; k++) work.push(base[9 * t + k]);
-      while (work.length > 0) {
-        const o = work.length - 9;
-        const e01 = edge2(work, o, 0, 1), e12 = edge2(work, o, 1, 2), e20 = edge2(work, o, 2, 0);
-        const m = Math.max(e01, e12, e20);
-        const tri = work.splice(o, 9);
-        if (m <= lim2) {
-          for (let k = 0; k < 9; k++) out.push(tri[k]);
-          if (out.length > 9 * budget) {
-            over = true;
-            break;
-          }
-          continue;
-        }
-        // rotate so the longest edge is (v0, v1), then split at its midpoint: (v0, m, v2), (m, v1, v2)
-        const r = m === e01 ? 0 : m === e12 ? 1 : 2;
-        const v = [0, 1, 2].map((i) => tri.slice(3 * ((i + r) % 3), 3 * ((i + r) % 3) + 3));
-        const mid = [(v[0][0] + v[1][0]) / 2, (v[0][1] + v[1][1]) / 2, (v[0][2] + v[1][2]) / 2];
-        work.push(...v[0], ...mid, ...v[2], ...mid, ...v[1], ...v[2]);
+    // estimate pieces as 4^ceil(log2(L/maxEdge)) (the output grows if a triangle needs more)
+    let pieces = 0;
+    for (let t = 0; t < nf && pieces <= budget; t++) {
+      if (longest[t] <= lim2) pieces++;
+      else {
+        const k = Math.ceil(Math.log2(Math.sqrt(longest[t] / lim2)));
+        pieces += 4 ** k;
       }
     }
-    if (!over) return Float64Array.from(out);
+    if (pieces > budget) continue;
+    if (pieces === nf) return base.subarray(0, 9 * nf);
+    let out = new Float64Array(9 * pieces);
+    let m = 0;
+    const emit = (src: Float64Array, o: number): void => {
+      if (9 * (m + 1) > out.length) {
+        const bigger = new Float64Array(2 * out.length);
+        bigger.set(out);
+        out = bigger;
+      }
+      out.set(src.subarray(o, o + 9), 9 * m++);
+    };
+    const stack = new Float64Array(9 * 64);
+    for (let t = 0; t < nf; t++) {
+      if (longest[t] <= lim2) {
+        emit(base, 9 * t);
+        continue;
+      }
+      stack.set(base.subarray(9 * t, 9 * t + 9), 0);
+      let sp = 1;
+      while (sp > 0) {
+        const o = 9 * --sp;
+        const e01 = dist2(stack, o, o + 3), e12 = dist2(stack, o + 3, o + 6), e20 = dist2(stack, o + 6, o);
+        const e = Math.max(e01, e12, e20);
+        if (e <= lim2 || sp >= 62) {
+          emit(stack, o);
+          continue;
+        }
+        // rotate so the longest edge is (v0, v1); children (v0, mid, v2) and (mid, v1, v2)
+        const r = e === e01 ? 0 : e === e12 ? 1 : 2;
+        const i0 = o + 3 * r, i1 = o + 3 * ((r + 1) % 3), i2 = o + 3 * ((r + 2) % 3);
+        const v0x = stack[i0], v0y = stack[i0 + 1], v0z = stack[i0 + 2];
+        const v1x = stack[i1], v1y = stack[i1 + 1], v1z = stack[i1 + 2];
+        const v2x = stack[i2], v2y = stack[i2 + 1], v2z = stack[i2 + 2];
+        const mx = (v0x + v1x) / 2, my = (v0y + v1y) / 2, mz = (v0z + v1z) / 2;
+        stack[o] = v0x; stack[o + 1] = v0y; stack[o + 2] = v0z;
+        stack[o + 3] = mx; stack[o + 4] = my; stack[o + 5] = mz;
+        stack[o + 6] = v2x; stack[o + 7] = v2y; stack[o + 8] = v2z;
+        const q = o + 9;
+        stack[q] = mx; stack[q + 1] = my; stack[q + 2] = mz;
+        stack[q + 3] = v1x; stack[q + 4] = v1y; stack[q + 5] = v1z;
+        stack[q + 6] = v2x; stack[q + 7] = v2y; stack[q + 8] = v2z;
+        sp += 2;
+      }
+    }
+    return out.subarray(0, 9 * m);
   }
+}
+
+function dist2(a: Float64Array, i: number, j: number): number {
+  const dx = a[i] - a[j], dy = a[i + 1] - a[j + 1], dz = a[i + 2] - a[j + 2];
+  return dx * dx + dy * dy + dz * dz;
 }
 
 export function buildWindingTree(mesh: TriangleMesh): WindingTree {
@@ -141,6 +186,7 @@ export function buildWindingTree(mesh: TriangleMesh): WindingTree {
 
   const data = new Float64Array(STRIDE * nodes);
   const area = new Float64Array(nodes);
+  const e = new Float64Array(3);
   // Children have larger indices than their parent (DFS order): fill bottom-up.
   for (let node = nodes - 1; node >= 0; node--) {
     const o = STRIDE * node;
@@ -155,10 +201,12 @@ export function buildWindingTree(mesh: TriangleMesh): WindingTree {
         data[o + k] = (area[l] * data[ol + k] + area[rc] * data[or + k]) / A;
         data[o + 3 + k] = data[ol + 3 + k] + data[or + 3 + k];
       }
-      for (const oc of [ol, or]) {
+      for (let side = 0; side < 2; side++) {
+        const oc = side === 0 ? ol : or;
         // shift child moments from its centre to ours: e = p̃_child − p̃
-        const e0 = data[oc] - data[o], e1 = data[oc + 1] - data[o + 1], e2 = data[oc + 2] - data[o + 2];
-        const e = [e0, e1, e2];
+        e[0] = data[oc] - data[o];
+        e[1] = data[oc + 1] - data[o + 1];
+        e[2] = data[oc + 2] - data[o + 2];
         for (let i = 0; i < 3; i++) {
           const Ni = data[oc + 3 + i];
           for (let j = 0; j < 3; j++) data[o + 6 + 3 * i + j] += data[oc + 6 + 3 * i + j] + Ni * e[j];
@@ -208,36 +256,51 @@ function leafData(tri: Float64Array, s: number, e: number, data: Float64Array, o
   py /= area;
   pz /= area;
   areaOut[node] = area;
-  const p = [px, py, pz];
   let r2 = 0;
+  const M = o + 6, S = o + 16;
   for (let i = s; i < e; i++) {
     const t = 9 * i;
     const ux = tri[t + 3] - tri[t], uy = tri[t + 4] - tri[t + 1], uz = tri[t + 5] - tri[t + 2];
     const vx = tri[t + 6] - tri[t], vy = tri[t + 7] - tri[t + 1], vz = tri[t + 8] - tri[t + 2];
-    const n = [(uy * vz - uz * vy) / 2, (uz * vx - ux * vz) / 2, (ux * vy - uy * vx) / 2];
+    const n0 = (uy * vz - uz * vy) / 2, n1 = (uz * vx - ux * vz) / 2, n2 = (ux * vy - uy * vx) / 2;
     // δᵥ = vertex − p̃, σ = Σᵥ δᵥ; first moment aₜ(cₜ − p̃) = aₜσ/3; ∫ₜ δδᵀ dA = (aₜ/12)(Σᵥ δᵥδᵥᵀ + σσᵀ)
-    const d00 = tri[t] - px, d01 = tri[t + 1] - py, d02 = tri[t + 2] - pz;
-    const d10 = tri[t + 3] - px, d11 = tri[t + 4] - py, d12 = tri[t + 5] - pz;
-    const d20 = tri[t + 6] - px, d21 = tri[t + 7] - py, d22 = tri[t + 8] - pz;
-    const dv = [d00, d01, d02, d10, d11, d12, d20, d21, d22];
-    const sg = [d00 + d10 + d20, d01 + d11 + d21, d02 + d12 + d22];
-    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) data[o + 6 + 3 * a + b] += (n[a] * sg[b]) / 3;
-    let q = 0;
-    for (let j = 0; j < 3; j++) {
-      for (let k = j; k < 3; k++) {
-        const Q = (dv[j] * dv[k] + dv[3 + j] * dv[3 + k] + dv[6 + j] * dv[6 + k] + sg[j] * sg[k]) / 12;
-        for (let a = 0; a < 3; a++) data[o + 16 + 6 * a + q] += n[a] * Q;
-        q++;
-      }
+    const a0 = tri[t] - px, a1 = tri[t + 1] - py, a2 = tri[t + 2] - pz;
+    const b0 = tri[t + 3] - px, b1 = tri[t + 4] - py, b2 = tri[t + 5] - pz;
+    const c0 = tri[t + 6] - px, c1 = tri[t + 7] - py, c2 = tri[t + 8] - pz;
+    const s0 = a0 + b0 + c0, s1 = a1 + b1 + c1, s2 = a2 + b2 + c2;
+    data[M] += (n0 * s0) / 3;
+    data[M + 1] += (n0 * s1) / 3;
+    data[M + 2] += (n0 * s2) / 3;
+    data[M + 3] += (n1 * s0) / 3;
+    data[M + 4] += (n1 * s1) / 3;
+    data[M + 5] += (n1 * s2) / 3;
+    data[M + 6] += (n2 * s0) / 3;
+    data[M + 7] += (n2 * s1) / 3;
+    data[M + 8] += (n2 * s2) / 3;
+    const q00 = (a0 * a0 + b0 * b0 + c0 * c0 + s0 * s0) / 12;
+    const q01 = (a0 * a1 + b0 * b1 + c0 * c1 + s0 * s1) / 12;
+    const q02 = (a0 * a2 + b0 * b2 + c0 * c2 + s0 * s2) / 12;
+    const q11 = (a1 * a1 + b1 * b1 + c1 * c1 + s1 * s1) / 12;
+    const q12 = (a1 * a2 + b1 * b2 + c1 * c2 + s1 * s2) / 12;
+    const q22 = (a2 * a2 + b2 * b2 + c2 * c2 + s2 * s2) / 12;
+    for (let k = 0; k < 3; k++) {
+      const nk = k === 0 ? n0 : k === 1 ? n1 : n2;
+      const so = S + 6 * k;
+      data[so] += nk * q00;
+      data[so + 1] += nk * q01;
+      data[so + 2] += nk * q02;
+      data[so + 3] += nk * q11;
+      data[so + 4] += nk * q12;
+      data[so + 5] += nk * q22;
     }
-    for (let v = 0; v < 9; v += 3) {
-      const r = dv[v] * dv[v] + dv[v + 1] * dv[v + 1] + dv[v + 2] * dv[v + 2];
-      if (r > r2) r2 = r;
-    }
+    const ra = a0 * a0 + a1 * a1 + a2 * a2, rb = b0 * b0 + b1 * b1 + b2 * b2, rc = c0 * c0 + c1 * c1 + c2 * c2;
+    if (ra > r2) r2 = ra;
+    if (rb > r2) r2 = rb;
+    if (rc > r2) r2 = rc;
   }
-  data[o] = p[0];
-  data[o + 1] = p[1];
-  data[o + 2] = p[2];
+  data[o] = px;
+  data[o + 1] = py;
+  data[o + 2] = pz;
   data[o + 3] = Nx;
   data[o + 4] = Ny;
   data[o + 5] = Nz;
