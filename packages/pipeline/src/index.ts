@@ -28,3 +28,11 @@ export {
 } from './evaluate.js';
 export { classifyAdapter, type AdapterClass, type AdapterInfoLike } from './backend.js';
 export { viewerHtml, VIEWER_HTML_DEFAULTS, type ViewerHtmlOptions } from './viewer/html.js';
+export {
+  OccupancyNetwork,
+  ONET_REFERENCE_CONFIG,
+  CONV_ONET_REFERENCE_CONFIG,
+  type ModelConfig,
+  type ConditionedShape,
+} from './model.js';
+export { Trainer, TRAIN_DEFAULTS, curveSvg, type TrainOptions, type HistoryEntry } from './train.js';

@@ -29,3 +29,4 @@ export {
 export { formatMetrics, formatStats } from './node/format.js';
 export { runDemo, loadBunny, DEMO_DEFAULTS, type DemoOptions, type DemoResult } from './demo.js';
 export { buildProgram, main } from './node/cliProgram.js';
+export { trainFromConfigFile, type TrainConfigFile, type TrainProgress, type TrainResult } from './node/train.js';

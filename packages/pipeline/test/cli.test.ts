@@ -95,3 +95,40 @@ describe('onet CLI errors: typed, one line, exit code ≠ 0', () => {
     expect(r.out).toMatch(/IoU 1\.0000 · Chamfer-L1 0\.0\d+ .* normal consistency 0\.9\d+ · F-score@0\.01 /);
   });
 });
+
+describe('loadModel', () => {
+  it('round-trips a saved model (same logits) and rejects corrupt weight files with BAD_MODEL', async () => {
+    const { OccupancyNetwork } = await import('../src/model.js');
+    const { saveModelFiles } = await import('@onet/nn/node');
+    const { loadModel } = await import('../src/node/loadModel.js');
+    const { selectBackend } = await import('@onet/nn');
+    await selectBackend('cpu');
+    const dir = await mkdtemp(join(tmpdir(), 'onet-model-'));
+    try {
+      const m = OccupancyNetwork.fromConfig({ kind: 'onet', inputPoints: 32, noiseStd: 0.005, padding: 0.1, cDim: 8, encoderHidden: 8, decoderHidden: 8 }, 5);
+      const { modelJson, weights } = m.save({ dtype: 'float32' });
+      await saveModelFiles(dir, modelJson, weights);
+      const loaded = await loadModel(dir);
+      expect(loaded.fresh).toBe(false);
+      const cloud = icosphere(1, 0.4).positions;
+      const q = new Float32Array([0, 0, 0, 0.3, 0.1, -0.2]);
+      const a = m.condition(cloud);
+      const b = loaded.model.condition(cloud);
+      expect([...(await b.logits(q))]).toEqual([...(await a.logits(q))]);
+      a.dispose();
+      b.dispose();
+      m.dispose();
+      loaded.model.dispose();
+      await writeFile(join(dir, 'weights.bin'), new Uint8Array(7));
+      await expect(loadModel(dir)).rejects.toMatchObject({ code: 'BAD_MODEL' });
+      await writeFile(join(dir, 'model.json'), '{ not json');
+      await expect(loadModel(dir)).rejects.toMatchObject({ code: 'BAD_MODEL' });
+      const fresh = await loadModel(join(dir, 'nothing-here'), { allowFresh: true });
+      expect(fresh.fresh).toBe(true);
+      expect(fresh.message).toMatch(/untrained/);
+      fresh.model.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

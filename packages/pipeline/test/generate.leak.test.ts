@@ -6,6 +6,7 @@ import { generateMesh } from '../src/generate.js';
 import { reconstruct } from '../src/reconstruct.js';
 import { reconstructFromMesh } from '../src/reconstructFromMesh.js';
 import { tinyModel } from './helpers/tinyModel.js';
+import { OccupancyNetwork } from '../src/model.js';
 
 describe('generation with a real tfjs network', () => {
   beforeAll(async () => {
@@ -23,6 +24,16 @@ describe('generation with a real tfjs network', () => {
       expect(r.stats.evaluationsPerRound[0]).toBe(7 ** 3);
     }
     await reconstructFromMesh(model, icosphere(2, 0.4), { points: 50, resolution0: 6, upsamplingSteps: 1, normals: 'network', refinementSteps: 2 });
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('OccupancyNetwork (tiny onet config): numTensors flat over 20 generations', async () => {
+    const model = OccupancyNetwork.fromConfig({ kind: 'onet', inputPoints: 64, noiseStd: 0.005, padding: 0.1, cDim: 8, encoderHidden: 8, decoderHidden: 8 }, 3);
+    const bunnyLike = icosphere(2, 0.3);
+    await reconstructFromMesh(model, bunnyLike, { resolution0: 6, upsamplingSteps: 1 });
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) await reconstructFromMesh(model, bunnyLike, { resolution0: 6, upsamplingSteps: 1, seed: i });
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });

@@ -231,26 +231,24 @@ export function buildProgram(): Command {
 
   program
     .command('train')
-    .description('train an occupancy network from a config file (delegates to trainFromConfigFile)')
-    .requiredOption('--config <file>', 'training config (JSON)')
-    .option('--out-dir <dir>', 'where checkpoints and the loss curve go')
-    .option('--resume', 'resume from the last checkpoint in the output folder')
-    .addOption(backendOption().default('wasm'))
+    .description('train an occupancy network from a config file (delegates to trainFromConfigFile; the config picks the backend)')
+    .requiredOption('--config <file>', 'training config (JSON: model, data, train sections)')
+    .option('--out-dir <dir>', 'where the best model, history.json and curve.svg go')
+    .option('--resume', 'resume from the last checkpoint in the cache folder')
     .action(async (o) => {
-      const backend = await selectNodeBackend(o.backend as NodeBackendName);
-      console.error(backend.message);
       const { trainFromConfigFile } = await import('./train.js');
       const controller = new AbortController();
       process.once('SIGINT', () => {
-        console.error('\ninterrupted: stopping after this step (a checkpoint is kept)');
+        console.error('\ninterrupted: stopping after this step (the checkpoint is kept; rerun with --resume)');
         controller.abort();
       });
-      await trainFromConfigFile(o.config, {
+      const result = await trainFromConfigFile(o.config, {
         outDir: o.outDir,
         resume: o.resume,
         signal: controller.signal,
-        onProgress: (p: unknown) => console.error(typeof p === 'string' ? p : JSON.stringify(p)),
+        onProgress: (p) => console.error(p.message),
       });
+      console.log(`trained ${result.steps} steps in ${(result.seconds / 60).toFixed(1)} min; best validation IoU ${result.bestIou.toFixed(4)} at step ${result.bestStep} → ${result.outDir}`);
     });
 
   program

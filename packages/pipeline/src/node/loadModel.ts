@@ -30,7 +30,7 @@ export interface LoadedModel {
 export interface LoadModelOptions {
   /**
    * When `dir` has no `model.json`, build an untrained model from `dir/config.json`'s `model` section (or the
-   * default config) instead of throwing — used by the demo so the flow runs before weights are shipped.
+   * reference's point-cloud ONet) instead of throwing — used by the demo so the flow runs before weights are shipped.
    */
   allowFresh?: boolean;
   /** Seed of the fresh model's initialisation. */
@@ -47,22 +47,23 @@ export async function loadModel(dir: string = defaultModelDir(), options: LoadMo
   const jsonPath = dir.endsWith('.json') ? dir : join(dir, 'model.json');
   if (!existsSync(dir) && !options.allowFresh) throw new PipelineError('BAD_MODEL', `${dir}: model folder not found; pass --model <folder with model.json and weights.bin>`);
   // Loaded lazily so that commands failing earlier (bad input) never pay for the network code.
-  const { OccupancyNetwork } = await import('../model.js');
+  const { OccupancyNetwork, ONET_REFERENCE_CONFIG } = await import('../model.js');
   if (!existsSync(jsonPath)) {
     if (!options.allowFresh) {
       throw new PipelineError('BAD_MODEL', `${jsonPath} not found; pass --model <folder with model.json and weights.bin>`);
     }
-    let config: Partial<ModelConfig> = {};
+    // The architecture the shipped model is trained with (its training config), else the reference's.
+    let config: ModelConfig = ONET_REFERENCE_CONFIG;
     const cfgPath = join(dir, 'config.json');
     if (existsSync(cfgPath)) {
       try {
-        const raw = JSON.parse(await readFile(cfgPath, 'utf8')) as { model?: Partial<ModelConfig> } & Partial<ModelConfig>;
-        config = raw.model ?? raw;
+        const raw = JSON.parse(await readFile(cfgPath, 'utf8')) as { model?: ModelConfig };
+        if (raw.model) config = raw.model;
       } catch {
-        config = {};
+        // unreadable training config: keep the reference architecture
       }
     }
-    const model = OccupancyNetwork.fromConfig(config as ModelConfig, options.seed ?? 0);
+    const model = OccupancyNetwork.fromConfig(config, options.seed ?? 0);
     return {
       model,
       dir,
