@@ -22,7 +22,7 @@ function time<T>(fn: () => T, reps = 3): { ms: number; out: T } {
   return { ms: best, out };
 }
 
-function peerOpen3d(mesh: TriangleMesh, points: Float32Array): { ms: number; occ: Uint8Array } | null {
+function peerOpen3d(mesh: TriangleMesh, points: Float32Array): { ms: number; occ: Uint8Array; version: string } | null {
   // the first interpreter on PATH may be a pyenv one without the Debian dist-packages
   const python = ['python3', '/usr/bin/python3'].find((py) => {
     try {
@@ -50,12 +50,14 @@ for _ in range(3):
     occ = scene.compute_occupancy(o3d.core.Tensor(p)).numpy()
     best = min(best, time.perf_counter() - t)
 np.save(d + '/occ.npy', (occ > 0.5).astype(np.uint8))
+print(o3d.__version__)
 print(best * 1000)
-print(o3d.__version__, file=sys.stderr)
 `;
-    const ms = Number(execFileSync(python, ['-c', script, dir], { encoding: 'utf8' }).trim().split('\n').pop());
+    const lines = execFileSync(python, ['-c', script, dir], { encoding: 'utf8' }).trim().split('\n');
+    const ms = Number(lines.pop());
+    const version = lines.pop() ?? '?';
     const occ = parseNpy(new Uint8Array(readFileSync(join(dir, 'occ.npy'))), 'occ.npy').data as Uint8Array;
-    return { ms, occ };
+    return { ms, occ, version };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -99,7 +101,7 @@ console.log(`winding vs ray parity agreement: ${((100 * agree) / occ.out.length)
 const peer = peerOpen3d(mesh, points);
 if (!peer) console.log('Open3D RaycastingScene.compute_occupancy: peer not installed (python3 -c "import open3d" failed)');
 else {
-  console.log(`Open3D compute_occupancy: ${peer.ms.toFixed(0)} ms (${accuracy(peer.occ)})`);
+  console.log(`Open3D ${peer.version} compute_occupancy: ${peer.ms.toFixed(0)} ms (${accuracy(peer.occ)})`);
   console.log(`ratio ours/Open3D: default ${(occ.ms / peer.ms).toFixed(2)}×, tree only ${(tree.ms / peer.ms).toFixed(2)}× (<1 = ours faster)`);
 }
 
