@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { float16ToFloat32, writeOff } from '@onet/io';
+import { float16ToFloat32, writeBinvox, writeOff } from '@onet/io';
 import {
   box,
   createRng,
@@ -177,6 +177,27 @@ describe('buildDataset (node)', () => {
     const train = await listShapeNetModels(output, { split: 'train' });
     expect(train.length).toBe(2);
     expect(existsSync(join(output, 'spheres', 'val.lst'))).toBe(true);
+  });
+
+  it('reads a reference-layout folder written by numpy (points, pointcloud, binvox, images, splits)', async () => {
+    const dir = join(root, 'ref', '02691156', 'model1');
+    mkdirSync(join(dir, 'img_choy2016'), { recursive: true });
+    writeFileSync(join(dir, 'points.npz'), fixture('points.npz'));
+    writeFileSync(join(dir, 'pointcloud.npz'), fixture('pointcloud.npz'));
+    for (const name of ['001.jpg', '000.jpg', 'cameras.npz']) writeFileSync(join(dir, 'img_choy2016', name), 'x');
+    const vox = new Uint8Array(8);
+    vox[(1 * 2 + 0) * 2 + 1] = 1; // x=1, y=0, z=1
+    writeFileSync(join(dir, 'model.binvox'), writeBinvox({ data: vox, dims: [2, 2, 2], translate: [0, 0, 0], scale: 1 }));
+    writeFileSync(join(root, 'ref', '02691156', 'test.lst'), 'model1\n\n');
+    const [entry] = await listShapeNetModels(join(root, 'ref'), { split: 'test' });
+    expect(entry).toEqual({ category: '02691156', model: 'model1', dir });
+    const m = await readShapeNetModel(entry.dir);
+    const expected = JSON.parse(new TextDecoder().decode(fixture('expected.json')));
+    expect(Array.from(m.points!.occupancies)).toEqual(expected.occ);
+    expect(m.pointcloud!.normals!.length).toBe(15);
+    expect(Array.from(m.voxels!.data)).toEqual(Array.from(vox));
+    expect(m.images!.map((p) => p.split(/[\\/]/).pop())).toEqual(['000.jpg', '001.jpg']);
+    await expect(listShapeNetModels(join(root, 'ref'), { split: 'train' })).rejects.toThrow(/train\.lst/);
   });
 
   it('writes augmented copies and validates its options', async () => {
