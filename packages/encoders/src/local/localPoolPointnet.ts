@@ -11,6 +11,29 @@ import {
 } from '@onet/nn';
 import { UNet2d, type UNet2dOptions } from './unet2d.js';
 
+/**
+ * `block.apply(concat([a, b], -1))` without materialising the concatenation (its gradient, SplitV, is slow on
+ * wasm): the first-layer and shortcut kernels are split row-wise instead. Same maths, same parameters.
+ */
+function splitBlock(block: ResnetBlockFC, a: tf.Tensor, b: tf.Tensor, h: number): tf.Tensor {
+  return tf.tidy(() => {
+    const shape = a.shape;
+    const fa = tf.reshape(a, [-1, h]);
+    const fb = tf.reshape(b, [-1, h]);
+    const w0 = block.fc0.weight;
+    const hid = w0.shape[1];
+    const w0a = tf.slice(w0, [0, 0], [h, hid]);
+    const w0b = tf.slice(w0, [h, 0], [h, hid]);
+    let net = tf.add(tf.matMul(tf.relu(fa), w0a), tf.matMul(tf.relu(fb), w0b));
+    if (block.fc0.bias) net = tf.add(net, block.fc0.bias);
+    const dx = block.fc1.apply(tf.relu(net));
+    const s = block.shortcut!.weight;
+    const out = s.shape[1];
+    const xs = tf.add(tf.matMul(fa, tf.slice(s, [0, 0], [h, out])), tf.matMul(fb, tf.slice(s, [h, 0], [h, out])));
+    return tf.reshape(tf.add(xs, dx), [...shape.slice(0, -1), out]);
+  });
+}
+
 /** Options of {@link LocalPoolPointnet}. */
 export interface LocalPoolPointnetOptions {
   /** Feature channels per plane cell, c_dim (CON default 32). */
@@ -118,7 +141,7 @@ export class LocalPoolPointnet extends Module {
           const g = gatherRows(scatterMeanRows(flat, idx, M), idx);
           pooled = pooled ? tf.add(pooled, g) : g;
         }
-        net = block.apply(tf.concat([net, tf.reshape(pooled!, [B, N, h])], 2));
+        net = splitBlock(block, net, tf.reshape(pooled!, [B, N, h]), h);
       }
       const c = tf.reshape(this.fcC.apply(net), [B * N, this.options.cDim]);
       const feats = planes.map((plane) => tf.reshape(scatterMeanRows(c, index.get(plane)!, M), [B, R, R, this.options.cDim]));

@@ -1,0 +1,352 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createRequire } from 'node:module';
+import { mkdir, readFile, writeFile, readdir, rename } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve, basename } from 'node:path';
+import { tmpdir } from 'node:os';
+import { parseMesh } from '@onet/io';
+import { selectBackend, type BackendName } from '@onet/nn';
+import { saveModelFiles } from '@onet/nn/node';
+import { OccupancyNetwork, type ModelConfig } from '../model.js';
+import { Trainer, makeValidationCases, curveSvg, type TrainOptions, type HistoryEntry } from '../train.js';
+import { sampleShape, augmentedMesh, proceduralShape, type ShapeSamples, type SampleShapeOptions } from '../trainingData.js';
+import { PipelineError } from '../errors.js';
+
+/**
+ * Register tfjs's gradients in Node. tfjs-core's CJS bundle (what Node loads) registers none and its ESM
+ * `register_all_gradients` cannot be imported by Node's ESM resolver (extensionless imports), so on first use
+ * this bundles that module with esbuild (a dev dependency of the monorepo) into the OS temp folder and
+ * requires it; the gradients land in tfjs's global registry. No-op when gradients are already there.
+ */
+export async function ensureNodeGradients(): Promise<void> {
+  if (tf.getGradient('RealDiv')) return;
+  try {
+    await import('@tensorflow/tfjs-core/dist/register_all_gradients' as string);
+    if (tf.getGradient('RealDiv')) return;
+  } catch {
+    // Node's resolver: fall through to the bundled copy
+  }
+  const req = createRequire(import.meta.url);
+  const out = join(tmpdir(), `onet-tfjs-gradients-${tf.version_core}.cjs`);
+  if (!existsSync(out)) {
+    let esbuild: { buildSync(o: unknown): { outputFiles: { contents: Uint8Array }[] } };
+    try {
+      esbuild = req('esbuild');
+    } catch {
+      throw new PipelineError('INVALID_OPTION', 'training in Node needs esbuild (installed with the monorepo dev dependencies: run `npm ci`)');
+    }
+    const coreDir = dirname(req.resolve('@tensorflow/tfjs-core/package.json'));
+    const r = esbuild.buildSync({
+      stdin: { contents: "import '@tensorflow/tfjs-core/dist/register_all_gradients';", resolveDir: dirname(coreDir) },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      write: false,
+      minify: true,
+      logLevel: 'error',
+    });
+    const tmp = `${out}.${process.pid}`;
+    await writeFile(tmp, r.outputFiles[0].contents);
+    await rename(tmp, out);
+  }
+  req(out);
+  if (!tf.getGradient('RealDiv')) throw new PipelineError('INVALID_OPTION', 'could not register the tfjs gradients');
+}
+
+/** `config.json` of a training run (paths relative to the file). */
+export interface TrainConfigFile {
+  /** Network architecture and input settings. */
+  model: ModelConfig;
+  data: {
+    /** Folder of closed meshes (OFF/OBJ/PLY/STL). */
+    meshDir: string;
+    /** File names excluded from training (the evaluation meshes). */
+    heldOut: string[];
+    /** Augmented copies per mesh (copy 0 = as given; others randomly rotated and stretched). */
+    copies: number;
+    /** Procedural shapes (primitives and CSG unions). */
+    procedural: number;
+    /** Validation: unseen augmented copies of this many training meshes … */
+    valMeshes: number;
+    /** … and this many unseen procedural shapes. */
+    valProcedural: number;
+    /** Sampling per shape. */
+    sampling?: SampleShapeOptions;
+    /** Cache folder for labelled samples and checkpoints. */
+    cacheDir: string;
+  };
+  train: TrainOptions & {
+    /** tfjs backend (default wasm). */
+    backend?: BackendName;
+    /** Stop after this many steps … */
+    maxSteps?: number;
+    /** … or this many minutes of training, whichever comes first. */
+    maxMinutes?: number;
+    /** Validate every this many steps. */
+    validateEvery?: number;
+    /** Save a resumable checkpoint every this many minutes. */
+    checkpointMinutes?: number;
+    /** Model seed. */
+    modelSeed?: number;
+    /** dtype of the exported best model (float16 halves the file). */
+    saveDtype?: 'float32' | 'float16';
+  };
+}
+
+/** Progress report of {@link trainFromConfigFile}. */
+export interface TrainProgress {
+  phase: 'data' | 'train' | 'validate' | 'done';
+  message: string;
+  step?: number;
+  loss?: number;
+  iou?: number;
+  bestIou?: number;
+  stepsPerSecond?: number;
+}
+
+/** Result of {@link trainFromConfigFile}. */
+export interface TrainResult {
+  steps: number;
+  bestIou: number;
+  bestStep: number;
+  outDir: string;
+  history: HistoryEntry[];
+  seconds: number;
+}
+
+type Arrays = Map<string, { data: Float32Array; shape: number[] }>;
+
+async function writeArrays(path: string, arrays: Arrays, meta: unknown): Promise<void> {
+  const entries: { name: string; shape: number[]; offset: number; length: number }[] = [];
+  let off = 0;
+  for (const [name, a] of arrays) {
+    entries.push({ name, shape: a.shape, offset: off, length: a.data.length });
+    off += a.data.length;
+  }
+  const header = new TextEncoder().encode(JSON.stringify({ meta, entries }));
+  const buf = new Uint8Array(8 + header.length + off * 4 + 4);
+  const dv = new DataView(buf.buffer);
+  dv.setUint32(0, header.length, true);
+  buf.set(header, 8);
+  const base = (8 + header.length + 3) & ~3;
+  for (const [i, [, a]] of [...arrays].entries()) {
+    new Float32Array(buf.buffer, base + entries[i].offset * 4, a.data.length).set(a.data);
+  }
+  const tmp = `${path}.tmp${process.pid}`;
+  await writeFile(tmp, buf.subarray(0, base + off * 4));
+  await rename(tmp, path);
+}
+
+async function readArrays(path: string): Promise<{ arrays: Arrays; meta: unknown }> {
+  const b = await readFile(path);
+  const buf = new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  const len = new DataView(buf.buffer).getUint32(0, true);
+  const { meta, entries } = JSON.parse(new TextDecoder().decode(buf.subarray(8, 8 + len)));
+  const base = (8 + len + 3) & ~3;
+  const arrays: Arrays = new Map();
+  for (const e of entries) arrays.set(e.name, { data: new Float32Array(buf.buffer, base + e.offset * 4, e.length), shape: e.shape });
+  return { arrays, meta };
+}
+
+function toArrays(s: ShapeSamples): Arrays {
+  const f = (a: Float32Array | Uint8Array) => ({ data: a instanceof Float32Array ? a : Float32Array.from(a), shape: [a.length] });
+  return new Map([
+    ['surface', f(s.surface)],
+    ['uniform', f(s.uniform)],
+    ['uniformOcc', f(s.uniformOcc)],
+    ['near', f(s.near)],
+    ['nearOcc', f(s.nearOcc)],
+  ]);
+}
+
+function fromArrays(name: string, a: Arrays): ShapeSamples {
+  const u8 = (x: Float32Array) => Uint8Array.from(x);
+  return {
+    name,
+    surface: a.get('surface')!.data,
+    uniform: a.get('uniform')!.data,
+    uniformOcc: u8(a.get('uniformOcc')!.data),
+    near: a.get('near')!.data,
+    nearOcc: u8(a.get('nearOcc')!.data),
+  };
+}
+
+/** Cached {@link sampleShape}: `key` must identify the mesh, its augmentation and the sampling options. */
+async function cachedShape(cacheDir: string, key: string, make: () => ShapeSamples): Promise<ShapeSamples> {
+  const path = join(cacheDir, 'shapes', `${key.replace(/[^A-Za-z0-9_.#-]/g, '_')}.bin`);
+  if (existsSync(path)) {
+    try {
+      const { arrays, meta } = await readArrays(path);
+      return fromArrays((meta as { name: string }).name, arrays);
+    } catch {
+      // corrupt cache entry: rebuild
+    }
+  }
+  const s = make();
+  await mkdir(dirname(path), { recursive: true });
+  await writeArrays(path, toArrays(s), { name: s.name });
+  return s;
+}
+
+/** Build (or load from the cache) the training and validation shapes of a config. */
+export async function loadTrainingShapes(config: TrainConfigFile, baseDir: string, onProgress?: (p: TrainProgress) => void): Promise<{ train: ShapeSamples[]; val: ShapeSamples[] }> {
+  const d = config.data;
+  const meshDir = resolve(baseDir, d.meshDir);
+  const cacheDir = resolve(baseDir, d.cacheDir);
+  let files: string[];
+  try {
+    files = (await readdir(meshDir)).filter((f) => /\.(off|obj|ply|stl)$/i.test(f)).sort();
+  } catch (e) {
+    throw new PipelineError('BAD_DATASET', `cannot read mesh folder ${meshDir}: ${(e as Error).message}`);
+  }
+  const held = new Set(d.heldOut);
+  for (const h of held) if (!files.includes(h)) throw new PipelineError('BAD_DATASET', `held-out mesh ${h} is not in ${meshDir}`);
+  const trainFiles = files.filter((f) => !held.has(f));
+  if (trainFiles.length === 0 && d.procedural === 0) throw new PipelineError('BAD_DATASET', `no training meshes in ${meshDir}`);
+  const sampling = { ...d.sampling, padding: config.model.padding };
+  const sig = JSON.stringify(sampling);
+  let hash = 0;
+  for (let i = 0; i < sig.length; i++) hash = (hash * 31 + sig.charCodeAt(i)) >>> 0;
+  const tag = hash.toString(36);
+  const train: ShapeSamples[] = [];
+  const val: ShapeSamples[] = [];
+  const valSampling = { ...sampling, nearPoints: 0 };
+  const t0 = performance.now();
+  for (const [fi, f] of trainFiles.entries()) {
+    const mesh = parseMesh(new Uint8Array(await readFile(join(meshDir, f))), { source: f });
+    for (let c = 0; c < d.copies; c++) {
+      const seed = 1000 * fi + c + 1;
+      train.push(await cachedShape(cacheDir, `${f}#${c}-${tag}`, () => sampleShape(`${f}#${c}`, augmentedMesh(mesh, c, seed), { ...sampling, seed })));
+    }
+    if (fi < d.valMeshes * Math.ceil(trainFiles.length / Math.max(1, d.valMeshes)) && fi % Math.ceil(trainFiles.length / Math.max(1, d.valMeshes)) === 0) {
+      const seed = 900_000 + fi;
+      val.push(await cachedShape(cacheDir, `${f}#val-${tag}`, () => sampleShape(`${f}#val`, augmentedMesh(mesh, 1, seed), { ...valSampling, seed })));
+    }
+    onProgress?.({ phase: 'data', message: `data ${fi + 1}/${trainFiles.length} meshes (${((performance.now() - t0) / 1000).toFixed(0)} s)` });
+  }
+  for (let i = 0; i < d.procedural; i++) {
+    train.push(await cachedShape(cacheDir, `proc${i}-${tag}`, () => {
+      const p = proceduralShape(i + 1);
+      return sampleShape(p.name, p.mesh, { ...sampling, seed: 500_000 + i });
+    }));
+  }
+  for (let i = 0; i < d.valProcedural; i++) {
+    val.push(await cachedShape(cacheDir, `procval${i}-${tag}`, () => {
+      const p = proceduralShape(700_000 + i);
+      return sampleShape(p.name, p.mesh, { ...valSampling, seed: 800_000 + i });
+    }));
+  }
+  onProgress?.({ phase: 'data', message: `data: ${train.length} training shapes, ${val.length} validation shapes (${((performance.now() - t0) / 1000).toFixed(0)} s)` });
+  return { train, val };
+}
+
+/**
+ * Train the model a config file describes (`onet train --config <file>`, `npm run train:default`): builds or
+ * loads the cached labelled samples, trains with Adam, validates IoU at τ = 0.2 every `validateEvery` steps,
+ * writes the best-IoU model to `outDir` (`model.json` + `weights.bin`, `saveDtype`), `history.json` and
+ * `curve.svg` there, and a resumable checkpoint (float32 weights + Adam state) under the cache folder every
+ * `checkpointMinutes`. `resume: true` continues from that checkpoint. Stops at `maxSteps`/`maxMinutes` or on `signal`.
+ * @throws PipelineError `BAD_DATASET` (unreadable config/meshes), `INVALID_OPTION`, `BACKEND_UNAVAILABLE`.
+ */
+export async function trainFromConfigFile(
+  path: string,
+  options: { outDir?: string; resume?: boolean; onProgress?: (p: TrainProgress) => void; signal?: AbortSignal } = {},
+): Promise<TrainResult> {
+  let config: TrainConfigFile;
+  try {
+    config = JSON.parse(await readFile(path, 'utf8')) as TrainConfigFile;
+  } catch (e) {
+    throw new PipelineError('BAD_DATASET', `cannot read training config ${path}: ${(e as Error).message}`);
+  }
+  if (!config?.model || !config?.data || !config?.train) throw new PipelineError('BAD_DATASET', `${path}: a training config needs "model", "data" and "train" sections`);
+  const baseDir = dirname(resolve(path));
+  const outDir = resolve(options.outDir ?? baseDir);
+  const report = options.onProgress ?? (() => {});
+  const t = config.train;
+  const backend = await selectBackend(t.backend ?? 'wasm');
+  await ensureNodeGradients();
+  report({ phase: 'data', message: `backend ${backend}` });
+  const { train, val } = await loadTrainingShapes(config, baseDir, report);
+
+  const model = OccupancyNetwork.fromConfig(config.model, t.modelSeed ?? 1);
+  const trainer = new Trainer(model, train, t);
+  const cases = makeValidationCases(val, { inputPoints: config.model.inputPoints, noiseStd: config.model.noiseStd, valPoints: t.valPoints ?? 20_000, seed: 12345 });
+  const ckptDir = join(resolve(baseDir, config.data.cacheDir), 'checkpoints', basename(outDir));
+  let history: HistoryEntry[] = [];
+  let bestIou = -1;
+  let bestStep = 0;
+  let secondsBefore = 0;
+  if (options.resume && existsSync(join(ckptDir, 'state.json'))) {
+    const state = JSON.parse(await readFile(join(ckptDir, 'state.json'), 'utf8'));
+    model.net.loadStateDict((await readArrays(join(ckptDir, 'weights.bin'))).arrays);
+    await trainer.setOptimizerState((await readArrays(join(ckptDir, 'adam.bin'))).arrays);
+    trainer.step = state.step;
+    history = state.history;
+    bestIou = state.bestIou;
+    bestStep = state.bestStep;
+    secondsBefore = state.seconds;
+    report({ phase: 'train', message: `resumed at step ${trainer.step} (best IoU ${bestIou.toFixed(4)} at ${bestStep})`, step: trainer.step });
+  }
+  report({ phase: 'train', message: `model ${config.model.kind}: ${model.parameterCount()} parameters; ${train.length} shapes; batch ${trainer.options.batchSize}` });
+
+  const maxSteps = t.maxSteps ?? Infinity;
+  const maxSeconds = (t.maxMinutes ?? Infinity) * 60;
+  const validateEvery = t.validateEvery ?? 100;
+  const ckptEvery = (t.checkpointMinutes ?? 5) * 60_000;
+  const start = performance.now();
+  let lastCkpt = start;
+  let lossSum = 0;
+  let lossN = 0;
+  let lastLog = start;
+  const elapsed = () => secondsBefore + (performance.now() - start) / 1000;
+
+  const saveCheckpoint = async () => {
+    await mkdir(ckptDir, { recursive: true });
+    await writeArrays(join(ckptDir, 'weights.bin'), model.net.stateDict(), null);
+    await writeArrays(join(ckptDir, 'adam.bin'), await trainer.optimizerState(), null);
+    await writeFile(join(ckptDir, 'state.json'), JSON.stringify({ step: trainer.step, history, bestIou, bestStep, seconds: elapsed() }));
+    await mkdir(outDir, { recursive: true });
+    await writeFile(join(outDir, 'history.json'), JSON.stringify(history));
+    await writeFile(join(outDir, 'curve.svg'), curveSvg(history, `${config.model.kind} training`));
+  };
+
+  const validate = async () => {
+    const { iou } = await trainer.validate(cases);
+    const entry: HistoryEntry = { step: trainer.step, loss: lossN ? lossSum / lossN : NaN, iou, seconds: elapsed() };
+    history.push(entry);
+    lossSum = 0;
+    lossN = 0;
+    if (iou > bestIou) {
+      bestIou = iou;
+      bestStep = trainer.step;
+      const { modelJson, weights } = model.save({
+        dtype: t.saveDtype ?? 'float16',
+        extra: { training: { step: trainer.step, valIoU: iou, seconds: Math.round(elapsed()), config: basename(path) } },
+      });
+      await saveModelFiles(outDir, modelJson, weights);
+    }
+    report({ phase: 'validate', message: `step ${trainer.step} val IoU ${iou.toFixed(4)} (best ${bestIou.toFixed(4)} at ${bestStep})`, step: trainer.step, iou, bestIou });
+  };
+
+  while (trainer.step < maxSteps && elapsed() < maxSeconds && !options.signal?.aborted) {
+    const loss = trainer.trainStep();
+    lossSum += loss;
+    lossN++;
+    const now = performance.now();
+    if (trainer.step % validateEvery === 0) await validate();
+    else if (now - lastLog > 30_000 || trainer.step <= 3) {
+      report({ phase: 'train', message: `step ${trainer.step} loss ${loss.toFixed(2)} (${(elapsed() / trainer.step).toFixed(2)} s/step overall, ${tf.memory().numTensors} tensors)`, step: trainer.step, loss });
+      lastLog = now;
+    }
+    if (now - lastCkpt > ckptEvery) {
+      await saveCheckpoint();
+      lastCkpt = now;
+    }
+  }
+  if (history.length === 0 || history[history.length - 1].step !== trainer.step) await validate();
+  await saveCheckpoint();
+  report({ phase: 'done', message: `done: ${trainer.step} steps, best val IoU ${bestIou.toFixed(4)} at step ${bestStep}`, step: trainer.step, bestIou });
+  trainer.dispose();
+  model.dispose();
+  return { steps: trainer.step, bestIou, bestStep, outDir, history, seconds: elapsed() };
+}

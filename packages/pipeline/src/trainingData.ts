@@ -1,0 +1,132 @@
+import type { TriangleMesh } from '@onet/io';
+import {
+  createRng,
+  normalizeMesh,
+  sampleUniformPoints,
+  sampleSurface,
+  sampleNearSurface,
+  contains,
+  randomAffine,
+  transformMesh,
+  icosphere,
+  box,
+  cylinder,
+  torus,
+  type Rng,
+} from '@onet/sampling';
+
+/** Precomputed, labelled samples of one training shape (unit-cube frame, longest side 1). */
+export interface ShapeSamples {
+  /** Human-readable origin, e.g. `anchor.off#rot3` or `csg-union#12`. */
+  name: string;
+  /** Surface samples `[S·3]` to draw input point clouds from. */
+  surface: Float32Array;
+  /** Uniform points in the padded box `[U·3]` (reference: 100k uniform in [−0.55, 0.55]³). */
+  uniform: Float32Array;
+  /** Occupancy of `uniform` (1 = inside) `[U]`. */
+  uniformOcc: Uint8Array;
+  /** Near-surface points `[M·3]` (surface + N(0, σ²)), possibly empty. */
+  near: Float32Array;
+  /** Occupancy of `near` `[M]`. */
+  nearOcc: Uint8Array;
+}
+
+/** Options of {@link sampleShape}. */
+export interface SampleShapeOptions {
+  /** Surface samples kept per shape. */
+  surfacePoints?: number;
+  /** Labelled uniform points per shape. */
+  uniformPoints?: number;
+  /** Labelled near-surface points per shape (0 = none). */
+  nearPoints?: number;
+  /** σ of the near-surface offsets, unit-cube units (reference ablation 0.01). */
+  nearSigma?: number;
+  /** Padding of the sampling box (reference 0.1 → [−0.55, 0.55]³). */
+  padding?: number;
+  /** Seed of this shape's samples. */
+  seed?: number;
+}
+
+/** Defaults of {@link SampleShapeOptions}. */
+export const SAMPLE_SHAPE_DEFAULTS: Required<SampleShapeOptions> = {
+  surfacePoints: 30_000,
+  uniformPoints: 40_000,
+  nearPoints: 20_000,
+  nearSigma: 0.015,
+  padding: 0.1,
+  seed: 0,
+};
+
+/**
+ * Sample and label one normalised mesh (REFERENCE §2.1 step 4): uniform points in the padded box and
+ * near-surface points, labelled by generalized winding number (`contains`), plus surface samples for inputs.
+ */
+export function sampleShape(name: string, mesh: TriangleMesh, options: SampleShapeOptions = {}): ShapeSamples {
+  const o = { ...SAMPLE_SHAPE_DEFAULTS, ...options };
+  const rng = createRng(o.seed);
+  const surface = sampleSurface(mesh, o.surfacePoints, { rng }).points;
+  const uniform = sampleUniformPoints(o.uniformPoints, { rng, padding: o.padding });
+  const uniformOcc = contains(mesh, uniform);
+  const near = o.nearPoints > 0 ? sampleNearSurface(mesh, o.nearPoints, { rng, sigma: o.nearSigma }) : new Float32Array(0);
+  const nearOcc = o.nearPoints > 0 ? contains(mesh, near) : new Uint8Array(0);
+  return { name, surface, uniform, uniformOcc, near, nearOcc };
+}
+
+/** Concatenate closed meshes into one (a CSG union when labelled by winding number: w ≥ 1 inside any part). */
+export function concatMeshes(parts: TriangleMesh[]): TriangleMesh {
+  let nv = 0;
+  let nf = 0;
+  for (const p of parts) {
+    nv += p.positions.length;
+    nf += p.indices.length;
+  }
+  const positions = new Float32Array(nv);
+  const indices = new Uint32Array(nf);
+  let vo = 0;
+  let fo = 0;
+  for (const p of parts) {
+    positions.set(p.positions, vo);
+    for (let i = 0; i < p.indices.length; i++) indices[fo + i] = p.indices[i] + vo / 3;
+    vo += p.positions.length;
+    fo += p.indices.length;
+  }
+  return { positions, indices };
+}
+
+function primitive(rng: Rng): TriangleMesh {
+  const u = (a: number, b: number) => a + (b - a) * rng.next();
+  const c: [number, number, number] = [u(-0.2, 0.2), u(-0.2, 0.2), u(-0.2, 0.2)];
+  const k = Math.floor(rng.next() * 4);
+  let m: TriangleMesh;
+  if (k === 0) m = box([u(0.15, 0.8), u(0.15, 0.8), u(0.15, 0.8)], c);
+  else if (k === 1) m = cylinder(u(0.08, 0.35), u(0.2, 0.9), 32, c);
+  else if (k === 2) {
+    const r = u(0.04, 0.15);
+    m = torus(u(r + 0.06, 0.4), r, 40, 20, c);
+  } else m = icosphere(3, u(0.12, 0.4), c);
+  return transformMesh(m, randomAffine(rng, { rotate: true }));
+}
+
+/**
+ * A procedural training shape: one primitive (box, cylinder, torus, sphere) or a union of 2–3, randomly rotated
+ * and stretched, normalised to the unit cube (longest side 1, bbox centre at the origin).
+ */
+export function proceduralShape(seed: number): { name: string; mesh: TriangleMesh } {
+  const rng = createRng(seed);
+  const n = rng.next() < 0.4 ? 1 : rng.next() < 0.6 ? 2 : 3;
+  const parts: TriangleMesh[] = [];
+  for (let i = 0; i < n; i++) parts.push(primitive(rng));
+  const mesh = n === 1 ? parts[0] : concatMeshes(parts);
+  const stretched = transformMesh(mesh, randomAffine(rng, { stretchRange: [0.7, 1.3] }));
+  return { name: n === 1 ? `primitive#${seed}` : `csg-union${n}#${seed}`, mesh: normalizeMesh(stretched).mesh };
+}
+
+/**
+ * An augmented copy of a real mesh: random rotation in SO(3) and anisotropic stretch (0.7–1.3 per axis), then
+ * the reference normalisation (bbox centre to origin, longest side 1). Copy 0 is the mesh as given.
+ */
+export function augmentedMesh(mesh: TriangleMesh, copy: number, seed: number): TriangleMesh {
+  if (copy === 0) return normalizeMesh(mesh).mesh;
+  const rng = createRng(seed);
+  return normalizeMesh(transformMesh(mesh, randomAffine(rng, { rotate: true, stretchRange: [0.7, 1.3] }))).mesh;
+}
