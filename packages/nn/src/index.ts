@@ -4,6 +4,6 @@ export { Linear, BatchNorm, ResnetBlockFC, type LinearOptions, type BatchNormOpt
 export { seedInit, torchUniform } from './init.js';
 export { encodeWeights, decodeWeights, fetchModel, type ModelJson, type WeightEntry } from './weights.js';
 export { selectBackend, type BackendName, type SelectBackendOptions } from './backend.js';
-export { gatherRows, scatterAddRows, scatterMeanRows, conv3x3, convTranspose2x2 } from './sparse.js';
+export { gatherRows, scatterAddRows, scatterMeanRows, conv3x3, convTranspose2x2, setJsKernels } from './sparse.js';
 export { normalizePlaneCoordinates, planeCellIndex, samplePlaneBilinear, PLANE_AXES, type PlaneName } from './planes.js';
 export { registerFastMatMulGradient } from './fastGradients.js';

@@ -1,10 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gatherRows } from './sparse.js';
-
-function jsPath(): boolean {
-  const b = tf.getBackend();
-  return b === 'wasm' || b === 'cpu';
-}
+import { gatherRows, jsPath } from './sparse.js';
 
 
 /** The three canonical feature planes of Convolutional Occupancy Networks. */

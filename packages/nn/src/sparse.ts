@@ -1,7 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Backends where a synchronous JS row gather beats tfjs's GatherV2 kernel (measured ~100× on wasm). */
-function jsPath(): boolean {
+let jsKernels: 'auto' | 'never' = 'auto';
+
+/**
+ * Choose the implementation of the sparse/plane ops: `'auto'` (default) runs gathers, scatters' gradients and
+ * plane sampling as synchronous JS kernels on the wasm and cpu backends (≈100× faster than tfjs's GatherV2 and
+ * Slice on wasm) and as tfjs ops elsewhere; `'never'` always uses tfjs ops (for tests and benchmarks).
+ */
+export function setJsKernels(mode: 'auto' | 'never'): void {
+  jsKernels = mode;
+}
+
+/** Whether the JS kernels run now (see {@link setJsKernels}). */
+export function jsPath(): boolean {
+  if (jsKernels === 'never') return false;
   const b = tf.getBackend();
   return b === 'wasm' || b === 'cpu';
 }

@@ -1,0 +1,126 @@
+import { describe, it, expect, beforeAll, afterEach } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import {
+  gatherRows,
+  scatterMeanRows,
+  conv3x3,
+  convTranspose2x2,
+  samplePlaneBilinear,
+  normalizePlaneCoordinates,
+  planeCellIndex,
+  setJsKernels,
+  registerFastMatMulGradient,
+} from '../src/index.js';
+
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  expect(worst).toBeLessThan(tol);
+};
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+afterEach(() => setJsKernels('auto'));
+
+describe('gather / scatter-mean', () => {
+  for (const mode of ['auto', 'never'] as const) {
+    it(`values and gradients (${mode === 'auto' ? 'JS kernels' : 'tfjs ops'})`, () => {
+      setJsKernels(mode);
+      const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
+      const idx = tf.tensor1d([2, 0, 2], 'int32');
+      expect(Array.from(gatherRows(x, idx).dataSync())).toEqual([5, 6, 1, 2, 5, 6]);
+      // d/dx Σ (gather(x) · w): rows accumulate their weights, duplicates summed
+      const w = tf.tensor2d([1, 1, 10, 10, 100, 100], [3, 2]);
+      const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(gatherRows(a, idx), w)))(x);
+      expect(Array.from(g.dataSync())).toEqual([10, 10, 0, 0, 101, 101]);
+      const v = tf.tensor2d([2, 4, 6, 8, 10, 12], [3, 2]);
+      const m = scatterMeanRows(v, idx, 4);
+      expect(Array.from(m.dataSync())).toEqual([6, 8, 0, 0, 6, 8, 0, 0]);
+      const gm = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(scatterMeanRows(a, idx, 4), tf.tensor2d([1, 1, 0, 0, 3, 3, 0, 0], [4, 2]))))(v);
+      expect(Array.from(gm.dataSync())).toEqual([1.5, 1.5, 1, 1, 1.5, 1.5]);
+    });
+  }
+});
+
+describe('conv3x3 / convTranspose2x2', () => {
+  it('conv3x3 forward and both gradients equal tf.conv2d (cpu)', () => {
+    const x = tf.randomNormal([2, 5, 4, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const k = tf.randomNormal([27, 4], 0, 1, 'float32', 2);
+    const ref = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, tf.reshape(b, [3, 3, 3, 4]) as tf.Tensor4D, 1, 'same');
+    const w = tf.randomNormal([2, 5, 4, 4], 0, 1, 'float32', 3);
+    close(conv3x3(x, k).dataSync(), ref(x, k).dataSync(), 1e-4);
+    const [gx, gk] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv3x3(a as tf.Tensor4D, b), w)))([x, k]);
+    const [rx, rk] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(ref(a, b), w)))([x, k]);
+    close(gx.dataSync(), rx.dataSync(), 1e-3);
+    close(gk.dataSync(), rk.dataSync(), 1e-3);
+  });
+
+  it('convTranspose2x2 places kernel taps at (2i+a, 2j+b)', () => {
+    const x = tf.tensor4d([1, 2], [1, 1, 2, 1]);
+    // kernel [Cin=1, 4·Cout=4] ordered (a, b): taps 1, 2, 3, 4
+    const y = convTranspose2x2(x, tf.tensor2d([1, 2, 3, 4], [1, 4]));
+    expect(y.shape).toEqual([1, 2, 4, 1]);
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 2, 4, 3, 4, 6, 8]);
+  });
+});
+
+describe('plane coordinates and bilinear sampling', () => {
+  it('normalises like CON normalize_coordinate and indexes cells u + R·v', () => {
+    const p = tf.tensor2d([0, 0, 0, 0.55, -0.2, -0.55, 0.7, 0, -0.9], [3, 3]);
+    const uv = normalizePlaneCoordinates(p, 'xz', 0.1).dataSync();
+    const d = 1 + 0.1 + 1e-5;
+    close(uv, [0.5, 0.5, 0.55 / d + 0.5, -0.55 / d + 0.5, 1 - 1e-5, 0], 1e-6);
+    const idx = planeCellIndex(tf.tensor2d(uv, [3, 2]), 4).dataSync();
+    expect(Array.from(idx)).toEqual([2 + 4 * 2, 3 + 4 * 0, 3 + 4 * 0]);
+  });
+
+  for (const mode of ['auto', 'never'] as const) {
+    it(`samples corner-aligned with border clamp, gradient into features (${mode})`, () => {
+      setJsKernels(mode);
+      // 1 batch, 3×3 plane, 1 channel: value = 10·row + col
+      const f = tf.tensor4d([0, 1, 2, 10, 11, 12, 20, 21, 22], [1, 3, 3, 1]);
+      const uv = tf.tensor3d([0, 0, 1, 1, 0.5, 0.5, 0.25, 0.75, 1, 0], [1, 5, 2]);
+      const s = samplePlaneBilinear(f, uv).dataSync();
+      // pixel = uv·(R−1): (0,0)→0, (2,2)→22, (1,1)→11, (0.5,1.5)→15.5, (2,0)→2
+      close(s, [0, 22, 11, 15.5, 2], 1e-5);
+      const g = tf.grad((a: tf.Tensor) => tf.sum(samplePlaneBilinear(a as tf.Tensor4D, uv)))(f).dataSync();
+      close(g, [1, 0, 1, 0.25, 1.25, 0, 0.25, 0.25, 1], 1e-6);
+    });
+  }
+});
+
+describe('wasm agrees with cpu', () => {
+  it('a small conv + gather + sampling graph has the same value and gradients on wasm and cpu', async () => {
+    const run = () => {
+      const x = tf.randomNormal([1, 4, 4, 2], 0, 1, 'float32', 5) as tf.Tensor4D;
+      const k = tf.randomNormal([18, 2], 0, 1, 'float32', 6);
+      const uv = tf.randomUniform([1, 7, 2], 0, 1, 'float32', 7) as tf.Tensor3D;
+      const idx = tf.tensor1d([0, 3, 3, 15, 7], 'int32');
+      const f = (a: tf.Tensor, b: tf.Tensor) => {
+        const c = tf.relu(conv3x3(a as tf.Tensor4D, b)) as tf.Tensor4D;
+        const s = samplePlaneBilinear(c, uv);
+        const m = scatterMeanRows(tf.reshape(c, [16, 2]), tf.tensor1d([0, 3, 3, 15, 7, 1, 1, 1, 2, 2, 4, 5, 6, 8, 9, 0], 'int32'), 16);
+        return tf.add(tf.sum(tf.square(s)), tf.sum(gatherRows(m, idx)));
+      };
+      const value = f(x, k).dataSync()[0];
+      const [gx, gk] = tf.grads(f)([x, k]);
+      return { value, gx: Array.from(gx.dataSync()), gk: Array.from(gk.dataSync()) };
+    };
+    const cpu = run();
+    await tf.setBackend('wasm');
+    registerFastMatMulGradient();
+    try {
+      const wasm = run();
+      expect(Math.abs(wasm.value - cpu.value)).toBeLessThan(1e-3 * Math.max(1, Math.abs(cpu.value)));
+      close(wasm.gx, cpu.gx, 1e-3);
+      close(wasm.gk, cpu.gk, 1e-3);
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+});
