@@ -1,0 +1,67 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { seedInit } from '@onet/nn';
+import { LocalDecoder, DecoderLocalError } from '../src/index.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const planes = (b: number, r: number, c: number, fill: (i: number) => number) => {
+  const n = b * r * r * c;
+  const make = () => tf.tensor4d(new Float32Array(n).map((_, i) => fill(i)), [b, r, r, c]);
+  return { xz: make(), xy: make(), yz: make() };
+};
+
+describe('LocalDecoder', () => {
+  it('has CON key names and shapes', () => {
+    const d = new LocalDecoder();
+    const sd = d.stateDict();
+    expect(sd.get('fc_p.weight')!.shape).toEqual([32, 3]);
+    expect(sd.get('fc_c.4.weight')!.shape).toEqual([32, 32]);
+    expect(sd.get('blocks.4.fc_1.weight')!.shape).toEqual([32, 32]);
+    expect(sd.get('fc_out.weight')!.shape).toEqual([1, 32]);
+    expect(d.parameterCount()).toBe(3 * 32 + 32 + 5 * (32 * 32 + 32) + 5 * 2 * (32 * 32 + 32) + 33);
+  });
+
+  it('equals a hand-written forward pass (features sampled, summed over planes, added before each block)', () => {
+    seedInit(2);
+    const d = new LocalDecoder({ cDim: 2, hidden: 4, nBlocks: 2 });
+    // constant planes: every sample is the constant, sum over 3 planes = 3·const
+    const f = planes(1, 4, 2, (i) => (i % 2 === 0 ? 0.5 : -1));
+    const p = tf.tensor3d([0.1, -0.2, 0.3, 0.4, 0.5, -0.5], [1, 2, 3]);
+    const got = d.apply(p, f).dataSync();
+    const c = tf.tensor2d([1.5, -3, 1.5, -3], [2, 2]);
+    let net = d.fcP.apply(tf.reshape(p, [2, 3]));
+    for (let i = 0; i < 2; i++) net = d.blocks[i].apply(tf.add(net, d.fcC[i].apply(c)));
+    const want = d.fcOut.apply(tf.relu(net)).dataSync();
+    expect(got[0]).toBeCloseTo(want[0], 5);
+    expect(got[1]).toBeCloseTo(want[1], 5);
+  });
+
+  it('is local: a feature change far from a query does not move its logit', () => {
+    seedInit(5);
+    const d = new LocalDecoder({ cDim: 2, hidden: 4 });
+    const p = tf.tensor3d([-0.4, -0.4, -0.4], [1, 1, 3]);
+    const a = d.apply(p, planes(1, 8, 2, () => 0.3)).dataSync()[0];
+    // change only the far corner cell (row 7, col 7) of every plane
+    const b = d.apply(p, planes(1, 8, 2, (i) => (Math.floor(i / 2) === 63 ? 5 : 0.3))).dataSync()[0];
+    expect(b).toBe(a);
+    const c = d.apply(p, planes(1, 8, 2, (i) => (Math.floor(i / 2) === 0 ? 5 : 0.3))).dataSync()[0];
+    expect(c).not.toBe(a);
+  });
+
+  it('rejects mismatched shapes with a typed error and does not leak', () => {
+    const d = new LocalDecoder({ cDim: 2, hidden: 4 });
+    const p = tf.tensor3d([0, 0, 0], [1, 1, 3]);
+    expect(() => d.apply(p, planes(2, 4, 2, () => 0))).toThrow(DecoderLocalError);
+    expect(() => d.apply(p, planes(1, 4, 3, () => 0))).toThrow(/cDim|\[1, R, R, 2\]/);
+    expect(() => d.apply(p, {})).toThrow(DecoderLocalError);
+    expect(() => d.apply(tf.tensor3d([0, 0], [1, 1, 2]), planes(1, 4, 2, () => 0))).toThrow(DecoderLocalError);
+    const f = planes(1, 4, 2, () => 0.1);
+    const n0 = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) d.apply(p, f).dispose();
+    expect(tf.memory().numTensors).toBe(n0);
+  });
+});
