@@ -43,10 +43,12 @@ const UINT32_MAX = 0xffffffff;
  * A constant grid, or a level outside the data range, gives an empty mesh (with `closeBoundary`, a grid
  * entirely inside gives the closed box of the grid).
  *
- * Algorithm (Flying-Edges style, Schroeder et al. 2015): pass 1 classifies nodes row by row (rows along
- * k) and records where each row changes class; pass 2 counts crossed edges and triangles per row, skipping
- * the constant ends of rows; prefix sums then size the output exactly; pass 3 writes vertices per edge row
- * and triangles per cell row, computing vertex ids from running counters (integers, exact at any size).
+ * Algorithm (Flying-Edges style, Schroeder et al. 2015), rows along k: pass 1 packs node classes into
+ * 32-bit words per row (and spots NaN); pass 2 finds non-empty cells 32 at a time with word XORs, skipping
+ * cell rows whose four node rows are uniform, and counts crossed edges per edge row and triangles; prefix
+ * sums then size the output exactly; pass 3 revisits only the surface cells, writing each owned edge's
+ * vertex and the triangles, with vertex ids from running per-row counters (integers, exact at any size).
+ * Memory besides the output: nx·ny·nz/8 bytes of class bits plus 21 bytes per row (nx·ny rows).
  *
  * Reference: Lorensen & Cline 1987; the reference's libmcubes (REFERENCE.md §3.4) with its −1e6 padding is
  * `closeBoundary: true` with the grid's boundary nodes as the cap.
