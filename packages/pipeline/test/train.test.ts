@@ -1,0 +1,151 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { mkdtemp, writeFile, readFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRng, icosphere, box } from '@onet/sampling';
+import { writeOff } from '@onet/io';
+import { OccupancyNetwork, type ModelConfig } from '../src/model.js';
+import { Trainer, sampleBatch, occupancyLoss, occupancyIoU, curveSvg, makeValidationCases } from '../src/train.js';
+import { sampleShape, concatMeshes, proceduralShape } from '../src/trainingData.js';
+import { trainFromConfigFile } from '../src/node/train.js';
+
+const TINY: ModelConfig = {
+  kind: 'conv-onet',
+  inputPoints: 200,
+  noiseStd: 0.005,
+  padding: 0.1,
+  cDim: 8,
+  encoderHidden: 16,
+  decoderHidden: 16,
+  planeResolution: 8,
+  planes: ['xz', 'xy', 'yz'],
+  unetDepth: 2,
+  unetFilters: 8,
+};
+
+/** Spheres of different radii as labelled training shapes. */
+const spheres = () => [0.2, 0.3, 0.45].map((r, i) => sampleShape(`sphere${r}`, icosphere(2, r), { surfacePoints: 2000, uniformPoints: 4000, nearPoints: 1000, seed: i }));
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+});
+
+describe('training pieces', () => {
+  it('labels, batches and loss are consistent with the analytic sphere', () => {
+    const [s] = spheres();
+    for (let i = 0; i < s.uniformOcc.length; i += 97) {
+      const r = Math.hypot(s.uniform[3 * i], s.uniform[3 * i + 1], s.uniform[3 * i + 2]);
+      if (Math.abs(r - 0.2) > 0.01) expect(s.uniformOcc[i]).toBe(r < 0.2 ? 1 : 0);
+    }
+    const b = sampleBatch([s], createRng(1), { batchSize: 2, pointsPerShape: 64, nearFraction: 0.5, inputPoints: 10, noiseStd: 0 });
+    expect(b.inputs.length).toBe(2 * 10 * 3);
+    for (let i = 0; i < 20; i++) expect(Math.hypot(b.inputs[3 * i], b.inputs[3 * i + 1], b.inputs[3 * i + 2])).toBeCloseTo(0.2, 1);
+    for (let i = 0; i < 128; i++) {
+      const r = Math.hypot(b.queries[3 * i], b.queries[3 * i + 1], b.queries[3 * i + 2]);
+      if (Math.abs(r - 0.2) > 0.01) expect(b.occupancy[i]).toBe(r < 0.2 ? 1 : 0);
+    }
+    // Σ over points, mean over batch: two shapes × two points, logits 0 → 4·ln2 / 2
+    expect(occupancyLoss(tf.zeros([2, 2]), tf.tensor2d([1, 0, 0, 1], [2, 2])).dataSync()[0]).toBeCloseTo(2 * Math.log(2), 5);
+    expect(occupancyLoss(tf.tensor2d([10, -10], [1, 2]), tf.tensor2d([1, 0], [1, 2])).dataSync()[0]).toBeCloseTo(2 * Math.log1p(Math.exp(-10)), 6);
+    expect(occupancyIoU(new Float32Array([5, -5, 5, -5]), new Uint8Array([1, 1, 0, 0]))).toBeCloseTo(1 / 3);
+    // τ = 0.2: logit −1 (p ≈ 0.27) counts as occupied
+    expect(occupancyIoU(new Float32Array([-1]), new Uint8Array([1]))).toBe(1);
+  });
+
+  it('procedural unions are labelled by winding number (inside either part)', () => {
+    const u = concatMeshes([box(0.4, [-0.25, 0, 0]), box(0.4, [0.25, 0, 0])]);
+    const s = sampleShape('u', u, { surfacePoints: 100, uniformPoints: 2000, nearPoints: 0, seed: 2 });
+    for (let i = 0; i < 2000; i++) {
+      const [x, y, z] = [s.uniform[3 * i], s.uniform[3 * i + 1], s.uniform[3 * i + 2]];
+      const inA = Math.abs(x + 0.25) < 0.2 && Math.abs(y) < 0.2 && Math.abs(z) < 0.2;
+      const inB = Math.abs(x - 0.25) < 0.2 && Math.abs(y) < 0.2 && Math.abs(z) < 0.2;
+      const margin = Math.min(Math.abs(Math.abs(y) - 0.2), Math.abs(Math.abs(z) - 0.2), Math.abs(Math.abs(x + 0.25) - 0.2), Math.abs(Math.abs(x - 0.25) - 0.2));
+      if (margin > 1e-3) expect(s.uniformOcc[i]).toBe(inA || inB ? 1 : 0);
+    }
+    const p = proceduralShape(3).mesh;
+    let m = 0;
+    for (const v of p.positions) m = Math.max(m, Math.abs(v));
+    expect(m).toBeCloseTo(0.5, 3);
+  });
+
+  it('Adam on wasm lowers the loss and raises validation IoU on spheres; deterministic given the seed', async () => {
+    const shapes = spheres();
+    const run = async () => {
+      const model = OccupancyNetwork.fromConfig(TINY, 3);
+      const trainer = new Trainer(model, shapes, { batchSize: 3, pointsPerShape: 256, lr: 3e-3, nearFraction: 0.25, seed: 5 });
+      const cases = makeValidationCases(shapes, { inputPoints: 200, noiseStd: 0.005, valPoints: 2000, seed: 1 });
+      const iou0 = (await trainer.validate(cases)).iou;
+      const losses: number[] = [];
+      for (let i = 0; i < 30; i++) losses.push(trainer.trainStep());
+      const iou1 = (await trainer.validate(cases)).iou;
+      trainer.dispose();
+      model.dispose();
+      return { losses, iou0, iou1 };
+    };
+    const n0 = tf.memory().numTensors;
+    const a = await run();
+    expect(tf.memory().numTensors).toBe(n0);
+    const first = a.losses.slice(0, 5).reduce((x, y) => x + y) / 5;
+    const last = a.losses.slice(-5).reduce((x, y) => x + y) / 5;
+    expect(last).toBeLessThan(0.6 * first);
+    expect(a.iou1).toBeGreaterThan(Math.max(0.5, a.iou0));
+    const b = await run();
+    expect(b.losses[3]).toBeCloseTo(a.losses[3], 3);
+  });
+
+  it('curveSvg draws loss and IoU paths', () => {
+    const svg = curveSvg([
+      { step: 10, loss: 500, seconds: 1 },
+      { step: 20, loss: 200, iou: 0.4, seconds: 2 },
+      { step: 30, loss: 100, iou: 0.6, seconds: 3 },
+    ]);
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toContain('best val IoU 0.600');
+    expect((svg.match(/<path d="M/g) ?? []).length).toBe(2);
+  });
+});
+
+describe('trainFromConfigFile', () => {
+  it('trains from a config, writes the best model + curve, and resumes from its checkpoint', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'onet-train-test-'));
+    await mkdir(join(dir, 'meshes'));
+    await writeFile(join(dir, 'meshes', 'ball.off'), writeOff(icosphere(2, 0.4)));
+    await writeFile(join(dir, 'meshes', 'cube.off'), writeOff(box(0.6)));
+    await writeFile(join(dir, 'meshes', 'heldout.off'), writeOff(box([0.2, 0.5, 0.3])));
+    const config = {
+      model: TINY,
+      data: {
+        meshDir: 'meshes',
+        heldOut: ['heldout.off'],
+        copies: 2,
+        procedural: 1,
+        valMeshes: 1,
+        valProcedural: 1,
+        sampling: { surfacePoints: 1000, uniformPoints: 2000, nearPoints: 500 },
+        cacheDir: 'cache',
+      },
+      train: { backend: 'wasm', batchSize: 2, pointsPerShape: 128, lr: 1e-3, maxSteps: 4, validateEvery: 2, valPoints: 1000, checkpointMinutes: 0 },
+    };
+    const path = join(dir, 'config.json');
+    await writeFile(path, JSON.stringify(config));
+    const messages: string[] = [];
+    const r = await trainFromConfigFile(path, { outDir: join(dir, 'out'), onProgress: (p) => messages.push(p.message) });
+    expect(r.steps).toBe(4);
+    expect(existsSync(join(dir, 'out', 'model.json'))).toBe(true);
+    expect(existsSync(join(dir, 'out', 'curve.svg'))).toBe(true);
+    expect(messages.some((m) => /val IoU/.test(m))).toBe(true);
+    expect(messages.some((m) => m.includes('data: 5 training shapes, 2 validation shapes'))).toBe(true); // 2 meshes × 2 copies + 1 procedural; heldout.off excluded
+    const saved = JSON.parse(await readFile(join(dir, 'out', 'model.json'), 'utf8'));
+    expect(saved.modelConfig.kind).toBe('conv-onet');
+    await writeFile(path, JSON.stringify({ ...config, train: { ...config.train, maxSteps: 6 } }));
+    const r2 = await trainFromConfigFile(path, { outDir: join(dir, 'out'), resume: true, onProgress: (p) => messages.push(p.message) });
+    expect(messages.some((m) => m.startsWith('resumed at step 4'))).toBe(true);
+    expect(r2.steps).toBe(6);
+    expect(r2.history.length).toBeGreaterThan(r.history.length);
+  });
+});
