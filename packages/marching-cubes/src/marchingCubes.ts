@@ -152,7 +152,9 @@ export function marchingCubes(
 
   const scan = scanCells(bits, rowState, Fx, Fy, Fz, W);
   const { zc, xc, yc, triangles } = scan;
-  const vBase = new Float64Array(R + 1);
+  // first vertex id of each row's block (z-, then x-, then y-edges); the total is ≤ the edge count, which
+  // was checked to fit Uint32 above, so Uint32 is exact here
+  const vBase = new Uint32Array(R + 1);
   for (let r = 0; r < R; r++) vBase[r + 1] = vBase[r]! + zc[r]! + xc[r]! + yc[r]!;
   const vertexCount = vBase[R]!;
   if (triangles * 3 > UINT32_MAX) {
@@ -418,12 +420,12 @@ function emitSurface(
   Fy: number,
   Fz: number,
   W: number,
-  vBase: Float64Array,
+  vBase: Uint32Array,
   out: Uint32Array
 ): void {
   const { zc, xc } = scan;
   const { values, nx, ny, nz, level, pad, ox, oy, oz, sx, sy, sz, P, N } = g;
-  const eid = new Float64Array(12);
+  const eid = new Uint32Array(12);
   const lastCell = Fz - 2;
   const kMax = nz - 1 + pad; // last real node in padded k
   const lastBits = Fz - 1 - 32 * (W - 1);
