@@ -103,6 +103,33 @@ describe('marchingCubes on analytic shapes', () => {
     expect(worst).toBeGreaterThan(0.999);
   });
 
+  it('computeNormals with anisotropic spacing is radial in world space; cap normals point out of the box', () => {
+    const dims: [number, number, number] = [24, 12, 48];
+    const spacing = [0.5, 1, 0.25]; // world box 11.5 × 11 × 11.75, centre (5.75, 5.5, 5.875)
+    const c = [5.75, 5.5, 5.875];
+    const v = grid(dims, (i, j, k) => 4 - Math.hypot(i * 0.5 - c[0]!, j - c[1]!, k * 0.25 - c[2]!), Float64Array);
+    const m = marchingCubes(v, dims, { spacing, computeNormals: true });
+    let worst = 1;
+    for (let p = 0; p < m.positions.length; p += 3) {
+      const d = [m.positions[p]! - c[0]!, m.positions[p + 1]! - c[1]!, m.positions[p + 2]! - c[2]!];
+      const len = Math.hypot(d[0]!, d[1]!, d[2]!);
+      worst = Math.min(worst, (d[0]! * m.normals![p]! + d[1]! * m.normals![p + 1]! + d[2]! * m.normals![p + 2]!) / len);
+    }
+    expect(worst).toBeGreaterThan(0.99);
+    // a solid block: all vertices are cap vertices, normals are outward unit axes
+    const box = marchingCubes(new Float32Array(4 * 5 * 6).fill(1), [4, 5, 6], {
+      closeBoundary: true,
+      computeNormals: true,
+    });
+    const mid = [1.5, 2, 2.5];
+    for (let p = 0; p < box.positions.length; p += 3) {
+      const n = [box.normals![p]!, box.normals![p + 1]!, box.normals![p + 2]!];
+      expect(n.map(Math.abs).sort()).toEqual([0, 0, 1]);
+      const axis = n.findIndex((x) => x !== 0);
+      expect(Math.sign(box.positions[p + axis]! - mid[axis]!)).toBe(n[axis]);
+    }
+  });
+
   it('closeBoundary caps a half-space on the grid faces and a full grid becomes its box', () => {
     const dims: [number, number, number] = [5, 6, 7];
     const half = marchingCubes(

@@ -22,7 +22,38 @@ function crossedEdges(v: Float32Array, dims: number[], level: number, closed: bo
   return n;
 }
 
+/** Number of closed meshes' vertices whose incident triangles do not form one single fan (a disk). */
+function nonManifoldVertices(indices: Uint32Array, V: number): number {
+  // around vertex a, triangle (a, b, c) links b → c; on an oriented closed manifold each vertex's links form one cycle
+  const next = Array.from({ length: V }, () => new Map<number, number>());
+  for (let t = 0; t < indices.length; t += 3) {
+    const [a, b, c] = [indices[t]!, indices[t + 1]!, indices[t + 2]!];
+    next[a]!.set(b, c);
+    next[b]!.set(c, a);
+    next[c]!.set(a, b);
+  }
+  let bad = 0;
+  for (const links of next) {
+    if (links.size === 0) continue;
+    const start = links.keys().next().value as number;
+    let steps = 0;
+    let cur: number | undefined = start;
+    do {
+      cur = links.get(cur!);
+      steps++;
+    } while (cur !== undefined && cur !== start && steps <= links.size);
+    if (cur !== start || steps !== links.size) bad++;
+  }
+  return bad;
+}
+
 describe('topology over random grids (the one-rule property)', () => {
+  it('the vertex check flags two closed tetrahedra that share only a vertex', () => {
+    const tet = (o: number) => [0, 1 + o, 2 + o, 0, 2 + o, 3 + o, 0, 3 + o, 1 + o, 1 + o, 3 + o, 2 + o];
+    expect(nonManifoldVertices(Uint32Array.from([...tet(0), ...tet(3)]), 7)).toBe(1);
+    expect(nonManifoldVertices(Uint32Array.from(tet(0)), 4)).toBe(0);
+  });
+
   const random = rng(20240607);
   const cases: { name: string; draw: () => number; level: number }[] = [
     { name: 'values in {−1, 0, +1} at level 0', draw: () => Math.floor(random() * 3) - 1, level: 0 },
@@ -49,7 +80,10 @@ describe('topology over random grids (the one-rule property)', () => {
         const r = meshEdges(m);
         const ctx = `dims ${dims} closeBoundary ${closeBoundary}`;
         expect(r.nonManifoldEdges + r.inconsistentEdges + r.degenerateFaces, ctx).toBe(0);
-        if (closeBoundary) expect(r.boundaryEdges, ctx).toBe(0);
+        if (closeBoundary) {
+          expect(r.boundaryEdges, ctx).toBe(0);
+          expect(nonManifoldVertices(m.indices, m.positions.length / 3), ctx).toBe(0);
+        }
         const flat = !closeBoundary && dims.some((d) => d < 2);
         expect(m.positions.length / 3, ctx).toBe(flat ? 0 : crossedEdges(v, dims, 0, closeBoundary));
         expect(r.vertices, ctx).toBe(m.positions.length / 3);
@@ -77,6 +111,7 @@ describe('topology over random grids (the one-rule property)', () => {
           expect(m.normals!.every(Number.isFinite), ctx).toBe(true);
           if (closeBoundary) {
             expect(r.boundaryEdges, ctx).toBe(0);
+            expect(nonManifoldVertices(m.indices, m.positions.length / 3), ctx).toBe(0);
             expect(meshVolume(m), ctx).toBeGreaterThanOrEqual(-1e-6); // oriented outward
           } else {
             // open borders only on the grid's own boundary planes
