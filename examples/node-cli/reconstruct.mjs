@@ -27,7 +27,8 @@ const { model, message } = await loadModel(undefined, { allowFresh: true });
 console.log(message);
 
 // 3. Input: a point cloud is normalised into the model's unit cube and mapped back afterwards; from a
-//    mesh, 300 surface points with σ = 0.005 noise are drawn as the paper's experiments do.
+//    mesh, noisy surface points are drawn as the paper's experiments do (as many as the model was trained
+//    with, `model.config.inputPoints`, with σ = `model.config.noiseStd`).
 const data = inputPath ? await readInput(inputPath) : { kind: 'mesh', mesh: loadBunny() };
 const result =
   data.kind === 'mesh'
