@@ -12,8 +12,11 @@ import type { PageInput } from './samples.js';
 
 /** Settings of one reconstruction (the page's controls and URL parameters). */
 export interface RunSettings {
-  /** Noisy surface points drawn from a mesh input / points fed to the encoder for a point-cloud input. */
-  points: number;
+  /**
+   * Noisy surface points drawn from a mesh input / points fed to the encoder for a point-cloud input
+   * (subsampled when larger). `undefined` = the model's `config.inputPoints`.
+   */
+  points?: number | undefined;
   /** Seed of the point sampling, the noise and the evaluation samples. */
   seed: number;
   /** Occupancy threshold τ as a probability. */
@@ -28,9 +31,9 @@ export interface RunSettings {
   evalPoints: number;
 }
 
-/** Defaults of {@link RunSettings}: the reference's generation settings and the model's 300 input points. */
+/** Defaults of {@link RunSettings}: the reference's generation settings and the model's own input size. */
 export const RUN_DEFAULTS: RunSettings = {
-  points: 300,
+  points: undefined,
   seed: 0,
   threshold: 0.2,
   resolution0: 32,

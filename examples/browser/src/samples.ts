@@ -35,17 +35,17 @@ export const SAMPLES: Sample[] = [
     },
   },
   {
-    id: 'elk',
-    label: 'Elk (mesh, CGAL data, not used in training)',
+    id: 'cow',
+    label: 'Cow (mesh, CGAL data, held out from training)',
     async load() {
-      return { kind: 'mesh', name: 'elk', mesh: parseMesh(await fetchBytes('samples/elk.off'), { source: 'elk.off' }) };
+      return { kind: 'mesh', name: 'cow', mesh: parseMesh(await fetchBytes('samples/cow.off'), { source: 'cow.off' }) };
     },
   },
   {
-    id: 'knot-xyz',
-    label: 'Knot (point cloud .xyz, 3000 points)',
+    id: 'triceratops-xyz',
+    label: 'Triceratops (point cloud .xyz, 3000 points, held out)',
     async load() {
-      return { kind: 'points', name: 'knot', points: parsePointCloud(await fetchBytes('samples/knot.xyz'), { source: 'knot.xyz' }).points };
+      return { kind: 'points', name: 'triceratops', points: parsePointCloud(await fetchBytes('samples/triceratops.xyz'), { source: 'triceratops.xyz' }).points };
     },
   },
 ];

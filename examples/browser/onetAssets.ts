@@ -1,0 +1,74 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
+
+/** A folder of files served (dev) and copied into the build (build) under a URL prefix. */
+export interface AssetFolder {
+  /** URL prefix relative to the app's base, e.g. `models/default/`. */
+  prefix: string;
+  /** Absolute folder on disk. */
+  dir: string;
+  /** Which file names to take (default: all plain files). */
+  include?: RegExp;
+}
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The folders the page fetches at run time: the shipped model (`packages/pipeline/models/default`:
+ * model.json, weights.bin, config.json) and the tfjs wasm binaries (`setWasmPaths`, so no CDN is used).
+ */
+export const ONET_ASSET_FOLDERS: AssetFolder[] = [
+  { prefix: 'models/default/', dir: join(repoRoot, 'packages/pipeline/models/default'), include: /^(model\.json|weights\.bin|config\.json)$/ },
+  { prefix: 'tfjs-wasm/', dir: join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'), include: /\.wasm$/ },
+];
+
+const MIME: Record<string, string> = {
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.bin': 'application/octet-stream',
+};
+
+function listFiles(folder: AssetFolder): string[] {
+  if (!existsSync(folder.dir)) return [];
+  return readdirSync(folder.dir).filter((f) => (folder.include ? folder.include.test(f) : true) && statSync(join(folder.dir, f)).isFile());
+}
+
+/**
+ * Vite plugin: serve {@link ONET_ASSET_FOLDERS} from the dev server and emit them into the build, so the
+ * model and the wasm binaries are part of the app (reading them fresh each time: the model may be retrained).
+ * A missing folder is skipped (the page then says the model is untrained / wasm is unavailable).
+ */
+export function onetAssets(folders: AssetFolder[] = ONET_ASSET_FOLDERS): Plugin {
+  let base = '/';
+  return {
+    name: 'onet-assets',
+    configResolved(config) {
+      base = config.base;
+    },
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const url = decodeURIComponent((req.url ?? '').split('?')[0]);
+        for (const folder of folders) {
+          const prefix = `${base}${folder.prefix}`;
+          if (!url.startsWith(prefix)) continue;
+          const name = url.slice(prefix.length);
+          if (!listFiles(folder).includes(name)) break;
+          res.setHeader('Content-Type', MIME[extname(name)] ?? 'application/octet-stream');
+          res.setHeader('Cache-Control', 'no-cache');
+          res.end(readFileSync(join(folder.dir, name)));
+          return;
+        }
+        next();
+      });
+    },
+    generateBundle() {
+      for (const folder of folders) {
+        for (const name of listFiles(folder)) {
+          this.emitFile({ type: 'asset', fileName: `${folder.prefix}${name}`, source: readFileSync(join(folder.dir, name)) });
+        }
+      }
+    },
+  };
+}

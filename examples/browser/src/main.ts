@@ -1,0 +1,320 @@
+/**
+ * The page: pick a sample or drop a file, reconstruct with the shipped model, show points and mesh,
+ * timings, evaluation count, backend and metrics, download PLY/GLB.
+ *
+ * URL parameters (all optional, mirrored by the controls): `sample` (bunny | cow | triceratops-xyz), `backend`
+ * (webgpu | auto | wasm), `points` (default: the model's input size), `seed`, `tau`, `res0`, `steps`, `batch`, `eval` (points for IoU,
+ * 0 = skip), `autorun=1` (start at load). `window.onet` exposes the state (used by the end-to-end test).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { writeGlb, writePly, type TriangleMesh } from '@onet/io';
+import type { MiseProgress } from '@onet/mise';
+import { chooseBackend, type BackendPreference, type BrowserBackend } from './backend.js';
+import { loadPageModel, type PageModel } from './model.js';
+import { RUN_DEFAULTS, runReconstruction, type RunSettings } from './run.js';
+import { SAMPLES, loadFile, type PageInput } from './samples.js';
+import { SideBySideViewer } from './viewer.js';
+
+/** What `window.onet` holds. */
+export interface PageState {
+  status: 'idle' | 'loading' | 'running' | 'done' | 'error';
+  backend?: string;
+  backendMessage?: string;
+  fallback?: boolean;
+  adapter?: string;
+  softwareAdapter?: boolean;
+  modelMessage?: string;
+  freshModel?: boolean;
+  input?: string;
+  settings?: RunSettings;
+  result?: {
+    faces: number;
+    vertices: number;
+    evaluations: number;
+    resolution: number;
+    inputPoints: number;
+    /** Σ of all input coordinates (float64): lets a test check it drew the same points. */
+    pointsChecksum: number;
+    timeMs: Record<string, number>;
+    evaluateMs: number;
+    iou?: number;
+    chamferL1?: number;
+    normalConsistency?: number;
+    fscore?: number;
+  };
+  error?: string;
+}
+
+declare global {
+  interface Window {
+    onet: PageState;
+  }
+}
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const state: PageState = { status: 'idle' };
+window.onet = state;
+
+const params = new URLSearchParams(location.search);
+const num = (key: string, fallback: number): number => {
+  const v = params.get(key);
+  return v !== null && v !== '' && Number.isFinite(Number(v)) ? Number(v) : fallback;
+};
+
+const ui = {
+  sample: $<HTMLSelectElement>('sample'),
+  file: $<HTMLInputElement>('file'),
+  drop: $<HTMLLabelElement>('drop'),
+  backend: $<HTMLSelectElement>('backend'),
+  points: $<HTMLInputElement>('points'),
+  seed: $<HTMLInputElement>('seed'),
+  tau: $<HTMLInputElement>('tau'),
+  tauOut: $<HTMLOutputElement>('tauOut'),
+  res0: $<HTMLInputElement>('res0'),
+  res0Out: $<HTMLOutputElement>('res0Out'),
+  steps: $<HTMLInputElement>('steps'),
+  stepsOut: $<HTMLOutputElement>('stepsOut'),
+  run: $<HTMLButtonElement>('run'),
+  cancel: $<HTMLButtonElement>('cancel'),
+  backendLine: $<HTMLDivElement>('backendLine'),
+  modelLine: $<HTMLDivElement>('modelLine'),
+  progress: $<HTMLProgressElement>('progress'),
+  phase: $<HTMLDivElement>('phase'),
+  error: $<HTMLDivElement>('error'),
+  stats: $<HTMLTableElement>('stats'),
+  downloadPly: $<HTMLButtonElement>('downloadPly'),
+  downloadGlb: $<HTMLButtonElement>('downloadGlb'),
+};
+
+for (const s of SAMPLES) ui.sample.add(new Option(s.label, s.id));
+ui.sample.value = SAMPLES.some((s) => s.id === params.get('sample')) ? (params.get('sample') as string) : SAMPLES[0].id;
+ui.backend.value = ['webgpu', 'auto', 'wasm'].includes(params.get('backend') ?? '') ? (params.get('backend') as string) : 'webgpu';
+ui.points.value = params.get('points') ?? '';
+ui.points.placeholder = 'model default';
+ui.seed.value = String(num('seed', RUN_DEFAULTS.seed));
+ui.tau.value = String(num('tau', RUN_DEFAULTS.threshold));
+ui.res0.value = String(num('res0', RUN_DEFAULTS.resolution0));
+ui.steps.value = String(num('steps', RUN_DEFAULTS.upsamplingSteps));
+const hidden = { batchSize: num('batch', RUN_DEFAULTS.batchSize), evalPoints: num('eval', RUN_DEFAULTS.evalPoints) };
+
+function syncOutputs(): void {
+  ui.tauOut.value = Number(ui.tau.value).toFixed(2);
+  ui.res0Out.value = `${ui.res0.value} → final ${Number(ui.res0.value) * 2 ** Number(ui.steps.value)}³`;
+  ui.stepsOut.value = ui.steps.value;
+}
+for (const el of [ui.tau, ui.res0, ui.steps]) el.addEventListener('input', syncOutputs);
+syncOutputs();
+
+const viewer = new SideBySideViewer($('view'));
+let dropped: PageInput | undefined;
+let backend: (BrowserBackend & { preference: BackendPreference }) | undefined;
+let pageModel: PageModel | undefined;
+let lastMesh: { mesh: TriangleMesh; name: string } | undefined;
+let abort: AbortController | undefined;
+
+function settings(): RunSettings {
+  return {
+    points: ui.points.value.trim() === '' ? undefined : Math.round(Number(ui.points.value)),
+    seed: Math.round(Number(ui.seed.value)),
+    threshold: Number(ui.tau.value),
+    resolution0: Math.round(Number(ui.res0.value)),
+    upsamplingSteps: Math.round(Number(ui.steps.value)),
+    batchSize: hidden.batchSize,
+    evalPoints: hidden.evalPoints,
+  };
+}
+
+function setPhase(text: string): void {
+  ui.phase.textContent = text;
+}
+
+function showError(e: unknown): void {
+  const err = e as { name?: string; code?: string; message?: string };
+  const text = err?.name === 'AbortError' ? 'Cancelled.' : `${err?.code ? `[${err.code}] ` : ''}${err?.message ?? String(e)}`;
+  ui.error.textContent = text;
+  ui.error.hidden = false;
+  state.status = 'error';
+  state.error = text;
+}
+
+async function ensureBackendAndModel(): Promise<void> {
+  const preference = ui.backend.value as BackendPreference;
+  if (!backend || backend.preference !== preference) {
+    setPhase('starting the tfjs backend…');
+    pageModel?.model.dispose();
+    pageModel = undefined;
+    backend = { ...(await chooseBackend(preference)), preference };
+    ui.backendLine.textContent = backend.message;
+    ui.backendLine.classList.toggle('warn', backend.fallback || backend.softwareAdapter === true);
+    Object.assign(state, {
+      backend: backend.backend,
+      backendMessage: backend.message,
+      fallback: backend.fallback,
+      adapter: backend.adapter,
+      softwareAdapter: backend.softwareAdapter,
+    });
+  }
+  if (!pageModel) {
+    setPhase('loading the model…');
+    pageModel = await loadPageModel();
+    ui.modelLine.textContent = pageModel.message;
+    ui.modelLine.classList.toggle('warn', pageModel.fresh);
+    ui.points.placeholder = `model default (${pageModel.model.config.inputPoints})`;
+    state.modelMessage = pageModel.message;
+    state.freshModel = pageModel.fresh;
+  }
+}
+
+function progressText(p: MiseProgress, rounds: number): string {
+  return `MISE round ${p.round + 1}/${rounds}: ${p.evaluatedInRound.toLocaleString('en')} / ${p.pointsInRound.toLocaleString('en')} points (${p.evaluated.toLocaleString('en')} evaluated)`;
+}
+
+const ms = (x: number): string => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(0)} ms`);
+
+function showStats(rows: [string, string][]): void {
+  ui.stats.replaceChildren(
+    ...rows.map(([k, v]) => {
+      const tr = document.createElement('tr');
+      const a = document.createElement('td');
+      const b = document.createElement('td');
+      a.textContent = k;
+      b.textContent = v;
+      tr.append(a, b);
+      return tr;
+    }),
+  );
+}
+
+async function run(): Promise<void> {
+  abort?.abort();
+  abort = new AbortController();
+  const signal = abort.signal;
+  ui.error.hidden = true;
+  ui.run.disabled = true;
+  ui.cancel.disabled = false;
+  ui.downloadPly.disabled = ui.downloadGlb.disabled = true;
+  ui.progress.value = 0;
+  state.status = 'loading';
+  state.error = undefined;
+  state.result = undefined;
+  try {
+    await ensureBackendAndModel();
+    const s = settings();
+    state.settings = s;
+    const sample = SAMPLES.find((x) => x.id === ui.sample.value) ?? SAMPLES[0];
+    setPhase('loading the input…');
+    const input = dropped ?? (await sample.load());
+    state.input = input.name;
+    state.status = 'running';
+    const rounds = s.upsamplingSteps + 1;
+    setPhase(input.kind === 'mesh' ? `drawing ${s.points ?? pageModel!.model.config.inputPoints} noisy surface points and encoding…` : 'encoding the point cloud…');
+    const t0 = performance.now();
+    const result = await runReconstruction(pageModel!.model, input, s, {
+      signal,
+      onProgress: (p) => {
+        ui.progress.value = Math.min(1, (p.round + p.evaluatedInRound / Math.max(1, p.pointsInRound)) / rounds);
+        setPhase(progressText(p, rounds));
+      },
+      beforeBatch: () => new Promise((r) => setTimeout(r, 0)),
+    });
+    const wall = performance.now() - t0;
+    ui.progress.value = 1;
+    viewer.setPoints(result.points);
+    viewer.setMesh(result.mesh);
+    lastMesh = { mesh: result.mesh, name: input.name };
+    const st = result.stats;
+    let checksum = 0;
+    for (const v of result.points) checksum += v;
+    state.result = {
+      faces: st.faces,
+      vertices: st.vertices,
+      evaluations: st.evaluations,
+      resolution: st.resolution,
+      inputPoints: result.points.length / 3,
+      pointsChecksum: checksum,
+      timeMs: { ...st.timeMs, wall },
+      evaluateMs: result.evaluateMs,
+      ...(result.metrics
+        ? { iou: result.metrics.iou, chamferL1: result.metrics.chamferL1, normalConsistency: result.metrics.normalConsistency, fscore: result.metrics.fscore }
+        : {}),
+    };
+    const rows: [string, string][] = [
+      ['backend', state.backend ?? '?'],
+      ['input', `${input.name}: ${result.points.length / 3} points${input.kind === 'mesh' ? ' (noisy surface samples)' : ''}`],
+      ['network evaluations', `${st.evaluations.toLocaleString('en')} (${st.evaluationsPerRound.map((n) => n.toLocaleString('en')).join(' + ')})`],
+      ['grid', `${s.resolution0} → ${st.resolution}³, τ = ${s.threshold}`],
+      ['mesh', `${st.vertices.toLocaleString('en')} vertices, ${st.faces.toLocaleString('en')} faces`],
+      ['encode', `${ms(st.timeMs.encode)}${state.backend === 'webgpu' ? ' (queued; WebGPU runs asynchronously, so its GPU time lands in the first MISE batch)' : ''}`],
+      ['MISE (network)', `${ms(st.timeMs.mise)} (${ms(st.timeMs.network)})`],
+      ['marching cubes', ms(st.timeMs.marchingCubes)],
+      ['total', ms(wall)],
+    ];
+    if (result.metrics) {
+      const m = result.metrics;
+      rows.push(
+        ['IoU', m.iou.toFixed(3)],
+        ['Chamfer-L1', m.chamferL1.toFixed(4)],
+        ['normal consistency', m.normalConsistency.toFixed(3)],
+        ['F-score@1%', m.fscore.toFixed(3)],
+        ['evaluation', `${s.evalPoints.toLocaleString('en')} points, ${ms(result.evaluateMs)}`],
+      );
+    }
+    showStats(rows);
+    setPhase(st.faces > 0 ? 'Done. Drag to orbit, scroll to zoom.' : 'Done, but the mesh is empty: no point reached τ (try a lower threshold).');
+    ui.downloadPly.disabled = ui.downloadGlb.disabled = st.faces === 0;
+    state.status = 'done';
+  } catch (e) {
+    showError(e);
+    setPhase('');
+  } finally {
+    ui.run.disabled = false;
+    ui.cancel.disabled = true;
+    if (state.status === 'done' && tf.memory().numTensors > 0) console.debug(`tfjs tensors alive: ${tf.memory().numTensors}`);
+  }
+}
+
+function download(bytes: Uint8Array, name: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+ui.run.addEventListener('click', () => void run());
+ui.cancel.addEventListener('click', () => abort?.abort());
+ui.downloadPly.addEventListener('click', () => lastMesh && download(writePly(lastMesh.mesh), `${lastMesh.name}-onet.ply`, 'application/octet-stream'));
+ui.downloadGlb.addEventListener('click', async () => {
+  if (lastMesh) download(await writeGlb(lastMesh.mesh, { name: lastMesh.name }), `${lastMesh.name}-onet.glb`, 'model/gltf-binary');
+});
+ui.sample.addEventListener('change', () => {
+  dropped = undefined;
+  ui.drop.firstChild!.textContent = 'or drop / choose a file (.ply .obj .off .stl .xyz)';
+});
+
+async function takeFile(file: File | undefined): Promise<void> {
+  if (!file) return;
+  ui.error.hidden = true;
+  try {
+    dropped = await loadFile(file);
+    ui.drop.firstChild!.textContent = `${file.name}: ${dropped.kind === 'mesh' ? `mesh, ${dropped.mesh.indices.length / 3} faces` : `${dropped.points.length / 3} points`}`;
+    void run();
+  } catch (e) {
+    dropped = undefined;
+    showError(e);
+  }
+}
+ui.file.addEventListener('change', () => void takeFile(ui.file.files?.[0]));
+window.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  ui.drop.classList.add('over');
+});
+window.addEventListener('dragleave', () => ui.drop.classList.remove('over'));
+window.addEventListener('drop', (e) => {
+  e.preventDefault();
+  ui.drop.classList.remove('over');
+  void takeFile(e.dataTransfer?.files?.[0]);
+});
+
+if (params.get('autorun') === '1') void run();

@@ -1,0 +1,198 @@
+/**
+ * End to end in a real browser (issue 7): `vite build` the app, serve dist on 127.0.0.1, drive Debian's
+ * Chromium (headless, `--enable-unsafe-webgpu` → Dawn on SwiftShader) with playwright-core, reconstruct the
+ * bunny sample on WebGPU, and check the page against the same run in Node (wasm): same input points, IoU
+ * against the ground truth within 0.02. A second page load without `navigator.gpu` must fall back to wasm
+ * (served from the app, no CDN) and say so. Screenshots go to test-artifacts/ and must not be blank.
+ *
+ * SwiftShader runs the tfjs WebGPU kernels far slower than wasm, so the page runs a reduced MISE
+ * (PAGE_SETTINGS: coarse grid 8, one upsampling step → 16³) — the parity check does not need more.
+ * Skipped only when /usr/bin/chromium is absent (`apt-get install chromium`; .ci/run installs it).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { selectBackend } from '@onet/nn';
+import { loadBunny, loadModel } from '@onet/pipeline/node';
+import { runReconstruction, type RunSettings } from '../src/run.js';
+import type { PageState } from '../src/main.js';
+import { serveStatic } from './staticServer.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`browser e2e SKIPPED: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)`);
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const app = fileURLToPath(new URL('../', import.meta.url));
+const artifacts = join(repo, 'test-artifacts');
+
+/** What the page runs (URL parameters) and what Node reruns. */
+const PAGE_SETTINGS: RunSettings = { points: undefined, seed: 0, threshold: 0.2, resolution0: 8, upsamplingSteps: 1, batchSize: 16_384, evalPoints: 20_000 };
+const query = (backend: string): string =>
+  new URLSearchParams({
+    sample: 'bunny',
+    backend,
+    seed: String(PAGE_SETTINGS.seed),
+    tau: String(PAGE_SETTINGS.threshold),
+    res0: String(PAGE_SETTINGS.resolution0),
+    steps: String(PAGE_SETTINGS.upsamplingSteps),
+    eval: String(PAGE_SETTINGS.evalPoints),
+    autorun: '1',
+  }).toString();
+
+/** Fraction of pixels of a PNG (decoded by the page) that differ from its top-left pixel, per half. */
+async function nonBackground(page: Page, png: Buffer): Promise<{ left: number; right: number; variance: number }> {
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const g = c.getContext('2d')!;
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    const bg = [d[0], d[1], d[2]];
+    let left = 0;
+    let right = 0;
+    let s = 0;
+    let s2 = 0;
+    for (let y = 0; y < c.height; y++) {
+      for (let x = 0; x < c.width; x++) {
+        const i = 4 * (y * c.width + x);
+        const lum = 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
+        s += lum;
+        s2 += lum * lum;
+        if (Math.abs(d[i] - bg[0]) + Math.abs(d[i + 1] - bg[1]) + Math.abs(d[i + 2] - bg[2]) > 24) {
+          if (x < c.width / 2) left++;
+          else right++;
+        }
+      }
+    }
+    const n = c.width * c.height;
+    return { left: left / (n / 2), right: right / (n / 2), variance: s2 / n - (s / n) ** 2 };
+  }, png.toString('base64'));
+}
+
+describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
+  let dist = '';
+  let profile = '';
+  let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
+  let context: BrowserContext | undefined;
+  const foreign: string[] = [];
+
+  beforeAll(async () => {
+    dist = mkdtempSync(join(tmpdir(), 'onet-browser-dist-'));
+    profile = mkdtempSync(join(tmpdir(), 'onet-browser-profile-'));
+    await promisify(execFile)(process.execPath, [join(repo, 'node_modules/vite/bin/vite.js'), 'build', app, '--outDir', dist, '--emptyOutDir', '--logLevel', 'error'], {
+      cwd: repo,
+      maxBuffer: 1 << 24,
+    });
+    expect(existsSync(join(dist, 'index.html'))).toBe(true);
+    expect(existsSync(join(dist, 'tfjs-wasm/tfjs-backend-wasm-simd.wasm'))).toBe(true);
+    server = await serveStatic(dist);
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--no-default-browser-check'],
+    });
+    context.on('request', (r) => {
+      const u = r.url();
+      if (!u.startsWith(server!.url) && !/^(data|blob):/.test(u)) foreign.push(u);
+    });
+    mkdirSync(artifacts, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    for (const d of [dist, profile]) if (d) rmSync(d, { recursive: true, force: true });
+  });
+
+  async function runPage(backend: string, init?: () => void): Promise<{ page: Page; state: PageState; errors: string[] }> {
+    const page = await context!.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    if (init) await page.addInitScript(init);
+    await page.goto(`${server!.url}?${query(backend)}`);
+    await page.waitForFunction(() => ['done', 'error'].includes((window as unknown as { onet?: PageState }).onet?.status ?? ''), undefined, {
+      timeout: 150_000,
+      polling: 250,
+    });
+    const state = await page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { onet: PageState }).onet)) as PageState);
+    return { page, state, errors };
+  }
+
+  let node: Awaited<ReturnType<typeof runReconstruction>> | undefined;
+  /**
+   * The same reconstruction in Node on wasm, same settings, with the model files the page was served (the
+   * build's copy: the shipped model may be rewritten by training meanwhile), or the same seeded fresh model.
+   */
+  async function nodeResult(): Promise<NonNullable<typeof node>> {
+    if (node) return node;
+    expect(await selectBackend('wasm')).toBe('wasm');
+    const { model } = await loadModel(join(dist, 'models/default'), { allowFresh: true, seed: 0 });
+    try {
+      node = await runReconstruction(model, { kind: 'mesh', name: 'bunny', mesh: loadBunny() }, PAGE_SETTINGS);
+    } finally {
+      model.dispose();
+    }
+    return node;
+  }
+
+  it('reconstructs the bunny on WebGPU; IoU vs ground truth matches Node (wasm) within 0.02; screenshot not blank', async () => {
+    const { page, state, errors } = await runPage('webgpu');
+    expect(state.error).toBeUndefined();
+    expect(errors).toEqual([]);
+    expect(state.status).toBe('done');
+    expect(state.backend).toBe('webgpu');
+    expect(state.fallback).toBe(false);
+    expect(state.result!.faces).toBeGreaterThan(0);
+    expect(state.result!.evaluations).toBeGreaterThanOrEqual(9 ** 3);
+    expect(state.result!.resolution).toBe(16);
+    expect(await page.locator('#backendLine').textContent()).toMatch(/webgpu/);
+    expect(await page.locator('#stats').textContent()).toMatch(/IoU/);
+
+    const shot = await page.locator('#view').screenshot();
+    writeFileSync(join(artifacts, 'browser-e2e-webgpu.png'), shot);
+    await page.screenshot({ path: join(artifacts, 'browser-e2e-page.png'), fullPage: true });
+    const px = await nonBackground(page, shot);
+    expect(px.left, 'input points visible in the left view').toBeGreaterThan(0.002);
+    expect(px.right, 'mesh visible in the right view').toBeGreaterThan(0.01);
+    expect(px.variance).toBeGreaterThan(10);
+
+    const n = await nodeResult();
+    let checksum = 0;
+    for (const v of n.points) checksum += v;
+    expect(state.result!.inputPoints).toBe(n.points.length / 3);
+    expect(state.result!.pointsChecksum).toBeCloseTo(checksum, 3); // same seeded noisy input in both
+    expect(n.metrics).toBeDefined();
+    expect(state.result!.iou).toBeDefined();
+    expect(Math.abs(state.result!.iou! - n.metrics!.iou)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(state.result!.faces - n.stats.faces)).toBeLessThanOrEqual(Math.max(16, 0.05 * n.stats.faces));
+    await page.close();
+  }, 170_000);
+
+  it('without navigator.gpu it falls back to wasm (served by the app, no CDN) and says so', async () => {
+    const { page, state, errors } = await runPage('webgpu', () => {
+      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+    });
+    expect(state.error).toBeUndefined();
+    expect(errors).toEqual([]);
+    expect(state.backend).toBe('wasm');
+    expect(state.fallback).toBe(true);
+    expect(await page.locator('#backendLine').textContent()).toMatch(/WebGPU not used: .*running on wasm/);
+    expect(server!.requests.some((r) => /\/tfjs-wasm\/tfjs-backend-wasm(-simd)?\.wasm$/.test(r))).toBe(true);
+    expect(foreign).toEqual([]);
+    const n = await nodeResult();
+    expect(Math.abs(state.result!.iou! - n.metrics!.iou)).toBeLessThanOrEqual(0.02);
+    writeFileSync(join(artifacts, 'browser-e2e-wasm.png'), await page.locator('#view').screenshot());
+    await page.close();
+  }, 120_000);
+});
