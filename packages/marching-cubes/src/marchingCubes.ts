@@ -139,8 +139,9 @@ export function marchingCubes(
 
   const R = Fx * Fy; // rows (along k) of the (possibly padded) classification grid
   const W = (Fz + 31) >>> 5; // 32-bit words per row
-  const bits = new Int32Array(R * W); // bit K of row r: node (I, J, K) inside; padding stays 0 (outside)
-  const rowState = new Uint8Array(R); // 0: all outside, 1: all inside, 2: mixed
+  const work = scratch(R * W, R);
+  const bits = work.bits; // bit K of row r: node (I, J, K) inside; padding stays 0 (outside)
+  const rowState = work.rowState; // 0: all outside, 1: all inside, 2: mixed
   classify(values, nx, ny, nz, level, nanMode === 'error', pad, Fy, W, bits, rowState);
   if (Fx < 2 || Fy < 2 || Fz < 2) {
     // a flat grid has no cells: crossed edges there belong to no triangle
@@ -150,11 +151,12 @@ export function marchingCubes(
       : { positions: empty, indices: new Uint32Array(0) };
   }
 
-  const scan = scanCells(bits, rowState, Fx, Fy, Fz, W);
+  const scan = scanCells(bits, rowState, Fx, Fy, Fz, W, work.counts);
   const { zc, xc, yc, triangles } = scan;
   // first vertex id of each row's block (z-, then x-, then y-edges); the total is ≤ the edge count, which
   // was checked to fit Uint32 above, so Uint32 is exact here
-  const vBase = new Uint32Array(R + 1);
+  const vBase = work.vBase;
+  vBase[0] = 0;
   for (let r = 0; r < R; r++) vBase[r + 1] = vBase[r]! + zc[r]! + xc[r]! + yc[r]!;
   const vertexCount = vBase[R]!;
   if (triangles * 3 > UINT32_MAX) {
@@ -189,6 +191,56 @@ export function marchingCubes(
     emitSurface(geo, scan, bits, rowState, Fx, Fy, Fz, W, vBase, indices);
   }
   return normals ? { positions, indices, normals } : { positions, indices };
+}
+
+/** Scratch arrays of one call: zeroed views, reused across calls when small enough (see {@link scratch}). */
+interface Scratch {
+  bits: Int32Array;
+  rowState: Uint8Array;
+  /** zc, xc, yc back to back: 3·R counts. */
+  counts: Uint32Array;
+  vBase: Uint32Array;
+}
+
+/** Largest scratch (bytes) kept between calls; bigger grids allocate and release their own. */
+const SCRATCH_KEEP_BYTES = 64 * 1024 * 1024;
+let kept: { bits: Int32Array; rowState: Uint8Array; counts: Uint32Array; vBase: Uint32Array } | null = null;
+
+/**
+ * Zeroed scratch for `words` class words and `rows` rows. Fresh memory costs a page fault per 4 KB on first
+ * touch, which for small and medium grids costs as much as the extraction itself; so the buffers of the last
+ * call are kept (up to {@link SCRATCH_KEEP_BYTES}) and reused. Safe because `marchingCubes` is synchronous.
+ */
+function scratch(words: number, rows: number): Scratch {
+  const bytes = words * 4 + rows * (1 + 12 + 4) + 4;
+  if (kept && kept.bits.length >= words && kept.rowState.length >= rows) {
+    const w = {
+      bits: kept.bits.subarray(0, words),
+      rowState: kept.rowState.subarray(0, rows),
+      counts: kept.counts.subarray(0, 3 * rows),
+      vBase: kept.vBase.subarray(0, rows + 1),
+    };
+    w.bits.fill(0);
+    w.rowState.fill(0);
+    w.counts.fill(0);
+    return w;
+  }
+  const fresh = {
+    bits: new Int32Array(words),
+    rowState: new Uint8Array(rows),
+    counts: new Uint32Array(3 * rows),
+    vBase: new Uint32Array(rows + 1),
+  };
+  if (bytes <= SCRATCH_KEEP_BYTES) {
+    // keep the larger of the two shapes so alternating sizes do not thrash
+    kept = {
+      bits: kept && kept.bits.length > words ? kept.bits : fresh.bits,
+      rowState: kept && kept.rowState.length > rows ? kept.rowState : fresh.rowState,
+      counts: kept && kept.counts.length > 3 * rows ? kept.counts : fresh.counts,
+      vBase: kept && kept.vBase.length > rows + 1 ? kept.vBase : fresh.vBase,
+    };
+  }
+  return fresh;
 }
 
 function isTriple(a: unknown, ok: (v: number) => boolean): boolean {
@@ -293,11 +345,19 @@ interface CellScan {
  * which is cheaper than touching fresh memory for a cell list. Every crossed edge is counted once, by the
  * cell that owns it (the cell at its lower end; the last cell of a row/column also owns the far edges).
  */
-function scanCells(bits: Int32Array, rowState: Uint8Array, Fx: number, Fy: number, Fz: number, W: number): CellScan {
+function scanCells(
+  bits: Int32Array,
+  rowState: Uint8Array,
+  Fx: number,
+  Fy: number,
+  Fz: number,
+  W: number,
+  counts: Uint32Array
+): CellScan {
   const R = Fx * Fy;
-  const zc = new Uint32Array(R);
-  const xc = new Uint32Array(R);
-  const yc = new Uint32Array(R);
+  const zc = counts.subarray(0, R); // zeroed by scratch()
+  const xc = counts.subarray(R, 2 * R);
+  const yc = counts.subarray(2 * R, 3 * R);
   let triangles = 0;
   const lastCell = Fz - 2;
   // valid cells in the last word: k ≤ Fz − 2

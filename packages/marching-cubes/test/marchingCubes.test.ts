@@ -158,6 +158,17 @@ describe('marchingCubes on analytic shapes', () => {
     expect(marchingCubes(new Float32Array(27).fill(-1), [3, 3, 3], { closeBoundary: true }).indices.length).toBe(0);
   });
 
+  it('gives identical output whatever ran before (scratch buffers are reused between calls)', () => {
+    const a = sphereGrid(20, 6);
+    const first = marchingCubes(a, [20, 20, 20], { closeBoundary: true });
+    marchingCubes(new Float32Array(40 * 40 * 40).fill(1), [40, 40, 40], { closeBoundary: true }); // bigger, all inside
+    marchingCubes(sphereGrid(7, 2), [7, 7, 7]); // smaller
+    const again = marchingCubes(a, [20, 20, 20], { closeBoundary: true });
+    expect(Array.from(again.indices)).toEqual(Array.from(first.indices));
+    expect(Array.from(again.positions)).toEqual(Array.from(first.positions));
+    expect(again.positions.buffer).not.toBe(first.positions.buffer);
+  });
+
   it('is monomorphic in the array type: Float32Array and Float64Array grids give the same mesh', () => {
     const a = sphereGrid(20, 6);
     const b = Float64Array.from(a);
