@@ -77,7 +77,7 @@ export class LocalDecoder extends Module {
       let net = this.fcP.apply(p);
       for (let i = 0; i < this.blocks.length; i++) net = this.blocks[i].apply(tf.add(net, this.fcC[i].apply(c)));
       const out = this.fcOut.apply(tf.relu(net));
-      return tf.reshape(out, p.shape.slice(0, 2)) as tf.Tensor2D;
+      return tf.reshape(out, [p.shape[0], p.shape[1]]) as tf.Tensor2D;
     });
   }
 }

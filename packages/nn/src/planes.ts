@@ -146,6 +146,6 @@ function samplePlaneBilinearJs(features: tf.Tensor4D, uv: tf.Tensor3D): tf.Tenso
       return tf.tensor4d(df, [B, R, R, C]);
     };
     return { value, gradFunc };
-  }) as unknown as (a: tf.Tensor) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor });
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (f as unknown as (a: tf.Tensor) => tf.Tensor)(features) as tf.Tensor3D;
 }

@@ -58,7 +58,7 @@ export function gatherRows(x: tf.Tensor, indices: tf.Tensor): tf.Tensor {
       tf.zerosLike(saved[0]),
     ];
     return { value, gradFunc };
-  }) as unknown as (a: tf.Tensor, b: tf.Tensor) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] });
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   const out = (f as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor)(x, idx);
   if (idx !== indices) idx.dispose();
   return out;
@@ -76,7 +76,7 @@ export function scatterAddRows(values: tf.Tensor, indices: tf.Tensor, size: numb
     const value = tf.scatterND(tf.expandDims(ii, 1), vv, [size, feat]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => [jsPath() ? gatherJs(dy, saved[0]) : tf.gather(dy, saved[0]), tf.zerosLike(saved[0])];
     return { value, gradFunc };
-  }) as unknown as (a: tf.Tensor, b: tf.Tensor) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] });
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   const out = (f as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor)(values, idx);
   if (idx !== indices) idx.dispose();
   return out;
@@ -127,7 +127,7 @@ export function conv3x3(x: tf.Tensor4D, kernel: tf.Tensor, bias?: tf.Tensor): tf
       return [dx, tf.reshape(dw, [9 * cin, cout])];
     };
     return { value, gradFunc };
-  }) as unknown as (a: tf.Tensor, b: tf.Tensor) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] });
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return tf.tidy(() => {
     let y = (f as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor)(x, kernel);
     if (bias) y = tf.add(y, bias);

@@ -17,6 +17,15 @@ export interface TrainOptions {
   inputPointsRange?: [number, number];
   /** Adam learning rate (reference 1e-4). */
   lr?: number;
+  /**
+   * Learning-rate schedule over the run's progress (0 → 1, by steps or time): `constant`, or `cosine` = constant
+   * until `lrDecayStart`, then a half-cosine down to `lrFinal`·lr at the end.
+   */
+  lrSchedule?: 'constant' | 'cosine';
+  /** Progress fraction where the cosine decay starts (default 0.4). */
+  lrDecayStart?: number;
+  /** Final learning rate as a fraction of `lr` (default 0.05). */
+  lrFinal?: number;
   /** Seed of batch sampling (batch k uses seed + k, so resumed runs see the same batches). */
   seed?: number;
   /** Points per validation shape for IoU. */
@@ -31,6 +40,9 @@ export const TRAIN_DEFAULTS: Required<Omit<TrainOptions, 'inputPointsRange'>> = 
   pointsPerShape: 2048,
   nearFraction: 0,
   lr: 1e-4,
+  lrSchedule: 'constant',
+  lrDecayStart: 0.4,
+  lrFinal: 0.05,
   seed: 1,
   valPoints: 20_000,
   threshold: 0.2,
@@ -167,6 +179,26 @@ export class Trainer {
     if (tf.getBackend() === 'wasm') registerFastMatMulGradient();
     this.optimizer = tf.train.adam(o.lr);
     this.vars = model.net.trainableVariables();
+  }
+
+  /** Learning rate at a progress fraction (0 → 1) under the schedule. */
+  learningRateAt(progress: number): number {
+    const o = this.options;
+    if (o.lrSchedule !== 'cosine') return o.lr;
+    const p = Math.min(1, Math.max(0, progress));
+    if (p <= o.lrDecayStart) return o.lr;
+    const t = (p - o.lrDecayStart) / Math.max(1e-9, 1 - o.lrDecayStart);
+    return o.lr * (o.lrFinal + (1 - o.lrFinal) * 0.5 * (1 + Math.cos(Math.PI * t)));
+  }
+
+  /** Tell the trainer how far the run is (0 → 1); sets Adam's learning rate from the schedule. */
+  setProgress(progress: number): void {
+    (this.optimizer as unknown as { learningRate: number }).learningRate = this.learningRateAt(progress);
+  }
+
+  /** Current Adam learning rate. */
+  get learningRate(): number {
+    return (this.optimizer as unknown as { learningRate: number }).learningRate;
   }
 
   /** Run one optimisation step; returns the batch loss. */

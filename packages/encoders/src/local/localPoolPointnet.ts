@@ -21,14 +21,14 @@ function splitBlock(block: ResnetBlockFC, a: tf.Tensor, b: tf.Tensor, h: number)
     const fa = tf.reshape(a, [-1, h]);
     const fb = tf.reshape(b, [-1, h]);
     const w0 = block.fc0.weight;
-    const hid = w0.shape[1];
+    const hid = w0.shape[1] as number;
     const w0a = tf.slice(w0, [0, 0], [h, hid]);
     const w0b = tf.slice(w0, [h, 0], [h, hid]);
     let net = tf.add(tf.matMul(tf.relu(fa), w0a), tf.matMul(tf.relu(fb), w0b));
     if (block.fc0.bias) net = tf.add(net, block.fc0.bias);
     const dx = block.fc1.apply(tf.relu(net));
     const s = block.shortcut!.weight;
-    const out = s.shape[1];
+    const out = s.shape[1] as number;
     const xs = tf.add(tf.matMul(fa, tf.slice(s, [0, 0], [h, out])), tf.matMul(fb, tf.slice(s, [h, 0], [h, out])));
     return tf.reshape(tf.add(xs, dx), [...shape.slice(0, -1), out]);
   });

@@ -328,14 +328,16 @@ export async function trainFromConfigFile(
     report({ phase: 'validate', message: `step ${trainer.step} val IoU ${iou.toFixed(4)} (best ${bestIou.toFixed(4)} at ${bestStep})`, step: trainer.step, iou, bestIou });
   };
 
+  const progress = () => Math.max(Number.isFinite(maxSteps) ? trainer.step / maxSteps : 0, Number.isFinite(maxSeconds) ? elapsed() / maxSeconds : 0);
   while (trainer.step < maxSteps && elapsed() < maxSeconds && !options.signal?.aborted) {
+    trainer.setProgress(progress());
     const loss = trainer.trainStep();
     lossSum += loss;
     lossN++;
     const now = performance.now();
     if (trainer.step % validateEvery === 0) await validate();
     else if (now - lastLog > 30_000 || trainer.step <= 3) {
-      report({ phase: 'train', message: `step ${trainer.step} loss ${loss.toFixed(2)} (${(elapsed() / trainer.step).toFixed(2)} s/step overall, ${tf.memory().numTensors} tensors)`, step: trainer.step, loss });
+      report({ phase: 'train', message: `step ${trainer.step} loss ${loss.toFixed(2)} (${(elapsed() / trainer.step).toFixed(2)} s/step overall, lr ${trainer.learningRate.toExponential(2)}, ${tf.memory().numTensors} tensors)`, step: trainer.step, loss });
       lastLog = now;
     }
     if (now - lastCkpt > ckptEvery) {
