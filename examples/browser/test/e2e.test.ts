@@ -10,13 +10,14 @@
  * Skipped only when /usr/bin/chromium is absent (`apt-get install chromium`; .ci/run installs it).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { parseMesh } from '@onet/io';
 import { selectBackend } from '@onet/nn';
 import { loadBunny, loadModel } from '@onet/pipeline/node';
 import { runReconstruction, type RunSettings } from '../src/run.js';
@@ -195,4 +196,26 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     writeFileSync(join(artifacts, 'browser-e2e-wasm.png'), await page.locator('#view').screenshot());
     await page.close();
   }, 120_000);
+
+  it('a chosen .xyz point-cloud file is reconstructed (wasm) and the PLY download holds the mesh', async () => {
+    const page = await context!.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server!.url}?backend=wasm&res0=8&steps=1`);
+    await page.locator('#file').setInputFiles(join(app, 'public/samples/triceratops.xyz'));
+    await page.waitForFunction(() => ['done', 'error'].includes((window as unknown as { onet?: PageState }).onet?.status ?? ''), undefined, { timeout: 60_000, polling: 250 });
+    const state = await page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { onet: PageState }).onet)) as PageState);
+    expect(state.error).toBeUndefined();
+    expect(errors).toEqual([]);
+    expect(state.input).toBe('triceratops');
+    expect(state.result!.inputPoints).toBe(3000);
+    expect(state.result!.faces).toBeGreaterThan(0);
+    expect(state.result!.iou).toBeUndefined(); // a bare point cloud has no ground truth
+    expect(await page.locator('#drop').textContent()).toMatch(/triceratops\.xyz: 3000 points/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#downloadPly').click()]);
+    expect(download.suggestedFilename()).toBe('triceratops-onet.ply');
+    const mesh = parseMesh(new Uint8Array(readFileSync((await download.path())!)), { source: 'download.ply' });
+    expect(mesh.indices.length / 3).toBe(state.result!.faces);
+    await page.close();
+  }, 90_000);
 });
