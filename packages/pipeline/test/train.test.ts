@@ -98,6 +98,19 @@ describe('training pieces', () => {
     expect(b.losses[3]).toBeCloseTo(a.losses[3], 3);
   });
 
+  it('cosine learning-rate schedule: constant, then a half-cosine down to lrFinal·lr', () => {
+    const model = OccupancyNetwork.fromConfig(TINY, 1);
+    const t = new Trainer(model, spheres().slice(0, 1), { lr: 1e-3, lrSchedule: 'cosine', lrDecayStart: 0.5, lrFinal: 0.1 });
+    expect(t.learningRateAt(0)).toBe(1e-3);
+    expect(t.learningRateAt(0.5)).toBe(1e-3);
+    expect(t.learningRateAt(0.75)).toBeCloseTo(1e-3 * (0.1 + 0.9 * 0.5), 12);
+    expect(t.learningRateAt(1)).toBeCloseTo(1e-4, 12);
+    t.setProgress(1);
+    expect(t.learningRate).toBeCloseTo(1e-4, 12);
+    t.dispose();
+    model.dispose();
+  });
+
   it('curveSvg draws loss and IoU paths', () => {
     const svg = curveSvg([
       { step: 10, loss: 500, seconds: 1 },
