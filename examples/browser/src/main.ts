@@ -290,7 +290,7 @@ ui.downloadGlb.addEventListener('click', async () => {
 });
 ui.sample.addEventListener('change', () => {
   dropped = undefined;
-  ui.drop.firstChild!.textContent = 'or drop / choose a file (.ply .obj .off .stl .xyz)';
+  ui.drop.firstChild!.textContent = 'or drop / choose a file (.ply .obj .off .stl .glb .xyz)';
 });
 
 async function takeFile(file: File | undefined): Promise<void> {

@@ -1,4 +1,4 @@
-import { parseMesh, parsePointCloud, type TriangleMesh } from '@onet/io';
+import { parseGlb, parseMesh, parsePointCloud, type TriangleMesh } from '@onet/io';
 
 /** What the page reconstructs from: a mesh (points are drawn from it; it is also the ground truth) or a point cloud. */
 export type PageInput =
@@ -54,7 +54,7 @@ export const SAMPLES: Sample[] = [
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 /**
- * Read a dropped or chosen file: OFF/OBJ/STL are meshes; PLY is a mesh when it has faces, else a point
+ * Read a dropped or chosen file: OFF/OBJ/STL/GLB are meshes; PLY is a mesh when it has faces, else a point
  * cloud; XYZ/TXT/PTS/NPZ are point clouds.
  * @throws an `OnetIOError` (code, source, location) from @onet/io for unreadable files, or an Error for size.
  */
@@ -64,6 +64,7 @@ export async function loadFile(file: File): Promise<PageInput> {
   const name = file.name.replace(/\.[^.]+$/, '');
   const ext = /\.([a-z0-9]+)$/i.exec(file.name)?.[1].toLowerCase() ?? '';
   if (['xyz', 'txt', 'pts', 'npz', 'csv'].includes(ext)) return { kind: 'points', name, points: parsePointCloud(bytes, { source: file.name }).points };
+  if (ext === 'glb') return { kind: 'mesh', name, mesh: await parseGlb(bytes, { source: file.name }) };
   if (ext === 'ply') {
     let mesh: TriangleMesh | undefined;
     try {

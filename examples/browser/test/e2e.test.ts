@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { parseMesh } from '@onet/io';
+import { parseGlb, parseMesh } from '@onet/io';
 import { selectBackend } from '@onet/nn';
 import { loadBunny, loadModel } from '@onet/pipeline/node';
 import { runReconstruction, type RunSettings } from '../src/run.js';
@@ -197,7 +197,7 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     await page.close();
   }, 120_000);
 
-  it('a chosen .xyz point-cloud file is reconstructed (wasm) and the PLY download holds the mesh', async () => {
+  it('a chosen .xyz point-cloud file is reconstructed (wasm) and the PLY and GLB downloads hold the mesh', async () => {
     const page = await context!.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -216,6 +216,10 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     expect(download.suggestedFilename()).toBe('triceratops-onet.ply');
     const mesh = parseMesh(new Uint8Array(readFileSync((await download.path())!)), { source: 'download.ply' });
     expect(mesh.indices.length / 3).toBe(state.result!.faces);
+    const [glb] = await Promise.all([page.waitForEvent('download'), page.locator('#downloadGlb').click()]);
+    expect(glb.suggestedFilename()).toBe('triceratops-onet.glb');
+    const fromGlb = await parseGlb(new Uint8Array(readFileSync((await glb.path())!)), { source: 'download.glb' });
+    expect(fromGlb.indices.length / 3).toBe(state.result!.faces);
     await page.close();
   }, 90_000);
 });
