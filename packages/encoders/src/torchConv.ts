@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, torchUniform, type ParamLayout } from '@onet/nn';
+import { conv3dValid } from './conv3dGrad.js';
 
 /**
  * PyTorch `nn.Conv2d(in, out, k, stride, padding)` on channels-last input `[B, H, W, in]` → `[B, H', W', out]`
@@ -73,7 +74,8 @@ export class TorchConv3d extends Module {
     return tf.tidy(() => {
       const p = this.padding;
       const input = p ? tf.pad(x, [[0, 0], [p, p], [p, p], [p, p], [0, 0]]) : x;
-      return tf.add(tf.conv3d(input, this.weight as tf.Tensor5D, this.stride, 'valid'), this.bias);
+      // conv3dValid: correct gradients on wasm too (its built-in Conv3D backprops are wrong, see conv3dGrad.ts)
+      return tf.add(conv3dValid(input as tf.Tensor5D, this.weight as tf.Tensor5D, this.stride), this.bias);
     });
   }
 }
