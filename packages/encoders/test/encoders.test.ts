@@ -100,3 +100,24 @@ describe('encoders', () => {
     enc.dispose();
   });
 });
+
+describe('latentKL and sampleLatent', () => {
+  it('KL is Σ over dims of −logσ + (σ² + μ²)/2 − 1/2, averaged over the batch; 0 at the prior', async () => {
+    const { latentKL, sampleLatent } = await import('../src/index.js');
+    const mean = tf.tensor2d([[0, 1], [2, 0]]);
+    const logstd = tf.tensor2d([[0, Math.log(2)], [0, -1]]);
+    const kl = latentKL(mean, logstd).dataSync()[0];
+    const row0 = 0 + (-Math.log(2) + (4 + 1) / 2 - 0.5);
+    const row1 = (0 + (1 + 4) / 2 - 0.5) + (1 + Math.exp(-2) / 2 - 0.5);
+    expect(kl).toBeCloseTo((row0 + row1) / 2, 5);
+    const zero = tf.zeros([3, 4]);
+    expect(latentKL(zero, zero).dataSync()[0]).toBe(0);
+    const z = sampleLatent(tf.fill([2000, 1], 3), tf.fill([2000, 1], Math.log(0.5)), 42).dataSync();
+    const m = z.reduce((a, v) => a + v, 0) / z.length;
+    const sd = Math.sqrt(z.reduce((a, v) => a + (v - m) ** 2, 0) / z.length);
+    expect(Math.abs(m - 3)).toBeLessThan(0.05);
+    expect(Math.abs(sd - 0.5)).toBeLessThan(0.03);
+    expect(() => latentKL(tf.zeros([2, 3]), tf.zeros([2, 4]))).toThrow(NNError);
+    tf.dispose([mean, logstd, zero]);
+  });
+});
