@@ -28,12 +28,25 @@ describe('generation with a real tfjs network', () => {
     model.dispose();
   });
 
-  it('OccupancyNetwork (tiny onet config): numTensors flat over 20 generations', async () => {
+  it('OccupancyNetwork (tiny onet config): numTensors flat over 100 generations', async () => {
     const model = OccupancyNetwork.fromConfig({ kind: 'onet', inputPoints: 64, noiseStd: 0.005, padding: 0.1, cDim: 8, encoderHidden: 8, decoderHidden: 8 }, 3);
     const bunnyLike = icosphere(2, 0.3);
     await reconstructFromMesh(model, bunnyLike, { resolution0: 6, upsamplingSteps: 1 });
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 20; i++) await reconstructFromMesh(model, bunnyLike, { resolution0: 6, upsamplingSteps: 1, seed: i });
+    for (let i = 0; i < 100; i++) await reconstructFromMesh(model, bunnyLike, { resolution0: 6, upsamplingSteps: 1, seed: i });
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('OccupancyNetwork (tiny conv-onet config, feature planes): numTensors flat over 20 generations', async () => {
+    const model = OccupancyNetwork.fromConfig(
+      { kind: 'conv-onet', inputPoints: 64, noiseStd: 0.005, padding: 0.1, cDim: 4, encoderHidden: 4, decoderHidden: 4, planeResolution: 8, unetDepth: 2, unetFilters: 4 },
+      4,
+    );
+    const shape = icosphere(2, 0.3);
+    await reconstructFromMesh(model, shape, { resolution0: 6, upsamplingSteps: 1 });
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) await reconstructFromMesh(model, shape, { resolution0: 6, upsamplingSteps: 1, seed: i });
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
