@@ -89,6 +89,7 @@ export function buildProgram(): Command {
       .option('--noise <sigma>', 'mesh input: Gaussian noise σ in unit-cube units (default: the model\'s noiseStd)', num('noise'))
       .option('--no-normalize', 'point-cloud input is already in the model\'s unit cube')
       .option('--seed <n>', 'seed for sampling', int('seed', 0), 0)
+      .option('--eval-points <n>', 'points per mesh for the metrics (reference 100000)', int('eval-points', 1), 100_000)
       .option('--json', 'print the result as JSON on stdout')
       .addOption(backendOption()),
   ).action(async (input: string, o) => {
@@ -112,6 +113,7 @@ export function buildProgram(): Command {
         noiseStd: o.noise,
         normalize: o.normalize,
         seed: o.seed,
+        evalPoints: o.evalPoints,
         resolution0: o.resolution0,
         upsamplingSteps: o.upsamplingSteps,
         threshold: o.threshold,
