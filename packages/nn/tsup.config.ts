@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  // Keep the native Dawn binding (optional dependency) external so it finds its dawn.node.
+  external: ['webgpu'],
 });
