@@ -112,7 +112,7 @@ describe('latentKL and sampleLatent', () => {
     expect(kl).toBeCloseTo((row0 + row1) / 2, 5);
     const zero = tf.zeros([3, 4]);
     expect(latentKL(zero, zero).dataSync()[0]).toBe(0);
-    const z = sampleLatent(tf.fill([2000, 1], 3), tf.fill([2000, 1], Math.log(0.5)), 42).dataSync();
+    const z = sampleLatent(tf.fill([2000, 1], 3), tf.fill([2000, 1], Math.log(0.5)), 42).dataSync() as Float32Array;
     const m = z.reduce((a, v) => a + v, 0) / z.length;
     const sd = Math.sqrt(z.reduce((a, v) => a + (v - m) ** 2, 0) / z.length);
     expect(Math.abs(m - 3)).toBeLessThan(0.05);
