@@ -333,7 +333,11 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildD
         mesh = transformMesh(mesh, randomAffine(createRng(hashSeed(seed, 'augment')), affine));
       }
       const data = sampleTrainingData(mesh, { ...options, seed });
-      const enc = { float16: options.float16, packbits: options.packbits, compress: options.compress };
+      // Only the options given: an explicit `undefined` would override ENCODE_NPZ_DEFAULTS (float16, packbits).
+      const enc: EncodeNpzOptions = {};
+      if (options.float16 !== undefined) enc.float16 = options.float16;
+      if (options.packbits !== undefined) enc.packbits = options.packbits;
+      if (options.compress !== undefined) enc.compress = options.compress;
       const files: Array<[string, Uint8Array]> = [
         ['points.npz', encodePointsNpz({ points: data.points, occupancies: data.occupancies, loc: data.loc, scale: data.scale }, enc)],
         ['pointcloud.npz', encodePointcloudNpz({ points: data.surfacePoints, normals: data.surfaceNormals, loc: data.loc, scale: data.scale }, enc)],

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { float16ToFloat32, writeBinvox, writeOff } from '@onet/io';
+import { float16ToFloat32, parseNpz, writeBinvox, writeOff } from '@onet/io';
 import {
   box,
   createRng,
@@ -141,6 +141,13 @@ describe('buildDataset (node)', () => {
     expect(events.filter((e) => e.status === 'failed').map((e) => e.model)).toEqual(['broken']);
     expect(readdirSync(join(output, 'spheres')).sort()).toEqual(['a', 'b']);
     expect(readdirSync(join(output, 'meshes')).sort()).toEqual(['cube']); // no .tmp-* left, no broken folder
+
+    // the reference's dtypes by default: float16 points and normals, bit-packed occupancies
+    const raw = parseNpz(readFileSync(join(output, 'spheres', 'a', 'points.npz')));
+    expect([raw.get('points')!.dtype, raw.get('points')!.shape]).toEqual(['<f2', [4000, 3]]);
+    expect([raw.get('occupancies')!.dtype, raw.get('occupancies')!.shape]).toEqual(['|u1', [500]]);
+    const rawPc = parseNpz(readFileSync(join(output, 'spheres', 'a', 'pointcloud.npz')));
+    expect([rawPc.get('points')!.dtype, rawPc.get('normals')!.dtype]).toEqual(['<f2', '<f2']);
 
     const m = await readShapeNetModel(join(output, 'spheres', 'a'));
     expect(m.points!.points.length).toBe(12_000);
