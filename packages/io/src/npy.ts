@@ -1,5 +1,6 @@
 import { unzipSync, zipSync } from 'fflate';
 import { OnetIOError } from './errors.js';
+import { float16ToFloat32, float32ToFloat16 } from './float16.js';
 
 /** A typed array that an .npy file can hold. */
 export type NpyData =
@@ -22,21 +23,6 @@ export interface NpyArray {
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
-
-/** IEEE half → float32. */
-export function float16ToFloat32(h: Uint16Array): Float32Array {
-  const out = new Float32Array(h.length);
-  for (let i = 0; i < h.length; i++) {
-    const x = h[i];
-    const s = x & 0x8000 ? -1 : 1;
-    const e = (x >> 10) & 0x1f;
-    const m = x & 0x3ff;
-    if (e === 0) out[i] = s * m * 2 ** -24;
-    else if (e === 31) out[i] = m ? NaN : s * Infinity;
-    else out[i] = s * (1 + m / 1024) * 2 ** (e - 15);
-  }
-  return out;
-}
 
 /**
  * Parse one `.npy` file (format versions 1–3, little- or big-endian, C or Fortran order is refused).
@@ -161,27 +147,82 @@ function dtypeOf(data: NpyData): string {
   return '<i8';
 }
 
-/** Serialise one array as `.npy` version 1.0 (little-endian, C order). */
-export function writeNpy(data: NpyData, shape: number[]): Uint8Array {
+/** Options of {@link writeNpy} (and of each array given to {@link writeNpz}). */
+export interface WriteNpyOptions {
+  /** Store a float array as IEEE half `'<f2'` (nearest even, like numpy's `astype(np.float16)`), as the ShapeNet layout stores points. */
+  float16?: boolean;
+  /** Store a `Uint8Array` of 0/1 as numpy bool `'|b1'` (what `np.savez` writes for a boolean array). */
+  bool?: boolean;
+}
+
+/** Defaults of {@link WriteNpyOptions}: the dtype follows the typed array. */
+export const WRITE_NPY_DEFAULTS: Required<WriteNpyOptions> = { float16: false, bool: false };
+
+/**
+ * Serialise one array as `.npy` version 1.0 (little-endian, C order). The dtype follows the typed array
+ * (`Float32Array` → `'<f4'`, `Uint8Array` → `'|u1'`, …) unless `float16` or `bool` asks for `'<f2'` / `'|b1'`.
+ * @param data - the values, C order.
+ * @param shape - numpy shape; its product must equal `data.length` (`[]` for a scalar).
+ * @throws RangeError when `shape` does not hold `data.length` values; TypeError when `float16` is asked of a
+ * non-float array or `bool` of anything but a `Uint8Array` of 0/1.
+ * @example
+ * ```ts
+ * writeNpy(points, [points.length / 3, 3], { float16: true }); // '<f2' [N, 3]
+ * ```
+ * @category npy
+ */
+export function writeNpy(data: NpyData, shape: number[], options: WriteNpyOptions = {}): Uint8Array {
+  const opts = { ...WRITE_NPY_DEFAULTS, ...options };
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) throw new RangeError(`shape [${shape}] holds ${count} values, data has ${data.length}`);
+  let descr = dtypeOf(data);
+  let body: ArrayBufferView = data;
+  if (opts.float16) {
+    if (!(data instanceof Float32Array || data instanceof Float64Array)) {
+      throw new TypeError(`float16 needs a Float32Array or Float64Array, got ${data.constructor.name}`);
+    }
+    descr = '<f2';
+    body = float32ToFloat16(data);
+  } else if (opts.bool) {
+    if (!(data instanceof Uint8Array) || data.some((v) => v > 1)) {
+      throw new TypeError('bool needs a Uint8Array of 0/1 values');
+    }
+    descr = '|b1';
+  }
   const shapeStr = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
-  let header = `{'descr': '${dtypeOf(data)}', 'fortran_order': False, 'shape': (${shapeStr}), }`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shapeStr}), }`;
   const total = 10 + header.length + 1;
   header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + data.byteLength);
+  const out = new Uint8Array(10 + header.length + body.byteLength);
   out.set(MAGIC, 0);
   out[6] = 1;
   out[7] = 0;
   new DataView(out.buffer).setUint16(8, header.length, true);
   for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
+  out.set(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), 10 + header.length);
   return out;
 }
 
-/** Serialise named arrays as a `.npz` (deflated unless `compress` is false). */
-export function writeNpz(arrays: Record<string, { data: NpyData; shape: number[] }>, compress = true): Uint8Array {
+/** Fixed member timestamp (local 1980-01-01, the DOS epoch): the same arrays always give the same bytes. */
+const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
+
+/**
+ * Serialise named arrays as a `.npz` (a zip of `.npy` members, in the object's key order; deflated unless
+ * `compress` is false — `np.savez` stores, `np.savez_compressed` deflates, `np.load` reads both). Members
+ * carry a fixed timestamp, so identical arrays give identical bytes.
+ * @param arrays - name (without `.npy`) → `{ data, shape }`, plus {@link WriteNpyOptions} per array.
+ * @throws as {@link writeNpy}.
+ * @example
+ * ```ts
+ * writeNpz({ points: { data: points, shape: [n, 3], float16: true }, occupancies: { data: occ, shape: [n] } }, false);
+ * ```
+ * @category npy
+ */
+export function writeNpz(
+  arrays: Record<string, { data: NpyData; shape: number[] } & WriteNpyOptions>,
+  compress = true,
+): Uint8Array {
   const files: Record<string, Uint8Array> = {};
-  for (const [name, a] of Object.entries(arrays)) files[`${name}.npy`] = writeNpy(a.data, a.shape);
-  return zipSync(files, { level: compress ? 6 : 0 });
+  for (const [name, a] of Object.entries(arrays)) files[`${name}.npy`] = writeNpy(a.data, a.shape, a);
+  return zipSync(files, { level: compress ? 6 : 0, mtime: ZIP_MTIME });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { parseNpz, writeNpz, parseNpy, float16ToFloat32, OnetIOError } from '../src/index.js';
+import { parseNpz, writeNpz, writeNpy, parseNpy, float16ToFloat32, float32ToFloat16, OnetIOError } from '../src/index.js';
 
 const fixtures = new URL('../../../../shared/fixtures/', import.meta.url);
 
@@ -24,6 +24,29 @@ describe('npy/npz', () => {
 
   it('widens float16 exactly', () => {
     expect(Array.from(float16ToFloat32(new Uint16Array([0x3c00, 0xc000, 0x7bff, 0x0001])))).toEqual([1, -2, 65504, 2 ** -24]);
+  });
+
+  it('narrows float32 → float16 like numpy (nearest even, subnormals, overflow, NaN)', () => {
+    const vals = [1, -2, 65504, 65520, 2 ** -24, 2 ** -25, 3 * 2 ** -25, 1 + 2 ** -11, 1 + 3 * 2 ** -11, NaN, -Infinity, -0];
+    expect(Array.from(float32ToFloat16(vals))).toEqual([
+      0x3c00, 0xc000, 0x7bff, 0x7c00, 0x0001, 0x0000, 0x0002, 0x3c00, 0x3c02, 0x7e00, 0xfc00, 0x8000,
+    ]);
+  });
+
+  it('writes float16 and bool members, and identical arrays give identical bytes', () => {
+    const pts = new Float32Array([0.1, -0.2, 0.3, 1 / 3, 2, 65520]);
+    const occ = new Uint8Array([1, 0, 1]);
+    const bytes = writeNpz({ points: { data: pts, shape: [2, 3], float16: true }, occ: { data: occ, shape: [3], bool: true } }, false);
+    const back = parseNpz(bytes);
+    expect(back.get('points')!.dtype).toBe('<f2');
+    expect(Array.from(back.get('points')!.data as Float32Array)).toEqual(Array.from(float16ToFloat32(float32ToFloat16(pts))));
+    expect((back.get('points')!.data as Float32Array)[5]).toBe(Infinity);
+    expect([back.get('occ')!.dtype, Array.from(back.get('occ')!.data as Uint8Array)]).toEqual(['|b1', [1, 0, 1]]);
+    const again = writeNpz({ points: { data: pts, shape: [2, 3], float16: true }, occ: { data: occ, shape: [3], bool: true } }, false);
+    expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
+    expect(() => writeNpy(new Int32Array(3), [3], { float16: true })).toThrow(TypeError);
+    expect(() => writeNpy(new Uint8Array([0, 2]), [2], { bool: true })).toThrow(TypeError);
+    expect(() => writeNpy(new Float32Array(3), [2, 2])).toThrow(RangeError);
   });
 
   it('rejects corrupt input with a typed error', () => {

@@ -14,7 +14,6 @@ export { randomAffine, transformMesh, RANDOM_AFFINE_DEFAULTS, type RandomAffineO
 export {
   packBits,
   unpackBits,
-  float32ToFloat16,
   encodePointsNpz,
   encodePointcloudNpz,
   decodePointsNpz,
@@ -25,4 +24,6 @@ export {
   type NpzTransform,
   type PointsNpz,
 } from './shapenet.js';
+/** Re-exported from `@onet/io` (the one float16 encoder), where it lives. */
+export { float32ToFloat16 } from '@onet/io';
 export { sampleTrainingData, SAMPLE_TRAINING_DATA_DEFAULTS, type SampleTrainingDataOptions, type TrainingData } from './sampleTrainingData.js';

@@ -1,10 +1,9 @@
-import { float16ToFloat32, type TriangleMesh } from '@onet/io';
+import { float16ToFloat32, float32ToFloat16, type TriangleMesh } from '@onet/io';
 import { contains } from './contains.js';
 import { normalizeMesh } from './normalizeMesh.js';
 import { resolveRng, type RandomOptions } from './rng.js';
 import { sampleSurface } from './sampleSurface.js';
 import { sampleUniformPoints } from './sampleUniformPoints.js';
-import { float32ToFloat16 } from './shapenet.js';
 import { checkCount } from './validate.js';
 import { voxelize } from './voxelize.js';
 

@@ -1,5 +1,4 @@
-import { zipSync } from 'fflate';
-import { parseNpz, type NpyArray, type PointCloud } from '@onet/io';
+import { parseNpz, writeNpz, type NpyArray, type NpyData, type PointCloud, type WriteNpyOptions } from '@onet/io';
 import { SamplingError } from './errors.js';
 import { checkPoints } from './validate.js';
 
@@ -30,63 +29,6 @@ export function unpackBits(packed: Uint8Array, n: number): Uint8Array {
   return out;
 }
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** float32 → IEEE half bits, round to nearest even (what `numpy.astype(np.float16)` does). @category Dataset */
-export function float32ToFloat16(values: ArrayLike<number>): Uint16Array {
-  const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    f32[0] = values[i];
-    const x = u32[0];
-    const sign = (x >>> 16) & 0x8000;
-    const exp = (x >>> 23) & 0xff;
-    let mant = x & 0x7fffff;
-    if (exp === 0xff) {
-      out[i] = sign | 0x7c00 | (mant ? 0x200 : 0);
-      continue;
-    }
-    const e = exp - 127 + 15;
-    if (e >= 0x1f) {
-      out[i] = sign | 0x7c00; // overflow → ±Infinity
-      continue;
-    }
-    if (e <= 0) {
-      // subnormal half (or zero)
-      if (e < -10) {
-        out[i] = sign;
-        continue;
-      }
-      mant |= 0x800000;
-      const shift = 14 - e;
-      let h = mant >>> shift;
-      const rem = mant & ((1 << shift) - 1);
-      const half = 1 << (shift - 1);
-      if (rem > half || (rem === half && h & 1)) h++;
-      out[i] = sign | h;
-      continue;
-    }
-    let h = (e << 10) | (mant >>> 13);
-    const rem = mant & 0x1fff;
-    if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++; // may carry into the exponent: still correct
-    out[i] = sign | h;
-  }
-  return out;
-}
-
-/** Serialise one array as .npy v1.0 with an explicit dtype string. @internal */
-export function encodeNpy(descr: string, shape: number[], data: ArrayBufferView): Uint8Array {
-  const shapeStr = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shapeStr}), }`;
-  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
-  return out;
-}
-
 /** Options of {@link encodePointsNpz} and {@link encodePointcloudNpz}. */
 export interface EncodeNpzOptions {
   /** Store points (and normals) as float16, as the released dataset does (`--float16`). */
@@ -108,16 +50,11 @@ export interface NpzTransform {
   scale?: number;
 }
 
-/** Fixed member timestamp (local 1980-01-01, the DOS epoch) so identical data gives identical bytes. */
-const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
+type NpzMembers = Record<string, { data: NpyData; shape: number[] } & WriteNpyOptions>;
 
-function floats(data: Float32Array, shape: number[], float16: boolean): Uint8Array {
-  return float16 ? encodeNpy('<f2', shape, float32ToFloat16(data)) : encodeNpy('<f4', shape, data);
-}
-
-function transformMembers(t: NpzTransform, files: Record<string, Uint8Array>): void {
-  if (t.loc) files['loc.npy'] = encodeNpy('<f8', [3], Float64Array.from(t.loc));
-  if (t.scale !== undefined) files['scale.npy'] = encodeNpy('<f8', [], Float64Array.of(t.scale));
+function transformMembers(t: NpzTransform, members: NpzMembers): void {
+  if (t.loc) members.loc = { data: Float64Array.from(t.loc), shape: [3] };
+  if (t.scale !== undefined) members.scale = { data: Float64Array.of(t.scale), shape: [] };
 }
 
 /**
@@ -137,12 +74,12 @@ export function encodePointsNpz(
     throw new SamplingError('SHAPE_MISMATCH', `occupancies has ${data.occupancies.length} values for ${n} points`);
   }
   const occ = opts.packbits ? packBits(data.occupancies) : Uint8Array.from(data.occupancies, (v) => (v ? 1 : 0));
-  const files: Record<string, Uint8Array> = {
-    'points.npy': floats(data.points, [n, 3], opts.float16),
-    'occupancies.npy': encodeNpy(opts.packbits ? '|u1' : '|b1', [occ.length], occ),
+  const members: NpzMembers = {
+    points: { data: data.points, shape: [n, 3], float16: opts.float16 },
+    occupancies: { data: occ, shape: [occ.length], bool: !opts.packbits },
   };
-  transformMembers(data, files);
-  return zipSync(files, { level: opts.compress ? 6 : 0, mtime: ZIP_MTIME });
+  transformMembers(data, members);
+  return writeNpz(members, opts.compress);
 }
 
 /**
@@ -157,12 +94,12 @@ export function encodePointcloudNpz(data: PointCloud & NpzTransform, options: En
   if (!data.normals || data.normals.length !== data.points.length) {
     throw new SamplingError('SHAPE_MISMATCH', 'pointcloud.npz needs normals [N·3] of the same length as points');
   }
-  const files: Record<string, Uint8Array> = {
-    'points.npy': floats(data.points, [n, 3], opts.float16),
-    'normals.npy': floats(data.normals, [n, 3], opts.float16),
+  const members: NpzMembers = {
+    points: { data: data.points, shape: [n, 3], float16: opts.float16 },
+    normals: { data: data.normals, shape: [n, 3], float16: opts.float16 },
   };
-  transformMembers(data, files);
-  return zipSync(files, { level: opts.compress ? 6 : 0, mtime: ZIP_MTIME });
+  transformMembers(data, members);
+  return writeNpz(members, opts.compress);
 }
 
 function member(arrays: Map<string, NpyArray>, name: string, source: string): NpyArray {
