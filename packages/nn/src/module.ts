@@ -13,7 +13,7 @@ export interface ParamLayout {
 
 /** A reference-named array, as read from an exported `state_dict` (.npz) or a checkpoint. */
 export interface NamedArray {
-  data: Float32Array | Float64Array | Int32Array | Uint8Array | ArrayLike<number>;
+  data: ArrayLike<number> | BigInt64Array;
   shape: number[];
 }
 
@@ -170,7 +170,8 @@ export abstract class Module {
       const g = given.get(k);
       if (!g) continue;
       tf.tidy(() => {
-        const t = tf.tensor(Float32Array.from(g.data as ArrayLike<number>), e.layout.referenceShape, 'float32');
+        const values = g.data instanceof BigInt64Array ? Float32Array.from(g.data, Number) : Float32Array.from(g.data);
+        const t = tf.tensor(values, e.layout.referenceShape, 'float32');
         e.variable.assign(tf.reshape(e.layout.toOurs(t), e.variable.shape));
       });
     }
