@@ -1,17 +1,16 @@
 /**
  * The page's reconstruction path (`runReconstruction` of src/run.ts: reconstructFromMesh → MISE → marching
  * cubes → evaluateMeshes) on tfjs **WebGPU in Node** (Dawn from the `webgpu` package on SwiftShader, as in
- * CI), with a tiny seeded point-cloud ONet (ResNet-PointNet + CBN decoder, width 8), checked against the
- * same run on wasm. Skipped only when no WebGPU adapter exists (no chromium/libvulkan1, see TOOLCHAIN.md).
+ * CI), with a tiny seeded `OccupancyNetwork` of the shipped kind (conv-onet: local-pool PointNet, three
+ * 8×8 feature planes, a 2-level U-Net, width 8), checked against the same run on wasm. Skipped only when no
+ * WebGPU adapter exists (no chromium/libvulkan1, see TOOLCHAIN.md).
  */
 import { tmpdir } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seedInit, selectBackend } from '@onet/nn';
+import { selectBackend } from '@onet/nn';
 import { initNodeWebGPU } from '@onet/nn/node';
-import { ResnetPointnet } from '@onet/encoders';
-import { DecoderCBatchNorm, evaluateLogits } from '@onet/decoder-cbn';
-import { evaluateMeshes, type ConditionableModel } from '@onet/pipeline';
+import { OccupancyNetwork, evaluateMeshes, type ModelConfig } from '@onet/pipeline';
 import { icosphere, torus } from '@onet/sampling';
 import { runReconstruction, type RunResult, type RunSettings } from '../src/run.js';
 
@@ -19,29 +18,27 @@ process.env.XDG_RUNTIME_DIR ??= tmpdir(); // silences the Vulkan loader
 const hasAdapter = await initNodeWebGPU();
 if (!hasAdapter) console.warn('webgpu-node SKIPPED: no WebGPU adapter (install chromium + libvulkan1 for SwiftShader, see TOOLCHAIN.md)');
 
-/** A tiny seeded point-cloud ONet on the current backend (same weights for the same seed on every backend). */
-function tinyOnet(seed: number): ConditionableModel & { config: { inputPoints: number; padding: number; noiseStd: number }; dispose(): void } {
-  seedInit(seed);
-  const encoder = new ResnetPointnet({ cDim: 8, hidden: 8 }).eval();
-  const decoder = new DecoderCBatchNorm({ cDim: 8, hidden: 8 }).eval();
-  return {
-    config: { inputPoints: 64, padding: 0.1, noiseStd: 0.005 },
-    condition(points: Float32Array) {
-      const c = tf.tidy(() => encoder.apply(tf.tensor3d(points, [1, points.length / 3, 3])));
-      return { logits: (p: Float32Array) => evaluateLogits(decoder, p, { c }), dispose: () => c.dispose() };
-    },
-    dispose() {
-      encoder.dispose();
-      decoder.dispose();
-    },
-  };
-}
+const TINY: ModelConfig = {
+  kind: 'conv-onet',
+  inputPoints: 64,
+  noiseStd: 0.005,
+  padding: 0.1,
+  cDim: 8,
+  encoderHidden: 8,
+  decoderHidden: 8,
+  planeResolution: 8,
+  planes: ['xz', 'xy', 'yz'],
+  unetDepth: 2,
+  unetFilters: 8,
+};
+/** Same seed → same weights on every backend. */
+const tinyOnet = (): OccupancyNetwork => OccupancyNetwork.fromConfig(TINY, 7);
 
 const mesh = torus(0.35, 0.15, 24, 12);
 const base: Omit<RunSettings, 'threshold'> = { points: 64, seed: 3, resolution0: 8, upsamplingSteps: 1, batchSize: 4096, evalPoints: 4000 };
 
 /** τ = σ(median logit on the coarse grid) for the wasm model, so a random tiny network still has a surface. */
-async function medianThreshold(model: ReturnType<typeof tinyOnet>): Promise<number> {
+async function medianThreshold(model: OccupancyNetwork): Promise<number> {
   const cond = new Float32Array(icosphere(1, 0.5).positions);
   const shape = model.condition(cond);
   const n = 9;
@@ -59,7 +56,7 @@ describe.skipIf(!hasAdapter)('page reconstruction path on WebGPU in Node (Dawn +
 
   beforeAll(async () => {
     expect(await selectBackend('wasm')).toBe('wasm');
-    const model = tinyOnet(7);
+    const model = tinyOnet();
     threshold = await medianThreshold(model);
     wasm = await runReconstruction(model, { kind: 'mesh', name: 'torus', mesh }, { ...base, threshold });
     model.dispose();
@@ -68,7 +65,7 @@ describe.skipIf(!hasAdapter)('page reconstruction path on WebGPU in Node (Dawn +
   it('runs on webgpu, leaks no tensors, and matches the wasm run (same points, same mesh within float noise)', async () => {
     expect(await selectBackend('webgpu')).toBe('webgpu');
     expect(tf.getBackend()).toBe('webgpu');
-    const model = tinyOnet(7);
+    const model = tinyOnet();
     const before = tf.memory().numTensors;
     const progress: number[] = [];
     const gpu = await runReconstruction(model, { kind: 'mesh', name: 'torus', mesh }, { ...base, threshold }, { onProgress: (p) => progress.push(p.round) });
