@@ -229,6 +229,13 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     expect(glb.suggestedFilename()).toBe('triceratops-onet.glb');
     const fromGlb = await parseGlb(new Uint8Array(readFileSync((await glb.path())!)), { source: 'download.glb' });
     expect(fromGlb.indices.length / 3).toBe(state.result!.faces);
+
+    // A corrupt file: a typed @onet/io error on the page (code + file + line), no reconstruction, no crash.
+    await page.locator('#file').setInputFiles({ name: 'broken.off', mimeType: 'text/plain', buffer: Buffer.from('OFF\n3 1 0\n0 0 0\n1 0 0\n') });
+    await page.waitForFunction(() => (window as unknown as { onet: PageState }).onet.status === 'error', undefined, { timeout: 10_000 });
+    expect(await page.locator('#error').isVisible()).toBe(true);
+    expect(await page.locator('#error').textContent()).toMatch(/^\[[A-Z_]+\] .*broken\.off/);
+    expect(errors).toEqual([]);
     await page.close();
   }, 90_000);
 });
