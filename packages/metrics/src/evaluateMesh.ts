@@ -1,5 +1,5 @@
 import type { PointCloud, TriangleMesh } from '@onet/io';
-import { contains, sampleSurface, sampleUniformPoints } from '@onet/sampling';
+import { boundingBox, contains, sampleSurface, sampleUniformPoints } from '@onet/sampling';
 import { MetricsError } from './errors.js';
 import { EMPTY_PREDICTION_SCORES } from './emptyPolicy.js';
 import { evaluatePointClouds, type PointCloudMetrics } from './evaluatePointClouds.js';
@@ -170,7 +170,7 @@ export function evaluateMesh(
   let points = truth.points;
   if (points === undefined) {
     points = sampleUniformPoints(nIoUPoints, { padding, seed: seed + 1 });
-    if (iouBox === 'gt-bounds') fitToBounds(points, gtMesh!.positions);
+    if (iouBox === 'gt-bounds') fitToBounds(points, gtMesh!);
   }
   const gtOcc = truth.occupancies ?? contains(gtMesh!, points, { method: containsMethod });
   const iou = predEmpty
@@ -192,20 +192,10 @@ function checkCount(n: number, what: string): void {
 
 /**
  * Maps points of the reference box (centred at 0, side 1 + padding) onto the cube around the centre of
- * `positions`' bounding box with side = its longest edge × (1 + padding). In place.
+ * the mesh's bounding box (referenced vertices, as `normalizeMesh`) with side = its longest edge × (1 + padding). In place.
  */
-function fitToBounds(points: Float32Array, positions: Float32Array): void {
-  const lo = [Infinity, Infinity, Infinity];
-  const hi = [-Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < positions.length; i += 3) {
-    for (let k = 0; k < 3; k++) {
-      const v = positions[i + k];
-      if (v < lo[k]) lo[k] = v;
-      if (v > hi[k]) hi[k] = v;
-    }
-  }
-  const scale = Math.max(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
-  const c = [0.5 * (lo[0] + hi[0]), 0.5 * (lo[1] + hi[1]), 0.5 * (lo[2] + hi[2])];
+function fitToBounds(points: Float32Array, mesh: TriangleMesh): void {
+  const { center: c, side: scale } = boundingBox(mesh);
   for (let i = 0; i < points.length; i += 3) {
     for (let k = 0; k < 3; k++) points[i + k] = c[k] + scale * points[i + k];
   }

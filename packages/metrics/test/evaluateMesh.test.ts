@@ -89,6 +89,10 @@ describe('evaluateMesh', () => {
     const a = evaluateMesh(icosphere(3, 0.45), box(1), { ...small, iouBox: 'unit-cube' });
     const b = evaluateMesh(icosphere(3, 0.45), box(1), { ...small, iouBox: 'gt-bounds' });
     expect(a.iou).toBe(b.iou);
+    // a stray vertex no face uses moves neither normalizeMesh nor the 'gt-bounds' box
+    const cube = box(1);
+    const stray: TriangleMesh = { positions: new Float32Array([...cube.positions, 9, 9, 9]), indices: cube.indices };
+    expect(evaluateMesh(icosphere(3, 0.45), stray, { ...small, iouBox: 'gt-bounds' }).iou).toBe(a.iou);
   });
 
   it('an empty prediction never looks like a match', () => {

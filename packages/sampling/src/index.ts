@@ -6,6 +6,7 @@ export { sampleSurface, type SampleSurfaceOptions, type SurfaceSamples } from '.
 export { sampleNearSurface, SAMPLE_NEAR_SURFACE_DEFAULTS, type SampleNearSurfaceOptions } from './sampleNearSurface.js';
 export { subsamplePointCloud, SUBSAMPLE_POINT_CLOUD_DEFAULTS, type SubsamplePointCloudOptions } from './subsamplePointCloud.js';
 export { signedVolume } from './signedVolume.js';
+export { boundingBox, type BoundingBox } from './boundingBox.js';
 export { icosphere, box, cylinder, torus } from './primitives/index.js';
 export { windingNumbers, WINDING_NUMBERS_DEFAULTS, type WindingNumbersOptions } from './windingNumbers.js';
 export { contains, CONTAINS_DEFAULTS, type ContainsOptions } from './contains.js';

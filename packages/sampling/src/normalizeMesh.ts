@@ -1,4 +1,5 @@
 import type { TriangleMesh } from '@onet/io';
+import { boundsOf } from './boundingBox.js';
 import { SamplingError } from './errors.js';
 import { checkMesh, checkNumber } from './validate.js';
 
@@ -41,19 +42,7 @@ export function normalizeMesh(mesh: TriangleMesh, options: NormalizeMeshOptions 
   checkMesh(mesh, false);
   const { positions, indices } = mesh;
   if (positions.length === 0) throw new SamplingError('EMPTY', 'mesh has no vertices');
-  const min = [Infinity, Infinity, Infinity];
-  const max = [-Infinity, -Infinity, -Infinity];
-  const visit = (v: number): void => {
-    for (let k = 0; k < 3; k++) {
-      const x = positions[3 * v + k];
-      if (x < min[k]) min[k] = x;
-      if (x > max[k]) max[k] = x;
-    }
-  };
-  if (indices.length > 0) for (let i = 0; i < indices.length; i++) visit(indices[i]);
-  else for (let v = 0; v < positions.length / 3; v++) visit(v);
-  const loc: [number, number, number] = [(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2];
-  const side = Math.max(max[0] - min[0], max[1] - min[1], max[2] - min[2]);
+  const { center: loc, side } = boundsOf(positions, indices.length > 0 ? indices : undefined);
   if (!(side > 0)) throw new SamplingError('DEGENERATE', 'mesh has zero extent (all vertices coincide); cannot normalise');
   const scale = side / (1 - padding);
   const out = new Float32Array(positions.length);

@@ -1,4 +1,5 @@
 import type { TriangleMesh } from '@onet/io';
+import { boundsOf } from './boundingBox.js';
 
 const RES = 512;
 
@@ -16,14 +17,7 @@ export function rayParityContains(mesh: TriangleMesh, points: Float32Array): Uin
   const n = points.length / 3;
   const out = new Uint8Array(n);
   if (nf === 0) return out;
-  const min = [Infinity, Infinity, Infinity], max = [-Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < f.length; i++) {
-    for (let k = 0; k < 3; k++) {
-      const x = p[3 * f[i] + k];
-      if (x < min[k]) min[k] = x;
-      if (x > max[k]) max[k] = x;
-    }
-  }
+  const { min, max } = boundsOf(p, f);
   const scale = [0, 1, 2].map((k) => (RES - 1) / (max[k] - min[k]));
   const trans = [0, 1, 2].map((k) => 0.5 - scale[k] * min[k]);
   // Flat axes (zero extent) give infinite scale in the reference too: nothing is inside a flat mesh.

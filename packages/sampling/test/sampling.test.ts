@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TriangleMesh } from '@onet/io';
 import {
+  boundingBox,
   box,
   createRng,
   icosphere,
@@ -48,6 +49,30 @@ describe('normalizeMesh', () => {
     expect(() => normalizeMesh(nan)).toThrow(expect.objectContaining({ code: 'NON_FINITE' }));
     const bad = { positions: new Float32Array(9), indices: new Uint32Array([0, 1, 5]) };
     expect(() => normalizeMesh(bad)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+  });
+});
+
+describe('boundingBox', () => {
+  it('gives min, max, centre and longest side; a mesh counts only referenced vertices', () => {
+    const b = box([1, 2, 1], [5, 0, 0]);
+    expect(boundingBox(b)).toEqual({ min: [4.5, -1, -0.5], max: [5.5, 1, 0.5], center: [5, 0, 0], side: 2 });
+    const stray: TriangleMesh = { positions: new Float32Array([...b.positions, 100, 100, 100]), indices: b.indices };
+    expect(boundingBox(stray)).toEqual(boundingBox(b));
+    expect(normalizeMesh(stray).loc).toEqual([5, 0, 0]);
+    expect(boundingBox(stray.positions).max).toEqual([100, 100, 100]); // a point array counts every point
+    const noFaces: TriangleMesh = { positions: new Float32Array([1, 2, 3, -1, 0, 3]), indices: new Uint32Array(0) };
+    expect(boundingBox(noFaces)).toEqual({ min: [-1, 0, 3], max: [1, 2, 3], center: [0, 1, 3], side: 2 });
+    const code = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        return (e as SamplingError).code;
+      }
+      return 'no error';
+    };
+    expect(code(() => boundingBox(new Float32Array(0)))).toBe('EMPTY');
+    expect(code(() => boundingBox(new Float32Array([0, NaN, 0])))).toBe('NON_FINITE');
+    expect(code(() => boundingBox(new Float32Array([0, 0])))).toBe('SHAPE_MISMATCH');
   });
 });
 
