@@ -27,6 +27,8 @@ export interface PageState {
   freshModel?: boolean;
   input?: string;
   settings?: RunSettings;
+  /** MISE progress reports received during the current run, and the rounds they covered. */
+  progress?: { updates: number; rounds: number[] };
   result?: {
     faces: number;
     vertices: number;
@@ -207,11 +209,15 @@ async function run(): Promise<void> {
     state.input = input.name;
     state.status = 'running';
     const rounds = s.upsamplingSteps + 1;
+    const progress = { updates: 0, rounds: [] as number[] };
+    state.progress = progress;
     setPhase(input.kind === 'mesh' ? `drawing ${s.points ?? pageModel!.model.config.inputPoints} noisy surface points and encoding…` : 'encoding the point cloud…');
     const t0 = performance.now();
     const result = await runReconstruction(pageModel!.model, input, s, {
       signal,
       onProgress: (p) => {
+        progress.updates++;
+        if (!progress.rounds.includes(p.round)) progress.rounds.push(p.round);
         ui.progress.value = Math.min(1, (p.round + p.evaluatedInRound / Math.max(1, p.pointsInRound)) / rounds);
         setPhase(progressText(p, rounds));
       },

@@ -160,6 +160,10 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     expect(state.result!.faces).toBeGreaterThan(0);
     expect(state.result!.evaluations).toBeGreaterThanOrEqual(9 ** 3);
     expect(state.result!.resolution).toBe(16);
+    const rounds = state.progress!.rounds; // MISE reported every round, in order (the coarse grid and at least one refinement)
+    expect(rounds.length).toBeGreaterThanOrEqual(2);
+    expect(rounds).toEqual(rounds.map((_, i) => i));
+    expect(await page.locator('#progress').evaluate((el) => (el as HTMLProgressElement).value)).toBe(1);
     expect(await page.locator('#backendLine').textContent()).toMatch(/webgpu/);
     expect(await page.locator('#stats').textContent()).toMatch(/IoU/);
 
