@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TriangleMesh } from '@onet/io';
 import { box, contains, icosphere, sampleSurface, sampleUniformPoints } from '@onet/sampling';
-import { evaluateMesh, MetricsError } from '@onet/metrics';
-
-const code = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MetricsError);
-    return (e as MetricsError).code;
-  }
-  return 'no error';
-};
+import { evaluateMesh } from '@onet/metrics';
+import { code } from './helpers.js';
 
 const scaled = (m: TriangleMesh, s: number, t = [0, 0, 0]): TriangleMesh => ({
   positions: m.positions.map((v, i) => v * s + t[i % 3]),

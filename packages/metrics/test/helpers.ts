@@ -1,3 +1,17 @@
+import { expect } from 'vitest';
+import { MetricsError } from '@onet/metrics';
+
+/** The `code` of the {@link MetricsError} that `f` throws (failing on any other error), or `'no error'`. */
+export function code(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(MetricsError);
+    return (e as MetricsError).code;
+  }
+  return 'no error';
+}
+
 /** Small deterministic helpers for the tests (mulberry32). */
 export function rng(seed: number): () => number {
   let s = seed >>> 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KdTree, MetricsError } from '@onet/metrics';
-import { bruteNearest, rng } from './helpers.js';
+import { KdTree } from '@onet/metrics';
+import { bruteNearest, code, rng } from './helpers.js';
 
 function check(points: Float32Array, queries: Float32Array, leafSize?: number, spatialOrder?: boolean): void {
   const tree = KdTree.build(points, leafSize === undefined ? {} : { leafSize });
@@ -118,15 +118,6 @@ describe('KdTree queried with another tree', () => {
 });
 
 describe('KdTree errors', () => {
-  const code = (f: () => unknown): string => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(MetricsError);
-      return (e as MetricsError).code;
-    }
-    return 'no error';
-  };
   it('rejects bad inputs with typed errors', () => {
     expect(code(() => KdTree.build(new Float32Array(0)))).toBe('EMPTY');
     expect(code(() => KdTree.build(new Float32Array(4)))).toBe('BAD_LENGTH');

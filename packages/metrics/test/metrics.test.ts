@@ -7,23 +7,12 @@ import {
   EMPTY_PREDICTION_SCORES,
   evaluatePointClouds,
   fScore,
-  MetricsError,
   normalConsistency,
   occupancyIoU,
   precisionRecallFScore,
   toPaperUnits,
 } from '@onet/metrics';
-import { directions, relErr, rng, sphereCloud } from './helpers.js';
-
-const code = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MetricsError);
-    return (e as MetricsError).code;
-  }
-  return 'no error';
-};
+import { code, directions, relErr, rng, sphereCloud } from './helpers.js';
 
 describe('a point cloud compared with itself', () => {
   for (const scale of [1e-3, 1, 250]) {
