@@ -198,11 +198,15 @@ describe('extractIsosurface options', () => {
   it('computeNormals passes through to marching cubes', async () => {
     const { mesh } = await extractIsosurface(sphere(0.3), { resolution0: 8, upsamplingSteps: 1, computeNormals: true });
     expect(mesh.normals?.length).toBe(mesh.positions.length);
-    // Outward (from high to low values) on a sphere: n · p > 0.
+    // Outward (from high to low values) on a sphere: n · p > 0; more precisely unit length and radial
+    // (the central-difference gradient of the SDF is within ~4° of p/|p| even on this 16³ grid).
     let dot = 0;
     for (let v = 0; v < mesh.positions.length; v += 3) {
       dot = mesh.normals![v] * mesh.positions[v] + mesh.normals![v + 1] * mesh.positions[v + 1] + mesh.normals![v + 2] * mesh.positions[v + 2];
       expect(dot).toBeGreaterThan(0);
+      const r = Math.hypot(mesh.positions[v], mesh.positions[v + 1], mesh.positions[v + 2]);
+      expect(Math.hypot(mesh.normals![v], mesh.normals![v + 1], mesh.normals![v + 2])).toBeCloseTo(1, 5);
+      expect(dot / r).toBeGreaterThan(0.995);
     }
   });
 });
