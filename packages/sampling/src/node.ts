@@ -157,6 +157,8 @@ export const WRITE_SPLITS_DEFAULTS: Required<WriteSplitsOptions> = { val: 0.1, t
  * {@link buildDataset} are done). Per category: sort the model folders, shuffle with the seed, the first
  * ⌊test·n⌋ go to test, the next ⌊val·n⌋ to val, the rest to train.
  * @returns the number of models per split, summed over categories.
+ * @throws {@link SamplingError} `INVALID_ARGUMENT` unless val, test ≥ 0 and val + test ≤ 1; the errors of
+ * {@link listShapeNetModels} for an unreadable `root`.
  * @category Dataset
  */
 export async function writeSplits(root: string, options: WriteSplitsOptions = {}): Promise<{ train: number; val: number; test: number }> {

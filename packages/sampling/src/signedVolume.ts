@@ -10,6 +10,8 @@ import { checkMesh } from './validate.js';
  * ```ts
  * signedVolume(box(1)); // 1
  * ```
+ * @param mesh - `{ positions [V·3], indices [F·3] }`; the volume is in cubed position units.
+ * @throws {@link SamplingError} `INVALID_ARGUMENT`, `SHAPE_MISMATCH` or `NON_FINITE` for a malformed mesh.
  * @category Geometry
  */
 export function signedVolume(mesh: TriangleMesh): number {
