@@ -6,10 +6,21 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { PLYLoader } from 'three/examples/jsm/loaders/PLYLoader.js';
-import { OBJLoader } from 'three/examples/jsm/loaders/OBJLoader.js';
-import { STLLoader } from 'three/examples/jsm/loaders/STLLoader.js';
 import { parseMesh, parseStl, writeObj, writeOff, writePly, writeStl, type TriangleMesh } from '../src/index.js';
+
+// three.js is a peer, not a dependency of @onet/io: without it the bench says "peer not installed".
+type Loader = new () => { parse(data: ArrayBuffer | string): unknown };
+let loaders: { PLYLoader: Loader; OBJLoader: Loader; STLLoader: Loader } | undefined;
+try {
+  const [ply, obj, stl] = await Promise.all([
+    import('three/examples/jsm/loaders/PLYLoader.js'),
+    import('three/examples/jsm/loaders/OBJLoader.js'),
+    import('three/examples/jsm/loaders/STLLoader.js'),
+  ]);
+  loaders = { PLYLoader: ply.PLYLoader, OBJLoader: obj.OBJLoader, STLLoader: stl.STLLoader };
+} catch {
+  loaders = undefined;
+}
 
 /** Midpoint-subdivide every triangle into 4 (vertices not shared across edges: fine for I/O timing). */
 function subdivide(m: TriangleMesh): TriangleMesh {
@@ -55,13 +66,16 @@ const files: Record<string, Uint8Array> = {
 };
 const ab = (u: Uint8Array) => u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
 const text = (u: Uint8Array) => new TextDecoder().decode(u);
-const three: Record<string, ((u: Uint8Array) => unknown) | undefined> = {
-  'PLY binary': (u) => new PLYLoader().parse(ab(u)),
-  'PLY ASCII': (u) => new PLYLoader().parse(ab(u)),
-  OBJ: (u) => new OBJLoader().parse(text(u)),
-  OFF: undefined,
-  'STL binary': (u) => new STLLoader().parse(ab(u)),
-};
+const L = loaders;
+const three: Record<string, ((u: Uint8Array) => unknown) | undefined> = L
+  ? {
+      'PLY binary': (u) => new L.PLYLoader().parse(ab(u)),
+      'PLY ASCII': (u) => new L.PLYLoader().parse(ab(u)),
+      OBJ: (u) => new L.OBJLoader().parse(text(u)),
+      OFF: undefined,
+      'STL binary': (u) => new L.STLLoader().parse(ab(u)),
+    }
+  : {};
 const fmt: Record<string, string> = { 'PLY binary': 'ply', 'PLY ASCII': 'ply', OBJ: 'obj', OFF: 'off', 'STL binary': 'stl' };
 
 const dir = mkdtempSync(join(tmpdir(), 'onet-io-bench-'));
@@ -84,7 +98,7 @@ for (const [name, bytes] of Object.entries(files)) {
   if (t) {
     const ms = time(() => t(bytes));
     line += ` | three.js ${ms.toFixed(1)} ms (×${(ms / ours).toFixed(2)})`;
-  } else line += ' | three.js: no loader';
+  } else line += L ? ' | three.js: no loader' : ' | three.js: peer not installed';
   const path = join(dir, `m.${fmt[name]}`);
   writeFileSync(path, bytes);
   const tm = python('trimesh', (p) => `trimesh.load(${JSON.stringify(p)}, process=False)`, path);
@@ -96,8 +110,9 @@ for (const [name, bytes] of Object.entries(files)) {
 {
   const stl = files['STL binary'];
   const ours = time(() => parseStl(stl, { mergeVertices: false }));
-  const ms = time(() => new STLLoader().parse(ab(stl)));
-  console.log(`STL binary without merging vertices (three.js does not merge): @onet/io ${ours.toFixed(1)} ms | three.js ${ms.toFixed(1)} ms (×${(ms / ours).toFixed(2)})`);
+  const peer = L ? time(() => new L.STLLoader().parse(ab(stl))) : undefined;
+  const tail = peer === undefined ? 'three.js: peer not installed' : `three.js ${peer.toFixed(1)} ms (×${(peer / ours).toFixed(2)})`;
+  console.log(`STL binary without merging vertices (three.js does not merge): @onet/io ${ours.toFixed(1)} ms | ${tail}`);
 }
 
 console.log('\nwrite (ms)');
