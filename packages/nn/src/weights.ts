@@ -1,4 +1,4 @@
-import { float16ToFloat32 } from '@onet/io';
+import { float16ToFloat32, float32ToFloat16 } from '@onet/io';
 import { NNError } from './errors.js';
 import type { Module } from './module.js';
 
@@ -22,44 +22,6 @@ export interface ModelJson {
   weightsManifest: [{ paths: [string]; weights: WeightEntry[] }];
 }
 
-function toFloat16(values: Float32Array): Uint16Array {
-  const out = new Uint16Array(values.length);
-  const f = new Float32Array(1);
-  const u = new Uint32Array(f.buffer);
-  for (let i = 0; i < values.length; i++) {
-    f[0] = values[i];
-    const x = u[0];
-    const sign = (x >>> 16) & 0x8000;
-    const exp = (x >>> 23) & 0xff;
-    let mant = x & 0x7fffff;
-    if (exp === 0xff) {
-      out[i] = sign | 0x7c00 | (mant ? 0x200 : 0);
-      continue;
-    }
-    const e = exp - 127 + 15;
-    if (e >= 31) {
-      out[i] = sign | 0x7c00;
-      continue;
-    }
-    if (e <= 0) {
-      if (e < -10) {
-        out[i] = sign;
-        continue;
-      }
-      mant |= 0x800000;
-      const shift = 14 - e;
-      let half = mant >> shift;
-      if ((mant >> (shift - 1)) & 1 && (mant & ((1 << (shift - 1)) - 1) || half & 1)) half++;
-      out[i] = sign | half;
-      continue;
-    }
-    let half = sign | (e << 10) | (mant >> 13);
-    if (mant & 0x1000 && (mant & 0xfff || half & 1)) half++; // round half to even; carry may bump exponent
-    out[i] = half;
-  }
-  return out;
-}
-
 /**
  * Serialise a module's state dict (parameters and running statistics) as `model.json` + `weights.bin` bytes.
  * `float16` halves the file (≈ 3 decimal digits; fine for shipping inference weights).
@@ -78,7 +40,7 @@ export function encodeWeights(
     let bytes: Uint8Array;
     if (half) {
       entry.quantization = { dtype: 'float16' };
-      const h = toFloat16(data);
+      const h = float32ToFloat16(data);
       bytes = new Uint8Array(h.buffer);
     } else {
       bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
