@@ -1,11 +1,12 @@
 import type { TriangleMesh } from '@onet/io';
-import { evaluatePointClouds, occupancyIoU, EMPTY_PREDICTION_SCORES } from '@onet/metrics';
-import { contains, createRng, normalizeMesh, sampleSurface, sampleUniformPoints } from '@onet/sampling';
+import { evaluateMesh, MetricsError, type MeshGroundTruth } from '@onet/metrics';
+import { normalizeMesh } from '@onet/sampling';
 import { PipelineError } from './errors.js';
 
 /**
- * The reference's per-shape evaluation (REFERENCE §4, ON:eval_meshes.py): all distances Euclidean in the
- * ground truth's unit-cube frame (Chamfer-L1 ×10 gives the papers' numbers).
+ * The reference's per-shape evaluation (REFERENCE §4, ON:eval_meshes.py), computed by `@onet/metrics`
+ * `evaluateMesh`: all distances Euclidean in the ground truth's unit-cube frame (Chamfer-L1 ×10 gives the
+ * papers' numbers).
  */
 export interface MeshMetrics {
   /** Volumetric IoU on uniform points in the padded box [−0.55, 0.55]³. */
@@ -66,23 +67,17 @@ function transformed(mesh: TriangleMesh, loc: number[], scale: number): Triangle
   return { positions: p, indices: mesh.indices };
 }
 
-function score(pred: TriangleMesh, gt: GroundTruthSamples, o: Required<EvaluateMeshesOptions>, rng: ReturnType<typeof createRng>): MeshMetrics {
-  if (pred.indices.length === 0) {
-    // The reference's policy: an empty mesh scores IoU 0 and the penalty distances (never a match).
-    const e = EMPTY_PREDICTION_SCORES;
-    return { iou: 0, chamferL1: e.chamferL1, normalConsistency: e.normalConsistency, fscore: 0, accuracy: e.accuracy, completeness: e.completeness };
-  }
-  const surf = sampleSurface(pred, o.points, { rng });
-  const m = evaluatePointClouds({ points: surf.points, normals: surf.normals }, { points: gt.surfacePoints, normals: gt.surfaceNormals }, { thresholds: [0.01] });
-  const predOcc = contains(pred, gt.occupancyPoints);
-  let iou: number;
+/** One implementation: `@onet/metrics` `evaluateMesh` at F-score threshold 0.01, IoU box [−(1+padding)/2, (1+padding)/2]³. */
+function score(pred: TriangleMesh, gt: TriangleMesh | MeshGroundTruth, o: Required<EvaluateMeshesOptions>): MeshMetrics {
+  let m;
   try {
-    iou = occupancyIoU(predOcc, gt.occupancies);
-  } catch {
-    iou = 0; // neither side occupies any point (0/0): treat as no overlap
+    m = evaluateMesh(pred, gt, { nSurfacePoints: o.points, nIoUPoints: o.points, thresholds: [0.01], padding: o.padding, iouBox: 'unit-cube', seed: o.seed });
+  } catch (e) {
+    if (!(e instanceof MetricsError)) throw e;
+    throw new PipelineError(e.code === 'EMPTY_GROUND_TRUTH' ? 'EMPTY_INPUT' : 'INVALID_OPTION', `cannot evaluate: ${e.message}`, { cause: e });
   }
   return {
-    iou,
+    iou: m.iou,
     chamferL1: m.chamferL1,
     normalConsistency: m.normalConsistency ?? NaN,
     fscore: m.fScore[0],
@@ -101,7 +96,8 @@ function score(pred: TriangleMesh, gt: GroundTruthSamples, o: Required<EvaluateM
  * ```ts
  * const m = evaluateMeshes(result.mesh, gtMesh); // { iou, chamferL1, normalConsistency, fscore, … }
  * ```
- * @throws {@link PipelineError} `EMPTY_INPUT` when the ground truth has no faces, `INVALID_OPTION`.
+ * @throws {@link PipelineError} `EMPTY_INPUT` when the ground truth has no faces, no area or no inside
+ *   point, `INVALID_OPTION` (bad counts, mismatched or non-finite arrays; the `@onet/metrics` error is the `cause`).
  * @category Evaluation
  */
 export function evaluateMeshes(pred: TriangleMesh, gt: TriangleMesh, options: EvaluateMeshesOptions = {}): MeshMetrics {
@@ -114,21 +110,18 @@ export function evaluateMeshes(pred: TriangleMesh, gt: TriangleMesh, options: Ev
     g = n.mesh;
     p = transformed(pred, n.loc, n.scale);
   }
-  const rng = createRng(o.seed);
-  const surf = sampleSurface(g, o.points, { rng });
-  const occupancyPoints = sampleUniformPoints(o.points, { padding: o.padding, rng });
-  const samples: GroundTruthSamples = { occupancyPoints, occupancies: contains(g, occupancyPoints), surfacePoints: surf.points, surfaceNormals: surf.normals };
-  return score(p, samples, o, rng);
+  return score(p, g, o);
 }
 
 /**
  * Score a predicted mesh (in the unit-cube frame) against stored ground-truth samples (a dataset shape's
  * `points.npz` + `pointcloud.npz`), as ON:eval_meshes.py does.
+ * @throws {@link PipelineError} `EMPTY_INPUT` (no surface points, or no inside label), `INVALID_OPTION`.
  * @category Evaluation
  */
 export function evaluateAgainstSamples(pred: TriangleMesh, gt: GroundTruthSamples, options: EvaluateMeshesOptions = {}): MeshMetrics {
   const o = opts({ ...options, frame: 'as-is' });
-  return score(pred, gt, o, createRng(o.seed));
+  return score(pred, { pointcloud: { points: gt.surfacePoints, normals: gt.surfaceNormals }, points: gt.occupancyPoints, occupancies: gt.occupancies }, o);
 }
 
 /** Mean of each metric over rows, skipping NaN entries per metric (reported as NaN when all are). */

@@ -1,5 +1,5 @@
 import type { PointCloud, TriangleMesh } from '@onet/io';
-import { subsamplePointCloud } from '@onet/sampling';
+import { boundingBox, subsamplePointCloud } from '@onet/sampling';
 import { PipelineError } from './errors.js';
 import { generateMesh, type GenerateMeshOptions, type GenerationStats, type LogitsSource } from './generate.js';
 
@@ -38,23 +38,6 @@ export interface ReconstructionResult {
   /** The transform input → model frame: `x' = (x − loc) / scale`; identity when `normalize` is off. */
   transform: { loc: [number, number, number]; scale: number };
   stats: GenerationStats;
-}
-
-/** Bounding-box centre and longest side of a point array `[N·3]`. @internal */
-export function pointBounds(points: Float32Array): { loc: [number, number, number]; side: number } {
-  const min = [Infinity, Infinity, Infinity];
-  const max = [-Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < points.length; i += 3) {
-    for (let k = 0; k < 3; k++) {
-      const x = points[i + k];
-      if (x < min[k]) min[k] = x;
-      if (x > max[k]) max[k] = x;
-    }
-  }
-  return {
-    loc: [(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2],
-    side: Math.max(max[0] - min[0], max[1] - min[1], max[2] - min[2]),
-  };
 }
 
 /**
@@ -102,11 +85,11 @@ export async function reconstruct(
   let loc: [number, number, number] = [0, 0, 0];
   let scale = 1;
   if (normalize) {
-    const b = pointBounds(points);
+    const b = boundingBox(points);
     if (!(b.side > 0)) {
       throw new PipelineError('INVALID_OPTION', 'all input points coincide, so the cloud cannot be normalised; give a cloud with extent or pass normalize: false');
     }
-    loc = b.loc;
+    loc = b.center;
     scale = b.side;
   }
   let input = points;
