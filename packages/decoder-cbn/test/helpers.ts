@@ -4,12 +4,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { parseNpz } from '@onet/io';
 import type { NamedArray } from '@onet/nn';
 
-type NpyArray = NamedArray;
+/** A fixture member: the parity fixtures are float32 only, so `data` is numeric (never BigInt64Array). */
+type NpyArray = NamedArray & { data: ArrayLike<number> };
 
 export function fixture(name: string): Map<string, NpyArray> {
   const url = new URL(`../../../../shared/fixtures/parity/${name}.npz`, import.meta.url);
-  // the fixtures are float32 only (NpyArray's bigint variants never occur)
-  return parseNpz(new Uint8Array(readFileSync(fileURLToPath(url))), name) as Map<string, NamedArray>;
+  return parseNpz(new Uint8Array(readFileSync(fileURLToPath(url))), name) as Map<string, NpyArray>;
 }
 
 export function tensorOf(fx: Map<string, NpyArray>, key: string): tf.Tensor {
