@@ -1,7 +1,8 @@
 import type { TriangleMesh } from '@onet/io';
 import { evaluateMesh, MetricsError, type MeshGroundTruth } from '@onet/metrics';
-import { normalizeMesh } from '@onet/sampling';
+import { normalizeMesh, sampleSurface } from '@onet/sampling';
 import { PipelineError } from './errors.js';
+import { toUnitFrame } from './unitFrame.js';
 
 /**
  * The reference's per-shape evaluation (REFERENCE §4, ON:eval_meshes.py), computed by `@onet/metrics`
@@ -61,12 +62,6 @@ function opts(options: EvaluateMeshesOptions) {
   return o;
 }
 
-function transformed(mesh: TriangleMesh, loc: number[], scale: number): TriangleMesh {
-  const p = new Float32Array(mesh.positions.length);
-  for (let i = 0; i < p.length; i += 3) for (let k = 0; k < 3; k++) p[i + k] = (mesh.positions[i + k] - loc[k]) / scale;
-  return { positions: p, indices: mesh.indices };
-}
-
 /** One implementation: `@onet/metrics` `evaluateMesh` at F-score threshold 0.01, IoU box [−(1+padding)/2, (1+padding)/2]³. */
 function score(pred: TriangleMesh, gt: TriangleMesh | MeshGroundTruth, o: Required<EvaluateMeshesOptions>): MeshMetrics {
   let m;
@@ -108,9 +103,12 @@ export function evaluateMeshes(pred: TriangleMesh, gt: TriangleMesh, options: Ev
   if (o.frame === 'gt-unit') {
     const n = normalizeMesh(gt);
     g = n.mesh;
-    p = transformed(pred, n.loc, n.scale);
+    p = { positions: toUnitFrame(pred.positions, n.loc, n.scale), indices: pred.indices };
   }
-  return score(p, g, o);
+  // The ground truth's surface samples are drawn independently of the prediction's (as the reference's
+  // stored pointcloud.npz is), so a mesh scored against itself shows the sampling distance, not 0.
+  const pointcloud = sampleSurface(g, o.points, { seed: o.seed + 2 });
+  return score(p, { mesh: g, pointcloud }, o);
 }
 
 /**

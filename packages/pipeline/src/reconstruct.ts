@@ -1,6 +1,7 @@
 import type { PointCloud, TriangleMesh } from '@onet/io';
 import { boundingBox, subsamplePointCloud } from '@onet/sampling';
 import { PipelineError } from './errors.js';
+import { fromUnitFrame, toUnitFrame } from './unitFrame.js';
 import { generateMesh, type GenerateMeshOptions, type GenerationStats, type LogitsSource } from './generate.js';
 
 /** The part of an `OccupancyNetwork` that {@link reconstruct} uses (structural, so any model with it works). */
@@ -87,7 +88,7 @@ export async function reconstruct(
   if (normalize) {
     const b = boundingBox(points);
     if (!(b.side > 0)) {
-      throw new PipelineError('INVALID_OPTION', 'all input points coincide, so the cloud cannot be normalised; give a cloud with extent or pass normalize: false');
+      throw new PipelineError('INVALID_OPTION', 'all input points coincide, so the cloud cannot be normalised; give a cloud with extent, or pass normalize: false (CLI: --no-normalize) for a cloud already in the unit cube');
     }
     loc = b.center;
     scale = b.side;
@@ -95,11 +96,7 @@ export async function reconstruct(
   let input = points;
   if (wanted > 0 && points.length / 3 > wanted) input = subsamplePointCloud(points, wanted, { noiseStd: 0, seed: options.seed ?? 0 });
   if (normalize) {
-    const out = new Float32Array(input.length);
-    for (let i = 0; i < input.length; i += 3) {
-      for (let k = 0; k < 3; k++) out[i + k] = (input[i + k] - loc[k]) / scale;
-    }
-    input = out;
+    input = toUnitFrame(input, loc, scale);
   } else if (input === points) {
     input = points.slice();
   }
@@ -119,11 +116,7 @@ export async function reconstruct(
   const unitMesh = result.mesh;
   let mesh = unitMesh;
   if (normalize) {
-    const positions = new Float32Array(unitMesh.positions.length);
-    for (let i = 0; i < positions.length; i += 3) {
-      for (let k = 0; k < 3; k++) positions[i + k] = unitMesh.positions[i + k] * scale + loc[k];
-    }
-    mesh = { positions, indices: unitMesh.indices };
+    mesh = { positions: fromUnitFrame(unitMesh.positions, loc, scale), indices: unitMesh.indices };
     if (unitMesh.normals) mesh.normals = unitMesh.normals; // uniform scale: normals unchanged
   }
   return { mesh, unitMesh, input, transform: { loc, scale }, stats: result.stats };

@@ -1,6 +1,7 @@
 import type { TriangleMesh } from '@onet/io';
 import { createRng, normalizeMesh, sampleSurface } from '@onet/sampling';
 import { PipelineError } from './errors.js';
+import { fromUnitFrame } from './unitFrame.js';
 import { reconstruct, type ConditionableModel, type ReconstructOptions, type ReconstructionResult } from './reconstruct.js';
 
 /** Options of {@link reconstructFromMesh}. */
@@ -51,11 +52,7 @@ export async function reconstructFromMesh(
   const unitPoints = sampleSurface(unit, n, { rng }).points;
   for (let i = 0; i < unitPoints.length; i++) unitPoints[i] += sigma * rng.normal();
   const r = await reconstruct(model, unitPoints, { ...options, normalize: false, inputPoints: 0 });
-  const back = (a: Float32Array): Float32Array => {
-    const out = new Float32Array(a.length);
-    for (let i = 0; i < a.length; i += 3) for (let k = 0; k < 3; k++) out[i + k] = a[i + k] * scale + loc[k];
-    return out;
-  };
+  const back = (a: Float32Array): Float32Array => fromUnitFrame(a, loc, scale);
   const out: TriangleMesh = { positions: back(r.unitMesh.positions), indices: r.unitMesh.indices };
   if (r.unitMesh.normals) out.normals = r.unitMesh.normals;
   return { ...r, mesh: out, transform: { loc, scale }, points: back(unitPoints) };

@@ -10,6 +10,7 @@ import { loadModel } from './loadModel.js';
 import { reconstructFile } from './reconstructFile.js';
 import { readInput, readMeshFile } from './readInput.js';
 import { PipelineError } from '../errors.js';
+import type { GenerateMeshOptions } from '../generate.js';
 import { formatMetrics, formatStats } from './format.js';
 
 const VERSION = '0.1.0';
@@ -66,6 +67,18 @@ function generationOptions(cmd: Command): Command {
     .option('--batch-size <n>', 'points per network call', int('batch-size', 1), 100_000);
 }
 
+/** The flags that {@link generationOptions} adds, as {@link GenerateMeshOptions}. */
+function generationFlags(o: Record<string, unknown>): GenerateMeshOptions {
+  return {
+    resolution0: o.resolution0 as number,
+    upsamplingSteps: o.upsamplingSteps as number,
+    threshold: o.threshold as number,
+    normals: o.normals as GenerateMeshOptions['normals'],
+    refinementSteps: o.refine as number,
+    batchSize: o.batchSize as number,
+  };
+}
+
 /** Build the `onet` program (exported for tests). */
 export function buildProgram(): Command {
   const program = new Command();
@@ -114,12 +127,7 @@ export function buildProgram(): Command {
         normalize: o.normalize,
         seed: o.seed,
         evalPoints: o.evalPoints,
-        resolution0: o.resolution0,
-        upsamplingSteps: o.upsamplingSteps,
-        threshold: o.threshold,
-        normals: o.normals,
-        refinementSteps: o.refine,
-        batchSize: o.batchSize,
+        ...generationFlags(o),
         onProgress: bar.onProgress,
       });
     } finally {
@@ -162,14 +170,7 @@ export function buildProgram(): Command {
         shard: o.shard,
         format: o.format,
         seed: o.seed,
-        generation: {
-          resolution0: o.resolution0,
-          upsamplingSteps: o.upsamplingSteps,
-          threshold: o.threshold,
-          normals: o.normals,
-          refinementSteps: o.refine,
-          batchSize: o.batchSize,
-        },
+        generation: generationFlags(o),
         onShape: (i, n, id, ms) => console.error(`  [${i + 1}/${n}] ${id}  ${(ms / 1000).toFixed(2)} s`),
       });
       console.log(`generated ${summary.written} meshes in ${o.outDir} (${summary.failed.length} failed; mean ${(summary.meanMs / 1000).toFixed(2)} s/shape)`);
