@@ -49,6 +49,31 @@ describe('encoders', () => {
     tf.dispose([x, xp, perm]);
   });
 
+  it('voxel, image and latent encoders keep numTensors flat over repeated calls', () => {
+    const vox = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([1, 32, 32, 32], 0, 1, 'float32', 4), 0.5), 'float32'));
+    const img = tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', 5);
+    const p = tf.randomUniform([1, 20, 3], -0.5, 0.5, 'float32', 6);
+    const occ = tf.ones([1, 20]);
+    const cases: [Module, () => tf.Tensor | { mean: tf.Tensor; logstd: tf.Tensor }][] = [];
+    const v = new VoxelEncoder({ cDim: 4 }).eval();
+    cases.push([v, () => v.apply(vox)]);
+    const r = new Resnet18Encoder({ cDim: 4 }).eval();
+    cases.push([r, () => r.apply(img)]);
+    const l = new LatentEncoder({ zDim: 4, cDim: 0 });
+    cases.push([l, () => l.apply(p, occ, null)]);
+    for (const [enc, call] of cases) {
+      const first = call();
+      const firstValues = first instanceof tf.Tensor ? first.dataSync() : first.mean.dataSync();
+      expect(Math.max(...Array.from(firstValues, Math.abs))).toBeGreaterThan(0);
+      tf.dispose(first);
+      const before = tf.memory().numTensors;
+      tf.dispose(call()); // one more call (the voxel encoder's wasm Conv3D is slow)
+      expect(tf.memory().numTensors).toBe(before);
+      enc.dispose();
+    }
+    tf.dispose([vox, img, p, occ]);
+  });
+
   it('latent encoder: with a condition code, shapes [B, zDim]; occupancy changes the posterior', () => {
     const enc = new LatentEncoder({ zDim: 4, cDim: 6 });
     const p = tf.randomUniform([2, 30, 3], -0.5, 0.5, 'float32', 2);
