@@ -55,7 +55,11 @@ function crop5(t: tf.Tensor5D, size: number[]): tf.Tensor5D {
   });
 }
 
-export function inputGrad(dy: tf.Tensor5D, w: tf.Tensor5D, xShape: number[], s: number): tf.Tensor5D {
+/**
+ * Input gradient of {@link conv3dValid}: `dy` `[B, O1, O2, O3, Cout]`, `w` `[k, k, k, Cin, Cout]` → `dx` of
+ * shape `xShape` `[B, N1, N2, N3, Cin]` (per-tap matmuls scattered by dilate + pad + add).
+ */
+function inputGrad(dy: tf.Tensor5D, w: tf.Tensor5D, xShape: number[], s: number): tf.Tensor5D {
   return tf.tidy(() => {
     const [k, , , cin, cout] = w.shape;
     const [b, o1, o2, o3] = dy.shape;
@@ -91,7 +95,11 @@ export function inputGrad(dy: tf.Tensor5D, w: tf.Tensor5D, xShape: number[], s: 
   });
 }
 
-export function filterGrad(x: tf.Tensor5D, dy: tf.Tensor5D, wShape: number[], s: number): tf.Tensor5D {
+/**
+ * Filter gradient of {@link conv3dValid}: `x` `[B, N1, N2, N3, Cin]`, `dy` `[B, O1, O2, O3, Cout]` → `dw` of
+ * shape `wShape` `[k, k, k, Cin, Cout]` (im2col matmul, chunked over the batch).
+ */
+function filterGrad(x: tf.Tensor5D, dy: tf.Tensor5D, wShape: number[], s: number): tf.Tensor5D {
   return tf.tidy(() => {
     const [k, , , cin, cout] = wShape;
     const [b, o1, o2, o3] = dy.shape;
