@@ -14,6 +14,14 @@ export interface LinearOptions {
   biasInit?: number;
 }
 
+/** Defaults of {@link LinearOptions} (`biasInit` undefined = PyTorch's uniform init). */
+export const LINEAR_DEFAULTS: Required<Omit<LinearOptions, 'biasInit'>> & Pick<LinearOptions, 'biasInit'> = {
+  bias: true,
+  kind: 'linear',
+  zeroWeight: false,
+  biasInit: undefined,
+};
+
 /**
  * Affine per-point layer y = x·W + b over the last axis: `[..., in]` → `[..., out]`.
  * Our kernel is `[in, out]`; the reference's `nn.Linear` stores `[out, in]` and `nn.Conv1d(k=1)` `[out, in, 1]`.
@@ -27,17 +35,20 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
-    const kind = options.kind ?? 'linear';
+    const d = LINEAR_DEFAULTS;
+    // `??` per field (not a spread), so an explicit `undefined` still gets the default.
+    const o = { bias: options.bias ?? d.bias, kind: options.kind ?? d.kind, zeroWeight: options.zeroWeight ?? d.zeroWeight, biasInit: options.biasInit ?? d.biasInit };
+    const kind = o.kind;
     const refShape = kind === 'conv1d' ? [outFeatures, inFeatures, 1] : [outFeatures, inFeatures];
     const layout: ParamLayout = {
       referenceShape: refShape,
       toOurs: (t) => tf.transpose(tf.reshape(t, [outFeatures, inFeatures])),
       toReference: (t) => tf.reshape(tf.transpose(t), refShape),
     };
-    const w = options.zeroWeight ? tf.zeros([inFeatures, outFeatures]) : torchUniform([inFeatures, outFeatures], inFeatures);
+    const w = o.zeroWeight ? tf.zeros([inFeatures, outFeatures]) : torchUniform([inFeatures, outFeatures], inFeatures);
     this.weight = this.param('weight', w, layout);
-    if (options.bias ?? true) {
-      const b = options.biasInit !== undefined ? tf.fill([outFeatures], options.biasInit) : torchUniform([outFeatures], inFeatures);
+    if (o.bias) {
+      const b = o.biasInit !== undefined ? tf.fill([outFeatures], o.biasInit) : torchUniform([outFeatures], inFeatures);
       this.bias = this.param('bias', b);
     }
   }
@@ -64,6 +75,9 @@ export interface BatchNormOptions {
   eps?: number;
 }
 
+/** Defaults of {@link BatchNormOptions} (PyTorch's). */
+export const BATCH_NORM_DEFAULTS: Required<BatchNormOptions> = { affine: true, momentum: 0.1, eps: 1e-5 };
+
 /**
  * Batch normalisation over the LAST axis (channels-last): statistics per channel over every other axis,
  * i.e. over batch AND points for `[B, T, F]` — the reference's BatchNorm1d on `[B, F, T]`.
@@ -82,9 +96,11 @@ export class BatchNorm extends Module {
     options: BatchNormOptions = {},
   ) {
     super();
-    this.momentum = options.momentum ?? 0.1;
-    this.eps = options.eps ?? 1e-5;
-    if (options.affine ?? true) {
+    const d = BATCH_NORM_DEFAULTS;
+    const o = { affine: options.affine ?? d.affine, momentum: options.momentum ?? d.momentum, eps: options.eps ?? d.eps };
+    this.momentum = o.momentum;
+    this.eps = o.eps;
+    if (o.affine) {
       this.weight = this.param('weight', tf.ones([features]));
       this.bias = this.param('bias', tf.zeros([features]));
     }
