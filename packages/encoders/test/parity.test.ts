@@ -4,7 +4,7 @@ import { selectBackend } from '@onet/nn';
 import { ResnetPointnet, SimplePointnet, LatentEncoder, VoxelEncoder, Resnet18Encoder } from '../src/index.js';
 import { fixture, tensorOf, maxDiff } from './parityHelpers.js';
 
-function expectClose(got: tf.Tensor, fx: ReturnType<typeof fixture>, key: string, tol: { abs?: number; rel?: number }) {
+function expectClose(got: tf.Tensor, fx: ReturnType<typeof fixture>, key: string, tol: Tol) {
   const ref = fx.get(key)!;
   expect(got.shape).toEqual(ref.shape);
   const d = maxDiff(got.dataSync(), ref.data);
@@ -13,33 +13,34 @@ function expectClose(got: tf.Tensor, fx: ReturnType<typeof fixture>, key: string
   expect(d.abs, `${key}: max |diff| ${d.abs} (scale ${d.scale})`).toBeLessThanOrEqual(bound);
 }
 
+type Tol = { abs?: number; rel?: number };
+/** Encoders with one input and the output `output/c`. */
+const SINGLE_INPUT: { name: string; fixture: string; make: () => ResnetPointnet | SimplePointnet | VoxelEncoder; input: string; tol: Tol; wasmOnly?: boolean }[] = [
+  { name: 'resnetpointnet_c32_h16', fixture: 'resnetpointnet_c32_h16', make: () => new ResnetPointnet({ cDim: 32, hidden: 16 }), input: 'input/points', tol: { abs: 1e-4 } },
+  { name: 'simplepointnet_c32_h16', fixture: 'simplepointnet_c32_h16', make: () => new SimplePointnet({ cDim: 32, hidden: 16 }), input: 'input/points', tol: { abs: 1e-4 } },
+  { name: 'voxelencoder_c32 (relative 1e-4: large outputs)', fixture: 'voxelencoder_c32', make: () => new VoxelEncoder({ cDim: 32 }), input: 'input/voxels', tol: { rel: 1e-4 } },
+  // big: wasm only (the pure-JS cpu backend is slow)
+  { name: 'resnetpointnet_c512_h512', fixture: 'resnetpointnet_c512_h512', make: () => new ResnetPointnet({ cDim: 512, hidden: 512 }), input: 'input/points', tol: { abs: 1e-4 }, wasmOnly: true },
+];
+
 for (const backend of ['cpu', 'wasm'] as const) {
   describe(`encoder parity (${backend})`, () => {
     beforeAll(async () => {
       expect(await selectBackend(backend)).toBe(backend);
     });
 
-    it('resnetpointnet_c32_h16', () => {
-      const fx = fixture('resnetpointnet_c32_h16');
-      const enc = new ResnetPointnet({ cDim: 32, hidden: 16 });
-      enc.loadStateDict(fx, { prefix: 'param/' });
-      const x = tensorOf(fx, 'input/points');
-      const c = enc.apply(x);
-      expectClose(c, fx, 'output/c', { abs: 1e-4 });
-      tf.dispose([x, c]);
-      enc.dispose();
-    });
-
-    it('simplepointnet_c32_h16', () => {
-      const fx = fixture('simplepointnet_c32_h16');
-      const enc = new SimplePointnet({ cDim: 32, hidden: 16 });
-      enc.loadStateDict(fx, { prefix: 'param/' });
-      const x = tensorOf(fx, 'input/points');
-      const c = enc.apply(x);
-      expectClose(c, fx, 'output/c', { abs: 1e-4 });
-      tf.dispose([x, c]);
-      enc.dispose();
-    });
+    for (const t of SINGLE_INPUT.filter((t) => !t.wasmOnly || backend === 'wasm')) {
+      it(t.name, () => {
+        const fx = fixture(t.fixture);
+        const enc = t.make();
+        enc.loadStateDict(fx, { prefix: 'param/' });
+        const x = tensorOf(fx, t.input);
+        const c = enc.apply(x);
+        expectClose(c, fx, 'output/c', t.tol);
+        tf.dispose([x, c]);
+        enc.dispose();
+      });
+    }
 
     it('encoder_latent_z8: mean and logstd', () => {
       const fx = fixture('encoder_latent_z8');
@@ -54,30 +55,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
       enc.dispose();
     });
 
-    it('voxelencoder_c32 (relative 1e-4: large outputs)', () => {
-      const fx = fixture('voxelencoder_c32');
-      const enc = new VoxelEncoder({ cDim: 32 });
-      enc.loadStateDict(fx, { prefix: 'param/' });
-      const v = tensorOf(fx, 'input/voxels');
-      const c = enc.apply(v);
-      expectClose(c, fx, 'output/c', { rel: 1e-4 });
-      tf.dispose([v, c]);
-      enc.dispose();
-    });
-
-    // the two big fixtures run on wasm only (the pure-JS cpu backend needs tens of seconds for ResNet-18)
+    // the big fixtures run on wasm only (the pure-JS cpu backend needs tens of seconds for ResNet-18)
     if (backend === 'wasm') {
-      it('resnetpointnet_c512_h512', () => {
-        const fx = fixture('resnetpointnet_c512_h512');
-        const enc = new ResnetPointnet({ cDim: 512, hidden: 512 });
-        enc.loadStateDict(fx, { prefix: 'param/' });
-        const x = tensorOf(fx, 'input/points');
-        const c = enc.apply(x);
-        expectClose(c, fx, 'output/c', { abs: 1e-4 });
-        tf.dispose([x, c]);
-        enc.dispose();
-      });
-
       it('resnet18_c256: NCHW reference weights and image, eval-mode BN, ImageNet normalisation inside', () => {
         const fx = fixture('resnet18_c256');
         const enc = new Resnet18Encoder({ cDim: 256 }).eval();
