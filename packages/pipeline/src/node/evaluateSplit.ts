@@ -151,6 +151,7 @@ export interface GenerateSplitOptions {
  * The reference's `generate.py` over a split: for each shape, `inputPoints` points from `pointcloud.npz` with
  * N(0, noiseStd²) noise, then MISE + marching cubes in the dataset's unit frame. Writes each mesh atomically
  * (temporary name, then rename); a shape that fails is logged and skipped.
+ * @throws {@link PipelineError} `BAD_DATASET` (no dataset or split list), `INVALID_OPTION` (bad `shard`).
  */
 export async function generateSplit(
   model: ConditionableModel & { config: { noiseStd?: number } },
@@ -191,22 +192,29 @@ export type EvaluationRow = { id: string } & MeshMetrics;
 
 /** Result of {@link evaluateSplit}. */
 export interface EvaluationReport {
+  /** One row per scored shape, in split order. */
   rows: EvaluationRow[];
   /** Mean over rows (undefined when none succeeded). */
   mean: MeshMetrics | undefined;
+  /** Shapes that could not be scored (missing/unreadable mesh, bad ground truth), with the error message. */
   failed: { id: string; error: string }[];
 }
 
 /** Options of {@link evaluateSplit}. */
 export interface EvaluateSplitOptions {
+  /** Dataset root in the reference layout (`<root>/<class>/<model>/{points,pointcloud}.npz`). */
   root: string;
+  /** Split list name, `<split>.lst` (default `'test'`). */
   split?: string;
   /** Generated meshes: `<meshDir>/<class>/<model>.<ext>` with ext off, ply, obj or stl. */
   meshDir: string;
+  /** `'k/N'`: only shapes i of the sorted split with i mod N = k (default: all). */
   shard?: string | undefined;
   /** Surface points sampled on each predicted mesh (reference 100 000). */
   points?: number;
+  /** Base seed of the sampling; shape i of the full split uses seed + i, so shards agree with unsharded runs (default 0). */
   seed?: number;
+  /** Called after each shape: its position in this shard, the shard size and the shape id. */
   onShape?: (i: number, n: number, id: string) => void;
 }
 
@@ -215,6 +223,8 @@ export interface EvaluateSplitOptions {
  * (IoU on the stored uniform points and labels) and `pointcloud.npz` (Chamfer-L1, normal consistency,
  * F-score@0.01), per shape and the mean. A missing or unreadable mesh is listed in `failed`
  * (the reference scores it as empty).
+ * @throws {@link PipelineError} `BAD_DATASET` (no dataset or split list), `INVALID_OPTION` (bad `shard`);
+ *   per-shape errors go to `failed` instead.
  */
 export async function evaluateSplit(options: EvaluateSplitOptions): Promise<EvaluationReport> {
   const shapes = takeShard(await listSplit(options.root, options.split ?? 'test'), parseShard(options.shard));
@@ -257,7 +267,10 @@ export function evaluationCsv(report: EvaluationReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Write the report as CSV and/or JSON (folders created). */
+/**
+ * Write the report as CSV and/or JSON (folders created).
+ * @throws {@link PipelineError} `UNWRITABLE_OUTPUT` when a file cannot be written.
+ */
 export async function writeEvaluationReports(report: EvaluationReport, to: { csv?: string; json?: string }): Promise<void> {
   for (const [path, text] of [
     [to.csv, () => evaluationCsv(report)],
