@@ -31,6 +31,15 @@ function num(name: string) {
   };
 }
 
+/** A probability in (0, 1), checked while parsing (before a backend starts or a model loads). */
+function probability(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`${name} must be a probability in (0, 1)`);
+    return n;
+  };
+}
+
 /** A progress bar on stderr over MISE rounds; a no-op when stderr is not a terminal. */
 export function miseProgressBar(): { onProgress: (p: MiseProgress) => void; stop: () => void } {
   if (!process.stderr.isTTY) return { onProgress: () => {}, stop: () => {} };
@@ -61,7 +70,7 @@ function generationOptions(cmd: Command): Command {
   return cmd
     .option('--resolution0 <n>', 'coarse MISE grid resolution', int('resolution0', 2), 32)
     .option('--upsampling-steps <n>', 'MISE upsampling steps', int('upsampling-steps', 0), 2)
-    .option('--threshold <p>', 'occupancy threshold τ as a probability', num('threshold'), 0.2)
+    .option('--threshold <p>', 'occupancy threshold τ as a probability', probability('threshold'), 0.2)
     .addOption(new Option('--normals <kind>', 'vertex normals').choices(['none', 'grid', 'network']).default('none'))
     .option('--refine <steps>', 'refinement steps (reference demo: 30)', int('refine', 0), 0)
     .option('--batch-size <n>', 'points per network call', int('batch-size', 1), 100_000);
