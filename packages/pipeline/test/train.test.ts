@@ -160,5 +160,15 @@ describe('trainFromConfigFile', () => {
     expect(messages.some((m) => m.startsWith('resumed at step 4'))).toBe(true);
     expect(r2.steps).toBe(6);
     expect(r2.history.length).toBeGreaterThan(r.history.length);
+
+    // two-stage config: finer planes from step 2 on, same parameters and Adam state
+    const path2 = join(dir, 'config2.json');
+    await writeFile(path2, JSON.stringify({ ...config, train: { ...config.train, maxSteps: 4, fineTune: { atStep: 2, planeResolution: 16, lr: 5e-4, lrDecayStart: 0.5, lrFinal: 0.1 } } }));
+    const m2: string[] = [];
+    const r3 = await trainFromConfigFile(path2, { outDir: join(dir, 'out2'), onProgress: (p) => m2.push(p.message) });
+    expect(r3.steps).toBe(4);
+    expect(m2.some((m) => m.startsWith('stage 2 at step 2: 16² planes'))).toBe(true);
+    const last = r3.history[r3.history.length - 1];
+    expect(Number.isFinite(last.iou)).toBe(true);
   });
 });

@@ -90,6 +90,14 @@ export interface TrainConfigFile {
     modelSeed?: number;
     /** dtype of the exported best model (float16 halves the file). */
     saveDtype?: 'float32' | 'float16';
+    /** Minutes the learning-rate schedule spans in the first stage (default `maxMinutes`). */
+    scheduleMinutes?: number;
+    /**
+     * Optional second stage (conv-onet): from `atMinutes` of training time (or `atStep`) continue with the same
+     * weights and Adam state on finer feature planes (`planeResolution`; the network is fully convolutional, so
+     * no parameter changes shape) under its own cosine schedule over the rest of `maxMinutes`.
+     */
+    fineTune?: { atMinutes?: number; atStep?: number; planeResolution: number; lr: number; lrDecayStart: number; lrFinal: number };
   };
 }
 
@@ -268,8 +276,26 @@ export async function trainFromConfigFile(
   report({ phase: 'data', message: `backend ${backend}` });
   const { train, val } = await loadTrainingShapes(config, baseDir, report);
 
-  const model = OccupancyNetwork.fromConfig(config.model, t.modelSeed ?? 1);
-  const trainer = new Trainer(model, train, t);
+  const ft = t.fineTune;
+  const stage2Options = (): TrainOptions => ({ ...t, lr: ft!.lr, lrSchedule: 'cosine', lrDecayStart: ft!.lrDecayStart, lrFinal: ft!.lrFinal });
+  let model = OccupancyNetwork.fromConfig(config.model, t.modelSeed ?? 1);
+  let trainer = new Trainer(model, train, t);
+  let stage = 1;
+  /** Move weights and Adam state to a model with the fine-tune plane resolution. */
+  const switchToStage2 = async () => {
+    const weightsNow = model.net.stateDict();
+    const adam = await trainer.optimizerState();
+    const step = trainer.step;
+    trainer.dispose();
+    model.dispose();
+    model = OccupancyNetwork.fromConfig({ ...config.model, planeResolution: ft!.planeResolution }, t.modelSeed ?? 1);
+    model.net.loadStateDict(weightsNow);
+    trainer = new Trainer(model, train, stage2Options());
+    await trainer.setOptimizerState(adam);
+    trainer.step = step;
+    stage = 2;
+    report({ phase: 'train', message: `stage 2 at step ${step}: ${ft!.planeResolution}² planes, lr ${ft!.lr}`, step });
+  };
   const cases = makeValidationCases(val, { inputPoints: config.model.inputPoints, noiseStd: config.model.noiseStd, valPoints: t.valPoints ?? 20_000, seed: 12345 });
   const ckptDir = join(resolve(baseDir, config.data.cacheDir), 'checkpoints', basename(outDir));
   let history: HistoryEntry[] = [];
@@ -285,6 +311,9 @@ export async function trainFromConfigFile(
     bestIou = state.bestIou;
     bestStep = state.bestStep;
     secondsBefore = state.seconds;
+    if (ft && ((ft.atMinutes !== undefined && secondsBefore / 60 >= ft.atMinutes) || (ft.atStep !== undefined && trainer.step >= ft.atStep))) {
+      await switchToStage2();
+    }
     report({ phase: 'train', message: `resumed at step ${trainer.step} (best IoU ${bestIou.toFixed(4)} at ${bestStep})`, step: trainer.step });
   }
   report({ phase: 'train', message: `model ${config.model.kind}: ${model.parameterCount()} parameters; ${train.length} shapes; batch ${trainer.options.batchSize}` });
@@ -328,8 +357,15 @@ export async function trainFromConfigFile(
     report({ phase: 'validate', message: `step ${trainer.step} val IoU ${iou.toFixed(4)} (best ${bestIou.toFixed(4)} at ${bestStep})`, step: trainer.step, iou, bestIou });
   };
 
-  const progress = () => Math.max(Number.isFinite(maxSteps) ? trainer.step / maxSteps : 0, Number.isFinite(maxSeconds) ? elapsed() / maxSeconds : 0);
+  const scheduleSeconds = (t.scheduleMinutes ?? t.maxMinutes ?? Infinity) * 60;
+  const progress = () => {
+    const span = stage === 2 ? maxSeconds : scheduleSeconds;
+    return Math.max(Number.isFinite(maxSteps) ? trainer.step / maxSteps : 0, Number.isFinite(span) ? elapsed() / span : 0);
+  };
   while (trainer.step < maxSteps && elapsed() < maxSeconds && !options.signal?.aborted) {
+    if (ft && stage === 1 && ((ft.atMinutes !== undefined && elapsed() / 60 >= ft.atMinutes) || (ft.atStep !== undefined && trainer.step >= ft.atStep))) {
+      await switchToStage2();
+    }
     trainer.setProgress(progress());
     const loss = trainer.trainStep();
     lossSum += loss;
