@@ -1,19 +1,9 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { selectBackend, type Module } from '@onet/nn';
-import { DecoderCBatchNorm, DecoderCBatchNorm2, Decoder, bceWithLogitsLoss, type OccupancyDecoder } from '../src/index.js';
-import { fixture, tensorOf, maxDiff } from './helpers.js';
-
-type Dec = Module & OccupancyDecoder;
-
-const EVAL_CASES: { name: string; make: () => Dec; z?: boolean }[] = [
-  { name: 'decoder_cbn_c32_h16', make: () => new DecoderCBatchNorm({ cDim: 32, hidden: 16 }) },
-  { name: 'decoder_cbn_c32_h16_legacy', make: () => new DecoderCBatchNorm({ cDim: 32, hidden: 16, legacy: true }) },
-  { name: 'decoder_cbn_c512_h256', make: () => new DecoderCBatchNorm({ cDim: 512, hidden: 256 }) },
-  { name: 'decoder_cbn2_c24_h16_n3', make: () => new DecoderCBatchNorm2({ cDim: 24, hidden: 16, nBlocks: 3 }) },
-  { name: 'decoder_simple_z8_h16', make: () => new Decoder({ zDim: 8, cDim: 0, hidden: 16 }), z: true },
-];
+import { selectBackend } from '@onet/nn';
+import { DecoderCBatchNorm, bceWithLogitsLoss } from '../src/index.js';
+import { fixture, tensorOf, maxDiff, DECODER_EVAL_CASES, loadEvalCase } from './helpers.js';
 
 for (const backend of ['cpu', 'wasm'] as const) {
   describe(`decoder parity (${backend})`, () => {
@@ -21,15 +11,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
       expect(await selectBackend(backend)).toBe(backend);
     });
 
-    for (const cs of EVAL_CASES) {
+    for (const cs of DECODER_EVAL_CASES) {
       it(`${cs.name}: eval-mode logits within 1e-4 of the reference`, () => {
-        const fx = fixture(cs.name);
-        const dec = cs.make();
-        dec.loadStateDict(fx, { prefix: 'param/' });
-        dec.eval();
-        const p = tensorOf(fx, 'input/p');
-        const z = cs.z ? tensorOf(fx, 'input/z') : null;
-        const c = cs.z ? null : tensorOf(fx, 'input/c');
+        const { fx, dec, p, z, c } = loadEvalCase(cs);
         const logits = dec.apply(p, z, c);
         expect(logits.shape).toEqual(fx.get('output/logits')!.shape);
         const d = maxDiff(logits.dataSync(), fx.get('output/logits')!.data);

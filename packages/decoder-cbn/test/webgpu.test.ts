@@ -1,10 +1,10 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { selectBackend, type Module } from '@onet/nn';
+import { selectBackend } from '@onet/nn';
 import { initNodeWebGPU } from '@onet/nn/node';
-import { DecoderCBatchNorm, DecoderCBatchNorm2, Decoder, bceWithLogitsLoss, foldForInference, type OccupancyDecoder } from '../src/index.js';
-import { fixture, tensorOf, maxDiff } from './helpers.js';
+import { DecoderCBatchNorm, bceWithLogitsLoss, foldForInference } from '../src/index.js';
+import { fixture, tensorOf, maxDiff, DECODER_EVAL_CASES, loadEvalCase } from './helpers.js';
 
 // Dawn + SwiftShader (Chromium's Vulkan ICD) in Node: installed here and in CI. Skip only without an adapter.
 const hasAdapter = await initNodeWebGPU();
@@ -16,22 +16,11 @@ describe.skipIf(!hasAdapter)('decoder parity (webgpu, small fixtures)', () => {
     expect(tf.getBackend()).toBe('webgpu');
   });
 
-  const cases: { name: string; make: () => Module & OccupancyDecoder; z?: boolean }[] = [
-    { name: 'decoder_cbn_c32_h16', make: () => new DecoderCBatchNorm({ cDim: 32, hidden: 16 }) },
-    { name: 'decoder_cbn_c32_h16_legacy', make: () => new DecoderCBatchNorm({ cDim: 32, hidden: 16, legacy: true }) },
-    { name: 'decoder_cbn2_c24_h16_n3', make: () => new DecoderCBatchNorm2({ cDim: 24, hidden: 16, nBlocks: 3 }) },
-    { name: 'decoder_simple_z8_h16', make: () => new Decoder({ zDim: 8, cDim: 0, hidden: 16 }), z: true },
-  ];
+  const cases = DECODER_EVAL_CASES.filter((cs) => cs.name !== 'decoder_cbn_c512_h256'); // small fixtures only
   for (const cs of cases) {
     it(`${cs.name}: eval-mode logits within 1e-4, folded too`, async () => {
       expect(tf.getBackend()).toBe('webgpu');
-      const fx = fixture(cs.name);
-      const dec = cs.make();
-      dec.loadStateDict(fx, { prefix: 'param/' });
-      dec.eval();
-      const p = tensorOf(fx, 'input/p');
-      const z = cs.z ? tensorOf(fx, 'input/z') : null;
-      const c = cs.z ? null : tensorOf(fx, 'input/c');
+      const { fx, dec, p, z, c } = loadEvalCase(cs);
       const logits = dec.apply(p, z, c);
       const want = fx.get('output/logits')!.data;
       expect(maxDiff(await logits.data(), want).abs).toBeLessThanOrEqual(1e-4);
