@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: ['src/index.ts', 'src/node.ts', 'src/cli.ts'],
+    // gradientWorker: the thread body of createGradientWorkers (data-parallel training); dist/node.js finds it beside itself
+    entry: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts', gradientWorker: 'src/node/gradientWorker.ts' },
     format: ['esm'],
     dts: { entry: ['src/index.ts', 'src/node.ts'] },
     clean: false, // the build script empties dist/ first (two configs run in parallel)

@@ -152,6 +152,55 @@ export function occupancyIoU(logits: Float32Array, occupancy: Uint8Array, thresh
 }
 
 /**
+ * Threads that compute loss gradients of shards of a batch for {@link Trainer.trainStepParallel} (in Node:
+ * `createGradientWorkers` of `@onet/pipeline/node`, one wasm backend per worker thread).
+ */
+export interface GradientWorkers {
+  /** Number of worker threads. */
+  readonly size: number;
+  /**
+   * Loss (Σ over points, mean over the shard's shapes) and its gradient on `shard` for the network with these
+   * `weights`: the trainable variables flattened in `trainableVariables()` order; `grads` in the same layout.
+   */
+  gradients(worker: number, weights: Float32Array, shard: Batch): Promise<{ loss: number; grads: Float32Array }>;
+}
+
+/** Trainable variables' values concatenated in order (the layout {@link GradientWorkers} exchange). */
+export function flattenVariables(vars: tf.Variable[]): Float32Array {
+  let n = 0;
+  for (const v of vars) n += v.size;
+  const out = new Float32Array(n);
+  let off = 0;
+  for (const v of vars) {
+    out.set(v.dataSync() as Float32Array, off);
+    off += v.size;
+  }
+  return out;
+}
+
+/** Split a batch by shapes into `parts` shards as equal as possible (earlier shards take the remainder); empty shards are dropped. */
+export function splitBatch(b: Batch, parts: number): Batch[] {
+  const out: Batch[] = [];
+  const N = b.inputPoints;
+  const T = b.pointsPerShape;
+  let start = 0;
+  for (let k = 0; k < parts; k++) {
+    const n = Math.floor(b.batchSize / parts) + (k < b.batchSize % parts ? 1 : 0);
+    if (n === 0) continue;
+    out.push({
+      inputs: b.inputs.slice(start * N * 3, (start + n) * N * 3),
+      queries: b.queries.slice(start * T * 3, (start + n) * T * 3),
+      occupancy: b.occupancy.slice(start * T, (start + n) * T),
+      batchSize: n,
+      inputPoints: N,
+      pointsPerShape: T,
+    });
+    start += n;
+  }
+  return out;
+}
+
+/**
  * Adam training of an {@link OccupancyNetwork} on precomputed {@link ShapeSamples} (REFERENCE §2.3–2.5).
  * Deterministic given the seed: batch k is drawn with seed + k. Works on any backend with gradients registered;
  * on wasm it uses the wasm-trainable ops of @onet/nn.
@@ -201,16 +250,27 @@ export class Trainer {
     return (this.optimizer as unknown as { learningRate: number }).learningRate;
   }
 
-  /** Run one optimisation step; returns the batch loss. */
-  trainStep(): number {
+  /** The batch of the current step (seeded by `seed` and the step number, so resumed runs see the same batches). */
+  private stepBatch(): Batch {
     const o = this.options;
     const rng = createRng(o.seed * 1_000_003 + this.step);
     const [lo, hi] = o.inputPointsRange;
     const inputPoints = lo + Math.floor(rng.next() * (hi - lo + 1));
-    const b = sampleBatch(this.shapes, rng, { batchSize: o.batchSize, pointsPerShape: o.pointsPerShape, nearFraction: o.nearFraction, inputPoints, noiseStd: this.model.config.noiseStd });
+    return sampleBatch(this.shapes, rng, { batchSize: o.batchSize, pointsPerShape: o.pointsPerShape, nearFraction: o.nearFraction, inputPoints, noiseStd: this.model.config.noiseStd });
+  }
+
+  private finishStep(value: number): number {
+    this.step++;
+    if (!Number.isFinite(value)) throw new PipelineError('BAD_NETWORK_OUTPUT', `training loss became ${value} at step ${this.step}; lower the learning rate`);
+    return value;
+  }
+
+  /** Run one optimisation step; returns the batch loss. */
+  trainStep(): number {
+    const b = this.stepBatch();
     const net = this.model.net;
     net.train();
-    const x = tf.tensor3d(b.inputs, [b.batchSize, inputPoints, 3]);
+    const x = tf.tensor3d(b.inputs, [b.batchSize, b.inputPoints, 3]);
     const p = tf.tensor3d(b.queries, [b.batchSize, b.pointsPerShape, 3]);
     const occ = tf.tensor2d(b.occupancy, [b.batchSize, b.pointsPerShape]);
     const loss = this.optimizer.minimize(() => {
@@ -221,9 +281,54 @@ export class Trainer {
     const value = loss.dataSync()[0];
     tf.dispose([x, p, occ, loss]);
     net.eval();
-    this.step++;
-    if (!Number.isFinite(value)) throw new PipelineError('BAD_NETWORK_OUTPUT', `training loss became ${value} at step ${this.step}; lower the learning rate`);
-    return value;
+    return this.finishStep(value);
+  }
+
+  /**
+   * One optimisation step with the batch split between this thread and `workers` (data parallelism): each
+   * computes the loss gradient on its shard with the current weights; the gradients, weighted by shard size, are
+   * summed and Adam applies them here. Same batch and, up to float rounding, the same update as
+   * {@link trainStep}. BatchNorm running statistics (global ONet only) are updated from this thread's shard alone.
+   * Returns the batch loss.
+   */
+  async trainStepParallel(workers: GradientWorkers): Promise<number> {
+    const b = this.stepBatch();
+    const shards = splitBatch(b, workers.size + 1);
+    const weights = flattenVariables(this.vars);
+    const remote = shards.slice(1).map((s, k) => workers.gradients(k, weights, s));
+    const net = this.model.net;
+    net.train();
+    const own = shards[0];
+    const x = tf.tensor3d(own.inputs, [own.batchSize, own.inputPoints, 3]);
+    const p = tf.tensor3d(own.queries, [own.batchSize, own.pointsPerShape, 3]);
+    const occ = tf.tensor2d(own.occupancy, [own.batchSize, own.pointsPerShape]);
+    const { value, grads } = tf.variableGrads(() => occupancyLoss(net.decode(p, net.encode(x)), occ), this.vars);
+    net.eval();
+    let others: { loss: number; grads: Float32Array }[];
+    try {
+      others = await Promise.all(remote);
+    } catch (e) {
+      tf.dispose([x, p, occ, value, ...Object.values(grads)]);
+      throw e;
+    }
+    let loss = (value.dataSync()[0] * own.batchSize) / b.batchSize;
+    others.forEach((r, k) => (loss += (r.loss * shards[k + 1].batchSize) / b.batchSize));
+    const named: tf.NamedTensorMap = {};
+    let off = 0;
+    for (const v of this.vars) {
+      const g = grads[v.name];
+      named[v.name] = tf.tidy(() => {
+        let sum = tf.mul(g, own.batchSize / b.batchSize);
+        others.forEach((r, k) => {
+          sum = tf.add(sum, tf.mul(tf.tensor(r.grads.subarray(off, off + v.size), v.shape), shards[k + 1].batchSize / b.batchSize));
+        });
+        return sum;
+      });
+      off += v.size;
+    }
+    this.optimizer.applyGradients(named as unknown as Parameters<tf.AdamOptimizer["applyGradients"]>[0]);
+    tf.dispose([x, p, occ, value, ...Object.values(grads), ...Object.values(named)]);
+    return this.finishStep(loss);
   }
 
   /** Mean validation IoU at τ over the cases (eval mode). */

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { createRng, icosphere, box } from '@onet/sampling';
 import { writeOff } from '@onet/io';
 import { OccupancyNetwork, type ModelConfig } from '../src/model.js';
-import { Trainer, sampleBatch, occupancyLoss, occupancyIoU, curveSvg, makeValidationCases } from '../src/train.js';
+import { Trainer, sampleBatch, occupancyLoss, occupancyIoU, curveSvg, makeValidationCases, splitBatch, flattenVariables } from '../src/train.js';
+import { createGradientWorkers } from '../src/node/gradientWorkers.js';
 import { sampleShape, concatMeshes, proceduralShape } from '../src/trainingData.js';
 import { trainFromConfigFile } from '../src/node/train.js';
 
@@ -123,6 +124,55 @@ describe('training pieces', () => {
   });
 });
 
+describe('data-parallel training (worker threads)', () => {
+  it('splitBatch keeps every shape once, in order', () => {
+    const b = sampleBatch(spheres(), createRng(2), { batchSize: 5, pointsPerShape: 4, nearFraction: 0, inputPoints: 3, noiseStd: 0 });
+    const parts = splitBatch(b, 2);
+    expect(parts.map((p) => p.batchSize)).toEqual([3, 2]);
+    expect(Float32Array.from([...parts[0].queries, ...parts[1].queries])).toEqual(b.queries);
+    expect(Float32Array.from([...parts[0].inputs, ...parts[1].inputs])).toEqual(b.inputs);
+    expect(splitBatch(b, 8).length).toBe(5);
+  });
+
+  it('a step split over the main thread and 2 workers equals the single-thread step (loss and weights)', async () => {
+    const shapes = spheres();
+    const opts = { batchSize: 3, pointsPerShape: 128, lr: 3e-3, seed: 9 };
+    const n0 = tf.memory().numTensors;
+    const init = OccupancyNetwork.fromConfig(TINY, 4);
+    const w0 = flattenVariables(init.net.trainableVariables());
+    init.dispose();
+    const single = OccupancyNetwork.fromConfig(TINY, 4);
+    const t1 = new Trainer(single, shapes, opts);
+    const l1 = [t1.trainStep(), t1.trainStep()];
+    const w1 = flattenVariables(single.net.trainableVariables());
+
+    const par = OccupancyNetwork.fromConfig(TINY, 4);
+    const t2 = new Trainer(par, shapes, opts);
+    const pool = await createGradientWorkers(TINY, 2, 'wasm');
+    try {
+      const l2 = [await t2.trainStepParallel(pool), await t2.trainStepParallel(pool)];
+      expect(l2[0]).toBeCloseTo(l1[0], 3);
+      expect(l2[1]).toBeCloseTo(l1[1], 2);
+      const w2 = flattenVariables(par.net.trainableVariables());
+      let maxDiff = 0;
+      let moved = 0;
+      for (let i = 0; i < w1.length; i++) {
+        maxDiff = Math.max(maxDiff, Math.abs(w1[i] - w2[i]));
+        moved = Math.max(moved, Math.abs(w1[i] - w0[i]));
+      }
+      expect(moved).toBeGreaterThan(1e-3); // the steps did change the weights (Adam: ≈ 2·lr)
+      expect(maxDiff).toBeLessThan(1e-4);
+    } finally {
+      await pool.close();
+      t2.dispose();
+      par.dispose();
+      t1.dispose();
+      single.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(n0);
+  }, 60_000);
+});
+
 describe('trainFromConfigFile', () => {
   it('trains from a config, writes the best model + curve, and resumes from its checkpoint', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'onet-train-test-'));
@@ -161,13 +211,22 @@ describe('trainFromConfigFile', () => {
     expect(r2.steps).toBe(6);
     expect(r2.history.length).toBeGreaterThan(r.history.length);
 
-    // two-stage config: finer planes from step 2 on, same parameters and Adam state
+    // staged config: finer planes from step 2, then smaller inputs from step 3; same parameters and Adam state;
+    // 2 threads (main + 1 gradient worker)
     const path2 = join(dir, 'config2.json');
-    await writeFile(path2, JSON.stringify({ ...config, train: { ...config.train, maxSteps: 4, fineTune: { atStep: 2, planeResolution: 16, lr: 5e-4, lrDecayStart: 0.5, lrFinal: 0.1 } } }));
+    const stages = [
+      { atStep: 2, planeResolution: 16, lr: 5e-4, lrDecayStart: 0.5, lrFinal: 0.1 },
+      { atStep: 3, inputPointsRange: [50, 60] },
+    ];
+    await writeFile(path2, JSON.stringify({ ...config, train: { ...config.train, maxSteps: 4, threads: 2, stages } }));
     const m2: string[] = [];
     const r3 = await trainFromConfigFile(path2, { outDir: join(dir, 'out2'), onProgress: (p) => m2.push(p.message) });
     expect(r3.steps).toBe(4);
-    expect(m2.some((m) => m.startsWith('stage 2 at step 2: 16² planes'))).toBe(true);
+    expect(m2).toContain('stage 2 at step 2: 16² planes, lr 0.0005');
+    expect(m2).toContain('stage 3 at step 3: input 50–60 points');
+    expect(m2.some((m) => m.endsWith('batch 2; 2 threads'))).toBe(true);
+    await writeFile(path2, JSON.stringify({ ...config, train: { ...config.train, stages: [{ lr: 1e-3 }] } }));
+    await expect(trainFromConfigFile(path2, { outDir: join(dir, 'out3') })).rejects.toThrow(/exactly one of atMinutes, atStep/);
     const last = r3.history[r3.history.length - 1];
     expect(Number.isFinite(last.iou)).toBe(true);
   });

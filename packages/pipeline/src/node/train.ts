@@ -11,47 +11,10 @@ import { OccupancyNetwork, type ModelConfig } from '../model.js';
 import { Trainer, makeValidationCases, curveSvg, type TrainOptions, type HistoryEntry } from '../train.js';
 import { sampleShape, augmentedMesh, proceduralShape, type ShapeSamples, type SampleShapeOptions } from '../trainingData.js';
 import { PipelineError } from '../errors.js';
+import { ensureNodeGradients } from './gradients.js';
+import { createGradientWorkers, type GradientWorkerPool } from './gradientWorkers.js';
 
-/**
- * Register tfjs's gradients in Node. tfjs-core's CJS bundle (what Node loads) registers none and its ESM
- * `register_all_gradients` cannot be imported by Node's ESM resolver (extensionless imports), so on first use
- * this bundles that module with esbuild (a dev dependency of the monorepo) into the OS temp folder and
- * requires it; the gradients land in tfjs's global registry. No-op when gradients are already there.
- */
-export async function ensureNodeGradients(): Promise<void> {
-  if (tf.getGradient('RealDiv')) return;
-  try {
-    await import('@tensorflow/tfjs-core/dist/register_all_gradients' as string);
-    if (tf.getGradient('RealDiv')) return;
-  } catch {
-    // Node's resolver: fall through to the bundled copy
-  }
-  const req = createRequire(import.meta.url);
-  const out = join(tmpdir(), `onet-tfjs-gradients-${tf.version_core}.cjs`);
-  if (!existsSync(out)) {
-    let esbuild: { buildSync(o: unknown): { outputFiles: { contents: Uint8Array }[] } };
-    try {
-      esbuild = req('esbuild');
-    } catch {
-      throw new PipelineError('INVALID_OPTION', 'training in Node needs esbuild (installed with the monorepo dev dependencies: run `npm ci`)');
-    }
-    const coreDir = dirname(req.resolve('@tensorflow/tfjs-core/package.json'));
-    const r = esbuild.buildSync({
-      stdin: { contents: "import '@tensorflow/tfjs-core/dist/register_all_gradients';", resolveDir: dirname(coreDir) },
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      write: false,
-      minify: true,
-      logLevel: 'error',
-    });
-    const tmp = `${out}.${process.pid}`;
-    await writeFile(tmp, r.outputFiles[0].contents);
-    await rename(tmp, out);
-  }
-  req(out);
-  if (!tf.getGradient('RealDiv')) throw new PipelineError('INVALID_OPTION', 'could not register the tfjs gradients');
-}
+export { ensureNodeGradients };
 
 /** `config.json` of a training run (paths relative to the file). */
 export interface TrainConfigFile {
@@ -78,6 +41,12 @@ export interface TrainConfigFile {
   train: TrainOptions & {
     /** tfjs backend (default wasm). */
     backend?: BackendName;
+    /**
+     * Threads per step (default 1): with n > 1 each batch is split between this thread and n − 1 worker threads,
+     * each with its own wasm backend (data parallelism; tfjs's wasm backend is single-threaded in Node). Same
+     * batches as with 1 thread; at most `batchSize`.
+     */
+    threads?: number;
     /** Stop after this many steps … */
     maxSteps?: number;
     /** … or this many minutes of training, whichever comes first. */
@@ -92,13 +61,33 @@ export interface TrainConfigFile {
     saveDtype?: 'float32' | 'float16';
     /** Minutes the learning-rate schedule spans in the first stage (default `maxMinutes`). */
     scheduleMinutes?: number;
-    /**
-     * Optional second stage (conv-onet): from `atMinutes` of training time (or `atStep`) continue with the same
-     * weights and Adam state on finer feature planes (`planeResolution`; the network is fully convolutional, so
-     * no parameter changes shape) under its own cosine schedule over the rest of `maxMinutes`.
-     */
-    fineTune?: { atMinutes?: number; atStep?: number; planeResolution: number; lr: number; lrDecayStart: number; lrFinal: number };
+    /** Later stages of the run, in order of their start (see {@link TrainStage}). */
+    stages?: TrainStage[];
   };
+}
+
+/**
+ * A later stage of a training run: from `atMinutes` of training time (or from `atStep`) on, training continues with
+ * the same weights and Adam state and with what the stage changes; what it leaves out stays as before.
+ */
+export interface TrainStage {
+  /** Start, in minutes of training time (summed over resumes) … */
+  atMinutes?: number;
+  /** … or in steps. */
+  atStep?: number;
+  /** Feature-plane side from now on (conv-onet: the network is fully convolutional, no parameter changes shape). */
+  planeResolution?: number;
+  /** Input cloud size range [lo, hi] from now on. */
+  inputPointsRange?: [number, number];
+  /**
+   * A new learning-rate schedule: `lr`, constant until `lrDecayStart` (a fraction of this schedule's span, from the
+   * stage's start to `scheduleMinutes`, default `maxMinutes`), then a half-cosine down to `lrFinal`·lr. Without
+   * `lr` the previous schedule continues.
+   */
+  lr?: number;
+  lrDecayStart?: number;
+  lrFinal?: number;
+  scheduleMinutes?: number;
 }
 
 /** Progress report of {@link trainFromConfigFile}. */
@@ -276,25 +265,54 @@ export async function trainFromConfigFile(
   report({ phase: 'data', message: `backend ${backend}` });
   const { train, val } = await loadTrainingShapes(config, baseDir, report);
 
-  const ft = t.fineTune;
-  const stage2Options = (): TrainOptions => ({ ...t, lr: ft!.lr, lrSchedule: 'cosine', lrDecayStart: ft!.lrDecayStart, lrFinal: ft!.lrFinal });
+  const stages = t.stages ?? [];
+  for (const [i, st] of stages.entries()) {
+    if ((st.atMinutes === undefined) === (st.atStep === undefined)) throw new PipelineError('INVALID_OPTION', `train.stages[${i}] needs exactly one of atMinutes, atStep`);
+    if (st.lr !== undefined && !(st.lr > 0 && st.lr < 1)) throw new PipelineError('INVALID_OPTION', `train.stages[${i}].lr must be in (0, 1), got ${st.lr}`);
+  }
+  const maxSteps = t.maxSteps ?? Infinity;
+  const maxSeconds = (t.maxMinutes ?? Infinity) * 60;
+  /** The learning-rate schedule in force: Trainer options plus the span its progress runs over. */
+  type Schedule = { options: TrainOptions; startSec: number; endSec: number; startStep: number };
+  let schedule: Schedule = { options: t, startSec: 0, endSec: (t.scheduleMinutes ?? t.maxMinutes ?? Infinity) * 60, startStep: 0 };
+  let stage = 0; // stages entered so far
   let model = OccupancyNetwork.fromConfig(config.model, t.modelSeed ?? 1);
   let trainer = new Trainer(model, train, t);
-  let stage = 1;
-  /** Move weights and Adam state to a model with the fine-tune plane resolution. */
-  const switchToStage2 = async () => {
-    const weightsNow = model.net.stateDict();
-    const adam = await trainer.optimizerState();
+  const threads = Math.min(t.threads ?? 1, trainer.options.batchSize);
+  if (!Number.isInteger(threads) || threads < 1) throw new PipelineError('INVALID_OPTION', `train.threads must be a positive integer, got ${t.threads}`);
+  let workers: GradientWorkerPool | undefined;
+  const started = (st: TrainStage, seconds: number, step: number) =>
+    (st.atMinutes !== undefined && seconds / 60 >= st.atMinutes) || (st.atStep !== undefined && step >= st.atStep);
+  /** Enter stage `stage` (weights and Adam state carry over; the model is rebuilt for a new plane resolution). */
+  const enterStage = async (seconds: number) => {
+    const st = stages[stage];
     const step = trainer.step;
+    const modelConfig = st.planeResolution !== undefined ? { ...model.config, planeResolution: st.planeResolution } : model.config;
+    if (st.lr !== undefined) {
+      const startSec = st.atMinutes !== undefined ? st.atMinutes * 60 : seconds;
+      const options = { ...t, lr: st.lr, lrSchedule: 'cosine' as const, lrDecayStart: st.lrDecayStart ?? 0, lrFinal: st.lrFinal ?? 0.05 };
+      schedule = { options, startSec, endSec: (st.scheduleMinutes ?? t.maxMinutes ?? Infinity) * 60, startStep: st.atStep ?? step };
+    }
+    const inputPointsRange = st.inputPointsRange ?? trainer.options.inputPointsRange;
+    const adam = await trainer.optimizerState();
     trainer.dispose();
-    model.dispose();
-    model = OccupancyNetwork.fromConfig({ ...config.model, planeResolution: ft!.planeResolution }, t.modelSeed ?? 1);
-    model.net.loadStateDict(weightsNow);
-    trainer = new Trainer(model, train, stage2Options());
+    if (modelConfig.planeResolution !== model.config.planeResolution) {
+      const weightsNow = model.net.stateDict();
+      model.dispose();
+      model = OccupancyNetwork.fromConfig(modelConfig, t.modelSeed ?? 1);
+      model.net.loadStateDict(weightsNow);
+      await workers?.configure(model.config);
+    }
+    trainer = new Trainer(model, train, { ...schedule.options, inputPointsRange });
     await trainer.setOptimizerState(adam);
     trainer.step = step;
-    stage = 2;
-    report({ phase: 'train', message: `stage 2 at step ${step}: ${ft!.planeResolution}² planes, lr ${ft!.lr}`, step });
+    stage++;
+    const what = [
+      st.planeResolution !== undefined ? `${st.planeResolution}² planes` : '',
+      st.inputPointsRange ? `input ${inputPointsRange[0]}–${inputPointsRange[1]} points` : '',
+      st.lr !== undefined ? `lr ${st.lr}` : '',
+    ].filter(Boolean);
+    report({ phase: 'train', message: `stage ${stage + 1} at step ${step}: ${what.join(', ') || 'no change'}`, step });
   };
   const cases = makeValidationCases(val, { inputPoints: config.model.inputPoints, noiseStd: config.model.noiseStd, valPoints: t.valPoints ?? 20_000, seed: 12345 });
   const ckptDir = join(resolve(baseDir, config.data.cacheDir), 'checkpoints', basename(outDir));
@@ -311,80 +329,82 @@ export async function trainFromConfigFile(
     bestIou = state.bestIou;
     bestStep = state.bestStep;
     secondsBefore = state.seconds;
-    if (ft && ((ft.atMinutes !== undefined && secondsBefore / 60 >= ft.atMinutes) || (ft.atStep !== undefined && trainer.step >= ft.atStep))) {
-      await switchToStage2();
-    }
+    while (stage < stages.length && started(stages[stage], secondsBefore, trainer.step)) await enterStage(secondsBefore);
     report({ phase: 'train', message: `resumed at step ${trainer.step} (best IoU ${bestIou.toFixed(4)} at ${bestStep})`, step: trainer.step });
   }
-  report({ phase: 'train', message: `model ${config.model.kind}: ${model.parameterCount()} parameters; ${train.length} shapes; batch ${trainer.options.batchSize}` });
-
-  const maxSteps = t.maxSteps ?? Infinity;
-  const maxSeconds = (t.maxMinutes ?? Infinity) * 60;
-  const validateEvery = t.validateEvery ?? 100;
-  const ckptEvery = (t.checkpointMinutes ?? 5) * 60_000;
-  const start = performance.now();
-  let lastCkpt = start;
-  let lossSum = 0;
-  let lossN = 0;
-  let lastLog = start;
-  const elapsed = () => secondsBefore + (performance.now() - start) / 1000;
-
-  const saveCheckpoint = async () => {
-    await mkdir(ckptDir, { recursive: true });
-    await writeArrays(join(ckptDir, 'weights.bin'), model.net.stateDict(), null);
-    await writeArrays(join(ckptDir, 'adam.bin'), await trainer.optimizerState(), null);
-    await writeFile(join(ckptDir, 'state.json'), JSON.stringify({ step: trainer.step, history, bestIou, bestStep, seconds: elapsed() }));
-    await mkdir(outDir, { recursive: true });
-    await writeFile(join(outDir, 'history.json'), JSON.stringify(history));
-    await writeFile(join(outDir, 'curve.svg'), curveSvg(history, `${config.model.kind} training`));
-  };
-
-  const validate = async () => {
-    const { iou } = await trainer.validate(cases);
-    const entry: HistoryEntry = { step: trainer.step, loss: lossN ? lossSum / lossN : NaN, iou, seconds: elapsed() };
-    history.push(entry);
-    lossSum = 0;
-    lossN = 0;
-    if (iou > bestIou) {
-      bestIou = iou;
-      bestStep = trainer.step;
-      const { modelJson, weights } = model.save({
-        dtype: t.saveDtype ?? 'float16',
-        extra: { training: { step: trainer.step, valIoU: iou, seconds: Math.round(elapsed()), config: basename(path) } },
-      });
-      await saveModelFiles(outDir, modelJson, weights);
-    }
-    report({ phase: 'validate', message: `step ${trainer.step} val IoU ${iou.toFixed(4)} (best ${bestIou.toFixed(4)} at ${bestStep})`, step: trainer.step, iou, bestIou });
-  };
-
-  const scheduleSeconds = (t.scheduleMinutes ?? t.maxMinutes ?? Infinity) * 60;
-  const progress = () => {
-    const span = stage === 2 ? maxSeconds : scheduleSeconds;
-    return Math.max(Number.isFinite(maxSteps) ? trainer.step / maxSteps : 0, Number.isFinite(span) ? elapsed() / span : 0);
-  };
-  while (trainer.step < maxSteps && elapsed() < maxSeconds && !options.signal?.aborted) {
-    if (ft && stage === 1 && ((ft.atMinutes !== undefined && elapsed() / 60 >= ft.atMinutes) || (ft.atStep !== undefined && trainer.step >= ft.atStep))) {
-      await switchToStage2();
-    }
-    trainer.setProgress(progress());
-    const loss = trainer.trainStep();
-    lossSum += loss;
-    lossN++;
-    const now = performance.now();
-    if (trainer.step % validateEvery === 0) await validate();
-    else if (now - lastLog > 30_000 || trainer.step <= 3) {
-      report({ phase: 'train', message: `step ${trainer.step} loss ${loss.toFixed(2)} (${(elapsed() / trainer.step).toFixed(2)} s/step overall, lr ${trainer.learningRate.toExponential(2)}, ${tf.memory().numTensors} tensors)`, step: trainer.step, loss });
-      lastLog = now;
-    }
-    if (now - lastCkpt > ckptEvery) {
-      await saveCheckpoint();
-      lastCkpt = now;
-    }
+  if (threads > 1) {
+    if (backend !== 'wasm' && backend !== 'cpu') throw new PipelineError('INVALID_OPTION', `train.threads > 1 needs the wasm or cpu backend, not ${backend}`);
+    workers = await createGradientWorkers(model.config, threads - 1, backend);
   }
-  if (history.length === 0 || history[history.length - 1].step !== trainer.step) await validate();
-  await saveCheckpoint();
-  report({ phase: 'done', message: `done: ${trainer.step} steps, best val IoU ${bestIou.toFixed(4)} at step ${bestStep}`, step: trainer.step, bestIou });
-  trainer.dispose();
-  model.dispose();
-  return { steps: trainer.step, bestIou, bestStep, outDir, history, seconds: elapsed() };
+  report({ phase: 'train', message: `model ${config.model.kind}: ${model.parameterCount()} parameters; ${train.length} shapes; batch ${trainer.options.batchSize}; ${threads} thread${threads > 1 ? 's' : ''}` });
+  try {
+    const validateEvery = t.validateEvery ?? 100;
+    const ckptEvery = (t.checkpointMinutes ?? 5) * 60_000;
+    const start = performance.now();
+    let lastCkpt = start;
+    let lossSum = 0;
+    let lossN = 0;
+    let lastLog = start;
+    const elapsed = () => secondsBefore + (performance.now() - start) / 1000;
+
+    const saveCheckpoint = async () => {
+      await mkdir(ckptDir, { recursive: true });
+      await writeArrays(join(ckptDir, 'weights.bin'), model.net.stateDict(), null);
+      await writeArrays(join(ckptDir, 'adam.bin'), await trainer.optimizerState(), null);
+      await writeFile(join(ckptDir, 'state.json'), JSON.stringify({ step: trainer.step, history, bestIou, bestStep, seconds: elapsed() }));
+      await mkdir(outDir, { recursive: true });
+      await writeFile(join(outDir, 'history.json'), JSON.stringify(history));
+      await writeFile(join(outDir, 'curve.svg'), curveSvg(history, `${config.model.kind} training`));
+    };
+
+    const validate = async () => {
+      const { iou } = await trainer.validate(cases);
+      const entry: HistoryEntry = { step: trainer.step, loss: lossN ? lossSum / lossN : NaN, iou, seconds: elapsed() };
+      history.push(entry);
+      lossSum = 0;
+      lossN = 0;
+      if (iou > bestIou) {
+        bestIou = iou;
+        bestStep = trainer.step;
+        const { modelJson, weights } = model.save({
+          dtype: t.saveDtype ?? 'float16',
+          extra: { training: { step: trainer.step, valIoU: iou, seconds: Math.round(elapsed()), config: basename(path) } },
+        });
+        await saveModelFiles(outDir, modelJson, weights);
+      }
+      report({ phase: 'validate', message: `step ${trainer.step} val IoU ${iou.toFixed(4)} (best ${bestIou.toFixed(4)} at ${bestStep})`, step: trainer.step, iou, bestIou });
+    };
+
+    const progress = () => {
+      const { startSec, endSec, startStep } = schedule;
+      const bySteps = Number.isFinite(maxSteps) ? (trainer.step - startStep) / Math.max(1, maxSteps - startStep) : 0;
+      const byTime = Number.isFinite(endSec) ? (elapsed() - startSec) / Math.max(1e-9, endSec - startSec) : 0;
+      return Math.max(bySteps, byTime);
+    };
+    while (trainer.step < maxSteps && elapsed() < maxSeconds && !options.signal?.aborted) {
+      while (stage < stages.length && started(stages[stage], elapsed(), trainer.step)) await enterStage(elapsed());
+      trainer.setProgress(progress());
+      const loss = workers ? await trainer.trainStepParallel(workers) : trainer.trainStep();
+      lossSum += loss;
+      lossN++;
+      const now = performance.now();
+      if (trainer.step % validateEvery === 0) await validate();
+      else if (now - lastLog > 30_000 || trainer.step <= 3) {
+        report({ phase: 'train', message: `step ${trainer.step} loss ${loss.toFixed(2)} (${(elapsed() / trainer.step).toFixed(2)} s/step overall, lr ${trainer.learningRate.toExponential(2)}, ${tf.memory().numTensors} tensors)`, step: trainer.step, loss });
+        lastLog = now;
+      }
+      if (now - lastCkpt > ckptEvery) {
+        await saveCheckpoint();
+        lastCkpt = now;
+      }
+    }
+    if (history.length === 0 || history[history.length - 1].step !== trainer.step) await validate();
+    await saveCheckpoint();
+    report({ phase: 'done', message: `done: ${trainer.step} steps, best val IoU ${bestIou.toFixed(4)} at step ${bestStep}`, step: trainer.step, bestIou });
+    return { steps: trainer.step, bestIou, bestStep, outDir, history, seconds: elapsed() };
+  } finally {
+    await workers?.close();
+    trainer.dispose();
+    model.dispose();
+  }
 }
