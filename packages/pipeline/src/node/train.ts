@@ -256,6 +256,7 @@ export async function trainFromConfigFile(
     throw new PipelineError('BAD_DATASET', `cannot read training config ${path}: ${(e as Error).message}`);
   }
   if (!config?.model || !config?.data || !config?.train) throw new PipelineError('BAD_DATASET', `${path}: a training config needs "model", "data" and "train" sections`);
+  if ('fineTune' in config.train) throw new PipelineError('INVALID_OPTION', `${path}: train.fineTune was replaced by train.stages (a list of { atMinutes | atStep, planeResolution, lr, … })`);
   const baseDir = dirname(resolve(path));
   const outDir = resolve(options.outDir ?? baseDir);
   const report = options.onProgress ?? (() => {});
