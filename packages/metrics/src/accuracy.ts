@@ -14,7 +14,7 @@ import { checkCloud, type PointsInput } from './validate.js';
  * ```ts
  * const acc = accuracy(predPoints, gtPoints);
  * ```
- * @throws {MetricsError} `BAD_LENGTH`, `NOT_FINITE`, `EMPTY_GROUND_TRUTH`.
+ * @throws {MetricsError} `BAD_LENGTH`, `NON_FINITE`, `EMPTY_GROUND_TRUTH`.
  * @category Metrics
  */
 export function accuracy(pred: PointsInput, gt: PointsInput): number {

@@ -14,7 +14,7 @@ import { checkCloud, type PointsInput } from './validate.js';
  * ```ts
  * const cd = chamferL1(predPoints, gtPoints); // 0.0215 here is 0.215 in the paper's tables
  * ```
- * @throws {MetricsError} `BAD_LENGTH`, `NOT_FINITE`, `EMPTY_GROUND_TRUTH`.
+ * @throws {MetricsError} `BAD_LENGTH`, `NON_FINITE`, `EMPTY_GROUND_TRUTH`.
  * @category Metrics
  */
 export function chamferL1(pred: PointsInput, gt: PointsInput): number {

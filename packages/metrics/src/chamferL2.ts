@@ -15,7 +15,7 @@ import { checkCloud, type PointsInput } from './validate.js';
  * ```ts
  * const cd2 = chamferL2(predPoints, gtPoints);
  * ```
- * @throws {MetricsError} `BAD_LENGTH`, `NOT_FINITE`, `EMPTY_GROUND_TRUTH`.
+ * @throws {MetricsError} `BAD_LENGTH`, `NON_FINITE`, `EMPTY_GROUND_TRUTH`.
  * @category Metrics
  */
 export function chamferL2(pred: PointsInput, gt: PointsInput): number {

@@ -11,7 +11,7 @@ import { checkCoordinates } from './validate.js';
  * ```ts
  * const { distances, indices } = directedDistances(predPoints, gtPoints);
  * ```
- * @throws {MetricsError} `EMPTY` (empty `to`), `BAD_LENGTH`, `NOT_FINITE`.
+ * @throws {MetricsError} `EMPTY` (empty `to`), `BAD_LENGTH`, `NON_FINITE`.
  * @category Nearest neighbours
  */
 export function directedDistances(from: Float32Array, to: Float32Array): NearestResult {

@@ -5,7 +5,7 @@ export type MetricsErrorCode =
   /** Two arrays that must pair up element by element have different lengths. */
   | 'SHAPE_MISMATCH'
   /** A coordinate, normal or threshold is NaN or ±Infinity. */
-  | 'NOT_FINITE'
+  | 'NON_FINITE'
   /** Normals were given for an empty point set. */
   | 'NORMALS_WITHOUT_POINTS'
   /** A normal has zero length and cannot be normalised. */
@@ -28,7 +28,7 @@ export type MetricsErrorCode =
  *
  * @example
  * ```ts
- * try { chamferL1(pred, gt); } catch (e) { if (e instanceof MetricsError && e.code === 'NOT_FINITE') ... }
+ * try { chamferL1(pred, gt); } catch (e) { if (e instanceof MetricsError && e.code === 'NON_FINITE') ... }
  * ```
  */
 export class MetricsError extends Error {

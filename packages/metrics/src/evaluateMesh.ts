@@ -94,7 +94,7 @@ const MAX_POINTS = 50_000_000;
  * ```
  * @throws {MetricsError} `MISSING_GROUND_TRUTH` (no way to get GT surface points or IoU labels),
  *   `EMPTY_GROUND_TRUTH` (GT mesh without area, empty GT points or no GT inside point), `SHAPE_MISMATCH`
- *   (occupancies vs points, face indices out of range), `BAD_LENGTH`, `NOT_FINITE`, `BAD_OPTION`.
+ *   (occupancies vs points, face indices out of range), `BAD_LENGTH`, `NON_FINITE`, `BAD_OPTION`.
  * @category Metrics
  */
 export function evaluateMesh(

@@ -66,7 +66,7 @@ export interface PointCloudMetrics {
  * const m = evaluatePointClouds({ points, normals }, { points: gtPoints, normals: gtNormals });
  * console.log(m.chamferL1, m.normalConsistency, m.fScore[0]); // F@0.01
  * ```
- * @throws {MetricsError} `EMPTY_GROUND_TRUTH`, `BAD_LENGTH`, `NOT_FINITE`, `SHAPE_MISMATCH`,
+ * @throws {MetricsError} `EMPTY_GROUND_TRUTH`, `BAD_LENGTH`, `NON_FINITE`, `SHAPE_MISMATCH`,
  *   `NORMALS_WITHOUT_POINTS`, `ZERO_NORMAL`, `BAD_OPTION`.
  * @category Metrics
  */

@@ -15,7 +15,7 @@ import type { PointsInput } from './validate.js';
  * ```ts
  * const f1 = fScore(pred, gt, 0.01);
  * ```
- * @throws {MetricsError} `BAD_OPTION`, `BAD_LENGTH`, `NOT_FINITE`, `EMPTY_GROUND_TRUTH`.
+ * @throws {MetricsError} `BAD_OPTION`, `BAD_LENGTH`, `NON_FINITE`, `EMPTY_GROUND_TRUTH`.
  * @category Metrics
  */
 export function fScore(pred: PointsInput, gt: PointsInput, threshold: number): number {

@@ -60,7 +60,7 @@ const STACK_SIZE = 256;
  * const tree = KdTree.build(gtPoints);            // Float32Array [N·3]
  * const { distances, indices } = tree.nearest(predPoints); // Float64Array [M], Uint32Array [M]
  * ```
- * @throws {MetricsError} `BAD_LENGTH`, `NOT_FINITE`, `EMPTY`, `TOO_LARGE`, `BAD_OPTION`.
+ * @throws {MetricsError} `BAD_LENGTH`, `NON_FINITE`, `EMPTY`, `TOO_LARGE`, `BAD_OPTION`.
  * @category Nearest neighbours
  */
 export class KdTree {
@@ -123,7 +123,7 @@ export class KdTree {
   /**
    * Builds a tree over `points` `[N·3]` (x-y-z interleaved). The array is copied, not kept.
    *
-   * @throws {MetricsError} `BAD_LENGTH` (length not a multiple of 3), `NOT_FINITE` (NaN/∞ coordinate),
+   * @throws {MetricsError} `BAD_LENGTH` (length not a multiple of 3), `NON_FINITE` (NaN/∞ coordinate),
    *   `EMPTY` (no points), `TOO_LARGE` (more than 2³² − 1 points), `BAD_OPTION` (leafSize < 1).
    */
   static build(points: Float32Array, options: KdTreeOptions = {}): KdTree {
@@ -232,7 +232,7 @@ export class KdTree {
    * @returns distances `[M]` (Euclidean, float64) and indices `[M]` into the points given to
    *   {@link KdTree.build}, in the order of the query points as given (for a tree: the order of the array
    *   it was built from). An empty query array gives empty results.
-   * @throws {MetricsError} `BAD_LENGTH`, `NOT_FINITE`.
+   * @throws {MetricsError} `BAD_LENGTH`, `NON_FINITE`.
    */
   nearest(queries: Float32Array | KdTree, options: NearestOptions = {}): NearestResult {
     const { spatialOrder } = { ...NEAREST_DEFAULTS, ...options };

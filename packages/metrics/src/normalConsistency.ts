@@ -19,7 +19,7 @@ import { checkCloud } from './validate.js';
  * const nc = normalConsistency({ points: p, normals: pn }, { points: g, normals: gn });
  * ```
  * @throws {MetricsError} `MISSING_NORMALS`, `SHAPE_MISMATCH` (normals and points differ in length),
- *   `NORMALS_WITHOUT_POINTS`, `ZERO_NORMAL`, `NOT_FINITE`, `BAD_LENGTH`, `EMPTY_GROUND_TRUTH`.
+ *   `NORMALS_WITHOUT_POINTS`, `ZERO_NORMAL`, `NON_FINITE`, `BAD_LENGTH`, `EMPTY_GROUND_TRUTH`.
  * @category Metrics
  */
 export function normalConsistency(pred: PointCloud, gt: PointCloud): number {

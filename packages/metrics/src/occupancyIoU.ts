@@ -17,7 +17,7 @@ export type OccupancyInput = Uint8Array | Float32Array;
  * ```
  * @throws {MetricsError} `SHAPE_MISMATCH` (different lengths), `EMPTY_GROUND_TRUTH` (no points, or
  *   neither labelling has an occupied point: IoU is 0/0 — the reference returns NaN there; check the
- *   labels), `NOT_FINITE` (NaN label), `BAD_LENGTH` (not a Uint8Array/Float32Array).
+ *   labels), `NON_FINITE` (NaN label), `BAD_LENGTH` (not a Uint8Array/Float32Array).
  * @category Metrics
  */
 export function occupancyIoU(a: OccupancyInput, b: OccupancyInput): number {
@@ -39,7 +39,7 @@ export function occupancyIoU(a: OccupancyInput, b: OccupancyInput): number {
   let union = 0;
   for (let i = 0; i < a.length; i++) {
     const x = a[i], y = b[i];
-    if (x !== x || y !== y) throw new MetricsError('NOT_FINITE', `occupancy label ${i} is NaN.`);
+    if (x !== x || y !== y) throw new MetricsError('NON_FINITE', `occupancy label ${i} is NaN.`);
     const ia = x >= 0.5, ib = y >= 0.5;
     if (ia && ib) inter++;
     if (ia || ib) union++;

@@ -29,7 +29,7 @@ export interface PrecisionRecallFScore {
  * const { fScore } = precisionRecallFScore(pred, gt, [0.01, 0.015, 0.02]);
  * ```
  * @throws {MetricsError} `BAD_OPTION` (no thresholds, negative or non-finite ones), `BAD_LENGTH`,
- *   `NOT_FINITE`, `EMPTY_GROUND_TRUTH`.
+ *   `NON_FINITE`, `EMPTY_GROUND_TRUTH`.
  * @category Metrics
  */
 export function precisionRecallFScore(

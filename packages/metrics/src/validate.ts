@@ -27,7 +27,7 @@ export function checkCoordinates(a: unknown, what: string): asserts a is Float32
     // v - v is NaN for NaN and ±Infinity
     if (v - v !== 0) {
       throw new MetricsError(
-        'NOT_FINITE',
+        'NON_FINITE',
         `${what}[${i}] (point ${Math.floor(i / 3)}) is ${v}: remove or repair non-finite coordinates first.`,
       );
     }
@@ -65,7 +65,7 @@ export function checkCloud(input: PointsInput, what: string): CheckedCloud {
     const x = normals[i], y = normals[i + 1], z = normals[i + 2];
     const l = x * x + y * y + z * z;
     if (l - l !== 0) {
-      throw new MetricsError('NOT_FINITE', `${what}.normals of point ${i / 3} is (${x}, ${y}, ${z}): repair non-finite normals first.`);
+      throw new MetricsError('NON_FINITE', `${what}.normals of point ${i / 3} is (${x}, ${y}, ${z}): repair non-finite normals first.`);
     }
     if (l === 0) {
       throw new MetricsError(

@@ -121,12 +121,12 @@ describe('KdTree errors', () => {
   it('rejects bad inputs with typed errors', () => {
     expect(code(() => KdTree.build(new Float32Array(0)))).toBe('EMPTY');
     expect(code(() => KdTree.build(new Float32Array(4)))).toBe('BAD_LENGTH');
-    expect(code(() => KdTree.build(new Float32Array([0, NaN, 0])))).toBe('NOT_FINITE');
-    expect(code(() => KdTree.build(new Float32Array([0, Infinity, 0])))).toBe('NOT_FINITE');
+    expect(code(() => KdTree.build(new Float32Array([0, NaN, 0])))).toBe('NON_FINITE');
+    expect(code(() => KdTree.build(new Float32Array([0, Infinity, 0])))).toBe('NON_FINITE');
     expect(code(() => KdTree.build([0, 0, 0] as unknown as Float32Array))).toBe('BAD_LENGTH');
     expect(code(() => KdTree.build(new Float32Array(3), { leafSize: 0 }))).toBe('BAD_OPTION');
     const tree = KdTree.build(new Float32Array(3));
     expect(code(() => tree.nearest(new Float32Array([1, 2])))).toBe('BAD_LENGTH');
-    expect(code(() => tree.nearest(new Float32Array([1, 2, NaN])))).toBe('NOT_FINITE');
+    expect(code(() => tree.nearest(new Float32Array([1, 2, NaN])))).toBe('NON_FINITE');
   });
 });

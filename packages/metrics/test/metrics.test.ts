@@ -120,8 +120,8 @@ describe('bad input → typed errors', () => {
   const c = sphereCloud(directions(100, 5), 0.4);
   it('lengths, NaN, normals', () => {
     expect(code(() => chamferL1(new Float32Array(7), c.points))).toBe('BAD_LENGTH');
-    expect(code(() => chamferL1(c.points, new Float32Array([0, 0, NaN])))).toBe('NOT_FINITE');
-    expect(code(() => accuracy(new Float32Array([0, Infinity, 0]), c.points))).toBe('NOT_FINITE');
+    expect(code(() => chamferL1(c.points, new Float32Array([0, 0, NaN])))).toBe('NON_FINITE');
+    expect(code(() => accuracy(new Float32Array([0, Infinity, 0]), c.points))).toBe('NON_FINITE');
     expect(code(() => normalConsistency({ points: new Float32Array(0), normals: new Float32Array(3) }, c))).toBe(
       'NORMALS_WITHOUT_POINTS',
     );
@@ -133,7 +133,7 @@ describe('bad input → typed errors', () => {
     expect(code(() => normalConsistency({ points: c.points, normals: zero }, c))).toBe('ZERO_NORMAL');
     const nan = c.normals.slice();
     nan[4] = NaN;
-    expect(code(() => evaluatePointClouds({ points: c.points, normals: nan }, c))).toBe('NOT_FINITE');
+    expect(code(() => evaluatePointClouds({ points: c.points, normals: nan }, c))).toBe('NON_FINITE');
   });
   it('thresholds', () => {
     expect(code(() => precisionRecallFScore(c, c, []))).toBe('BAD_OPTION');
@@ -163,7 +163,7 @@ describe('occupancyIoU', () => {
   it('errors: mismatched lengths, nothing occupied, NaN', () => {
     expect(code(() => occupancyIoU(new Uint8Array(3), new Uint8Array(4)))).toBe('SHAPE_MISMATCH');
     expect(code(() => occupancyIoU(new Uint8Array(3), new Uint8Array(3)))).toBe('EMPTY_GROUND_TRUTH');
-    expect(code(() => occupancyIoU(new Float32Array([NaN]), new Float32Array([1])))).toBe('NOT_FINITE');
+    expect(code(() => occupancyIoU(new Float32Array([NaN]), new Float32Array([1])))).toBe('NON_FINITE');
   });
 });
 
