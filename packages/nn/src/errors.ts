@@ -1,5 +1,5 @@
 /** Codes of {@link NNError}. */
-export type NNErrorCode = 'STATE_DICT_MISMATCH' | 'SHAPE_MISMATCH' | 'BAD_WEIGHTS_FILE' | 'BACKEND_UNAVAILABLE';
+export type NNErrorCode = 'STATE_DICT_MISMATCH' | 'SHAPE_MISMATCH' | 'BAD_WEIGHTS_FILE' | 'BACKEND_UNAVAILABLE' | 'GRADIENTS_NOT_REGISTERED';
 
 /** Error thrown by `@onet/nn` and the network packages built on it; switch on `code`. */
 export class NNError extends Error {

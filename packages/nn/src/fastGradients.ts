@@ -1,16 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { NNError } from './errors.js';
 
 /**
  * Replace the registered gradient of `BatchMatMul` by one that forms transposes explicitly before multiplying.
  * Numerically identical to tfjs's own; on the wasm backend the transposed-operand matMul path is 5–10× slower
  * than `transpose` + plain matMul for the thin matrices of per-point MLPs (measured here), which made it the
  * largest cost of a training step. Call once after the gradients are registered; affects the whole process.
- * @throws Error (plain, no code) when no `BatchMatMul` gradient is registered yet: import
+ * @throws {@link NNError} `GRADIENTS_NOT_REGISTERED` when no `BatchMatMul` gradient is registered yet: import
  *   `@tensorflow/tfjs-core/dist/register_all_gradients` first.
  */
 export function registerFastMatMulGradient(): void {
   const base = tf.getGradient('BatchMatMul');
-  if (!base) throw new Error('register the tfjs gradients first (import @tensorflow/tfjs-core/dist/register_all_gradients)');
+  if (!base) throw new NNError('GRADIENTS_NOT_REGISTERED', 'register the tfjs gradients first (import @tensorflow/tfjs-core/dist/register_all_gradients)');
   tf.registerGradient({
     kernelName: 'BatchMatMul',
     inputsToSave: ['a', 'b'],

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { PipelineError } from '../errors.js';
 
 /**
  * The bundled page viewer (three.js + OrbitControls + the viewer app, one IIFE) that {@link viewerHtml}
  * inlines. Looks for `viewer.global.js` beside the running module (the built `dist/`) and in the package's
  * `dist/`; when running from source without a build, bundles src/viewer/app.ts with esbuild.
- * @throws Error when neither a build nor esbuild is available (run `npm run build`).
+ * @throws PipelineError `INVALID_OPTION` when the viewer is neither built nor buildable from source (run `npm run build`).
  * @category Node
  */
 export async function loadViewerScript(): Promise<string> {
@@ -20,7 +21,7 @@ export async function loadViewerScript(): Promise<string> {
     if (existsSync(p)) return readFile(p, 'utf8');
   }
   const entry = fileURLToPath(new URL('../viewer/app.ts', import.meta.url));
-  if (!existsSync(entry)) throw new Error('the page viewer is not built; run `npm run build` in packages/pipeline');
+  if (!existsSync(entry)) throw new PipelineError('INVALID_OPTION', 'the page viewer is not built; run `npm run build` in packages/pipeline');
   const esbuild = await import('esbuild');
   const out = await esbuild.build({ entryPoints: [entry], bundle: true, format: 'iife', minify: true, write: false, platform: 'browser', target: 'es2020' });
   return out.outputFiles[0].text;
