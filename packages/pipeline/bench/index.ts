@@ -99,11 +99,15 @@ with torch.no_grad():
         d(torch.rand(1, min(100000, n - s), 3) - 0.5, c)
     print(time.time() - t)
 `;
-  try {
-    return Number(execFileSync('python3', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-  } catch {
-    return undefined;
+  // The first python3 on PATH may be a private one (pyenv, venv) without the Debian package's torch.
+  for (const python of ['python3', '/usr/bin/python3']) {
+    try {
+      return Number(execFileSync(python, ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    } catch {
+      // try the next interpreter
+    }
   }
+  return undefined;
 }
 
 const choice = await selectNodeBackend(arg('backend', 'wasm') as NodeBackendName);
