@@ -6,7 +6,7 @@ import {
   reconstructFromMesh,
   type ConditionableModel,
   type GenerationStats,
-  type MeshMetrics,
+  type ReconstructionMetrics,
 } from '@onet/pipeline';
 import type { PageInput } from './samples.js';
 
@@ -50,7 +50,7 @@ export interface RunResult {
   mesh: TriangleMesh;
   stats: GenerationStats;
   /** Metrics against the mesh input (ground truth), `undefined` for point-cloud inputs or evalPoints 0. */
-  metrics?: MeshMetrics;
+  metrics?: ReconstructionMetrics;
   /** Wall-clock milliseconds of the evaluation. */
   evaluateMs: number;
 }
@@ -105,7 +105,7 @@ export async function runReconstruction(
   };
   if (input.kind === 'mesh') {
     const r = await reconstructFromMesh(m, input.mesh, { ...gen, points: settings.points });
-    let metrics: MeshMetrics | undefined;
+    let metrics: ReconstructionMetrics | undefined;
     const t0 = performance.now();
     if (settings.evalPoints > 0) metrics = evaluateMeshes(r.mesh, input.mesh, { frame: 'gt-unit', points: settings.evalPoints, seed: settings.seed });
     return { points: r.points, mesh: r.mesh, stats: r.stats, metrics, evaluateMs: performance.now() - t0 };

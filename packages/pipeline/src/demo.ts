@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TriangleMesh } from '@onet/io';
 import { reconstructFromMesh } from './reconstructFromMesh.js';
-import { evaluateMeshes, type MeshMetrics } from './evaluate.js';
+import { evaluateMeshes, type ReconstructionMetrics } from './evaluate.js';
 import { viewerHtml } from './viewer/html.js';
 import { selectNodeBackend, type NodeBackendName } from './node/backend.js';
 import { loadModel } from './node/loadModel.js';
@@ -40,7 +40,7 @@ export interface DemoResult {
   backend: string;
   freshModel: boolean;
   stats: GenerationStats;
-  metrics: MeshMetrics;
+  metrics: ReconstructionMetrics;
   meshPath: string;
   htmlPath: string;
 }

@@ -5,11 +5,12 @@ import { PipelineError } from './errors.js';
 import { toUnitFrame } from './unitFrame.js';
 
 /**
- * The reference's per-shape evaluation (REFERENCE §4, ON:eval_meshes.py), computed by `@onet/metrics`
- * `evaluateMesh`: all distances Euclidean in the ground truth's unit-cube frame (Chamfer-L1 ×10 gives the
+ * The four headline scores of a reconstruction plus accuracy/completeness — a summary of `@onet/metrics`
+ * `MeshMetrics` (which also has Chamfer-L2, per-threshold precision/recall, …). The reference's per-shape
+ * evaluation (REFERENCE §4, ON:eval_meshes.py), computed by `@onet/metrics` `evaluateMesh`: all distances Euclidean in the ground truth's unit-cube frame (Chamfer-L1 ×10 gives the
  * papers' numbers).
  */
-export interface MeshMetrics {
+export interface ReconstructionMetrics {
   /** Volumetric IoU on uniform points in the padded box [−0.55, 0.55]³. */
   iou: number;
   /** ½(accuracy + completeness), not squared. */
@@ -63,7 +64,7 @@ function opts(options: EvaluateMeshesOptions) {
 }
 
 /** One implementation: `@onet/metrics` `evaluateMesh` at F-score threshold 0.01, IoU box [−(1+padding)/2, (1+padding)/2]³. */
-function score(pred: TriangleMesh, gt: TriangleMesh | MeshGroundTruth, o: Required<EvaluateMeshesOptions>): MeshMetrics {
+function score(pred: TriangleMesh, gt: TriangleMesh | MeshGroundTruth, o: Required<EvaluateMeshesOptions>): ReconstructionMetrics {
   let m;
   try {
     m = evaluateMesh(pred, gt, { nSurfacePoints: o.points, nIoUPoints: o.points, thresholds: [0.01], padding: o.padding, iouBox: 'unit-cube', seed: o.seed });
@@ -95,7 +96,7 @@ function score(pred: TriangleMesh, gt: TriangleMesh | MeshGroundTruth, o: Requir
  *   point, `INVALID_OPTION` (bad counts, mismatched or non-finite arrays; the `@onet/metrics` error is the `cause`).
  * @category Evaluation
  */
-export function evaluateMeshes(pred: TriangleMesh, gt: TriangleMesh, options: EvaluateMeshesOptions = {}): MeshMetrics {
+export function evaluateMeshes(pred: TriangleMesh, gt: TriangleMesh, options: EvaluateMeshesOptions = {}): ReconstructionMetrics {
   const o = opts(options);
   if (!gt?.indices || gt.indices.length === 0) throw new PipelineError('EMPTY_INPUT', 'the ground-truth mesh has no faces');
   let p = pred;
@@ -117,15 +118,15 @@ export function evaluateMeshes(pred: TriangleMesh, gt: TriangleMesh, options: Ev
  * @throws {@link PipelineError} `EMPTY_INPUT` (no surface points, or no inside label), `INVALID_OPTION`.
  * @category Evaluation
  */
-export function evaluateAgainstSamples(pred: TriangleMesh, gt: GroundTruthSamples, options: EvaluateMeshesOptions = {}): MeshMetrics {
+export function evaluateAgainstSamples(pred: TriangleMesh, gt: GroundTruthSamples, options: EvaluateMeshesOptions = {}): ReconstructionMetrics {
   const o = opts({ ...options, frame: 'as-is' });
   return score(pred, { pointcloud: { points: gt.surfacePoints, normals: gt.surfaceNormals }, points: gt.occupancyPoints, occupancies: gt.occupancies }, o);
 }
 
 /** Mean of each metric over rows, skipping NaN entries per metric (reported as NaN when all are). */
-export function meanMetrics(rows: MeshMetrics[]): MeshMetrics {
-  const keys: (keyof MeshMetrics)[] = ['iou', 'chamferL1', 'normalConsistency', 'fscore', 'accuracy', 'completeness'];
-  const out = {} as MeshMetrics;
+export function meanMetrics(rows: ReconstructionMetrics[]): ReconstructionMetrics {
+  const keys: (keyof ReconstructionMetrics)[] = ['iou', 'chamferL1', 'normalConsistency', 'fscore', 'accuracy', 'completeness'];
+  const out = {} as ReconstructionMetrics;
   for (const k of keys) {
     let s = 0;
     let n = 0;

@@ -24,7 +24,7 @@ export {
   EVALUATE_MESHES_DEFAULTS,
   type EvaluateMeshesOptions,
   type GroundTruthSamples,
-  type MeshMetrics,
+  type ReconstructionMetrics,
 } from './evaluate.js';
 export { classifyAdapter, type AdapterClass, type AdapterInfoLike } from './backend.js';
 export { viewerHtml, VIEWER_HTML_DEFAULTS, type ViewerHtmlOptions } from './viewer/html.js';

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { OnetIOError, parseNpz, type NpyArray } from '@onet/io';
 import { subsamplePointCloud } from '@onet/sampling';
 import { PipelineError } from '../errors.js';
-import { evaluateMeshes, evaluateAgainstSamples, meanMetrics, type MeshMetrics, type GroundTruthSamples } from '../evaluate.js';
+import { evaluateMeshes, evaluateAgainstSamples, meanMetrics, type ReconstructionMetrics, type GroundTruthSamples } from '../evaluate.js';
 import type { GenerateMeshOptions } from '../generate.js';
 import { reconstruct, type ConditionableModel } from '../reconstruct.js';
 import { readBytes, readMeshFile } from './readInput.js';
@@ -188,14 +188,14 @@ export async function generateSplit(
 }
 
 /** Per-shape row of an evaluation report. */
-export type EvaluationRow = { id: string } & MeshMetrics;
+export type EvaluationRow = { id: string } & ReconstructionMetrics;
 
 /** Result of {@link evaluateSplit}. */
 export interface EvaluationReport {
   /** One row per scored shape, in split order. */
   rows: EvaluationRow[];
   /** Mean over rows (undefined when none succeeded). */
-  mean: MeshMetrics | undefined;
+  mean: ReconstructionMetrics | undefined;
   /** Shapes that could not be scored (missing/unreadable mesh, bad ground truth), with the error message. */
   failed: { id: string; error: string }[];
 }
@@ -251,12 +251,12 @@ export async function evaluateSplit(options: EvaluateSplitOptions): Promise<Eval
  * Score one predicted mesh file against one ground-truth mesh file, in the ground truth's unit frame.
  * @throws {@link PipelineError} `UNREADABLE_INPUT`, `EMPTY_INPUT`.
  */
-export async function evaluatePair(predPath: string, gtPath: string, options: { points?: number; seed?: number } = {}): Promise<MeshMetrics> {
+export async function evaluatePair(predPath: string, gtPath: string, options: { points?: number; seed?: number } = {}): Promise<ReconstructionMetrics> {
   const [pred, gt] = await Promise.all([readMeshFile(predPath), readMeshFile(gtPath)]);
   return evaluateMeshes(pred, gt, { frame: 'gt-unit', points: options.points, seed: options.seed });
 }
 
-const COLUMNS: (keyof MeshMetrics)[] = ['iou', 'chamferL1', 'normalConsistency', 'fscore', 'accuracy', 'completeness'];
+const COLUMNS: (keyof ReconstructionMetrics)[] = ['iou', 'chamferL1', 'normalConsistency', 'fscore', 'accuracy', 'completeness'];
 
 /** CSV text: header `id,iou,chamferL1,…`, one row per shape, then a `mean` row. */
 export function evaluationCsv(report: EvaluationReport): string {

@@ -1,5 +1,5 @@
 import type { GenerationStats } from '../generate.js';
-import type { MeshMetrics } from '../evaluate.js';
+import type { ReconstructionMetrics } from '../evaluate.js';
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
@@ -17,7 +17,7 @@ export function formatStats(stats: GenerationStats): string {
 }
 
 /** The four headline metrics on one line (Chamfer-L1 in unit-cube units and ×10 "paper" units). */
-export function formatMetrics(m: MeshMetrics, label = 'metrics'): string {
+export function formatMetrics(m: ReconstructionMetrics, label = 'metrics'): string {
   return (
     `${label}: IoU ${m.iou.toFixed(4)} · Chamfer-L1 ${m.chamferL1.toFixed(5)} (×10: ${(10 * m.chamferL1).toFixed(4)}) · ` +
     `normal consistency ${m.normalConsistency.toFixed(4)} · F-score@0.01 ${m.fscore.toFixed(4)}`

@@ -1,6 +1,6 @@
 import type { TriangleMesh } from '@onet/io';
 import { reconstruct, type ReconstructOptions, type ReconstructionResult } from '../reconstruct.js';
-import { evaluateMeshes, type MeshMetrics } from '../evaluate.js';
+import { evaluateMeshes, type ReconstructionMetrics } from '../evaluate.js';
 import { reconstructFromMesh } from '../reconstructFromMesh.js';
 import { readInput, readMeshFile, type InputData } from './readInput.js';
 import { writeMeshFile } from './writeMeshFile.js';
@@ -29,7 +29,7 @@ export interface ReconstructFileResult extends ReconstructionResult {
   /** The input points in the input's frame `[N·3]` (all of them for a cloud, the drawn ones for a mesh). */
   points: Float32Array;
   /** Metrics in the ground truth's unit-cube frame (longest side 1), when a ground truth was available. */
-  metrics?: MeshMetrics;
+  metrics?: ReconstructionMetrics;
 }
 
 /**
