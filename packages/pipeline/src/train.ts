@@ -349,7 +349,11 @@ export class Trainer {
   /** Adam state (moments + iteration) as named arrays, for resumable checkpoints. */
   async optimizerState(): Promise<Map<string, { data: Float32Array; shape: number[] }>> {
     const out = new Map<string, { data: Float32Array; shape: number[] }>();
-    for (const w of await this.optimizer.getWeights()) out.set(w.name, { data: Float32Array.from(w.tensor.dataSync() as Float32Array), shape: w.tensor.shape });
+    for (const w of await this.optimizer.getWeights()) {
+      out.set(w.name, { data: Float32Array.from(w.tensor.dataSync() as Float32Array), shape: w.tensor.shape });
+      // the moments are the optimizer's own variables; the iteration count comes as a fresh scalar we must free
+      if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
+    }
     return out;
   }
 
@@ -357,6 +361,8 @@ export class Trainer {
   async setOptimizerState(state: Map<string, { data: Float32Array; shape: number[] }>): Promise<void> {
     const ws = [...state.entries()].map(([name, a]) => ({ name, tensor: tf.tensor(a.data, a.shape) }));
     await this.optimizer.setWeights(ws);
+    // Adam's setWeights wraps each tensor in a new variable that shares its data (ref-counted): release ours.
+    tf.dispose(ws.map((w) => w.tensor));
   }
 
   dispose(): void {

@@ -99,6 +99,29 @@ describe('training pieces', () => {
     expect(b.losses[3]).toBeCloseTo(a.losses[3], 3);
   });
 
+  it('Adam state round-trips through optimizerState/setOptimizerState without leaking tensors', async () => {
+    const shapes = spheres();
+    const model = OccupancyNetwork.fromConfig(TINY, 6);
+    const a = new Trainer(model, shapes, { batchSize: 2, pointsPerShape: 64, lr: 1e-3, seed: 2 });
+    a.trainStep();
+    a.trainStep();
+    const state = await a.optimizerState();
+    a.dispose();
+    const n0 = tf.memory().numTensors;
+    for (let k = 0; k < 3; k++) {
+      const b = new Trainer(model, shapes, { batchSize: 2, pointsPerShape: 64, lr: 1e-3, seed: 2 });
+      await b.setOptimizerState(state);
+      const back = await b.optimizerState();
+      expect([...back.keys()]).toEqual([...state.keys()]);
+      const [name, first] = [...state.entries()][1];
+      expect(Array.from(back.get(name)!.data)).toEqual(Array.from(first.data));
+      expect(first.data.some((v) => v !== 0)).toBe(true); // real moments, not zeros
+      b.dispose();
+      expect(tf.memory().numTensors).toBe(n0);
+    }
+    model.dispose();
+  });
+
   it('cosine learning-rate schedule: constant, then a half-cosine down to lrFinal·lr', () => {
     const model = OccupancyNetwork.fromConfig(TINY, 1);
     const t = new Trainer(model, spheres().slice(0, 1), { lr: 1e-3, lrSchedule: 'cosine', lrDecayStart: 0.5, lrFinal: 0.1 });
