@@ -241,16 +241,18 @@ describe('trainFromConfigFile', () => {
       { atStep: 2, planeResolution: 16, lr: 5e-4, lrDecayStart: 0.5, lrFinal: 0.1 },
       { atStep: 3, inputPointsRange: [50, 60] },
     ];
-    await writeFile(path2, JSON.stringify({ ...config, train: { ...config.train, maxSteps: 4, threads: 2, stages } }));
+    await writeFile(path2, JSON.stringify({ ...config, train: { ...config.train, maxSteps: 4, threads: 2, stages, select: 'last' } }));
     const m2: string[] = [];
     const r3 = await trainFromConfigFile(path2, { outDir: join(dir, 'out2'), onProgress: (p) => m2.push(p.message) });
     expect(r3.steps).toBe(4);
     expect(m2).toContain('stage 2 at step 2: 16² planes, lr 0.0005');
     expect(m2).toContain('stage 3 at step 3: input 50–60 points');
     expect(m2.some((m) => m.endsWith('batch 2; 2 threads'))).toBe(true);
+    const last = JSON.parse(await readFile(join(dir, 'out2', 'model.json'), 'utf8'));
+    expect(last.modelConfig.training).toMatchObject({ step: 4, select: 'last' }); // the final weights, not the best-val ones
+    expect(last.modelConfig.planeResolution).toBe(16);
     await writeFile(path2, JSON.stringify({ ...config, train: { ...config.train, stages: [{ lr: 1e-3 }] } }));
     await expect(trainFromConfigFile(path2, { outDir: join(dir, 'out3') })).rejects.toThrow(/exactly one of atMinutes, atStep/);
-    const last = r3.history[r3.history.length - 1];
-    expect(Number.isFinite(last.iou)).toBe(true);
+    expect(Number.isFinite(r3.history[r3.history.length - 1].iou)).toBe(true);
   });
 });

@@ -59,6 +59,12 @@ export interface TrainConfigFile {
     modelSeed?: number;
     /** dtype of the exported best model (float16 halves the file). */
     saveDtype?: 'float32' | 'float16';
+    /**
+     * Which weights `outDir` gets: `best-val` (default) = the best validation IoU so far, written whenever it
+     * improves; `last` = the weights at the end of the run (e.g. after the learning rate has decayed, when the
+     * validation set is too small to rank nearby steps).
+     */
+    select?: 'best-val' | 'last';
     /** Minutes the learning-rate schedule spans in the first stage (default `maxMinutes`). */
     scheduleMinutes?: number;
     /** Later stages of the run, in order of their start (see {@link TrainStage}). */
@@ -240,7 +246,7 @@ export async function loadTrainingShapes(config: TrainConfigFile, baseDir: strin
 /**
  * Train the model a config file describes (`onet train --config <file>`, `npm run train:default`): builds or
  * loads the cached labelled samples, trains with Adam, validates IoU at τ = 0.2 every `validateEvery` steps,
- * writes the best-IoU model to `outDir` (`model.json` + `weights.bin`, `saveDtype`), `history.json` and
+ * writes the best-IoU model (or, with `train.select: 'last'`, the final one) to `outDir` (`model.json` + `weights.bin`, `saveDtype`), `history.json` and
  * `curve.svg` there, and a resumable checkpoint (float32 weights + Adam state) under the cache folder every
  * `checkpointMinutes`. `resume: true` continues from that checkpoint. Stops at `maxSteps`/`maxMinutes` or on `signal`.
  * @throws PipelineError `BAD_DATASET` (unreadable config/meshes), `INVALID_OPTION`, `BACKEND_UNAVAILABLE`.
@@ -267,6 +273,8 @@ export async function trainFromConfigFile(
   const { train, val } = await loadTrainingShapes(config, baseDir, report);
 
   const stages = t.stages ?? [];
+  const select = t.select ?? 'best-val';
+  if (select !== 'best-val' && select !== 'last') throw new PipelineError('INVALID_OPTION', `train.select must be 'best-val' or 'last', got ${JSON.stringify(select)}`);
   for (const [i, st] of stages.entries()) {
     if ((st.atMinutes === undefined) === (st.atStep === undefined)) throw new PipelineError('INVALID_OPTION', `train.stages[${i}] needs exactly one of atMinutes, atStep`);
     if (st.lr !== undefined && !(st.lr > 0 && st.lr < 1)) throw new PipelineError('INVALID_OPTION', `train.stages[${i}].lr must be in (0, 1), got ${st.lr}`);
@@ -358,6 +366,14 @@ export async function trainFromConfigFile(
       await writeFile(join(outDir, 'curve.svg'), curveSvg(history, `${config.model.kind} training`));
     };
 
+    const saveModel = async (valIoU: number) => {
+      const { modelJson, weights } = model.save({
+        dtype: t.saveDtype ?? 'float16',
+        extra: { training: { step: trainer.step, valIoU, seconds: Math.round(elapsed()), config: basename(path), select } },
+      });
+      await saveModelFiles(outDir, modelJson, weights);
+    };
+
     const validate = async () => {
       const { iou } = await trainer.validate(cases);
       const entry: HistoryEntry = { step: trainer.step, loss: lossN ? lossSum / lossN : NaN, iou, seconds: elapsed() };
@@ -367,11 +383,7 @@ export async function trainFromConfigFile(
       if (iou > bestIou) {
         bestIou = iou;
         bestStep = trainer.step;
-        const { modelJson, weights } = model.save({
-          dtype: t.saveDtype ?? 'float16',
-          extra: { training: { step: trainer.step, valIoU: iou, seconds: Math.round(elapsed()), config: basename(path) } },
-        });
-        await saveModelFiles(outDir, modelJson, weights);
+        if (select === 'best-val') await saveModel(iou);
       }
       report({ phase: 'validate', message: `step ${trainer.step} val IoU ${iou.toFixed(4)} (best ${bestIou.toFixed(4)} at ${bestStep})`, step: trainer.step, iou, bestIou });
     };
@@ -401,6 +413,7 @@ export async function trainFromConfigFile(
     }
     if (history.length === 0 || history[history.length - 1].step !== trainer.step) await validate();
     await saveCheckpoint();
+    if (select === 'last') await saveModel(history[history.length - 1].iou ?? NaN);
     report({ phase: 'done', message: `done: ${trainer.step} steps, best val IoU ${bestIou.toFixed(4)} at step ${bestStep}`, step: trainer.step, bestIou });
     return { steps: trainer.step, bestIou, bestStep, outDir, history, seconds: elapsed() };
   } finally {
