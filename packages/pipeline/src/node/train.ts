@@ -390,9 +390,10 @@ export async function trainFromConfigFile(
 
     const progress = () => {
       const { startSec, endSec, startStep } = schedule;
-      const bySteps = Number.isFinite(maxSteps) ? (trainer.step - startStep) / Math.max(1, maxSteps - startStep) : 0;
-      const byTime = Number.isFinite(endSec) ? (elapsed() - startSec) / Math.max(1e-9, endSec - startSec) : 0;
-      return Math.max(bySteps, byTime);
+      // A schedule runs over time when it has a time span; otherwise over steps (maxSteps then only stops the run
+      // when the schedule is timed).
+      if (Number.isFinite(endSec)) return (elapsed() - startSec) / Math.max(1e-9, endSec - startSec);
+      return Number.isFinite(maxSteps) ? (trainer.step - startStep) / Math.max(1, maxSteps - startStep) : 0;
     };
     while (trainer.step < maxSteps && elapsed() < maxSeconds && !options.signal?.aborted) {
       while (stage < stages.length && started(stages[stage], elapsed(), trainer.step)) await enterStage(elapsed());
