@@ -1,18 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NNError } from './errors.js';
 
+/** Gradient configs registered by {@link registerFastMatMulGradient}. */
+const FAST = new WeakSet<object>();
+
 /**
  * Replace the registered gradient of `BatchMatMul` by one that forms transposes explicitly before multiplying.
  * Numerically identical to tfjs's own; on the wasm backend the transposed-operand matMul path is 5–10× slower
  * than `transpose` + plain matMul for the thin matrices of per-point MLPs (measured here), which made it the
- * largest cost of a training step. Call once after the gradients are registered; affects the whole process.
+ * largest cost of a training step. Call after the gradients are registered (again is a no-op); affects the whole process.
  * @throws {@link NNError} `GRADIENTS_NOT_REGISTERED` when no `BatchMatMul` gradient is registered yet: import
  *   `@tensorflow/tfjs-core/dist/register_all_gradients` first.
  */
 export function registerFastMatMulGradient(): void {
   const base = tf.getGradient('BatchMatMul');
   if (!base) throw new NNError('GRADIENTS_NOT_REGISTERED', 'register the tfjs gradients first (import @tensorflow/tfjs-core/dist/register_all_gradients)');
-  tf.registerGradient({
+  if (FAST.has(base)) return; // already ours: calling again (every Trainer does) must not nest wrappers
+  const config: tf.GradConfig = {
     kernelName: 'BatchMatMul',
     inputsToSave: ['a', 'b'],
     gradFunc: (dy, saved, attrs) => {
@@ -25,5 +29,7 @@ export function registerFastMatMulGradient(): void {
         b: () => tf.matMul(tf.transpose(a), d),
       };
     },
-  });
+  };
+  FAST.add(config);
+  tf.registerGradient(config);
 }

@@ -114,6 +114,9 @@ describe('wasm agrees with cpu', () => {
     const cpu = run();
     await tf.setBackend('wasm');
     registerFastMatMulGradient();
+    const registered = tf.getGradient('BatchMatMul');
+    registerFastMatMulGradient(); // every Trainer calls it: a second call must not wrap the first
+    expect(tf.getGradient('BatchMatMul')).toBe(registered);
     try {
       const wasm = run();
       expect(Math.abs(wasm.value - cpu.value)).toBeLessThan(1e-3 * Math.max(1, Math.abs(cpu.value)));
