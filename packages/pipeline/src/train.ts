@@ -288,29 +288,41 @@ export class Trainer {
    * One optimisation step with the batch split between this thread and `workers` (data parallelism): each
    * computes the loss gradient on its shard with the current weights; the gradients, weighted by shard size, are
    * summed and Adam applies them here. Same batch and, up to float rounding, the same update as
-   * {@link trainStep}. BatchNorm running statistics (global ONet only) are updated from this thread's shard alone.
-   * Returns the batch loss.
+   * {@link trainStep} — except for BatchNorm layers (global ONet decoder), whose batch statistics are then per
+   * shard, and whose running statistics are updated from this thread's shard alone. A variable without a gradient
+   * gets a zero one. Returns the batch loss.
    */
   async trainStepParallel(workers: GradientWorkers): Promise<number> {
     const b = this.stepBatch();
     const shards = splitBatch(b, workers.size + 1);
     const weights = flattenVariables(this.vars);
     const remote = shards.slice(1).map((s, k) => workers.gradients(k, weights, s));
+    // settle every request before leaving, also when the local half throws (no unhandled rejections)
+    const settled = Promise.allSettled(remote);
     const net = this.model.net;
-    net.train();
     const own = shards[0];
     const x = tf.tensor3d(own.inputs, [own.batchSize, own.inputPoints, 3]);
     const p = tf.tensor3d(own.queries, [own.batchSize, own.pointsPerShape, 3]);
     const occ = tf.tensor2d(own.occupancy, [own.batchSize, own.pointsPerShape]);
-    const { value, grads } = tf.variableGrads(() => occupancyLoss(net.decode(p, net.encode(x)), occ), this.vars);
-    net.eval();
-    let others: { loss: number; grads: Float32Array }[];
+    let local: { value: tf.Scalar; grads: tf.NamedTensorMap };
     try {
-      others = await Promise.all(remote);
+      net.train();
+      local = tf.variableGrads(() => occupancyLoss(net.decode(p, net.encode(x)), occ), this.vars);
     } catch (e) {
-      tf.dispose([x, p, occ, value, ...Object.values(grads)]);
+      tf.dispose([x, p, occ]);
+      await settled;
       throw e;
+    } finally {
+      net.eval();
     }
+    const { value, grads } = local;
+    const results = await settled;
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      tf.dispose([x, p, occ, value, ...Object.values(grads)]);
+      throw failed.reason;
+    }
+    const others = results.map((r) => (r as PromiseFulfilledResult<{ loss: number; grads: Float32Array }>).value);
     let loss = (value.dataSync()[0] * own.batchSize) / b.batchSize;
     others.forEach((r, k) => (loss += (r.loss * shards[k + 1].batchSize) / b.batchSize));
     const named: tf.NamedTensorMap = {};
@@ -318,7 +330,7 @@ export class Trainer {
     for (const v of this.vars) {
       const g = grads[v.name];
       named[v.name] = tf.tidy(() => {
-        let sum = tf.mul(g, own.batchSize / b.batchSize);
+        let sum = g ? tf.mul(g, own.batchSize / b.batchSize) : tf.zerosLike(v);
         others.forEach((r, k) => {
           sum = tf.add(sum, tf.mul(tf.tensor(r.grads.subarray(off, off + v.size), v.shape), shards[k + 1].batchSize / b.batchSize));
         });

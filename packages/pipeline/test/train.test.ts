@@ -194,6 +194,18 @@ describe('data-parallel training (worker threads)', () => {
     }
     expect(tf.memory().numTensors).toBe(n0);
   }, 60_000);
+
+  it('a dead worker fails the step at once instead of hanging; the step leaks nothing', async () => {
+    const model = OccupancyNetwork.fromConfig(TINY, 4);
+    const trainer = new Trainer(model, spheres(), { batchSize: 2, pointsPerShape: 32, lr: 1e-3, seed: 3 });
+    const pool = await createGradientWorkers(TINY, 1, 'wasm');
+    await pool.close();
+    const n0 = tf.memory().numTensors;
+    await expect(trainer.trainStepParallel(pool)).rejects.toThrow(/gradient workers were closed|exited/);
+    expect(tf.memory().numTensors).toBe(n0);
+    trainer.dispose();
+    model.dispose();
+  }, 60_000);
 });
 
 describe('trainFromConfigFile', () => {

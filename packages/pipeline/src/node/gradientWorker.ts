@@ -10,7 +10,7 @@ import { OccupancyNetwork, type ModelConfig } from '../model.js';
 import { occupancyLoss, type Batch } from '../train.js';
 import { ensureNodeGradients } from './gradients.js';
 
-type Msg = { type: 'init'; config: ModelConfig; backend: BackendName } | { type: 'grad'; id: number; weights: Float32Array; shard: Batch };
+type Msg = { type: 'init'; id: number; config: ModelConfig; backend: BackendName } | { type: 'grad'; id: number; weights: Float32Array; shard: Batch };
 
 const port = parentPort!;
 let model: OccupancyNetwork | null = null;
@@ -26,7 +26,7 @@ port.on('message', async (msg: Msg) => {
       model = OccupancyNetwork.fromConfig(msg.config);
       model.net.train();
       vars = model.net.trainableVariables();
-      port.postMessage({ type: 'ready' });
+      port.postMessage({ type: 'ready', id: msg.id });
       return;
     }
     if (!model) throw new Error('gradient worker: no model (send init first)');
@@ -47,13 +47,14 @@ port.on('message', async (msg: Msg) => {
     const out = new Float32Array(off);
     off = 0;
     for (const v of vars) {
-      out.set(grads[v.name].dataSync() as Float32Array, off);
+      const g = grads[v.name]; // absent when v does not influence the loss: zeros, as the main thread assumes
+      if (g) out.set(g.dataSync() as Float32Array, off);
       off += v.size;
     }
     const loss = value.dataSync()[0];
     tf.dispose([x, p, occ, value, ...Object.values(grads)]);
     port.postMessage({ type: 'result', id: msg.id, loss, grads: out }, [out.buffer]);
   } catch (e) {
-    port.postMessage({ type: 'error', id: msg.type === 'grad' ? msg.id : -1, message: (e as Error).message, code: (e as { code?: string }).code });
+    port.postMessage({ type: 'error', id: msg.id, message: (e as Error).message, code: (e as { code?: string }).code });
   }
 });

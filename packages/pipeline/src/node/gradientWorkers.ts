@@ -38,53 +38,59 @@ export async function createGradientWorkers(config: ModelConfig, threads: number
   }
   const url = workerUrl();
   const workers: Worker[] = [];
+  /** Why a worker is gone (exit or uncaught error), set by permanent listeners so later requests fail at once. */
+  const dead = new Map<Worker, PipelineError>();
+  /** Rejecters of the requests in flight per worker, failed together when the worker dies. */
+  const pending = new Map<Worker, Set<(e: PipelineError) => void>>();
+  const kill = (w: Worker, e: PipelineError) => {
+    if (!dead.has(w)) dead.set(w, e);
+    for (const reject of pending.get(w) ?? []) reject(dead.get(w)!);
+    pending.get(w)?.clear();
+  };
   let nextId = 0;
-  const request = (w: Worker, msg: object, transfer: ArrayBuffer[], expect: Reply['type'], id: number) =>
+  const request = (w: Worker, msg: { id: number; type: string; [k: string]: unknown }, expect: Reply["type"]) =>
     new Promise<Reply>((resolve, reject) => {
-      const done = () => {
+      const gone = dead.get(w);
+      if (gone) return reject(gone);
+      const fail = (e: PipelineError) => {
         w.off('message', onMessage);
-        w.off('exit', onExit);
-        w.off('error', onError);
-      };
-      const onExit = (code: number) => {
-        done();
-        reject(new PipelineError('BACKEND_UNAVAILABLE', `gradient worker exited (code ${code})`));
-      };
-      const onError = (e: Error) => {
-        done();
-        reject(new PipelineError('BACKEND_UNAVAILABLE', `gradient worker failed: ${e.message}`));
+        reject(e);
       };
       const onMessage = (m: Reply) => {
-        if (m.type === 'error' && (m.id === id || m.id === -1)) {
-          done();
-          reject(new PipelineError('BACKEND_UNAVAILABLE', `gradient worker: ${m.message}`));
-        } else if (m.type === expect && (expect !== 'result' || m.id === id)) {
-          done();
-          resolve(m);
-        }
+        if (m.id !== msg.id) return;
+        w.off('message', onMessage);
+        pending.get(w)?.delete(fail);
+        if (m.type === 'error') reject(new PipelineError('BACKEND_UNAVAILABLE', `gradient worker: ${m.message}`));
+        else if (m.type === expect) resolve(m);
+        else reject(new PipelineError('BACKEND_UNAVAILABLE', `gradient worker: unexpected reply ${m.type}`));
       };
+      pending.get(w)!.add(fail);
       w.on('message', onMessage);
-      w.once('exit', onExit);
-      w.once('error', onError);
-      w.postMessage(msg, transfer);
+      w.postMessage(msg);
     });
   const pool: GradientWorkerPool = {
     size: threads,
     async configure(cfg) {
-      await Promise.all(workers.map((w) => request(w, { type: 'init', config: cfg, backend }, [], 'ready', -1)));
+      await Promise.all(workers.map((w) => request(w, { type: 'init', id: nextId++, config: cfg, backend }, 'ready')));
     },
     async gradients(k, weights, shard: Batch) {
       const w = workers[k];
       if (!w) throw new PipelineError('INVALID_OPTION', `gradient worker ${k} does not exist (pool of ${workers.length})`);
-      const id = nextId++;
-      const m = await request(w, { type: 'grad', id, weights, shard }, [], 'result', id);
+      const m = await request(w, { type: 'grad', id: nextId++, weights, shard }, 'result');
       return { loss: m.loss!, grads: m.grads! };
     },
     async close() {
+      for (const w of workers) kill(w, new PipelineError('BACKEND_UNAVAILABLE', 'gradient workers were closed'));
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
-  for (let i = 0; i < threads; i++) workers.push(new Worker(url));
+  for (let i = 0; i < threads; i++) {
+    const w = new Worker(url);
+    pending.set(w, new Set());
+    w.on('exit', (code) => kill(w, new PipelineError('BACKEND_UNAVAILABLE', `gradient worker exited (code ${code})`)));
+    w.on('error', (e) => kill(w, new PipelineError('BACKEND_UNAVAILABLE', `gradient worker failed: ${e.message}`)));
+    workers.push(w);
+  }
   try {
     await pool.configure(config);
   } catch (e) {

@@ -4,6 +4,7 @@ import { writeFile, rename } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { threadId } from 'node:worker_threads';
 import { PipelineError } from '../errors.js';
 
 /**
@@ -39,7 +40,7 @@ export async function ensureNodeGradients(): Promise<void> {
       minify: true,
       logLevel: 'error',
     });
-    const tmp = `${out}.${process.pid}`;
+    const tmp = `${out}.${process.pid}.${threadId}`; // worker threads share the pid
     await writeFile(tmp, r.outputFiles[0].contents);
     await rename(tmp, out);
   }

@@ -287,66 +287,68 @@ export async function trainFromConfigFile(
   let stage = 0; // stages entered so far
   let model = OccupancyNetwork.fromConfig(config.model, t.modelSeed ?? 1);
   let trainer = new Trainer(model, train, t);
-  const threads = Math.min(t.threads ?? 1, trainer.options.batchSize);
-  if (!Number.isInteger(threads) || threads < 1) throw new PipelineError('INVALID_OPTION', `train.threads must be a positive integer, got ${t.threads}`);
   let workers: GradientWorkerPool | undefined;
-  const started = (st: TrainStage, seconds: number, step: number) =>
-    (st.atMinutes !== undefined && seconds / 60 >= st.atMinutes) || (st.atStep !== undefined && step >= st.atStep);
-  /** Enter stage `stage` (weights and Adam state carry over; the model is rebuilt for a new plane resolution). */
-  const enterStage = async (seconds: number) => {
-    const st = stages[stage];
-    const step = trainer.step;
-    const modelConfig = st.planeResolution !== undefined ? { ...model.config, planeResolution: st.planeResolution } : model.config;
-    if (st.lr !== undefined) {
-      const startSec = st.atMinutes !== undefined ? st.atMinutes * 60 : seconds;
-      const options = { ...t, lr: st.lr, lrSchedule: 'cosine' as const, lrDecayStart: st.lrDecayStart ?? 0, lrFinal: st.lrFinal ?? 0.05 };
-      schedule = { options, startSec, endSec: (st.scheduleMinutes ?? t.maxMinutes ?? Infinity) * 60, startStep: st.atStep ?? step };
-    }
-    const inputPointsRange = st.inputPointsRange ?? trainer.options.inputPointsRange;
-    const adam = await trainer.optimizerState();
-    trainer.dispose();
-    if (modelConfig.planeResolution !== model.config.planeResolution) {
-      const weightsNow = model.net.stateDict();
-      model.dispose();
-      model = OccupancyNetwork.fromConfig(modelConfig, t.modelSeed ?? 1);
-      model.net.loadStateDict(weightsNow);
-      await workers?.configure(model.config);
-    }
-    trainer = new Trainer(model, train, { ...schedule.options, inputPointsRange });
-    await trainer.setOptimizerState(adam);
-    trainer.step = step;
-    stage++;
-    const what = [
-      st.planeResolution !== undefined ? `${st.planeResolution}² planes` : '',
-      st.inputPointsRange ? `input ${inputPointsRange[0]}–${inputPointsRange[1]} points` : '',
-      st.lr !== undefined ? `lr ${st.lr}` : '',
-    ].filter(Boolean);
-    report({ phase: 'train', message: `stage ${stage + 1} at step ${step}: ${what.join(', ') || 'no change'}`, step });
-  };
-  const cases = makeValidationCases(val, { inputPoints: config.model.inputPoints, noiseStd: config.model.noiseStd, valPoints: t.valPoints ?? 20_000, seed: 12345 });
-  const ckptDir = join(resolve(baseDir, config.data.cacheDir), 'checkpoints', basename(outDir));
-  let history: HistoryEntry[] = [];
-  let bestIou = -1;
-  let bestStep = 0;
-  let secondsBefore = 0;
-  if (options.resume && existsSync(join(ckptDir, 'state.json'))) {
-    const state = JSON.parse(await readFile(join(ckptDir, 'state.json'), 'utf8'));
-    model.net.loadStateDict((await readArrays(join(ckptDir, 'weights.bin'))).arrays);
-    await trainer.setOptimizerState((await readArrays(join(ckptDir, 'adam.bin'))).arrays);
-    trainer.step = state.step;
-    history = state.history;
-    bestIou = state.bestIou;
-    bestStep = state.bestStep;
-    secondsBefore = state.seconds;
-    while (stage < stages.length && started(stages[stage], secondsBefore, trainer.step)) await enterStage(secondsBefore);
-    report({ phase: 'train', message: `resumed at step ${trainer.step} (best IoU ${bestIou.toFixed(4)} at ${bestStep})`, step: trainer.step });
-  }
-  if (threads > 1) {
-    if (backend !== 'wasm' && backend !== 'cpu') throw new PipelineError('INVALID_OPTION', `train.threads > 1 needs the wasm or cpu backend, not ${backend}`);
-    workers = await createGradientWorkers(model.config, threads - 1, backend);
-  }
-  report({ phase: 'train', message: `model ${config.model.kind}: ${model.parameterCount()} parameters; ${train.length} shapes; batch ${trainer.options.batchSize}; ${threads} thread${threads > 1 ? 's' : ''}` });
   try {
+    const threads = Math.min(t.threads ?? 1, trainer.options.batchSize);
+    if (!Number.isInteger(threads) || threads < 1) throw new PipelineError('INVALID_OPTION', `train.threads must be a positive integer, got ${t.threads}`);
+    const started = (st: TrainStage, seconds: number, step: number) =>
+      (st.atMinutes !== undefined && seconds / 60 >= st.atMinutes) || (st.atStep !== undefined && step >= st.atStep);
+    /** Enter stage `stage` (weights and Adam state carry over; the model is rebuilt for a new plane resolution). */
+    const enterStage = async (seconds: number) => {
+      const st = stages[stage];
+      const step = trainer.step;
+      const modelConfig = st.planeResolution !== undefined ? { ...model.config, planeResolution: st.planeResolution } : model.config;
+      if (st.lr !== undefined) {
+        const startSec = st.atMinutes !== undefined ? st.atMinutes * 60 : seconds;
+        const options = { ...t, lr: st.lr, lrSchedule: 'cosine' as const, lrDecayStart: st.lrDecayStart ?? 0, lrFinal: st.lrFinal ?? 0.05 };
+        schedule = { options, startSec, endSec: (st.scheduleMinutes ?? t.maxMinutes ?? Infinity) * 60, startStep: st.atStep ?? step };
+      }
+      const inputPointsRange = st.inputPointsRange ?? trainer.options.inputPointsRange;
+      const adam = await trainer.optimizerState();
+      trainer.dispose();
+      if (modelConfig.planeResolution !== model.config.planeResolution) {
+        const weightsNow = model.net.stateDict();
+        model.dispose();
+        model = OccupancyNetwork.fromConfig(modelConfig, t.modelSeed ?? 1);
+        model.net.loadStateDict(weightsNow);
+        await workers?.configure(model.config);
+      }
+      trainer = new Trainer(model, train, { ...schedule.options, inputPointsRange });
+      await trainer.setOptimizerState(adam);
+      trainer.step = step;
+      stage++;
+      const what = [
+        st.planeResolution !== undefined ? `${st.planeResolution}² planes` : '',
+        st.inputPointsRange ? `input ${inputPointsRange[0]}–${inputPointsRange[1]} points` : '',
+        st.lr !== undefined ? `lr ${st.lr}` : '',
+      ].filter(Boolean);
+      report({ phase: 'train', message: `stage ${stage + 1} at step ${step}: ${what.join(', ') || 'no change'}`, step });
+    };
+    const cases = makeValidationCases(val, { inputPoints: config.model.inputPoints, noiseStd: config.model.noiseStd, valPoints: t.valPoints ?? 20_000, seed: 12345 });
+    const ckptDir = join(resolve(baseDir, config.data.cacheDir), 'checkpoints', basename(outDir));
+    let history: HistoryEntry[] = [];
+    let bestIou = -1;
+    let bestStep = 0;
+    let secondsBefore = 0;
+    if (options.resume && existsSync(join(ckptDir, 'state.json'))) {
+      const state = JSON.parse(await readFile(join(ckptDir, 'state.json'), 'utf8'));
+      model.net.loadStateDict((await readArrays(join(ckptDir, 'weights.bin'))).arrays);
+      await trainer.setOptimizerState((await readArrays(join(ckptDir, 'adam.bin'))).arrays);
+      trainer.step = state.step;
+      history = state.history;
+      bestIou = state.bestIou;
+      bestStep = state.bestStep;
+      secondsBefore = state.seconds;
+      while (stage < stages.length && started(stages[stage], secondsBefore, trainer.step)) await enterStage(secondsBefore);
+      // a stage entered by atStep started at a time only the checkpoint knows (and vice versa): resume its schedule there
+      if (state.schedule) Object.assign(schedule, { startSec: state.schedule.startSec, startStep: state.schedule.startStep });
+      report({ phase: 'train', message: `resumed at step ${trainer.step} (best IoU ${bestIou.toFixed(4)} at ${bestStep})`, step: trainer.step });
+    }
+    if (threads > 1) {
+      if (backend !== 'wasm' && backend !== 'cpu') throw new PipelineError('INVALID_OPTION', `train.threads > 1 needs the wasm or cpu backend, not ${backend}`);
+      workers = await createGradientWorkers(model.config, threads - 1, backend);
+    }
+    report({ phase: 'train', message: `model ${config.model.kind}: ${model.parameterCount()} parameters; ${train.length} shapes; batch ${trainer.options.batchSize}; ${threads} thread${threads > 1 ? 's' : ''}` });
     const validateEvery = t.validateEvery ?? 100;
     const ckptEvery = (t.checkpointMinutes ?? 5) * 60_000;
     const start = performance.now();
@@ -360,7 +362,8 @@ export async function trainFromConfigFile(
       await mkdir(ckptDir, { recursive: true });
       await writeArrays(join(ckptDir, 'weights.bin'), model.net.stateDict(), null);
       await writeArrays(join(ckptDir, 'adam.bin'), await trainer.optimizerState(), null);
-      await writeFile(join(ckptDir, 'state.json'), JSON.stringify({ step: trainer.step, history, bestIou, bestStep, seconds: elapsed() }));
+      const origin = { startSec: schedule.startSec, startStep: schedule.startStep };
+      await writeFile(join(ckptDir, 'state.json'), JSON.stringify({ step: trainer.step, history, bestIou, bestStep, seconds: elapsed(), schedule: origin }));
       await mkdir(outDir, { recursive: true });
       await writeFile(join(outDir, 'history.json'), JSON.stringify(history));
       await writeFile(join(outDir, 'curve.svg'), curveSvg(history, `${config.model.kind} training`));
