@@ -12,6 +12,7 @@ import {
   box,
   cylinder,
   torus,
+  concatMeshes,
   type Rng,
 } from '@onet/sampling';
 
@@ -70,27 +71,6 @@ export function sampleShape(name: string, mesh: TriangleMesh, options: SampleSha
   const near = o.nearPoints > 0 ? sampleNearSurface(mesh, o.nearPoints, { rng, sigma: o.nearSigma }) : new Float32Array(0);
   const nearOcc = o.nearPoints > 0 ? contains(mesh, near) : new Uint8Array(0);
   return { name, surface, uniform, uniformOcc, near, nearOcc };
-}
-
-/** Concatenate closed meshes into one (a CSG union when labelled by winding number: w ≥ 1 inside any part). */
-export function concatMeshes(parts: TriangleMesh[]): TriangleMesh {
-  let nv = 0;
-  let nf = 0;
-  for (const p of parts) {
-    nv += p.positions.length;
-    nf += p.indices.length;
-  }
-  const positions = new Float32Array(nv);
-  const indices = new Uint32Array(nf);
-  let vo = 0;
-  let fo = 0;
-  for (const p of parts) {
-    positions.set(p.positions, vo);
-    for (let i = 0; i < p.indices.length; i++) indices[fo + i] = p.indices[i] + vo / 3;
-    vo += p.positions.length;
-    fo += p.indices.length;
-  }
-  return { positions, indices };
 }
 
 function primitive(rng: Rng): TriangleMesh {

@@ -7,12 +7,12 @@ import { mkdtemp, writeFile, readFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng, icosphere, box } from '@onet/sampling';
+import { createRng, icosphere, box, concatMeshes } from '@onet/sampling';
 import { writeOff } from '@onet/io';
 import { OccupancyNetwork, type ModelConfig } from '../src/model.js';
 import { Trainer, sampleBatch, occupancyLoss, occupancyIoU, curveSvg, makeValidationCases, splitBatch, flattenVariables } from '../src/train.js';
 import { createGradientWorkers } from '../src/node/gradientWorkers.js';
-import { sampleShape, concatMeshes, proceduralShape } from '../src/trainingData.js';
+import { sampleShape, proceduralShape } from '../src/trainingData.js';
 import { trainFromConfigFile } from '../src/node/train.js';
 
 const TINY: ModelConfig = {

@@ -8,6 +8,7 @@ export { subsamplePointCloud, SUBSAMPLE_POINT_CLOUD_DEFAULTS, type SubsamplePoin
 export { signedVolume } from './signedVolume.js';
 export { boundingBox, type BoundingBox } from './boundingBox.js';
 export { icosphere, box, cylinder, torus } from './primitives/index.js';
+export { concatMeshes } from './concatMeshes.js';
 export { windingNumbers, WINDING_NUMBERS_DEFAULTS, type WindingNumbersOptions } from './windingNumbers.js';
 export { contains, CONTAINS_DEFAULTS, type ContainsOptions } from './contains.js';
 export { voxelize, VOXELIZE_DEFAULTS, type VoxelizeOptions } from './voxelize.js';

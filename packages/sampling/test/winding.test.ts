@@ -2,25 +2,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseMesh, type TriangleMesh } from '@onet/io';
-import { box, contains, icosphere, normalizeMesh, sampleUniformPoints, torus, windingNumbers, SamplingError } from '../src/index.js';
+import { box, concatMeshes, contains, icosphere, normalizeMesh, sampleUniformPoints, torus, windingNumbers, SamplingError } from '../src/index.js';
 
 const DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
 const load = (rel: string): TriangleMesh => parseMesh(new Uint8Array(readFileSync(DATA + rel)), { source: rel });
-
-function merge(...meshes: TriangleMesh[]): TriangleMesh {
-  const nv = meshes.reduce((s, m) => s + m.positions.length, 0);
-  const nf = meshes.reduce((s, m) => s + m.indices.length, 0);
-  const positions = new Float32Array(nv);
-  const indices = new Uint32Array(nf);
-  let ov = 0, of = 0;
-  for (const m of meshes) {
-    positions.set(m.positions, ov);
-    for (let i = 0; i < m.indices.length; i++) indices[of + i] = m.indices[i] + ov / 3;
-    ov += m.positions.length;
-    of += m.indices.length;
-  }
-  return { positions, indices };
-}
 
 describe('windingNumbers', () => {
   it('is 1 inside and 0 outside a sphere, matching the exact sum', () => {
@@ -42,7 +27,7 @@ describe('windingNumbers', () => {
   });
 
   it.each([true, false])('adds up overlapping components: w ≈ 2 inside both cubes (rayCastClosed %s)', (rayCastClosed) => {
-    const two = merge(box(0.6, [-0.1, 0, 0]), box(0.6, [0.1, 0, 0]));
+    const two = concatMeshes([box(0.6, [-0.1, 0, 0]), box(0.6, [0.1, 0, 0])]);
     const w = windingNumbers(two, new Float32Array([0, 0, 0, -0.35, 0, 0, 0.35, 0.1, 0, 0.45, 0, 0]), { rayCastClosed });
     expect(w[0]).toBeCloseTo(2, 2);
     expect(w[1]).toBeCloseTo(1, 2);
