@@ -119,6 +119,17 @@ export function occupancyLoss(logits: tf.Tensor, occ: tf.Tensor): tf.Scalar {
   });
 }
 
+/**
+ * A batch's loss as a function for `minimize`/`variableGrads` ({@link occupancyLoss} of the network's logits),
+ * with the input tensors it reads (`[B, N, 3]` cloud, `[B, T, 3]` queries, `[B, T]` occupancy) for the caller to dispose.
+ */
+export function batchLoss(net: OccupancyNetwork['net'], b: Batch): { f: () => tf.Scalar; tensors: tf.Tensor[] } {
+  const x = tf.tensor3d(b.inputs, [b.batchSize, b.inputPoints, 3]);
+  const p = tf.tensor3d(b.queries, [b.batchSize, b.pointsPerShape, 3]);
+  const occ = tf.tensor2d(b.occupancy, [b.batchSize, b.pointsPerShape]);
+  return { f: () => occupancyLoss(net.decode(p, net.encode(x)), occ), tensors: [x, p, occ] };
+}
+
 /** A fixed validation case: input cloud + labelled points. */
 export interface ValidationCase {
   name: string;
@@ -270,16 +281,10 @@ export class Trainer {
     const b = this.stepBatch();
     const net = this.model.net;
     net.train();
-    const x = tf.tensor3d(b.inputs, [b.batchSize, b.inputPoints, 3]);
-    const p = tf.tensor3d(b.queries, [b.batchSize, b.pointsPerShape, 3]);
-    const occ = tf.tensor2d(b.occupancy, [b.batchSize, b.pointsPerShape]);
-    const loss = this.optimizer.minimize(() => {
-      const enc = net.encode(x);
-      const logits = net.decode(p, enc);
-      return occupancyLoss(logits, occ);
-    }, true, this.vars)!;
+    const { f, tensors } = batchLoss(net, b);
+    const loss = this.optimizer.minimize(f, true, this.vars)!;
     const value = loss.dataSync()[0];
-    tf.dispose([x, p, occ, loss]);
+    tf.dispose([...tensors, loss]);
     net.eval();
     return this.finishStep(value);
   }
@@ -301,15 +306,13 @@ export class Trainer {
     const settled = Promise.allSettled(remote);
     const net = this.model.net;
     const own = shards[0];
-    const x = tf.tensor3d(own.inputs, [own.batchSize, own.inputPoints, 3]);
-    const p = tf.tensor3d(own.queries, [own.batchSize, own.pointsPerShape, 3]);
-    const occ = tf.tensor2d(own.occupancy, [own.batchSize, own.pointsPerShape]);
+    const { f, tensors } = batchLoss(net, own);
     let local: { value: tf.Scalar; grads: tf.NamedTensorMap };
     try {
       net.train();
-      local = tf.variableGrads(() => occupancyLoss(net.decode(p, net.encode(x)), occ), this.vars);
+      local = tf.variableGrads(f, this.vars);
     } catch (e) {
-      tf.dispose([x, p, occ]);
+      tf.dispose(tensors);
       await settled;
       throw e;
     } finally {
@@ -319,7 +322,7 @@ export class Trainer {
     const results = await settled;
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
-      tf.dispose([x, p, occ, value, ...Object.values(grads)]);
+      tf.dispose([...tensors, value, ...Object.values(grads)]);
       throw failed.reason;
     }
     const others = results.map((r) => (r as PromiseFulfilledResult<{ loss: number; grads: Float32Array }>).value);
@@ -339,7 +342,7 @@ export class Trainer {
       off += v.size;
     }
     this.optimizer.applyGradients(named as unknown as Parameters<tf.AdamOptimizer["applyGradients"]>[0]);
-    tf.dispose([x, p, occ, value, ...Object.values(grads), ...Object.values(named)]);
+    tf.dispose([...tensors, value, ...Object.values(grads), ...Object.values(named)]);
     return this.finishStep(loss);
   }
 

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { parentPort } from 'node:worker_threads';
 import { selectBackend, registerFastMatMulGradient, type BackendName } from '@onet/nn';
 import { OccupancyNetwork, type ModelConfig } from '../model.js';
-import { occupancyLoss, type Batch } from '../train.js';
+import { batchLoss, type Batch } from '../train.js';
 import { ensureNodeGradients } from './gradients.js';
 
 type Msg = { type: 'init'; id: number; config: ModelConfig; backend: BackendName } | { type: 'grad'; id: number; weights: Float32Array; shard: Batch };
@@ -39,11 +39,8 @@ port.on('message', async (msg: Msg) => {
       off += v.size;
     }
     if (off !== weights.length) throw new Error(`gradient worker: ${weights.length} weights for ${off} parameters`);
-    const net = model.net;
-    const x = tf.tensor3d(s.inputs, [s.batchSize, s.inputPoints, 3]);
-    const p = tf.tensor3d(s.queries, [s.batchSize, s.pointsPerShape, 3]);
-    const occ = tf.tensor2d(s.occupancy, [s.batchSize, s.pointsPerShape]);
-    const { value, grads } = tf.variableGrads(() => occupancyLoss(net.decode(p, net.encode(x)), occ), vars);
+    const { f, tensors } = batchLoss(model.net, s);
+    const { value, grads } = tf.variableGrads(f, vars);
     const out = new Float32Array(off);
     off = 0;
     for (const v of vars) {
@@ -52,7 +49,7 @@ port.on('message', async (msg: Msg) => {
       off += v.size;
     }
     const loss = value.dataSync()[0];
-    tf.dispose([x, p, occ, value, ...Object.values(grads)]);
+    tf.dispose([...tensors, value, ...Object.values(grads)]);
     port.postMessage({ type: 'result', id: msg.id, loss, grads: out }, [out.buffer]);
   } catch (e) {
     port.postMessage({ type: 'error', id: msg.id, message: (e as Error).message, code: (e as { code?: string }).code });
