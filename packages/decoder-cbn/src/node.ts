@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { NNError } from '@onet/nn';
+import { workerChannel, type WorkerChannel } from '@onet/nn/node';
 import type { FoldedDecoderArrays } from './FoldedDecoder.js';
 
 /** Options of {@link createFoldedWorkerPool}. */
@@ -57,61 +58,38 @@ export async function createFoldedWorkerPool(arrays: FoldedDecoderArrays, option
   }
   const dim = arrays.dim;
   const url = workerUrl();
-  type Reply = { type: string; id?: number; logits?: Float32Array; message?: string; code?: string };
+  const fail = (message: string, code?: string) => new NNError(code === 'SHAPE_MISMATCH' ? 'SHAPE_MISMATCH' : 'BACKEND_UNAVAILABLE', `decoder worker: ${message}`);
   const started = await Promise.allSettled(
-    Array.from({ length: o.threads }, () => new Promise<Worker>((resolve, reject) => {
+    Array.from({ length: o.threads }, () => new Promise<{ worker: Worker; channel: WorkerChannel }>((resolve, reject) => {
       const w = new Worker(url);
-      w.once('message', (m: Reply) => (m.type === 'ready' ? resolve(w) : reject(new NNError('BACKEND_UNAVAILABLE', `decoder worker: ${m.message}`))));
+      const channel = workerChannel(w, fail); // from here on, exit/error fail requests instead of hanging them
+      w.once('message', (m: { type: string; message?: string }) => (m.type === 'ready' ? resolve({ worker: w, channel }) : reject(fail(m.message ?? 'failed to start'))));
       w.once('error', (e) => reject(new NNError('BACKEND_UNAVAILABLE', `decoder worker failed to start: ${e.message}`)));
     })),
   );
-  const workers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const channels = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value.channel] : []));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(channels.map((c) => c.close()));
     throw failed.reason;
   }
   let nextId = 0;
-  const request = (w: Worker, msg: object, transfer: ArrayBuffer[], expect: string, id: number) =>
-    new Promise<Reply>((resolve, reject) => {
-      const done = () => {
-        w.off('message', onMessage);
-        w.off('exit', onExit);
-      };
-      const onExit = (code: number) => {
-        done();
-        reject(new NNError('BACKEND_UNAVAILABLE', `decoder worker exited (code ${code}); create a new pool`));
-      };
-      const onMessage = (m: Reply) => {
-        if (m.type === 'error' && (m.id === id || m.id === -1)) {
-          done();
-          reject(new NNError(m.code === 'SHAPE_MISMATCH' ? 'SHAPE_MISMATCH' : 'BACKEND_UNAVAILABLE', `decoder worker: ${m.message}`));
-        } else if (m.type === expect && (expect !== 'result' || m.id === id)) {
-          done();
-          resolve(m);
-        }
-      };
-      w.on('message', onMessage);
-      w.once('exit', onExit);
-      w.postMessage(msg, transfer);
-    });
   const pool: FoldedWorkerPool = {
     threads: o.threads,
     async load(a) {
-      await Promise.all(workers.map((w) => request(w, { type: 'load', arrays: a }, [], 'loaded', -2)));
+      await Promise.all(channels.map((c) => c.request({ type: 'load', id: nextId++, arrays: a }, 'loaded')));
     },
     async evaluate(points) {
       if (points.length % dim !== 0) throw new NNError('SHAPE_MISMATCH', `FoldedWorkerPool: points length ${points.length} is not a multiple of ${dim}`);
       const n = points.length / dim;
-      const per = Math.ceil(n / workers.length);
+      const per = Math.ceil(n / channels.length);
       const parts = await Promise.all(
-        workers.map((w, k) => {
+        channels.map((c, k) => {
           const lo = Math.min(n, k * per);
           const hi = Math.min(n, (k + 1) * per);
           if (hi <= lo) return Promise.resolve(new Float32Array(0));
           const slice = points.slice(lo * dim, hi * dim);
-          const id = nextId++;
-          return request(w, { type: 'eval', id, points: slice, chunkSize: o.chunkSize }, [slice.buffer], 'result', id).then((m) => m.logits!);
+          return c.request({ type: 'eval', id: nextId++, points: slice, chunkSize: o.chunkSize }, 'result', [slice.buffer]).then((m) => m.logits as Float32Array);
         }),
       );
       const out = new Float32Array(n);
@@ -123,7 +101,7 @@ export async function createFoldedWorkerPool(arrays: FoldedDecoderArrays, option
       return out;
     },
     async close() {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all(channels.map((c) => c.close()));
     },
   };
   await pool.load(arrays);

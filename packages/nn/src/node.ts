@@ -4,6 +4,8 @@ import { join, dirname } from 'node:path';
 import { decodeWeights, type ModelJson } from './weights.js';
 import { NNError } from './errors.js';
 
+export { workerChannel, type WorkerChannel, type WorkerReply } from './workerChannel.js';
+
 /**
  * Install a WebGPU implementation (Dawn, from the `webgpu` npm package) as `navigator.gpu` in Node, so that
  * `selectBackend('webgpu' | 'auto')` can use it. Returns false (and changes nothing) if the package or a

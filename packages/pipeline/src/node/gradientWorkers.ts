@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BackendName } from '@onet/nn';
+import { workerChannel } from '@onet/nn/node';
 import type { ModelConfig } from '../model.js';
 import type { Batch, GradientWorkers } from '../train.js';
 import { PipelineError } from '../errors.js';
@@ -21,7 +22,6 @@ function workerUrl(): URL {
   return new URL('./gradientWorkerDev.mjs', import.meta.url);
 }
 
-type Reply = { type: 'ready' | 'result' | 'error'; id?: number; loss?: number; grads?: Float32Array; message?: string; code?: string };
 
 /**
  * Worker threads for data-parallel training in Node ({@link Trainer.trainStepParallel}): tfjs's wasm backend is
@@ -37,60 +37,24 @@ export async function createGradientWorkers(config: ModelConfig, threads: number
     throw new PipelineError('INVALID_OPTION', `gradient workers: threads must be an integer in [1, 64], got ${threads}`);
   }
   const url = workerUrl();
-  const workers: Worker[] = [];
-  /** Why a worker is gone (exit or uncaught error), set by permanent listeners so later requests fail at once. */
-  const dead = new Map<Worker, PipelineError>();
-  /** Rejecters of the requests in flight per worker, failed together when the worker dies. */
-  const pending = new Map<Worker, Set<(e: PipelineError) => void>>();
-  const kill = (w: Worker, e: PipelineError) => {
-    if (!dead.has(w)) dead.set(w, e);
-    for (const reject of pending.get(w) ?? []) reject(dead.get(w)!);
-    pending.get(w)?.clear();
-  };
+  const fail = (message: string) => new PipelineError('BACKEND_UNAVAILABLE', `gradient worker: ${message}`);
+  const channels = Array.from({ length: threads }, () => workerChannel(new Worker(url), fail));
   let nextId = 0;
-  const request = (w: Worker, msg: { id: number; type: string; [k: string]: unknown }, expect: Reply["type"]) =>
-    new Promise<Reply>((resolve, reject) => {
-      const gone = dead.get(w);
-      if (gone) return reject(gone);
-      const fail = (e: PipelineError) => {
-        w.off('message', onMessage);
-        reject(e);
-      };
-      const onMessage = (m: Reply) => {
-        if (m.id !== msg.id) return;
-        w.off('message', onMessage);
-        pending.get(w)?.delete(fail);
-        if (m.type === 'error') reject(new PipelineError('BACKEND_UNAVAILABLE', `gradient worker: ${m.message}`));
-        else if (m.type === expect) resolve(m);
-        else reject(new PipelineError('BACKEND_UNAVAILABLE', `gradient worker: unexpected reply ${m.type}`));
-      };
-      pending.get(w)!.add(fail);
-      w.on('message', onMessage);
-      w.postMessage(msg);
-    });
   const pool: GradientWorkerPool = {
     size: threads,
     async configure(cfg) {
-      await Promise.all(workers.map((w) => request(w, { type: 'init', id: nextId++, config: cfg, backend }, 'ready')));
+      await Promise.all(channels.map((c) => c.request({ type: 'init', id: nextId++, config: cfg, backend }, 'ready')));
     },
     async gradients(k, weights, shard: Batch) {
-      const w = workers[k];
-      if (!w) throw new PipelineError('INVALID_OPTION', `gradient worker ${k} does not exist (pool of ${workers.length})`);
-      const m = await request(w, { type: 'grad', id: nextId++, weights, shard }, 'result');
-      return { loss: m.loss!, grads: m.grads! };
+      const c = channels[k];
+      if (!c) throw new PipelineError('INVALID_OPTION', `gradient worker ${k} does not exist (pool of ${channels.length})`);
+      const m = await c.request({ type: 'grad', id: nextId++, weights, shard }, 'result');
+      return { loss: m.loss as number, grads: m.grads as Float32Array };
     },
     async close() {
-      for (const w of workers) kill(w, new PipelineError('BACKEND_UNAVAILABLE', 'gradient workers were closed'));
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all(channels.map((c) => c.close()));
     },
   };
-  for (let i = 0; i < threads; i++) {
-    const w = new Worker(url);
-    pending.set(w, new Set());
-    w.on('exit', (code) => kill(w, new PipelineError('BACKEND_UNAVAILABLE', `gradient worker exited (code ${code})`)));
-    w.on('error', (e) => kill(w, new PipelineError('BACKEND_UNAVAILABLE', `gradient worker failed: ${e.message}`)));
-    workers.push(w);
-  }
   try {
     await pool.configure(config);
   } catch (e) {
