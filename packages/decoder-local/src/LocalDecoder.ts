@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, Linear, ResnetBlockFC, normalizePlaneCoordinates, samplePlaneBilinear, type PlaneName } from '@onet/nn';
+import { Module, Linear, ResnetBlockFC, normalizePlaneCoordinates, samplePlaneBilinear, normalizeGridCoordinates, sampleGridTrilinear, type PlaneName } from '@onet/nn';
 import { DecoderLocalError } from './errors.js';
 
 /** Options of {@link LocalDecoder}. */
@@ -17,13 +17,17 @@ export interface LocalDecoderOptions {
 /** Defaults of {@link LocalDecoderOptions}: CON configs/pointcloud/shapenet_3plane.yaml `decoder_kwargs`. */
 export const LOCAL_DECODER_DEFAULTS: Required<LocalDecoderOptions> = { cDim: 32, hidden: 32, nBlocks: 5, padding: 0.1 };
 
-/** Plane features by plane name, each `[B, R, R, C]` (row = v, column = u). */
-export type PlaneFeatureMap = Partial<Record<PlaneName, tf.Tensor4D>>;
+/**
+ * Local features: planes by name, each `[B, R, R, C]` (row = v, column = u), and/or the grid volume
+ * `grid: [B, G, G, G, C]` (axes z, y, x), as produced by `LocalPoolPointnet`.
+ */
+export type PlaneFeatureMap = Partial<Record<PlaneName, tf.Tensor4D>> & { grid?: tf.Tensor5D };
 
 /**
  * Local decoder of Convolutional Occupancy Networks (Peng et al. 2020, §3.2; CON: src/conv_onet/models/decoder.py
  * `LocalDecoder`): the feature at each query point is the sum over the planes of a bilinear, corner-aligned,
- * border-padded sample of that plane at `p[axes] / (1 + padding + 1e-5) + 0.5`; then `net = fc_p(p)` and for each
+ * border-padded sample of that plane at `p[axes] / (1 + padding + 1e-5) + 0.5` (plus, with a grid, a trilinear
+ * sample of the grid at `p / (1 + padding + 1e-3) + 0.5`); then `net = fc_p(p)` and for each
  * block `net = blocks.i(net + fc_c.i(c))`, `logits = fc_out(ReLU(net))`. Keys as the reference: `fc_p`,
  * `fc_c.{i}`, `blocks.{i}.fc_0/fc_1`, `fc_out`.
  */
@@ -43,14 +47,18 @@ export class LocalDecoder extends Module {
     this.fcOut = this.module('fc_out', new Linear(o.hidden, 1));
   }
 
-  /** Summed plane features at the query points: `p [B, T, 3]` → `[B, T, cDim]`. */
+  /** Summed plane (and grid) features at the query points: `p [B, T, 3]` → `[B, T, cDim]`. */
   sampleFeatures(p: tf.Tensor3D, planes: PlaneFeatureMap): tf.Tensor3D {
     return tf.tidy(() => {
       let c: tf.Tensor3D | undefined;
-      for (const name of Object.keys(planes) as PlaneName[]) {
-        const f = planes[name]!;
-        const uv = normalizePlaneCoordinates(p, name, this.options.padding) as tf.Tensor3D;
-        const s = samplePlaneBilinear(f, uv);
+      for (const name of Object.keys(planes) as (PlaneName | 'grid')[]) {
+        let s: tf.Tensor3D;
+        if (name === 'grid') {
+          s = sampleGridTrilinear(planes.grid!, normalizeGridCoordinates(p, this.options.padding) as tf.Tensor3D);
+        } else {
+          const uv = normalizePlaneCoordinates(p, name, this.options.padding) as tf.Tensor3D;
+          s = samplePlaneBilinear(planes[name]!, uv);
+        }
         c = c ? (tf.add(c, s) as tf.Tensor3D) : s;
       }
       return c!;
@@ -63,10 +71,18 @@ export class LocalDecoder extends Module {
    * @throws {@link DecoderLocalError} `BAD_SHAPE` on mismatched batch, channels or a missing plane.
    */
   apply(p: tf.Tensor3D, planes: PlaneFeatureMap): tf.Tensor2D {
-    const names = Object.keys(planes) as PlaneName[];
+    const names = Object.keys(planes) as (PlaneName | 'grid')[];
     if (p.rank !== 3 || p.shape[2] !== 3) throw new DecoderLocalError('BAD_SHAPE', `query points must be [B, T, 3], got [${p.shape}]`);
-    if (names.length === 0) throw new DecoderLocalError('BAD_SHAPE', 'no plane features given: pass at least one of xz, xy, yz');
+    if (names.length === 0) throw new DecoderLocalError('BAD_SHAPE', 'no plane features given: pass at least one of xz, xy, yz, grid');
     for (const n of names) {
+      if (n === 'grid') {
+        const g = planes.grid!;
+        const [b, r1, r2, r3, ch] = g.shape;
+        if (g.rank !== 5 || b !== p.shape[0] || ch !== this.options.cDim || r1 !== r2 || r1 !== r3) {
+          throw new DecoderLocalError('BAD_SHAPE', `grid must be [${p.shape[0]}, G, G, G, ${this.options.cDim}], got [${g.shape}]`);
+        }
+        continue;
+      }
       const f = planes[n]!;
       if (f.rank !== 4 || f.shape[0] !== p.shape[0] || f.shape[3] !== this.options.cDim || f.shape[1] !== f.shape[2]) {
         throw new DecoderLocalError('BAD_SHAPE', `plane ${n} must be [${p.shape[0]}, R, R, ${this.options.cDim}], got [${f.shape}]`);

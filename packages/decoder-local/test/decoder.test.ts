@@ -64,4 +64,21 @@ describe('LocalDecoder', () => {
     for (let i = 0; i < 5; i++) d.apply(p, f).dispose();
     expect(tf.memory().numTensors).toBe(n0);
   });
+
+  it('samples a grid trilinearly (alone or added to planes) and checks its shape', () => {
+    seedInit(6);
+    const d = new LocalDecoder({ cDim: 1, hidden: 4, nBlocks: 1 });
+    // grid value = x-index: the sampled feature is (p_x / (1.1 + 1e-3) + 0.5)·(G − 1)
+    const G = 5;
+    const grid = tf.tensor5d(new Float32Array(G ** 3).map((_, i) => i % G), [1, G, G, G, 1]);
+    const p = tf.tensor3d([0.2, -0.1, 0.3, -0.45, 0.4, 0], [1, 2, 3]);
+    const c = d.sampleFeatures(p, { grid }).dataSync();
+    expect(c[0]).toBeCloseTo((0.2 / 1.101 + 0.5) * (G - 1), 4);
+    expect(c[1]).toBeCloseTo((-0.45 / 1.101 + 0.5) * (G - 1), 4);
+    const withPlanes = d.sampleFeatures(p, { ...planes(1, 4, 1, () => 2), grid }).dataSync();
+    expect(withPlanes[0]).toBeCloseTo(c[0] + 6, 4);
+    expect(d.apply(p, { grid }).shape).toEqual([1, 2]);
+    expect(() => d.apply(p, { grid: tf.zeros([1, 4, 4, 3, 1]) as tf.Tensor5D })).toThrow(DecoderLocalError);
+    expect(() => d.apply(p, { grid: tf.zeros([1, 4, 4, 4, 2]) as tf.Tensor5D })).toThrow(/grid must be/);
+  });
 });

@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { seedInit, registerFastMatMulGradient } from '@onet/nn';
-import { LocalPoolPointnet, UNet2d, Conv2d } from '../src/index.js';
+import { LocalPoolPointnet, UNet2d, Conv2d, UNet3d, Conv3d } from '../src/index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -92,6 +92,92 @@ describe('LocalPoolPointnet', () => {
       const w = tf.randomNormal([2, 4, 4, 4], 0, 1, 'float32', 12);
       const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(enc.apply(x).xz!, w)) as tf.Scalar, enc.trainableVariables());
       const out = { value: value.dataSync()[0], g: Object.values(grads).flatMap((t) => Array.from(t.dataSync())) };
+      enc.dispose();
+      return out;
+    };
+    const cpu = run();
+    await tf.setBackend('wasm');
+    registerFastMatMulGradient();
+    try {
+      const wasm = run();
+      expect(wasm.value).toBeCloseTo(cpu.value, 3);
+      let worst = 0;
+      for (let i = 0; i < cpu.g.length; i++) worst = Math.max(worst, Math.abs(cpu.g[i] - wasm.g[i]) / (1 + Math.abs(cpu.g[i])));
+      expect(worst).toBeLessThan(1e-3);
+      expect(cpu.g.some((v) => v !== 0)).toBe(true);
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+});
+
+describe('Conv3d / UNet3d', () => {
+  it('Conv3d imports a PyTorch [out, in, 3, 3, 3] weight, matches tf.conv3d and round-trips', () => {
+    const conv = new Conv3d(2, 3, 3);
+    const ref = new Float32Array(3 * 2 * 27).map((_, i) => Math.cos(i));
+    conv.loadStateDict(new Map([['weight', { data: ref, shape: [3, 2, 3, 3, 3] }], ['bias', { data: new Float32Array([0.1, -0.2, 0.3]), shape: [3] }]]));
+    // DHWIO[kz,ky,kx,ci,co] = ref[co,ci,kz,ky,kx]
+    const dhwio = new Float32Array(27 * 2 * 3);
+    for (let co = 0; co < 3; co++) for (let ci = 0; ci < 2; ci++) for (let k = 0; k < 27; k++) dhwio[(k * 2 + ci) * 3 + co] = ref[(co * 2 + ci) * 27 + k];
+    const x = tf.randomNormal([1, 3, 4, 5, 2], 0, 1, 'float32', 3) as tf.Tensor5D;
+    const want = tf.add(tf.conv3d(x, tf.tensor5d(dhwio, [3, 3, 3, 2, 3]), 1, 'same'), tf.tensor1d([0.1, -0.2, 0.3])).dataSync();
+    const got = conv.apply(x).dataSync();
+    for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 4);
+    const back = conv.stateDict().get('weight')!;
+    expect(back.shape).toEqual([3, 2, 3, 3, 3]);
+    expect(Array.from(back.data).every((v, i) => Math.abs(v - ref[i]) < 1e-6)).toBe(true);
+  });
+
+  it('UNet3d keeps [B, R, R, R, C], names its layers like UNet2d, rejects a side not divisible by 2^(levels−1)', () => {
+    const u = new UNet3d(4, { levels: 2, startFilters: 2 });
+    const sd = u.stateDict();
+    expect(sd.get('down_convs.0.conv1.weight')!.shape).toEqual([2, 4, 3, 3, 3]);
+    expect(sd.get('up_convs.0.upconv.weight')!.shape).toEqual([4, 2, 2, 2, 2]);
+    expect(sd.get('up_convs.0.conv1.weight')!.shape).toEqual([2, 4, 3, 3, 3]);
+    expect(sd.get('conv_final.weight')!.shape).toEqual([4, 2, 1, 1, 1]);
+    expect(u.apply(tf.randomNormal([2, 4, 4, 4, 4]) as tf.Tensor5D).shape).toEqual([2, 4, 4, 4, 4]);
+    expect(() => u.apply(tf.zeros([1, 3, 3, 3, 4]) as tf.Tensor5D)).toThrow(RangeError);
+  });
+});
+
+describe('LocalPoolPointnet with a feature grid', () => {
+  it('scatters into cell x + G·(y + G·z) of a [B, G, G, G, C] grid, no planes when none asked, no leaks', () => {
+    seedInit(13);
+    const enc = new LocalPoolPointnet({ cDim: 3, hidden: 8, planes: [], gridResolution: 4, unet3d: false });
+    expect([...enc.stateDict().keys()].some((k) => k.startsWith('unet'))).toBe(false);
+    // p = (0.3, −0.3, 0): normalised (0.772, 0.228, 0.5) → cell (3, 0, 2)
+    const f = enc.apply(tf.tensor3d([0.3, -0.3, 0], [1, 1, 3]));
+    expect(Object.keys(f)).toEqual(['grid']);
+    expect(f.grid!.shape).toEqual([1, 4, 4, 4, 3]);
+    const d = f.grid!.dataSync();
+    const hit = 3 + 4 * (0 + 4 * 2);
+    for (let cell = 0; cell < 64; cell++) {
+      const nonzero = [0, 1, 2].some((c) => d[cell * 3 + c] !== 0);
+      expect(nonzero).toBe(cell === hit);
+    }
+    f.grid!.dispose();
+    const n0 = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      const g = enc.apply(tf.tidy(() => tf.randomUniform([2, 30, 3], -0.5, 0.5)) as tf.Tensor3D);
+      for (const t of Object.values(g)) t!.dispose();
+    }
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(n0 + 3);
+    expect(() => new LocalPoolPointnet({ planes: [], gridResolution: 0 })).toThrow(RangeError);
+    expect(() => new LocalPoolPointnet({ planes: [], gridResolution: 6, unet3d: { levels: 3 } })).toThrow(/divisible/);
+  });
+
+  it('grid + U-Net gradients agree between wasm and cpu', async () => {
+    const run = () => {
+      seedInit(10);
+      const enc = new LocalPoolPointnet({ cDim: 4, hidden: 8, planes: ['xy'], planeResolution: 4, unet: false, gridResolution: 4, unet3d: { levels: 2, startFilters: 2 } });
+      const x = tf.randomUniform([2, 20, 3], -0.5, 0.5, 'float32', 11) as tf.Tensor3D;
+      const w = tf.randomNormal([2, 4, 4, 4, 4], 0, 1, 'float32', 12);
+      const loss = () => {
+        const f = enc.apply(x);
+        return tf.add(tf.sum(tf.mul(f.grid!, w)), tf.sum(f.xy!)) as tf.Scalar;
+      };
+      const { value, grads } = tf.variableGrads(loss, enc.trainableVariables());
+      const out = { value: value.dataSync()[0], g: Object.values(grads).flatMap((t) => Array.from(t.dataSync())), names: Object.keys(grads) };
       enc.dispose();
       return out;
     };

@@ -118,34 +118,45 @@ function samplePlaneBilinearJs(features: tf.Tensor4D, uv: tf.Tensor3D): tf.Tenso
       wts[4 * k + 3] = wx * wy;
     }
   }
+  return weightedCornerGatherJs(features, idx, wts, 4, [B, T, C]) as tf.Tensor3D;
+}
+
+/**
+ * `out[k] = Σ_j wts[K·k + j] · rows[idx[K·k + j]]` over the rows `[M, C]` of `features` (any shape whose last axis
+ * is C), as a synchronous JS kernel whose gradient (the adjoint scatter) flows into the features only. Shared by
+ * the bilinear (K = 4) and trilinear (K = 8) samplers on wasm/cpu.
+ */
+export function weightedCornerGatherJs(features: tf.Tensor, idx: Int32Array, wts: Float32Array, K: number, outShape: number[]): tf.Tensor {
+  const C = features.shape[features.rank - 1] as number;
+  const q = idx.length / K;
   const f = tf.customGrad(((ff: tf.Tensor) => {
     const src = ff.dataSync() as Float32Array;
     const out = new Float32Array(q * C);
     for (let k = 0; k < q; k++) {
       const o = k * C;
-      for (let j = 0; j < 4; j++) {
-        const w = wts[4 * k + j];
+      for (let j = 0; j < K; j++) {
+        const w = wts[K * k + j];
         if (w === 0) continue;
-        const s = idx[4 * k + j] * C;
+        const s = idx[K * k + j] * C;
         for (let c = 0; c < C; c++) out[o + c] += w * src[s + c];
       }
     }
-    const value = tf.tensor3d(out, [B, T, C]);
+    const value = tf.tensor(out, outShape);
     const gradFunc = (dy: tf.Tensor) => {
       const g = dy.dataSync() as Float32Array;
-      const df = new Float32Array(B * R * R * C);
+      const df = new Float32Array(features.size);
       for (let k = 0; k < q; k++) {
         const o = k * C;
-        for (let j = 0; j < 4; j++) {
-          const w = wts[4 * k + j];
+        for (let j = 0; j < K; j++) {
+          const w = wts[K * k + j];
           if (w === 0) continue;
-          const s = idx[4 * k + j] * C;
+          const s = idx[K * k + j] * C;
           for (let c = 0; c < C; c++) df[s + c] += w * g[o + c];
         }
       }
-      return tf.tensor4d(df, [B, R, R, C]);
+      return tf.tensor(df, features.shape);
     };
     return { value, gradFunc };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return (f as unknown as (a: tf.Tensor) => tf.Tensor)(features) as tf.Tensor3D;
+  return (f as unknown as (a: tf.Tensor) => tf.Tensor)(features);
 }

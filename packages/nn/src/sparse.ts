@@ -149,3 +149,67 @@ export function convTranspose2x2(x: tf.Tensor4D, kernel: tf.Tensor, bias?: tf.Te
     return out as tf.Tensor4D;
   });
 }
+
+/**
+ * 3×3×3 'same' 3D convolution, stride 1, zero padding 1 (PyTorch `Conv3d(k=3, padding=1)`), channels-last, built
+ * from {@link conv3x3} over the depth slices, so it runs on XNNPACK on wasm and trains there: per shape, the input is
+ * zero-padded along depth and each depth tap kz is a 2D conv of the slices shifted by kz; the three are summed.
+ * Every slice is a contiguous block (per shape, along depth): tfjs-wasm's strided Slice and 5D Transpose each cost
+ * about as much as the convolutions themselves.
+ * `x [B, D, H, W, Cin]`, `kernel [9·Cin, 3·Cout]` ordered (ky, kx, cin) × (kz, cout), `bias [Cout]` →
+ * `[B, D, H, W, Cout]`.
+ */
+export function conv3x3x3(x: tf.Tensor5D, kernel: tf.Tensor, bias?: tf.Tensor): tf.Tensor5D {
+  return tf.tidy(() => {
+    const [b, d, h, w, cin] = x.shape;
+    const cout = (kernel.shape[1] as number) / 3;
+    const taps = d > 1 ? [0, 1, 2] : [1];
+    const k = taps.map((t) => tf.slice(kernel, [0, t * cout], [9 * cin, cout]));
+    const outs: tf.Tensor[] = [];
+    for (let i = 0; i < b; i++) {
+      const xi = tf.reshape(b > 1 ? tf.slice(x, [i, 0, 0, 0, 0], [1, d, h, w, cin]) : x, [d, h, w, cin]);
+      const xp = d > 1 ? tf.pad(xi, [[1, 1], [0, 0], [0, 0], [0, 0]]) : xi;
+      let out: tf.Tensor | undefined;
+      taps.forEach((t, j) => {
+        // out[z] += conv2d(x[z + t − 1], K_t)
+        const xs = d > 1 ? tf.slice(xp, [t, 0, 0, 0], [d, h, w, cin]) : xp;
+        const y = conv3x3(xs as tf.Tensor4D, k[j]);
+        out = out ? tf.add(out, y) : y;
+      });
+      outs.push(out!);
+    }
+    let y: tf.Tensor = tf.reshape(outs.length > 1 ? tf.concat(outs, 0) : outs[0], [b, d, h, w, cout]);
+    if (bias) y = tf.add(y, bias);
+    return y as tf.Tensor5D;
+  });
+}
+
+/**
+ * 2×2×2 stride-2 transposed 3D convolution (PyTorch `ConvTranspose3d(k=2, s=2)`) as a matMul + voxel shuffle:
+ * `x [B, D, H, W, Cin]`, `kernel [Cin, 8·Cout]` ordered (a, b, c, cout) for output voxel (2z+a, 2y+b, 2x+c) →
+ * `[B, 2D, 2H, 2W, Cout]`.
+ */
+export function convTranspose2x2x2(x: tf.Tensor5D, kernel: tf.Tensor, bias?: tf.Tensor): tf.Tensor5D {
+  return tf.tidy(() => {
+    const [b, d, h, w, c] = x.shape;
+    const cout = (kernel.shape[1] as number) / 8;
+    const y = tf.matMul(tf.reshape(x, [b * d * h * w, c]), kernel);
+    // depth first: [b·d, h, w, 2, 4·cout] → [b·d, 2, h, w, 4·cout], then the 2D shuffle on the (b·2d) slices
+    const yz = tf.transpose(tf.reshape(y, [b * d, h, w, 2, 4 * cout]), [0, 3, 1, 2, 4]);
+    const xy = tf.transpose(tf.reshape(yz, [b * d * 2, h, w, 2, 2, cout]), [0, 1, 3, 2, 4, 5]);
+    let out: tf.Tensor = tf.reshape(xy, [b, 2 * d, 2 * h, 2 * w, cout]);
+    if (bias) out = tf.add(out, bias);
+    return out as tf.Tensor5D;
+  });
+}
+
+/** 2×2×2 max-pooling, stride 2, channels-last `[B, D, H, W, C]` (even sides) → `[B, D/2, H/2, W/2, C]`, one axis at a time. */
+export function maxPool2x2x2(x: tf.Tensor5D): tf.Tensor5D {
+  return tf.tidy(() => {
+    const [b, d, h, w, c] = x.shape;
+    const z = tf.max(tf.reshape(x, [(b * d) / 2, 2, h * w * c]), 1);
+    const y = tf.max(tf.reshape(z, [(b * d * h) / 4, 2, w * c]), 1);
+    const xx = tf.max(tf.reshape(y, [(b * d * h * w) / 8, 2, c]), 1);
+    return tf.reshape(xx, [b, d / 2, h / 2, w / 2, c]) as tf.Tensor5D;
+  });
+}

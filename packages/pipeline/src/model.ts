@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, encodeWeights, seedInit, type ModelJson, type PlaneName } from '@onet/nn';
-import { LocalPoolPointnet, ResnetPointnet } from '@onet/encoders';
+import { LocalPoolPointnet, ResnetPointnet, type LocalFeatures } from '@onet/encoders';
 import { LocalDecoder } from '@onet/decoder-local';
 import { DecoderCBatchNorm } from '@onet/decoder-cbn';
 import { PipelineError } from './errors.js';
 
 /**
  * Architecture and input settings of an {@link OccupancyNetwork}; stored in `model.json` as `modelConfig`.
- * `conv-onet`: Convolutional Occupancy Network (Peng et al. 2020) with three feature planes;
+ * `conv-onet`: Convolutional Occupancy Network (Peng et al. 2020) with feature planes and/or a feature grid;
  * `onet`: the paper's global-code network (ResNet-PointNet + CBN decoder, Mescheder et al. 2019 §4).
  */
 export interface ModelConfig {
@@ -27,12 +27,18 @@ export interface ModelConfig {
   decoderHidden: number;
   /** conv-onet: side of each feature plane in cells (reference 64). */
   planeResolution?: number;
-  /** conv-onet: feature planes (reference all three). */
+  /** conv-onet: feature planes (reference all three; `[]` for a grid-only model). */
   planes?: PlaneName[];
   /** conv-onet: U-Net levels, 0 = no U-Net (reference 4). */
   unetDepth?: number;
   /** conv-onet: U-Net feature maps at the first level (reference 32). */
   unetFilters?: number;
+  /** conv-onet: side of the 3D feature grid, 0 or absent = no grid (reference grid configs: 32). */
+  gridResolution?: number;
+  /** conv-onet: 3D U-Net levels on the grid, 0 = none (reference 3). */
+  unet3dLevels?: number;
+  /** conv-onet: 3D U-Net feature maps at the first level (reference 32). */
+  unet3dFilters?: number;
 }
 
 /** Reference-sized conv-onet (CON configs/pointcloud/shapenet_3plane.yaml). */
@@ -72,7 +78,7 @@ export interface ConditionedShape {
   dispose(): void;
 }
 
-type Encoding = tf.Tensor | Partial<Record<PlaneName, tf.Tensor4D>>;
+type Encoding = tf.Tensor | LocalFeatures;
 
 function disposeEncoding(e: Encoding): void {
   if (e instanceof tf.Tensor) e.dispose();
@@ -87,6 +93,7 @@ class Net extends Module {
     super();
     if (config.kind === 'conv-onet') {
       const depth = config.unetDepth ?? 4;
+      const levels3d = config.unet3dLevels ?? 3;
       this.encoder = this.module(
         'encoder',
         new LocalPoolPointnet({
@@ -96,6 +103,8 @@ class Net extends Module {
           planes: config.planes ?? ['xz', 'xy', 'yz'],
           padding: config.padding,
           unet: depth > 0 ? { depth, startFilters: config.unetFilters ?? 32 } : false,
+          gridResolution: config.gridResolution ?? 0,
+          unet3d: levels3d > 0 ? { levels: levels3d, startFilters: config.unet3dFilters ?? 32 } : false,
         }),
       );
       this.decoder = this.module('decoder', new LocalDecoder({ cDim: config.cDim, hidden: config.decoderHidden, padding: config.padding }));
@@ -113,7 +122,7 @@ class Net extends Module {
 
   /** `p [B, T, 3]` + encoding → logits `[B, T]`. */
   decode(p: tf.Tensor3D, e: Encoding): tf.Tensor2D {
-    if (this.decoder instanceof LocalDecoder) return this.decoder.apply(p, e as Partial<Record<PlaneName, tf.Tensor4D>>);
+    if (this.decoder instanceof LocalDecoder) return this.decoder.apply(p, e as LocalFeatures);
     return (this.decoder as DecoderCBatchNorm).apply(p, null, e as tf.Tensor2D) as tf.Tensor2D;
   }
 }
@@ -135,9 +144,17 @@ function checkConfig(c: unknown): ModelConfig {
     const r = cfg.planeResolution ?? 64;
     const d = cfg.unetDepth ?? 4;
     if (!Number.isInteger(r) || r < 2 || r > 1024) throw new PipelineError('BAD_MODEL', `planeResolution must be an integer in [2, 1024], got ${r}`);
-    if (!Number.isInteger(d) || d < 0 || d > 8 || (d > 0 && r % 2 ** (d - 1) !== 0)) {
+    const planes = cfg.planes ?? ['xz', 'xy', 'yz'];
+    if (planes.length > 0 && (!Number.isInteger(d) || d < 0 || d > 8 || (d > 0 && r % 2 ** (d - 1) !== 0))) {
       throw new PipelineError('BAD_MODEL', `unetDepth ${d} needs planeResolution divisible by 2^(depth−1); got resolution ${r}`);
     }
+    const g = cfg.gridResolution ?? 0;
+    const l = cfg.unet3dLevels ?? 3;
+    if (!Number.isInteger(g) || g < 0 || g > 256) throw new PipelineError('BAD_MODEL', `gridResolution must be an integer in [0, 256], got ${g}`);
+    if (g > 0 && (!Number.isInteger(l) || l < 0 || l > 6 || (l > 0 && g % 2 ** (l - 1) !== 0))) {
+      throw new PipelineError('BAD_MODEL', `unet3dLevels ${l} needs gridResolution divisible by 2^(levels−1); got resolution ${g}`);
+    }
+    if (planes.length === 0 && g === 0) throw new PipelineError('BAD_MODEL', 'a conv-onet needs at least one feature plane or a gridResolution > 0');
   }
   return cfg;
 }

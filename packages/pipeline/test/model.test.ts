@@ -100,6 +100,36 @@ describe('OccupancyNetwork (conv-onet)', () => {
   });
 });
 
+describe('OccupancyNetwork (conv-onet, feature grid)', () => {
+  const GRID: ModelConfig = { ...TINY, planes: [], gridResolution: 4, unet3dLevels: 2, unet3dFilters: 2 };
+
+  it('round-trips through save/fromWeights, answers point-dependent logits, does not leak', async () => {
+    const m = OccupancyNetwork.fromConfig(GRID, 3);
+    const names = [...m.net.stateDict().keys()];
+    expect(names).toContain('encoder.unet3d.down_convs.1.conv2.weight');
+    expect(names.some((n) => n.startsWith('encoder.unet.'))).toBe(false); // no planes, no 2D U-Net
+    const q = cloud(100, 4);
+    const n0 = tf.memory().numTensors;
+    const s = m.condition(cloud(50));
+    const a = await s.logits(q);
+    s.dispose();
+    expect(tf.memory().numTensors).toBe(n0);
+    expect(new Set(Array.from(a).map((v) => v.toFixed(5))).size).toBeGreaterThan(10);
+    const { modelJson, weights } = m.save();
+    expect(modelJson.modelConfig.gridResolution).toBe(4);
+    const m2 = OccupancyNetwork.fromWeights(modelJson, decodeWeights(modelJson, weights));
+    const s2 = m2.condition(cloud(50));
+    expect(Array.from(await s2.logits(q))).toEqual(Array.from(a));
+    s2.dispose();
+    [m, m2].forEach((x) => x.dispose());
+  });
+
+  it('rejects a conv-onet without planes or grid, and a grid side the 3D U-Net cannot halve', () => {
+    expect(() => OccupancyNetwork.fromConfig({ ...GRID, gridResolution: 0 })).toThrow(/plane or a gridResolution/);
+    expect(() => OccupancyNetwork.fromConfig({ ...GRID, gridResolution: 6, unet3dLevels: 3 })).toThrow(PipelineError);
+  });
+});
+
 describe('OccupancyNetwork (onet)', () => {
   it('builds the global-code network with reference key names and answers logits', async () => {
     const m = OccupancyNetwork.fromConfig({ kind: 'onet', inputPoints: 30, noiseStd: 0.005, padding: 0.1, cDim: 8, encoderHidden: 8, decoderHidden: 8 });

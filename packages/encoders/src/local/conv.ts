@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, torchUniform, conv3x3, convTranspose2x2, type ParamLayout } from '@onet/nn';
+import { Module, torchUniform, conv3x3, convTranspose2x2, conv3x3x3, convTranspose2x2x2, type ParamLayout } from '@onet/nn';
 
 /**
  * Xavier-normal-variance init (CON's UNet `reset_params` uses `xavier_normal_`); drawn uniform with the same
@@ -70,5 +70,78 @@ export class ConvTranspose2d extends Module {
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
     return convTranspose2x2(x, this.weight, this.bias);
+  }
+}
+
+/**
+ * 3D convolution, kernel 3 ('same', padding 1) or 1, stride 1, channels-last `[B, D, H, W, Cin]` → `[B, D, H, W, Cout]`
+ * (axes z, y, x). Stored like PyTorch's `nn.Conv3d`: `weight [Cout, Cin, k, k, k]`, `bias [Cout]`; ours is the
+ * kernel `[9·Cin, 3·Cout]` of {@link conv3x3x3} (k = 3) or `[Cin, Cout]` (k = 1). Trains on wasm.
+ */
+export class Conv3d extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable;
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: 1 | 3 = 3,
+  ) {
+    super();
+    const k = kernelSize;
+    const ci = inChannels;
+    const co = outChannels;
+    const refShape = [co, ci, k, k, k];
+    const layout: ParamLayout =
+      k === 3
+        ? {
+            referenceShape: refShape,
+            // [co, ci, kz, ky, kx] → [ky, kx, ci, kz, co]
+            toOurs: (t) => tf.reshape(tf.transpose(tf.reshape(t, refShape), [3, 4, 1, 2, 0]), [9 * ci, 3 * co]),
+            toReference: (t) => tf.transpose(tf.reshape(t, [3, 3, ci, 3, co]), [4, 2, 3, 0, 1]),
+          }
+        : {
+            referenceShape: refShape,
+            toOurs: (t) => tf.transpose(tf.reshape(t, [co, ci]), [1, 0]),
+            toReference: (t) => tf.reshape(tf.transpose(t, [1, 0]), refShape),
+          };
+    const fan = k * k * k;
+    this.weight = this.param('weight', xavier(k === 3 ? [9 * ci, 3 * co] : [ci, co], ci * fan, co * fan), layout);
+    this.bias = this.param('bias', tf.zeros([co]));
+  }
+
+  apply(x: tf.Tensor5D): tf.Tensor5D {
+    if (this.kernelSize === 3) return conv3x3x3(x, this.weight, this.bias);
+    return tf.tidy(() => {
+      const [b, d, h, w, c] = x.shape;
+      const y = tf.add(tf.matMul(tf.reshape(x, [b * d * h * w, c]), this.weight), this.bias);
+      return tf.reshape(y, [b, d, h, w, this.outChannels]) as tf.Tensor5D;
+    });
+  }
+}
+
+/**
+ * 2×2×2 stride-2 transposed 3D convolution (PyTorch `nn.ConvTranspose3d(in, out, 2, stride=2)`), channels-last
+ * `[B, D, H, W, Cin]` → `[B, 2D, 2H, 2W, Cout]`. Stored `weight [Cin, Cout, 2, 2, 2]`, `bias [Cout]`.
+ */
+export class ConvTranspose3d extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable;
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+  ) {
+    super();
+    const refShape = [inChannels, outChannels, 2, 2, 2];
+    const layout: ParamLayout = {
+      referenceShape: refShape,
+      toOurs: (t) => tf.reshape(tf.transpose(tf.reshape(t, refShape), [0, 2, 3, 4, 1]), [inChannels, 8 * outChannels]),
+      toReference: (t) => tf.transpose(tf.reshape(t, [inChannels, 2, 2, 2, outChannels]), [0, 4, 1, 2, 3]),
+    };
+    this.weight = this.param('weight', xavier([inChannels, 8 * outChannels], outChannels * 8, inChannels * 8), layout);
+    this.bias = this.param('bias', tf.zeros([outChannels]));
+  }
+
+  apply(x: tf.Tensor5D): tf.Tensor5D {
+    return convTranspose2x2x2(x, this.weight, this.bias);
   }
 }

@@ -7,9 +7,12 @@ import {
   scatterMeanRows,
   normalizePlaneCoordinates,
   planeCellIndex,
+  normalizeGridCoordinates,
+  gridCellIndex,
   type PlaneName,
 } from '@onet/nn';
 import { UNet2d, type UNet2dOptions } from './unet2d.js';
+import { UNet3d, type UNet3dOptions } from './unet3d.js';
 
 /**
  * `block.apply(concat([a, b], -1))` without materialising the concatenation (its gradient, SplitV, is slow on
@@ -44,8 +47,12 @@ export interface LocalPoolPointnetOptions {
   nBlocks?: number;
   /** Side of each feature plane in cells (CON default 64). Must be divisible by 2^(unet depth − 1). */
   planeResolution?: number;
-  /** Which planes to build (CON default all three). */
+  /** Which planes to build (CON default all three; may be empty when a grid is built). */
   planes?: PlaneName[];
+  /** Side of the 3D feature grid in cells, 0 = no grid (CON `grid_resolution`, 32 in the grid configs). */
+  gridResolution?: number;
+  /** U-Net applied to the grid, or `false` for none (CON grid configs: 3 levels, 32 maps). */
+  unet3d?: UNet3dOptions | false;
   /** Padding of the unit cube: the planes span [−(1+padding)/2, (1+padding)/2] (default 0.1). */
   padding?: number;
   /** U-Net applied to every plane with shared weights, or `false` for none (CON default depth 4, 32 filters). */
@@ -61,10 +68,15 @@ export const LOCAL_POOL_POINTNET_DEFAULTS: Required<LocalPoolPointnetOptions> = 
   planes: ['xz', 'xy', 'yz'],
   padding: 0.1,
   unet: { depth: 4, startFilters: 32 },
+  gridResolution: 0,
+  unet3d: { levels: 3, startFilters: 32 },
 };
 
 /** Plane features by plane name, each `[B, R, R, C]` (row = v, column = u; see `PLANE_AXES`). */
 export type PlaneFeatures = Partial<Record<PlaneName, tf.Tensor4D>>;
+
+/** Plane features and/or the grid feature volume `grid: [B, R, R, R, C]` (axes z, y, x; CON's `'grid'` key). */
+export type LocalFeatures = PlaneFeatures & { grid?: tf.Tensor5D };
 
 /**
  * Local-pool PointNet of Convolutional Occupancy Networks (Peng et al. 2020, §3.1; CON: src/encoder/pointnet.py
@@ -83,6 +95,7 @@ export class LocalPoolPointnet extends Module {
   readonly blocks: ResnetBlockFC[] = [];
   readonly fcC: Linear;
   readonly unet?: UNet2d;
+  readonly unet3d?: UNet3d;
   constructor(options: LocalPoolPointnetOptions = {}) {
     super();
     const o = { ...LOCAL_POOL_POINTNET_DEFAULTS, ...options };
@@ -91,20 +104,40 @@ export class LocalPoolPointnet extends Module {
     this.fcPos = this.module('fc_pos', new Linear(3, 2 * h));
     for (let i = 0; i < o.nBlocks; i++) this.blocks.push(this.module(`blocks.${i}`, new ResnetBlockFC(2 * h, h)));
     this.fcC = this.module('fc_c', new Linear(h, o.cDim));
-    if (o.unet) {
+    if (o.unet && o.planes.length > 0) {
       const depth = o.unet.depth ?? 4;
       if (o.planeResolution % 2 ** (depth - 1) !== 0) {
         throw new RangeError(`planeResolution ${o.planeResolution} must be divisible by 2^(depth−1) = ${2 ** (depth - 1)}`);
       }
       this.unet = this.module('unet', new UNet2d(o.cDim, o.unet));
     }
+    if (!Number.isInteger(o.gridResolution) || o.gridResolution < 0) throw new RangeError(`gridResolution must be a non-negative integer, got ${o.gridResolution}`);
+    if (o.planes.length === 0 && o.gridResolution === 0) throw new RangeError('LocalPoolPointnet needs at least one plane or a grid');
+    if (o.gridResolution > 0 && o.unet3d) {
+      const levels = o.unet3d.levels ?? 3;
+      if (o.gridResolution % 2 ** (levels - 1) !== 0) {
+        throw new RangeError(`gridResolution ${o.gridResolution} must be divisible by 2^(levels−1) = ${2 ** (levels - 1)}`);
+      }
+      this.unet3d = this.module('unet3d', new UNet3d(o.cDim, o.unet3d));
+    }
   }
 
-  /** Flat cell index per point and plane, offset by batch: int32 `[B·N]` into `[B·R²]`. */
-  private cellIndices(points: tf.Tensor3D): Map<PlaneName, tf.Tensor> {
+  /** Flat cell index per point and plane (into `[B·R²]`) or grid (into `[B·G³]`), offset by batch: int32 `[B·N]`. */
+  private cellIndices(points: tf.Tensor3D): Map<PlaneName | 'grid', tf.Tensor> {
     const [B, N] = points.shape;
     const R = this.options.planeResolution;
-    const out = new Map<PlaneName, tf.Tensor>();
+    const out = new Map<PlaneName | 'grid', tf.Tensor>();
+    const G = this.options.gridResolution;
+    if (G > 0) {
+      out.set(
+        'grid',
+        tf.tidy(() => {
+          const cell = gridCellIndex(normalizeGridCoordinates(points, this.options.padding), G); // [B, N]
+          const base = tf.mul(tf.reshape(tf.range(0, B, 1, 'int32'), [B, 1]), tf.scalar(G * G * G, 'int32'));
+          return tf.reshape(tf.add(cell, base), [B * N]);
+        }),
+      );
+    }
     for (const plane of this.options.planes) {
       const idx = tf.tidy(() => {
         const uv = normalizePlaneCoordinates(points, plane, this.options.padding);
@@ -118,17 +151,20 @@ export class LocalPoolPointnet extends Module {
   }
 
   /**
-   * `points [B, N, 3]` → plane features `{xz, xy, yz}: [B, R, R, cDim]`. Caller disposes the returned tensors.
+   * `points [B, N, 3]` → plane features `{xz, xy, yz}: [B, R, R, cDim]` and/or `grid: [B, G, G, G, cDim]`. The caller
+   * disposes the returned tensors.
    * @throws RangeError when points is not `[B, N, 3]` with N ≥ 1.
    */
-  apply(points: tf.Tensor3D): PlaneFeatures {
+  apply(points: tf.Tensor3D): LocalFeatures {
     if (points.rank !== 3 || points.shape[2] !== 3 || points.shape[1] < 1) {
       throw new RangeError(`LocalPoolPointnet expects points [B, N, 3] with N ≥ 1, got [${points.shape}]`);
     }
     const [B, N] = points.shape;
     const R = this.options.planeResolution;
-    const M = B * R * R;
+    const G = this.options.gridResolution;
+    const C = this.options.cDim;
     const planes = this.options.planes;
+    const cells = (key: PlaneName | 'grid') => (key === 'grid' ? B * G * G * G : B * R * R);
     return tf.tidy(() => {
       const index = this.cellIndices(points);
       const h = this.options.hidden;
@@ -136,22 +172,28 @@ export class LocalPoolPointnet extends Module {
       for (const block of this.blocks.slice(1)) {
         const flat = tf.reshape(net, [B * N, h]);
         let pooled: tf.Tensor | undefined;
-        for (const plane of planes) {
-          const idx = index.get(plane)!;
-          const g = gatherRows(scatterMeanRows(flat, idx, M), idx);
+        for (const [key, idx] of index) {
+          const g = gatherRows(scatterMeanRows(flat, idx, cells(key)), idx);
           pooled = pooled ? tf.add(pooled, g) : g;
         }
         net = splitBlock(block, net, tf.reshape(pooled!, [B, N, h]), h);
       }
-      const c = tf.reshape(this.fcC.apply(net), [B * N, this.options.cDim]);
-      const feats = planes.map((plane) => tf.reshape(scatterMeanRows(c, index.get(plane)!, M), [B, R, R, this.options.cDim]));
-      let all = feats.length === 1 ? feats[0] : (tf.concat(feats, 0) as tf.Tensor4D);
-      if (this.unet) all = this.unet.apply(all as tf.Tensor4D);
-      const out: PlaneFeatures = {};
-      planes.forEach((plane, i) => {
-        out[plane] = tf.slice(all, [i * B, 0, 0, 0], [B, R, R, this.options.cDim]) as tf.Tensor4D;
-      });
+      const c = tf.reshape(this.fcC.apply(net), [B * N, C]);
+      const out: LocalFeatures = {};
+      if (planes.length > 0) {
+        const feats = planes.map((plane) => tf.reshape(scatterMeanRows(c, index.get(plane)!, B * R * R), [B, R, R, C]));
+        let all = feats.length === 1 ? feats[0] : (tf.concat(feats, 0) as tf.Tensor4D);
+        if (this.unet) all = this.unet.apply(all as tf.Tensor4D);
+        planes.forEach((plane, i) => {
+          out[plane] = tf.slice(all, [i * B, 0, 0, 0], [B, R, R, C]) as tf.Tensor4D;
+        });
+      }
+      if (G > 0) {
+        let grid = tf.reshape(scatterMeanRows(c, index.get('grid')!, B * G * G * G), [B, G, G, G, C]) as tf.Tensor5D;
+        if (this.unet3d) grid = this.unet3d.apply(grid);
+        out.grid = grid;
+      }
       return out as unknown as tf.TensorContainer;
-    }) as unknown as PlaneFeatures;
+    }) as unknown as LocalFeatures;
   }
 }
