@@ -1,5 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, Linear, ResnetBlockFC, normalizePlaneCoordinates, samplePlaneBilinear, normalizeGridCoordinates, sampleGridTrilinear, type PlaneName } from '@onet/nn';
+import {
+  Module,
+  Linear,
+  ResnetBlockFC,
+  normalizePlaneCoordinates,
+  samplePlaneBilinear,
+  normalizeGridCoordinates,
+  sampleGridTrilinear,
+  type PlaneName,
+  type LocalFeatures,
+} from '@onet/nn';
 import { DecoderLocalError } from './errors.js';
 
 /** Options of {@link LocalDecoder}. */
@@ -17,11 +27,8 @@ export interface LocalDecoderOptions {
 /** Defaults of {@link LocalDecoderOptions}: CON configs/pointcloud/shapenet_3plane.yaml `decoder_kwargs`. */
 export const LOCAL_DECODER_DEFAULTS: Required<LocalDecoderOptions> = { cDim: 32, hidden: 32, nBlocks: 5, padding: 0.1 };
 
-/**
- * Local features: planes by name, each `[B, R, R, C]` (row = v, column = u), and/or the grid volume
- * `grid: [B, G, G, G, C]` (axes z, y, x), as produced by `LocalPoolPointnet`.
- */
-export type PlaneFeatureMap = Partial<Record<PlaneName, tf.Tensor4D>> & { grid?: tf.Tensor5D };
+/** Local features (planes and/or grid) as produced by `LocalPoolPointnet`; the same type as `LocalFeatures` of `@onet/nn`. */
+export type PlaneFeatureMap = LocalFeatures;
 
 /**
  * Local decoder of Convolutional Occupancy Networks (Peng et al. 2020, §3.2; CON: src/conv_onet/models/decoder.py
@@ -68,7 +75,8 @@ export class LocalDecoder extends Module {
   /**
    * Occupancy logits (not probabilities) at query points `p [B, T, 3]` (unit-cube frame) given plane features
    * `[B, R, R, cDim]` → `[B, T]`.
-   * @throws {@link DecoderLocalError} `BAD_SHAPE` on mismatched batch, channels or a missing plane.
+   * @throws {@link DecoderLocalError} `BAD_SHAPE` on mismatched batch or channels, no features at all, a non-square
+   * plane or a non-cubic grid.
    */
   apply(p: tf.Tensor3D, planes: PlaneFeatureMap): tf.Tensor2D {
     const names = Object.keys(planes) as (PlaneName | 'grid')[];

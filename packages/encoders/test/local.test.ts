@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { seedInit, registerFastMatMulGradient } from '@onet/nn';
-import { LocalPoolPointnet, UNet2d, Conv2d, UNet3d, Conv3d } from '../src/index.js';
+import { LocalPoolPointnet, UNet2d, Conv2d, UNet3d, Conv3d, ConvTranspose3d } from '../src/index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -128,6 +128,23 @@ describe('Conv3d / UNet3d', () => {
     expect(Array.from(back.data).every((v, i) => Math.abs(v - ref[i]) < 1e-6)).toBe(true);
   });
 
+  it('ConvTranspose3d imports a PyTorch [in, out, 2, 2, 2] weight: tap (a, b, c) lands at voxel (2z+a, 2y+b, 2x+c)', () => {
+    const up = new ConvTranspose3d(1, 2);
+    const ref = new Float32Array(16).map((_, i) => i + 1); // [in 1, out 2, a, b, c]
+    up.loadStateDict(new Map([['weight', { data: ref, shape: [1, 2, 2, 2, 2] }], ['bias', { data: new Float32Array([0, 100]), shape: [2] }]]));
+    const y = up.apply(tf.ones([1, 1, 1, 1, 1]) as tf.Tensor5D).dataSync(); // [1, 2, 2, 2, 2]
+    for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) for (let c = 0; c < 2; c++) for (let o = 0; o < 2; o++) {
+      expect(y[((a * 2 + b) * 2 + c) * 2 + o]).toBe(ref[o * 8 + a * 4 + b * 2 + c] + 100 * o);
+    }
+    const back = up.stateDict().get('weight')!;
+    expect(back.shape).toEqual([1, 2, 2, 2, 2]);
+    expect(Array.from(back.data)).toEqual(Array.from(ref));
+  });
+
+  it('UNet2d rejects a side not divisible by 2^(depth−1) instead of flooring it in the max-pool', () => {
+    expect(() => new UNet2d(4, { depth: 3, startFilters: 2 }).apply(tf.zeros([1, 6, 6, 4]) as tf.Tensor4D)).toThrow(/divisible/);
+  });
+
   it('UNet3d keeps [B, R, R, R, C], names its layers like UNet2d, rejects a side not divisible by 2^(levels−1)', () => {
     const u = new UNet3d(4, { levels: 2, startFilters: 2 });
     const sd = u.stateDict();
@@ -178,6 +195,8 @@ describe('LocalPoolPointnet with a feature grid', () => {
       };
       const { value, grads } = tf.variableGrads(loss, enc.trainableVariables());
       const out = { value: value.dataSync()[0], g: Object.values(grads).flatMap((t) => Array.from(t.dataSync())), names: Object.keys(grads) };
+      // variableGrads silently drops variables without a gradient path: every one must be there
+      expect(out.names.length).toBe(enc.trainableVariables().length);
       enc.dispose();
       return out;
     };

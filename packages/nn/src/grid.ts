@@ -1,6 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gatherRows, jsPath } from './sparse.js';
 import { weightedCornerGatherJs } from './planes.js';
+import { NNError } from './errors.js';
+import type { PlaneName } from './planes.js';
+
+/**
+ * Local features of a Convolutional Occupancy Network, shared by its encoder and decoder: planes by name, each
+ * `[B, R, R, C]` (row = v, column = u; see `PLANE_AXES`), and/or the grid volume `grid: [B, G, G, G, C]` (axes z, y, x).
+ */
+export type LocalFeatures = Partial<Record<PlaneName, tf.Tensor4D>> & { grid?: tf.Tensor5D };
 
 /** Epsilon of the reference's `normalize_3d_coordinate` (CON: src/common.py, `10e-4`; the planes use `10e-6`). */
 const EPS3 = 1e-3;
@@ -20,9 +28,14 @@ export function normalizeGridCoordinates(points: tf.Tensor, padding: number): tf
 /**
  * Cell index of normalised grid coordinates on a `resolution³` grid: `x + R·(y + R·z)` with `x = floor(p_x·R)` etc.
  * (CON: `coordinate2index(..., coord_type='3d')`), i.e. the row of a channels-last grid `[R (z), R (y), R (x), C]`.
- * `xyz [..., 3]` in [0, 1) → int32 `[...]`. Not differentiable (indices).
+ * `xyz [..., 3]` in [0, 1) → int32 `[...]`. Not differentiable (indices). The index is formed in float32, exact
+ * for R ≤ 256 (R³ ≤ 2²⁴).
+ * @throws NNError `SHAPE_MISMATCH` when R is not an integer in [1, 256].
  */
 export function gridCellIndex(xyz: tf.Tensor, resolution: number): tf.Tensor {
+  if (!Number.isInteger(resolution) || resolution < 1 || resolution > 256) {
+    throw new NNError('SHAPE_MISMATCH', `grid resolution must be an integer in [1, 256], got ${resolution}`);
+  }
   return tf.tidy(() => {
     const cells = tf.floor(tf.mul(xyz, resolution));
     const weights = tf.tensor1d([1, resolution, resolution * resolution]);
@@ -35,11 +48,17 @@ export function gridCellIndex(xyz: tf.Tensor, resolution: number): tf.Tensor {
  * Trilinear sampling of grid features at normalised coordinates, corner-aligned with border padding (PyTorch
  * `grid_sample(..., mode='bilinear', padding_mode='border', align_corners=True)` on a 5D input and `2·xyz − 1`, as
  * CON's `sample_grid_feature`). `features [B, R, R, R, C]` (axes z, y, x, channels), `xyz [B, T, 3]` in [0, 1] →
- * `[B, T, C]`. Differentiable in the features (on wasm/cpu a synchronous JS kernel, as {@link samplePlaneBilinear}).
+ * `[B, T, C]`. Differentiable in the features; on webgpu also in `xyz` (through the trilinear weights); on wasm/cpu
+ * the sampling runs as a synchronous JS kernel whose gradient flows into the features only (as
+ * {@link samplePlaneBilinear}).
+ * @throws NNError `SHAPE_MISMATCH` when features is not `[B, R, R, R, C]` or xyz not `[B, T, 3]` with the same B.
  */
 export function sampleGridTrilinear(features: tf.Tensor5D, xyz: tf.Tensor3D): tf.Tensor3D {
   const [B, R, R2, R3, C] = features.shape;
-  if (R !== R2 || R !== R3) throw new RangeError(`grid features must be cubic [B, R, R, R, C], got [${features.shape}]`);
+  if (features.rank !== 5 || R !== R2 || R !== R3) throw new NNError('SHAPE_MISMATCH', `grid features must be cubic [B, R, R, R, C], got [${features.shape}]`);
+  if (xyz.rank !== 3 || xyz.shape[0] !== B || xyz.shape[2] !== 3) {
+    throw new NNError('SHAPE_MISMATCH', `grid sample points must be [${B}, T, 3], got [${xyz.shape}]`);
+  }
   const T = xyz.shape[1];
   const q = B * T;
   if (jsPath()) {

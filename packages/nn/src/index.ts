@@ -5,6 +5,6 @@ export { seedInit, torchUniform } from './init.js';
 export { encodeWeights, decodeWeights, fetchModel, type ModelJson, type WeightEntry } from './weights.js';
 export { selectBackend, type BackendName, type SelectBackendOptions } from './backend.js';
 export { gatherRows, scatterAddRows, scatterMeanRows, conv3x3, convTranspose2x2, conv3x3x3, convTranspose2x2x2, maxPool2x2x2, setJsKernels } from './sparse.js';
-export { normalizeGridCoordinates, gridCellIndex, sampleGridTrilinear } from './grid.js';
+export { normalizeGridCoordinates, gridCellIndex, sampleGridTrilinear, type LocalFeatures } from './grid.js';
 export { normalizePlaneCoordinates, planeCellIndex, samplePlaneBilinear, PLANE_AXES, type PlaneName } from './planes.js';
 export { registerFastMatMulGradient } from './fastGradients.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { NNError } from './errors.js';
 
 let jsKernels: 'auto' | 'never' = 'auto';
 
@@ -152,10 +153,10 @@ export function convTranspose2x2(x: tf.Tensor4D, kernel: tf.Tensor, bias?: tf.Te
 
 /**
  * 3×3×3 'same' 3D convolution, stride 1, zero padding 1 (PyTorch `Conv3d(k=3, padding=1)`), channels-last, built
- * from {@link conv3x3} over the depth slices, so it runs on XNNPACK on wasm and trains there: per shape, the input is
- * zero-padded along depth and each depth tap kz is a 2D conv of the slices shifted by kz; the three are summed.
- * Every slice is a contiguous block (per shape, along depth): tfjs-wasm's strided Slice and 5D Transpose each cost
- * about as much as the convolutions themselves.
+ * from {@link conv3x3} over the depth slices, so it runs on XNNPACK on wasm and trains there: for each batch element
+ * the volume is zero-padded along depth and each depth tap kz is one 2D conv (batched over the D slices) of the
+ * slices shifted by kz; the three are summed — 3·B 2D convolutions in all. Every slice taken is a contiguous block:
+ * tfjs-wasm's strided Slice and 5D Transpose each cost about as much as the convolutions themselves.
  * `x [B, D, H, W, Cin]`, `kernel [9·Cin, 3·Cout]` ordered (ky, kx, cin) × (kz, cout), `bias [Cout]` →
  * `[B, D, H, W, Cout]`.
  */
@@ -203,10 +204,18 @@ export function convTranspose2x2x2(x: tf.Tensor5D, kernel: tf.Tensor, bias?: tf.
   });
 }
 
-/** 2×2×2 max-pooling, stride 2, channels-last `[B, D, H, W, C]` (even sides) → `[B, D/2, H/2, W/2, C]`, one axis at a time. */
+/**
+ * 2×2×2 max-pooling, stride 2, channels-last `[B, D, H, W, C]` → `[B, D/2, H/2, W/2, C]`, one axis at a time. At
+ * ties the gradient goes to every maximal input (PyTorch picks one); inside a U-Net after a ReLU this only matters
+ * at exact zeros, whose ReLU gradient is 0 anyway.
+ * @throws NNError `SHAPE_MISMATCH` when D, H or W is odd.
+ */
 export function maxPool2x2x2(x: tf.Tensor5D): tf.Tensor5D {
+  const [b, d, h, w, c] = x.shape;
+  if (x.rank !== 5 || d % 2 !== 0 || h % 2 !== 0 || w % 2 !== 0) {
+    throw new NNError('SHAPE_MISMATCH', `maxPool2x2x2 needs [B, D, H, W, C] with even D, H, W, got [${x.shape}]`);
+  }
   return tf.tidy(() => {
-    const [b, d, h, w, c] = x.shape;
     const z = tf.max(tf.reshape(x, [(b * d) / 2, 2, h * w * c]), 1);
     const y = tf.max(tf.reshape(z, [(b * d * h) / 4, 2, w * c]), 1);
     const xx = tf.max(tf.reshape(y, [(b * d * h * w) / 8, 2, c]), 1);

@@ -59,6 +59,11 @@ describe('conv3x3x3 / convTranspose2x2x2 / maxPool2x2x2', () => {
     expect(worstDiff(convTranspose2x2x2(x, kernel).dataSync(), ref.dataSync())).toBeLessThan(1e-4);
   });
 
+  it('maxPool2x2x2 rejects odd sides instead of pairing cells across rows or shapes', () => {
+    expect(() => maxPool2x2x2(tf.zeros([2, 3, 4, 4, 1]) as tf.Tensor5D)).toThrow(/even D, H, W/);
+    expect(() => maxPool2x2x2(tf.zeros([1, 4, 3, 4, 1]) as tf.Tensor5D)).toThrow(/even D, H, W/);
+  });
+
   it('maxPool2x2x2 equals tf.maxPool3d and routes the gradient to the maxima', () => {
     const x = tf.randomNormal([2, 4, 2, 6, 3], 0, 1, 'float32', 6) as tf.Tensor5D;
     expect(Array.from(maxPool2x2x2(x).dataSync())).toEqual(Array.from(tf.maxPool3d(x, 2, 2, 'valid').dataSync()));
@@ -91,6 +96,28 @@ describe('grid coordinates and trilinear sampling', () => {
       expect(g.reduce((t, x) => t + x, 0)).toBeCloseTo(4, 5); // each sample's weights sum to 1
       expect(g[0]).toBeCloseTo(1, 6);
       expect(g[26]).toBeCloseTo(1, 6);
+    });
+  }
+
+  for (const mode of ['auto', 'never'] as const) {
+    it(`keeps batch elements apart: each shape samples its own grid, gradients land in its own grid (${mode === 'auto' ? 'JS kernel' : 'tfjs ops'})`, () => {
+      setJsKernels(mode);
+      const G = 3;
+      // shape 0: value = x-index; shape 1: value = 10 · z-index
+      const v = new Float32Array(2 * G ** 3).map((_, i) => (i < G ** 3 ? i % G : 10 * Math.floor((i - G ** 3) / (G * G))));
+      const f = tf.tensor5d(v, [2, G, G, G, 1]);
+      const xyz = tf.tensor3d([0.25, 0.5, 1, 0.75, 0, 0.5, 0.25, 0.5, 1, 0.75, 0, 0.5], [2, 2, 3]);
+      expect(worstDiff(sampleGridTrilinear(f, xyz).dataSync(), [0.5, 1.5, 20, 10])).toBeLessThan(1e-4);
+      const w = tf.tensor3d([1, 0, 0, 1], [2, 2, 1]); // only shape 0's first and shape 1's second sample count
+      const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(sampleGridTrilinear(a as tf.Tensor5D, xyz), w)))(f).dataSync() as Float32Array;
+      const sum = (from: number, to: number) => g.slice(from, to).reduce((t, x) => t + x, 0);
+      expect(sum(0, G ** 3)).toBeCloseTo(1, 5);
+      expect(sum(G ** 3, 2 * G ** 3)).toBeCloseTo(1, 5);
+      // shape 1's sample (0.75, 0, 0.5) sits at voxel (x 1.5, y 0, z 1): cells (1|2, 0, 1) of the second grid
+      expect(g[G ** 3 + (1 * G + 0) * G + 1]).toBeCloseTo(0.5, 5);
+      expect(g[G ** 3 + (1 * G + 0) * G + 2]).toBeCloseTo(0.5, 5);
+      expect(() => sampleGridTrilinear(f, tf.zeros([1, 2, 3]) as tf.Tensor3D)).toThrow(/\[2, T, 3\]/);
+      expect(() => sampleGridTrilinear(tf.zeros([1, 2, 2, 3, 1]) as tf.Tensor5D, tf.zeros([1, 2, 3]) as tf.Tensor3D)).toThrow(/cubic/);
     });
   }
 

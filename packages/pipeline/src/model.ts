@@ -148,6 +148,10 @@ function checkConfig(c: unknown): ModelConfig {
     if (planes.length > 0 && (!Number.isInteger(d) || d < 0 || d > 8 || (d > 0 && r % 2 ** (d - 1) !== 0))) {
       throw new PipelineError('BAD_MODEL', `unetDepth ${d} needs planeResolution divisible by 2^(depth−1); got resolution ${r}`);
     }
+    for (const k of ['unetFilters', 'unet3dFilters'] as const) {
+      const v = cfg[k];
+      if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 4096)) throw new PipelineError('BAD_MODEL', `model config ${k} must be a positive integer, got ${v}`);
+    }
     const g = cfg.gridResolution ?? 0;
     const l = cfg.unet3dLevels ?? 3;
     if (!Number.isInteger(g) || g < 0 || g > 256) throw new PipelineError('BAD_MODEL', `gridResolution must be an integer in [0, 256], got ${g}`);

@@ -127,6 +127,8 @@ describe('OccupancyNetwork (conv-onet, feature grid)', () => {
   it('rejects a conv-onet without planes or grid, and a grid side the 3D U-Net cannot halve', () => {
     expect(() => OccupancyNetwork.fromConfig({ ...GRID, gridResolution: 0 })).toThrow(/plane or a gridResolution/);
     expect(() => OccupancyNetwork.fromConfig({ ...GRID, gridResolution: 6, unet3dLevels: 3 })).toThrow(PipelineError);
+    expect(() => OccupancyNetwork.fromConfig({ ...GRID, unet3dFilters: 1.5 })).toThrow(/unet3dFilters/);
+    expect(() => OccupancyNetwork.fromConfig({ ...TINY, unetFilters: 0 })).toThrow(/unetFilters/);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   normalizeGridCoordinates,
   gridCellIndex,
   type PlaneName,
+  type LocalFeatures,
 } from '@onet/nn';
 import { UNet2d, type UNet2dOptions } from './unet2d.js';
 import { UNet3d, type UNet3dOptions } from './unet3d.js';
@@ -39,7 +40,7 @@ function splitBlock(block: ResnetBlockFC, a: tf.Tensor, b: tf.Tensor, h: number)
 
 /** Options of {@link LocalPoolPointnet}. */
 export interface LocalPoolPointnetOptions {
-  /** Feature channels per plane cell, c_dim (CON default 32). */
+  /** Feature channels per plane / grid cell, c_dim (CON default 32). */
   cDim?: number;
   /** Hidden width of the per-point ResNet blocks (CON default 32). */
   hidden?: number;
@@ -53,7 +54,7 @@ export interface LocalPoolPointnetOptions {
   gridResolution?: number;
   /** U-Net applied to the grid, or `false` for none (CON grid configs: 3 levels, 32 maps). */
   unet3d?: UNet3dOptions | false;
-  /** Padding of the unit cube: the planes span [−(1+padding)/2, (1+padding)/2] (default 0.1). */
+  /** Padding of the unit cube: the planes and the grid span [−(1+padding)/2, (1+padding)/2] (default 0.1). */
   padding?: number;
   /** U-Net applied to every plane with shared weights, or `false` for none (CON default depth 4, 32 filters). */
   unet?: UNet2dOptions | false;
@@ -75,19 +76,20 @@ export const LOCAL_POOL_POINTNET_DEFAULTS: Required<LocalPoolPointnetOptions> = 
 /** Plane features by plane name, each `[B, R, R, C]` (row = v, column = u; see `PLANE_AXES`). */
 export type PlaneFeatures = Partial<Record<PlaneName, tf.Tensor4D>>;
 
-/** Plane features and/or the grid feature volume `grid: [B, R, R, R, C]` (axes z, y, x; CON's `'grid'` key). */
-export type LocalFeatures = PlaneFeatures & { grid?: tf.Tensor5D };
+export type { LocalFeatures };
 
 /**
  * Local-pool PointNet of Convolutional Occupancy Networks (Peng et al. 2020, §3.1; CON: src/encoder/pointnet.py
- * `LocalPoolPointnet`) with plane features: `fc_pos` 3→2H, `blocks.0`, then four times [pool each point's
- * features over the points in its plane cell, summed over the planes, concatenated to its own features →
- * ResnetBlockFC(2H→H)], `fc_c` H→C, scatter-mean of the point features into each `R²` plane, then the shared
- * 2D U-Net. Input `points [B, N, 3]` in the unit-cube frame (padded box [−0.55, 0.55]³ for padding 0.1).
+ * `LocalPoolPointnet`): `fc_pos` 3→2H, `blocks.0`, then four times [pool each point's features over the points in its
+ * plane cells and grid cell, summed over the planes and the grid, concatenated to its own features →
+ * ResnetBlockFC(2H→H)], `fc_c` H→C, scatter-mean of the point features into each `R²` plane (then the shared 2D
+ * U-Net) and/or into the `G³` grid (then the 3D U-Net). Input `points [B, N, 3]` in the unit-cube frame (padded box
+ * [−0.55, 0.55]³ for padding 0.1).
  *
- * Deviation: the local pooling is a scatter-MEAN (the reference default is scatter-max), because tfjs has no
- * segment-max kernel with a gradient on wasm. Keys match the reference (`fc_pos`, `blocks.{i}.fc_0/fc_1/shortcut`,
- * `fc_c`, `unet.*`).
+ * Deviations: the local pooling is a scatter-MEAN (the reference default is scatter-max), because tfjs has no
+ * segment-max kernel with a gradient on wasm; the 3D U-Net is {@link UNet3d}, not the reference's pytorch-3dunet.
+ * Keys match the reference (`fc_pos`, `blocks.{i}.fc_0/fc_1/shortcut`, `fc_c`, `unet.*`; the grid's U-Net is
+ * `unet3d.*`).
  */
 export class LocalPoolPointnet extends Module {
   readonly options: Required<LocalPoolPointnetOptions>;
@@ -111,7 +113,9 @@ export class LocalPoolPointnet extends Module {
       }
       this.unet = this.module('unet', new UNet2d(o.cDim, o.unet));
     }
-    if (!Number.isInteger(o.gridResolution) || o.gridResolution < 0) throw new RangeError(`gridResolution must be a non-negative integer, got ${o.gridResolution}`);
+    if (!Number.isInteger(o.gridResolution) || o.gridResolution < 0 || o.gridResolution > 256) {
+      throw new RangeError(`gridResolution must be an integer in [0, 256], got ${o.gridResolution}`);
+    }
     if (o.planes.length === 0 && o.gridResolution === 0) throw new RangeError('LocalPoolPointnet needs at least one plane or a grid');
     if (o.gridResolution > 0 && o.unet3d) {
       const levels = o.unet3d.levels ?? 3;
