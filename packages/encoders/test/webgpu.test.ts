@@ -1,8 +1,8 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '@onet/nn';
+import { selectBackend, seedInit, sampleGridTrilinear, normalizeGridCoordinates } from '@onet/nn';
 import { initNodeWebGPU } from '@onet/nn/node';
-import { ResnetPointnet, SimplePointnet, LatentEncoder } from '../src/index.js';
+import { ResnetPointnet, SimplePointnet, LatentEncoder, LocalPoolPointnet } from '../src/index.js';
 import { fixture, tensorOf, maxDiff } from './parityHelpers.js';
 
 // Dawn + SwiftShader (Chromium's Vulkan ICD) in Node: installed here and in CI. Skip only without an adapter.
@@ -41,5 +41,33 @@ describe.skipIf(!hasAdapter)('encoder parity (webgpu, small fixtures)', () => {
     expect(maxDiff(await logstd.data(), fx.get('output/logstd')!.data).abs).toBeLessThanOrEqual(1e-4);
     tf.dispose([p, occ, mean, logstd]);
     enc.dispose();
+  });
+});
+
+describe.skipIf(!hasAdapter)('feature grid on webgpu (tfjs-op path) equals wasm (JS kernels)', () => {
+  it('grid encoder with a 3D U-Net, then trilinear sampling: same features as on wasm', async () => {
+    const run = async () => {
+      seedInit(21);
+      const enc = new LocalPoolPointnet({ cDim: 4, hidden: 8, planes: [], gridResolution: 8, unet3d: { levels: 2, startFilters: 4 } });
+      const pts = tf.randomUniform([2, 64, 3], -0.5, 0.5, 'float32', 22) as tf.Tensor3D;
+      const q = tf.randomUniform([2, 50, 3], -0.6, 0.6, 'float32', 23) as tf.Tensor3D;
+      const { grid } = enc.apply(pts);
+      const xyz = normalizeGridCoordinates(q, 0.1) as tf.Tensor3D;
+      const s = sampleGridTrilinear(grid!, xyz);
+      const out = { grid: await grid!.data(), s: await s.data() };
+      tf.dispose([pts, q, xyz, grid!, s]);
+      enc.dispose();
+      return out;
+    };
+    expect(await selectBackend('wasm')).toBe('wasm');
+    const wasm = await run();
+    expect(await selectBackend('webgpu')).toBe('webgpu');
+    const n0 = tf.memory().numTensors;
+    const gpu = await run();
+    expect(tf.memory().numTensors).toBe(n0);
+    expect(maxDiff(gpu.grid, wasm.grid).abs).toBeLessThanOrEqual(1e-4);
+    const d = maxDiff(gpu.s, wasm.s);
+    expect(d.scale).toBeGreaterThan(1e-3);
+    expect(d.abs).toBeLessThanOrEqual(1e-4);
   });
 });

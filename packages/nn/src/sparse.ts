@@ -179,9 +179,9 @@ export function conv3x3x3(x: tf.Tensor5D, kernel: tf.Tensor, bias?: tf.Tensor): 
       });
       outs.push(out!);
     }
-    let y: tf.Tensor = tf.reshape(outs.length > 1 ? tf.concat(outs, 0) : outs[0], [b, d, h, w, cout]);
-    if (bias) y = tf.add(y, bias);
-    return y as tf.Tensor5D;
+    let y: tf.Tensor = outs.length > 1 ? tf.concat(outs, 0) : outs[0]; // [b·d, h, w, cout]
+    if (bias) y = tf.add(y, bias); // at rank 4: tfjs-webgpu's broadcasting kernels fail to compile for rank 5
+    return tf.reshape(y, [b, d, h, w, cout]) as tf.Tensor5D;
   });
 }
 
@@ -194,13 +194,13 @@ export function convTranspose2x2x2(x: tf.Tensor5D, kernel: tf.Tensor, bias?: tf.
   return tf.tidy(() => {
     const [b, d, h, w, c] = x.shape;
     const cout = (kernel.shape[1] as number) / 8;
-    const y = tf.matMul(tf.reshape(x, [b * d * h * w, c]), kernel);
+    let y = tf.matMul(tf.reshape(x, [b * d * h * w, c]), kernel);
+    // bias at rank 2 (tfjs-webgpu's broadcasting kernels fail to compile for rank 5)
+    if (bias) y = tf.reshape(tf.add(tf.reshape(y, [-1, cout]), bias), [b * d * h * w, 8 * cout]);
     // depth first: [b·d, h, w, 2, 4·cout] → [b·d, 2, h, w, 4·cout], then the 2D shuffle on the (b·2d) slices
     const yz = tf.transpose(tf.reshape(y, [b * d, h, w, 2, 4 * cout]), [0, 3, 1, 2, 4]);
     const xy = tf.transpose(tf.reshape(yz, [b * d * 2, h, w, 2, 2, cout]), [0, 1, 3, 2, 4, 5]);
-    let out: tf.Tensor = tf.reshape(xy, [b, 2 * d, 2 * h, 2 * w, cout]);
-    if (bias) out = tf.add(out, bias);
-    return out as tf.Tensor5D;
+    return tf.reshape(xy, [b, 2 * d, 2 * h, 2 * w, cout]) as tf.Tensor5D;
   });
 }
 

@@ -16,6 +16,19 @@ export interface UNetOps<T extends tf.Tensor> {
   pool(x: T): T;
 }
 
+/**
+ * Concatenate along the last (channel) axis through a rank-2 view: tfjs-webgpu's concat kernel fails to compile
+ * its shader for rank-5 tensors.
+ */
+function concatChannels<T extends tf.Tensor>(a: T, b: T): T {
+  return tf.tidy(() => {
+    const ca = a.shape[a.rank - 1];
+    const cb = b.shape[b.rank - 1];
+    const both = tf.concat([tf.reshape(a, [-1, ca]), tf.reshape(b, [-1, cb])], 1);
+    return tf.reshape(both, [...a.shape.slice(0, -1), ca + cb]) as T;
+  });
+}
+
 class DownConv<T extends tf.Tensor> extends Module {
   readonly conv1: UNetLayer<T>;
   readonly conv2: UNetLayer<T>;
@@ -50,7 +63,7 @@ class UpConv<T extends tf.Tensor> extends Module {
   apply(fromDown: T, fromUp: T): T {
     return tf.tidy(() => {
       const up = this.upconv.apply(fromUp);
-      const x = tf.concat([up, fromDown], up.rank - 1) as T;
+      const x = concatChannels(up, fromDown);
       const h = tf.relu(this.conv1.apply(x)) as T;
       return tf.relu(this.conv2.apply(h)) as T;
     });
