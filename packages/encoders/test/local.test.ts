@@ -10,6 +10,35 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
+/**
+ * Gradients of `loss` w.r.t. every trainable variable of the encoder `make()` builds, on cpu and then on wasm
+ * (same seeds): values agree, gradients agree to 1e-3 relative, every variable has a gradient path (variableGrads
+ * silently drops the others) and some gradient is non-zero.
+ */
+async function expectSameGradientsOnWasm(make: () => LocalPoolPointnet, loss: (enc: LocalPoolPointnet) => tf.Scalar): Promise<void> {
+  const run = () => {
+    const enc = make();
+    const { value, grads } = tf.variableGrads(() => loss(enc), enc.trainableVariables());
+    expect(Object.keys(grads).length).toBe(enc.trainableVariables().length);
+    const out = { value: value.dataSync()[0], g: Object.values(grads).flatMap((t) => Array.from(t.dataSync())) };
+    enc.dispose();
+    return out;
+  };
+  const cpu = run();
+  await tf.setBackend('wasm');
+  registerFastMatMulGradient();
+  try {
+    const wasm = run();
+    expect(wasm.value).toBeCloseTo(cpu.value, 3);
+    let worst = 0;
+    for (let i = 0; i < cpu.g.length; i++) worst = Math.max(worst, Math.abs(cpu.g[i] - wasm.g[i]) / (1 + Math.abs(cpu.g[i])));
+    expect(worst).toBeLessThan(1e-3);
+    expect(cpu.g.some((v) => v !== 0)).toBe(true);
+  } finally {
+    await tf.setBackend('cpu');
+  }
+}
+
 describe('Conv2d', () => {
   it('imports a PyTorch [out, in, 3, 3] weight and matches tf.conv2d with the HWIO kernel', () => {
     const conv = new Conv2d(2, 3, 3);
@@ -85,29 +114,15 @@ describe('LocalPoolPointnet', () => {
   });
 
   it('gradients agree between wasm and cpu', async () => {
-    const run = () => {
-      seedInit(9);
-      const enc = new LocalPoolPointnet({ cDim: 4, hidden: 8, planeResolution: 4, unet: { depth: 2, startFilters: 4 } });
-      const x = tf.randomUniform([2, 20, 3], -0.5, 0.5, 'float32', 11) as tf.Tensor3D;
-      const w = tf.randomNormal([2, 4, 4, 4], 0, 1, 'float32', 12);
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(enc.apply(x).xz!, w)) as tf.Scalar, enc.trainableVariables());
-      const out = { value: value.dataSync()[0], g: Object.values(grads).flatMap((t) => Array.from(t.dataSync())) };
-      enc.dispose();
-      return out;
-    };
-    const cpu = run();
-    await tf.setBackend('wasm');
-    registerFastMatMulGradient();
-    try {
-      const wasm = run();
-      expect(wasm.value).toBeCloseTo(cpu.value, 3);
-      let worst = 0;
-      for (let i = 0; i < cpu.g.length; i++) worst = Math.max(worst, Math.abs(cpu.g[i] - wasm.g[i]) / (1 + Math.abs(cpu.g[i])));
-      expect(worst).toBeLessThan(1e-3);
-      expect(cpu.g.some((v) => v !== 0)).toBe(true);
-    } finally {
-      await tf.setBackend('cpu');
-    }
+    const x = tf.randomUniform([2, 20, 3], -0.5, 0.5, 'float32', 11) as tf.Tensor3D;
+    const w = tf.randomNormal([2, 4, 4, 4], 0, 1, 'float32', 12);
+    await expectSameGradientsOnWasm(
+      () => {
+        seedInit(9);
+        return new LocalPoolPointnet({ cDim: 4, hidden: 8, planeResolution: 4, unet: { depth: 2, startFilters: 4 } });
+      },
+      (enc) => tf.sum(tf.mul(enc.apply(x).xz!, w)) as tf.Scalar,
+    );
   });
 });
 
@@ -184,34 +199,17 @@ describe('LocalPoolPointnet with a feature grid', () => {
   });
 
   it('grid + U-Net gradients agree between wasm and cpu', async () => {
-    const run = () => {
-      seedInit(10);
-      const enc = new LocalPoolPointnet({ cDim: 4, hidden: 8, planes: ['xy'], planeResolution: 4, unet: false, gridResolution: 4, unet3d: { levels: 2, startFilters: 2 } });
-      const x = tf.randomUniform([2, 20, 3], -0.5, 0.5, 'float32', 11) as tf.Tensor3D;
-      const w = tf.randomNormal([2, 4, 4, 4, 4], 0, 1, 'float32', 12);
-      const loss = () => {
+    const x = tf.randomUniform([2, 20, 3], -0.5, 0.5, 'float32', 11) as tf.Tensor3D;
+    const w = tf.randomNormal([2, 4, 4, 4, 4], 0, 1, 'float32', 12);
+    await expectSameGradientsOnWasm(
+      () => {
+        seedInit(10);
+        return new LocalPoolPointnet({ cDim: 4, hidden: 8, planes: ['xy'], planeResolution: 4, unet: false, gridResolution: 4, unet3d: { levels: 2, startFilters: 2 } });
+      },
+      (enc) => {
         const f = enc.apply(x);
         return tf.add(tf.sum(tf.mul(f.grid!, w)), tf.sum(f.xy!)) as tf.Scalar;
-      };
-      const { value, grads } = tf.variableGrads(loss, enc.trainableVariables());
-      const out = { value: value.dataSync()[0], g: Object.values(grads).flatMap((t) => Array.from(t.dataSync())), names: Object.keys(grads) };
-      // variableGrads silently drops variables without a gradient path: every one must be there
-      expect(out.names.length).toBe(enc.trainableVariables().length);
-      enc.dispose();
-      return out;
-    };
-    const cpu = run();
-    await tf.setBackend('wasm');
-    registerFastMatMulGradient();
-    try {
-      const wasm = run();
-      expect(wasm.value).toBeCloseTo(cpu.value, 3);
-      let worst = 0;
-      for (let i = 0; i < cpu.g.length; i++) worst = Math.max(worst, Math.abs(cpu.g[i] - wasm.g[i]) / (1 + Math.abs(cpu.g[i])));
-      expect(worst).toBeLessThan(1e-3);
-      expect(cpu.g.some((v) => v !== 0)).toBe(true);
-    } finally {
-      await tf.setBackend('cpu');
-    }
+      },
+    );
   });
 });
