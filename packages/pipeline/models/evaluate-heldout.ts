@@ -6,6 +6,9 @@
  *
  *   npx tsx --tsconfig packages/pipeline/models/tsconfig.eval.json packages/pipeline/models/evaluate-heldout.ts \
  *     packages/pipeline/models/default [inputPoints=3000] [backend=wasm]
+ *
+ * Several model folders joined by `+` (e.g. `models/default+models/grid`) are scored as an ensemble: the same
+ * input encoded by each, logits averaged (`ensembleShape`).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,24 +19,30 @@ import { normalizeMesh, sampleSurface, subsamplePointCloud } from '@onet/samplin
 import { OccupancyNetwork } from '../src/model.js';
 import { generateMesh } from '../src/generate.js';
 import { evaluateMeshes } from '../src/evaluate.js';
+import { ensembleShape } from '../src/ensemble.js';
 
 const HELD_OUT = ['cow.off', 'elephant.off', 'homer.off', 'bull.off', 'triceratops.off'];
 const MESH_DIR = new URL('../../../../shared/data/meshes/', import.meta.url).pathname;
 
 const [dir = new URL('./default', import.meta.url).pathname, nArg = '3000', backendArg = 'wasm'] = process.argv.slice(2);
 const backend = await selectBackend(backendArg as BackendName);
-const { modelJson, weights } = await loadModelFiles(dir);
-const model = OccupancyNetwork.fromWeights(modelJson, weights);
+const models: OccupancyNetwork[] = [];
+for (const d of dir.split('+')) {
+  const { modelJson, weights } = await loadModelFiles(d);
+  models.push(OccupancyNetwork.fromWeights(modelJson, weights));
+  const m = models[models.length - 1];
+  console.log(`model ${d} (${m.config.kind}, ${m.parameterCount()} params, step ${(modelJson.modelConfig as { training?: { step?: number } }).training?.step ?? '?'})`);
+}
 const n = Number(nArg);
-console.log(`model ${dir} (${model.config.kind}, ${model.parameterCount()} params, step ${(modelJson.modelConfig as { training?: { step?: number } }).training?.step ?? '?'}), backend ${backend}, ${n} noisy input points`);
+console.log(`backend ${backend}, ${n} noisy input points${models.length > 1 ? `, ensemble of ${models.length} (mean logits)` : ''}`);
 const rows: { name: string; iou: number; chamferL1: number; normalConsistency: number; fscore: number; seconds: number }[] = [];
 for (const [i, f] of HELD_OUT.entries()) {
   const gt = normalizeMesh(parseMesh(new Uint8Array(await readFile(join(MESH_DIR, f))), { source: f })).mesh;
   const surface = sampleSurface(gt, 100_000, { seed: 100 + i }).points;
   const input = subsamplePointCloud(surface, n, { noiseStd: 0.005, seed: 200 + i });
   const t0 = performance.now();
-  const shape = model.condition(input);
-  const { mesh } = await generateMesh(shape, { resolution0: 32, upsamplingSteps: 2, threshold: 0.2, padding: model.config.padding });
+  const shape = ensembleShape(models.map((m) => m.condition(input)));
+  const { mesh } = await generateMesh(shape, { resolution0: 32, upsamplingSteps: 2, threshold: 0.2, padding: models[0].config.padding });
   shape.dispose();
   const seconds = (performance.now() - t0) / 1000;
   const m = evaluateMeshes(mesh, gt, { frame: 'as-is', points: 100_000, seed: 300 + i });

@@ -35,4 +35,5 @@ export {
   type ModelConfig,
   type ConditionedShape,
 } from './model.js';
+export { ensembleShape } from './ensemble.js';
 export { Trainer, TRAIN_DEFAULTS, curveSvg, type TrainOptions, type HistoryEntry } from './train.js';
