@@ -97,19 +97,25 @@ export function sampleGridTrilinear(features: tf.Tensor5D, xyz: tf.Tensor3D): tf
     const p0 = tf.minimum(tf.floor(pix), Math.max(R - 2, 0));
     const w = tf.reshape(tf.sub(pix, p0), [q, 3]);
     const i0 = tf.cast(tf.reshape(p0, [q, 3]), 'int32');
-    const base = tf.reshape(tf.mul(tf.reshape(tf.range(0, B, 1, 'int32'), [B, 1]), tf.scalar(R * R * R, 'int32')), [B, 1]);
-    const baseQ = tf.reshape(tf.tile(base, [1, T]), [q]);
+    const base = tf.reshape(tf.tile(tf.reshape(tf.mul(tf.range(0, B, 1, 'int32'), tf.scalar(R * R * R, 'int32')), [B, 1]), [1, T]), [q]);
     const col = (t: tf.Tensor, a: number) => tf.reshape(tf.slice(t, [0, a], [q, 1]), [q]);
-    const step = R > 1 ? 1 : 0;
-    let out: tf.Tensor | undefined;
+    const one = tf.scalar(R > 1 ? 1 : 0, 'int32');
+    // per axis: lower and upper corner index and weight, computed once
+    const lo = [0, 1, 2].map((a) => col(i0, a));
+    const hiIdx = lo.map((i) => tf.add(i, one));
+    const wHi = [0, 1, 2].map((a) => col(w, a));
+    const wLo = wHi.map((x) => tf.sub(1, x));
+    const rows: tf.Tensor[] = [];
+    const weights: tf.Tensor[] = [];
     for (let j = 0; j < 8; j++) {
-      const d = [j & 1, (j >> 1) & 1, (j >> 2) & 1];
-      const c = d.map((v, a) => (v && step ? tf.add(col(i0, a), tf.scalar(1, 'int32')) : col(i0, a)));
-      const row = tf.add(baseQ, tf.add(c[0], tf.mul(tf.add(c[1], tf.mul(c[2], tf.scalar(R, 'int32'))), tf.scalar(R, 'int32'))));
-      const wt = d.map((v, a) => (v ? col(w, a) : tf.sub(1, col(w, a))));
-      const term = tf.mul(gatherRows(flat, row), tf.reshape(tf.mul(tf.mul(wt[0], wt[1]), wt[2]), [q, 1]));
-      out = out ? tf.add(out, term) : term;
+      const [dx, dy, dz] = [j & 1, (j >> 1) & 1, (j >> 2) & 1];
+      const [x, y, z] = [dx ? hiIdx[0] : lo[0], dy ? hiIdx[1] : lo[1], dz ? hiIdx[2] : lo[2]];
+      rows.push(tf.add(base, tf.add(x, tf.mul(tf.add(y, tf.mul(z, tf.scalar(R, 'int32'))), tf.scalar(R, 'int32')))));
+      weights.push(tf.mul(tf.mul(dx ? wHi[0] : wLo[0], dy ? wHi[1] : wLo[1]), dz ? wHi[2] : wLo[2]));
     }
-    return tf.reshape(out!, [B, T, C]) as tf.Tensor3D;
+    // one gather for all eight corners, as samplePlaneBilinear does for its four
+    const g = tf.reshape(gatherRows(flat, tf.concat(rows, 0)), [8, q, C]);
+    const out = tf.sum(tf.mul(g, tf.reshape(tf.stack(weights), [8, q, 1])), 0);
+    return tf.reshape(out, [B, T, C]) as tf.Tensor3D;
   });
 }

@@ -11,6 +11,16 @@ function xavier(shape: number[], fanIn: number, fanOut: number): tf.Tensor {
   return torchUniform(shape, 1 / (bound * bound));
 }
 
+/** 1×1 convolution of a channels-last tensor `[..., Cin]` with `weight [Cin, Cout]` + `bias [Cout]` → `[..., Cout]`. */
+function pointwise<T extends tf.Tensor>(x: T, weight: tf.Tensor, bias: tf.Tensor): T {
+  return tf.tidy(() => {
+    const cin = x.shape[x.rank - 1];
+    const cout = weight.shape[1] as number;
+    const y = tf.add(tf.matMul(tf.reshape(x, [-1, cin]), weight), bias);
+    return tf.reshape(y, [...x.shape.slice(0, -1), cout]) as T;
+  });
+}
+
 /**
  * 2D convolution, kernel 3 ('same', padding 1) or 1, stride 1, channels-last `[B, H, W, Cin]` → `[B, H, W, Cout]`.
  * Stored like PyTorch's `nn.Conv2d`: `weight [Cout, Cin, k, k]`, `bias [Cout]`; ours is the im2col kernel
@@ -38,11 +48,7 @@ export class Conv2d extends Module {
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
     if (this.kernelSize === 3) return conv3x3(x, this.weight, this.bias);
-    return tf.tidy(() => {
-      const [b, h, w, c] = x.shape;
-      const y = tf.add(tf.matMul(tf.reshape(x, [b * h * w, c]), this.weight), this.bias);
-      return tf.reshape(y, [b, h, w, this.outChannels]) as tf.Tensor4D;
-    });
+    return pointwise(x, this.weight, this.bias);
   }
 }
 
@@ -111,11 +117,7 @@ export class Conv3d extends Module {
 
   apply(x: tf.Tensor5D): tf.Tensor5D {
     if (this.kernelSize === 3) return conv3x3x3(x, this.weight, this.bias);
-    return tf.tidy(() => {
-      const [b, d, h, w, c] = x.shape;
-      const y = tf.add(tf.matMul(tf.reshape(x, [b * d * h * w, c]), this.weight), this.bias);
-      return tf.reshape(y, [b, d, h, w, this.outChannels]) as tf.Tensor5D;
-    });
+    return pointwise(x, this.weight, this.bias);
   }
 }
 

@@ -132,24 +132,15 @@ export class LocalPoolPointnet extends Module {
     const R = this.options.planeResolution;
     const out = new Map<PlaneName | 'grid', tf.Tensor>();
     const G = this.options.gridResolution;
-    if (G > 0) {
-      out.set(
-        'grid',
-        tf.tidy(() => {
-          const cell = gridCellIndex(normalizeGridCoordinates(points, this.options.padding), G); // [B, N]
-          const base = tf.mul(tf.reshape(tf.range(0, B, 1, 'int32'), [B, 1]), tf.scalar(G * G * G, 'int32'));
-          return tf.reshape(tf.add(cell, base), [B * N]);
-        }),
-      );
-    }
-    for (const plane of this.options.planes) {
-      const idx = tf.tidy(() => {
-        const uv = normalizePlaneCoordinates(points, plane, this.options.padding);
-        const cell = planeCellIndex(uv, R); // [B, N]
-        const base = tf.mul(tf.reshape(tf.range(0, B, 1, 'int32'), [B, 1]), tf.scalar(R * R, 'int32'));
-        return tf.reshape(tf.add(cell, base), [B * N]);
+    /** Per-shape cell indices `[B, N]` → flat `[B·N]` into a batch of `perShape`-cell volumes. */
+    const flatten = (cell: () => tf.Tensor, perShape: number) =>
+      tf.tidy(() => {
+        const base = tf.mul(tf.reshape(tf.range(0, B, 1, 'int32'), [B, 1]), tf.scalar(perShape, 'int32'));
+        return tf.reshape(tf.add(cell(), base), [B * N]);
       });
-      out.set(plane, idx);
+    if (G > 0) out.set('grid', flatten(() => gridCellIndex(normalizeGridCoordinates(points, this.options.padding), G), G * G * G));
+    for (const plane of this.options.planes) {
+      out.set(plane, flatten(() => planeCellIndex(normalizePlaneCoordinates(points, plane, this.options.padding), R), R * R));
     }
     return out;
   }
