@@ -9,15 +9,15 @@ export interface AssetFolder {
   prefix: string;
   /** Absolute folder on disk. */
   dir: string;
-  /** Which file names to take (default: all plain files). */
+  /** Which file names to take (default: all plain files); subfolders are walked too (an ensemble's members). */
   include?: RegExp;
 }
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * The folders the page fetches at run time: the shipped model (`packages/pipeline/models/default`:
- * model.json, weights.bin, config.json) and the tfjs wasm binaries (`setWasmPaths`, so no CDN is used).
+ * The folders the page fetches at run time: the shipped model (`packages/pipeline/models/default`: the ensemble's
+ * model.json and each member's model.json, weights.bin, config.json in its subfolder) and the tfjs wasm binaries (`setWasmPaths`, so no CDN is used).
  */
 export const ONET_ASSET_FOLDERS: AssetFolder[] = [
   { prefix: 'models/default/', dir: join(repoRoot, 'packages/pipeline/models/default'), include: /^(model\.json|weights\.bin|config\.json)$/ },
@@ -30,9 +30,18 @@ const MIME: Record<string, string> = {
   '.bin': 'application/octet-stream',
 };
 
-function listFiles(folder: AssetFolder): string[] {
-  if (!existsSync(folder.dir)) return [];
-  return readdirSync(folder.dir).filter((f) => (folder.include ? folder.include.test(f) : true) && statSync(join(folder.dir, f)).isFile());
+/** Files of `folder` (paths relative to it, `/`-separated), walking subfolders. */
+function listFiles(folder: AssetFolder, sub = ''): string[] {
+  const dir = join(folder.dir, sub);
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    const rel = sub ? `${sub}/${f}` : f;
+    const st = statSync(join(dir, f));
+    if (st.isDirectory()) out.push(...listFiles(folder, rel));
+    else if (st.isFile() && (folder.include ? folder.include.test(f) : true)) out.push(rel);
+  }
+  return out;
 }
 
 /**

@@ -105,6 +105,9 @@ function syncOutputs(): void {
   ui.stepsOut.value = ui.steps.value;
 }
 for (const el of [ui.tau, ui.res0, ui.steps]) el.addEventListener('input', syncOutputs);
+/** τ stays the user's once given (URL `tau` or the slider); otherwise the model's own (chosen on validation). */
+let tauChosen = params.has('tau');
+ui.tau.addEventListener('input', () => (tauChosen = true));
 syncOutputs();
 
 const viewer = new SideBySideViewer($('view'));
@@ -162,6 +165,10 @@ async function ensureBackendAndModel(): Promise<void> {
     ui.modelLine.textContent = pageModel.message;
     ui.modelLine.classList.toggle('warn', pageModel.fresh);
     ui.points.placeholder = `model default (${pageModel.model.config.inputPoints})`;
+    if (!tauChosen && pageModel.model.config.threshold !== undefined) {
+      ui.tau.value = String(pageModel.model.config.threshold);
+      syncOutputs();
+    }
     state.modelMessage = pageModel.message;
     state.freshModel = pageModel.fresh;
   }

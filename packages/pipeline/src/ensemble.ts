@@ -1,4 +1,4 @@
-import type { ConditionedShape } from './model.js';
+import type { ConditionedShape, ModelConfig, OccupancyNetwork } from './model.js';
 import { PipelineError } from './errors.js';
 
 /**
@@ -31,4 +31,123 @@ export function ensembleShape(members: ConditionedShape[]): ConditionedShape {
       for (const m of members) m.dispose();
     },
   };
+}
+
+/**
+ * `model.json` of an ensemble model folder: `{ "format": "onet-ensemble", "version": 1, "members": ["planes",
+ * "grid"] }`. Each member is a subfolder (relative, inside the ensemble's folder) holding an ordinary `model.json` +
+ * `weights.bin`. Read by `loadModel` (Node) and by the browser demo.
+ */
+export interface EnsembleManifest {
+  format: 'onet-ensemble';
+  version: 1;
+  /** Member subfolders, e.g. `["planes", "grid"]`. */
+  members: string[];
+  /** Free text for people (what the members are, how they were chosen). */
+  description?: string;
+  /** Generation threshold τ of the ensemble (chosen on validation shapes); absent: the first member's, else 0.2. */
+  threshold?: number;
+}
+
+/**
+ * The member folders of an ensemble `model.json`, or `undefined` when `json` is an ordinary model.
+ * @throws PipelineError `BAD_MODEL` for an ensemble manifest with no members, an unknown version, or a member
+ *   path that is not a plain subfolder (absolute, `..`, backslashes, empty).
+ */
+export function ensembleMembers(json: unknown): string[] | undefined {
+  return parseEnsembleManifest(json)?.members;
+}
+
+/**
+ * An ensemble `model.json` checked, or `undefined` when `json` is an ordinary model.
+ * @throws PipelineError `BAD_MODEL` as {@link ensembleMembers}, and for a threshold outside (0, 1).
+ */
+export function parseEnsembleManifest(json: unknown): EnsembleManifest | undefined {
+  if (typeof json !== 'object' || json === null || (json as { format?: unknown }).format !== 'onet-ensemble') return undefined;
+  const m = json as Partial<EnsembleManifest>;
+  if (m.version !== 1) throw new PipelineError('BAD_MODEL', `ensemble model.json: version ${JSON.stringify(m.version)} is not supported (expected 1)`);
+  if (!Array.isArray(m.members) || m.members.length === 0) throw new PipelineError('BAD_MODEL', 'ensemble model.json: "members" must be a non-empty list of subfolders');
+  for (const p of m.members) {
+    const ok = typeof p === 'string' && p.length > 0 && !p.startsWith('/') && !p.includes('\\') && p.split('/').every((s) => s !== '..' && s !== '.' && s !== '');
+    if (!ok) throw new PipelineError('BAD_MODEL', `ensemble model.json: member ${JSON.stringify(p)} must be a subfolder of the ensemble's folder (no "..", no absolute paths)`);
+  }
+  if (new Set(m.members).size !== m.members.length) throw new PipelineError('BAD_MODEL', 'ensemble model.json: a member is listed twice');
+  if (m.threshold !== undefined && !(typeof m.threshold === 'number' && m.threshold > 0 && m.threshold < 1)) {
+    throw new PipelineError('BAD_MODEL', `ensemble model.json: threshold must be a probability in (0, 1), got ${JSON.stringify(m.threshold)}`);
+  }
+  return m as EnsembleManifest;
+}
+
+/** What an {@link OccupancyEnsemble} shares with its members: the fields generation and input sampling read. */
+export interface EnsembleConfig {
+  kind: 'ensemble';
+  /** Encoder input size: the largest of the members'. */
+  inputPoints: number;
+  /** Input noise the members were trained with (the first member's). */
+  noiseStd: number;
+  /** Padding of the unit cube (the same for every member). */
+  padding: number;
+  /** Generation threshold τ: the ensemble's own (manifest), else the first member's; absent = 0.2. */
+  threshold?: number;
+  /** The members' own configs. */
+  members: ModelConfig[];
+}
+
+/**
+ * Several trained networks used as one model: the same input cloud is encoded by each and the occupancy logits are
+ * averaged ({@link ensembleShape}). Drop-in for an `OccupancyNetwork` wherever a `ConditionableModel` is taken
+ * (`reconstruct`, the CLI, the demo). Not in the references; measured in `models/default/README.md`.
+ * `options.threshold`: the ensemble's generation τ (its manifest's), else the first member's.
+ * @throws PipelineError `BAD_MODEL` for no members, members with different `padding` (different query frames), or a
+ *   threshold outside (0, 1).
+ */
+export class OccupancyEnsemble {
+  readonly config: EnsembleConfig;
+  constructor(
+    readonly members: OccupancyNetwork[],
+    options: { threshold?: number } = {},
+  ) {
+    if (!Array.isArray(members) || members.length === 0) throw new PipelineError('BAD_MODEL', 'an ensemble needs at least one member network');
+    const padding = members[0].config.padding;
+    for (const m of members) {
+      if (m.config.padding !== padding) throw new PipelineError('BAD_MODEL', `ensemble members disagree on padding (${padding} vs ${m.config.padding}): their query frames differ`);
+    }
+    this.config = {
+      kind: 'ensemble',
+      inputPoints: Math.max(...members.map((m) => m.config.inputPoints)),
+      noiseStd: members[0].config.noiseStd,
+      padding,
+      members: members.map((m) => m.config),
+    };
+    const threshold = options.threshold ?? members[0].config.threshold;
+    if (threshold !== undefined) {
+      if (!(threshold > 0 && threshold < 1)) throw new PipelineError('BAD_MODEL', `ensemble threshold must be a probability in (0, 1), got ${threshold}`);
+      this.config.threshold = threshold;
+    }
+  }
+
+  /**
+   * Encode a point cloud `[N·3]` (unit-cube frame) with every member; the shape answers mean logits.
+   * @throws PipelineError as `OccupancyNetwork.condition` (no member encodings are left behind).
+   */
+  condition(pointCloud: Float32Array): ConditionedShape {
+    const shapes: ConditionedShape[] = [];
+    try {
+      for (const m of this.members) shapes.push(m.condition(pointCloud));
+    } catch (e) {
+      for (const s of shapes) s.dispose();
+      throw e;
+    }
+    return ensembleShape(shapes);
+  }
+
+  /** Trainable scalars of all members together. */
+  parameterCount(): number {
+    return this.members.reduce((a, m) => a + m.parameterCount(), 0);
+  }
+
+  /** Free every member's variables. */
+  dispose(): void {
+    for (const m of this.members) m.dispose();
+  }
 }

@@ -39,6 +39,11 @@ export interface ModelConfig {
   unet3dLevels?: number;
   /** conv-onet: 3D U-Net feature maps at the first level (reference 32). */
   unet3dFilters?: number;
+  /**
+   * Generation threshold τ (a probability in (0, 1)) chosen for this model on its validation shapes; `reconstruct`,
+   * the CLI and the demo use it unless given one. Absent: the reference's 0.2 (ONet paper §4, chosen the same way).
+   */
+  threshold?: number;
 }
 
 /** Reference-sized conv-onet (CON configs/pointcloud/shapenet_3plane.yaml). */
@@ -135,6 +140,9 @@ function checkConfig(c: unknown): ModelConfig {
   for (const k of ['inputPoints', 'cDim', 'encoderHidden', 'decoderHidden'] as const) {
     const v = cfg[k];
     if (!Number.isInteger(v) || v < 1 || v > 1_000_000) throw new PipelineError('BAD_MODEL', `model config ${k} must be a positive integer, got ${v}`);
+  }
+  if (cfg.threshold !== undefined && !(typeof cfg.threshold === 'number' && cfg.threshold > 0 && cfg.threshold < 1)) {
+    throw new PipelineError('BAD_MODEL', `model config threshold must be a probability in (0, 1), got ${cfg.threshold}`);
   }
   for (const k of ['noiseStd', 'padding'] as const) {
     const v = cfg[k];

@@ -29,4 +29,12 @@ export {
 export { formatMetrics, formatStats } from './node/format.js';
 export { runDemo, loadBunny, DEMO_DEFAULTS, type DemoOptions, type DemoResult } from './demo.js';
 export { buildProgram, main } from './node/cliProgram.js';
-export { trainFromConfigFile, type TrainConfigFile, type TrainProgress, type TrainResult } from './node/train.js';
+export {
+  trainFromConfigFile,
+  trainEnsembleFromConfigFile,
+  type TrainConfigFile,
+  type EnsembleTrainConfigFile,
+  type EnsembleTrainResult,
+  type TrainProgress,
+  type TrainResult,
+} from './node/train.js';

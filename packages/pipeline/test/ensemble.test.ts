@@ -1,7 +1,14 @@
 import { describe, it, expect } from 'vitest';
-import { ensembleShape } from '../src/ensemble.js';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '@onet/nn';
+import { saveModelFiles } from '@onet/nn/node';
+import { ensembleShape, ensembleMembers, parseEnsembleManifest, OccupancyEnsemble } from '../src/ensemble.js';
 import { PipelineError } from '../src/errors.js';
-import type { ConditionedShape } from '../src/model.js';
+import { OccupancyNetwork, type ConditionedShape } from '../src/model.js';
+import { loadModel } from '../src/node/loadModel.js';
 
 /** A fake conditioned shape: logit = a·x + b at each point, counting disposals. */
 const linear = (a: number, b: number, disposed: { n: number }): ConditionedShape => ({
@@ -30,5 +37,61 @@ describe('ensembleShape', () => {
     expect(() => ensembleShape([])).toThrow(PipelineError);
     const bad: ConditionedShape = { logits: async () => new Float32Array(1), dispose() {} };
     await expect(ensembleShape([bad]).logits(new Float32Array(6))).rejects.toThrow(/returned 1 logits for 2 points/);
+  });
+});
+
+describe('ensemble model files', () => {
+  it('ensembleMembers reads a manifest, ignores ordinary model.json, and refuses bad member lists', () => {
+    expect(ensembleMembers({ format: 'onet-ensemble', version: 1, members: ['planes', 'grid/v2'] })).toEqual(['planes', 'grid/v2']);
+    expect(ensembleMembers({ modelConfig: { kind: 'conv-onet' }, weightsManifest: [] })).toBeUndefined();
+    expect(ensembleMembers(null)).toBeUndefined();
+    for (const members of [[], ['../planes'], ['/abs'], ['a\\b'], ['a//b'], ['./a'], [''], [3], ['a', 'a'], 'planes']) {
+      expect(() => ensembleMembers({ format: 'onet-ensemble', version: 1, members }), JSON.stringify(members)).toThrow(PipelineError);
+    }
+    expect(() => ensembleMembers({ format: 'onet-ensemble', version: 2, members: ['a'] })).toThrow(/version 2/);
+    expect(parseEnsembleManifest({ format: 'onet-ensemble', version: 1, members: ['a'], threshold: 0.35 })?.threshold).toBe(0.35);
+    for (const threshold of [0, 1, -0.2, '0.3', NaN]) {
+      expect(() => parseEnsembleManifest({ format: 'onet-ensemble', version: 1, members: ['a'], threshold }), String(threshold)).toThrow(/threshold/);
+    }
+  });
+
+  it('loadModel: a missing member, a nested ensemble, or members with different padding fail with BAD_MODEL', async () => {
+    await selectBackend('cpu');
+    const dir = await mkdtemp(join(tmpdir(), 'onet-ens-'));
+    try {
+      const tiny = { kind: 'onet' as const, inputPoints: 32, noiseStd: 0.005, padding: 0.1, cDim: 8, encoderHidden: 8, decoderHidden: 8 };
+      const save = async (sub: string, padding: number) => {
+        const m = OccupancyNetwork.fromConfig({ ...tiny, padding }, 3);
+        const { modelJson, weights } = m.save();
+        m.dispose();
+        await saveModelFiles(join(dir, sub), modelJson, weights);
+      };
+      const manifest = (members: string[]) => writeFile(join(dir, 'model.json'), JSON.stringify({ format: 'onet-ensemble', version: 1, members }));
+      await save('a', 0.1);
+      await save('b', 0.2);
+      const n0 = tf.memory().numTensors;
+      await manifest(['a', 'missing']);
+      await expect(loadModel(dir)).rejects.toMatchObject({ code: 'BAD_MODEL', message: expect.stringMatching(/missing/) });
+      await manifest(['a', 'b']);
+      await expect(loadModel(dir)).rejects.toMatchObject({ code: 'BAD_MODEL', message: expect.stringMatching(/padding/) });
+      await mkdir(join(dir, 'nested'));
+      await writeFile(join(dir, 'nested', 'model.json'), JSON.stringify({ format: 'onet-ensemble', version: 1, members: ['x'] }));
+      await manifest(['a', 'nested']);
+      await expect(loadModel(dir)).rejects.toMatchObject({ code: 'BAD_MODEL', message: expect.stringMatching(/itself an ensemble/) });
+      expect(tf.memory().numTensors).toBe(n0); // members loaded before the failure were disposed
+      await manifest(['a']);
+      const one = await loadModel(dir);
+      expect(one.model).toBeInstanceOf(OccupancyEnsemble);
+      expect(one.model.config).toMatchObject({ kind: 'ensemble', inputPoints: 32, padding: 0.1 });
+      expect(one.model.config.threshold).toBeUndefined(); // neither the manifest nor the member has one: generation uses 0.2
+      one.model.dispose();
+      await writeFile(join(dir, 'model.json'), JSON.stringify({ format: 'onet-ensemble', version: 1, members: ['a'], threshold: 0.35 }));
+      const withTau = await loadModel(dir);
+      expect(withTau.model.config.threshold).toBe(0.35);
+      expect(withTau.message).toMatch(/τ = 0\.35/);
+      withTau.model.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -136,6 +136,22 @@ describe('reconstruct', () => {
     expect(res.stats.timeMs.encode).toBeGreaterThanOrEqual(0);
   });
 
+  it("generates at the model's own threshold (config.threshold) unless options.threshold is given", async () => {
+    const pts = new Float32Array(3 * 200).map((_, i) => Math.sin(i * 12.9898) * 0.5); // any cloud; the fake ball ignores it
+    const meanRadius = (p: Float32Array) => {
+      let s = 0;
+      for (let i = 0; i < p.length; i += 3) s += Math.hypot(p[i], p[i + 1], p[i + 2]);
+      return s / (p.length / 3);
+    };
+    const own = { ...fakeModel(), config: { inputPoints: 100, padding: 0.1, threshold: 0.5 } };
+    const at05 = await reconstruct(own, pts, { resolution0: 16, upsamplingSteps: 2, normalize: false });
+    expect(meanRadius(at05.unitMesh.positions)).toBeCloseTo(0.45, 2); // logit 0 → the ball's own radius
+    const at02 = await reconstruct(own, pts, { resolution0: 16, upsamplingSteps: 2, normalize: false, threshold: 0.2 });
+    expect(meanRadius(at02.unitMesh.positions)).toBeCloseTo(0.45 + Math.log(4) / 50, 2); // the caller's τ wins
+    const plain = await reconstruct(fakeModel(), pts, { resolution0: 16, upsamplingSteps: 2, normalize: false });
+    expect(meanRadius(plain.unitMesh.positions)).toBeCloseTo(0.45 + Math.log(4) / 50, 2); // no model τ: 0.2
+  });
+
   it('throws typed errors for empty, NaN and degenerate inputs', async () => {
     const model = fakeModel();
     await expect(reconstruct(model, new Float32Array(0))).rejects.toMatchObject({ code: 'EMPTY_INPUT' });

@@ -13,7 +13,9 @@ import { OccupancyNetwork, type ModelConfig } from '../src/model.js';
 import { Trainer, sampleBatch, occupancyLoss, occupancyIoU, curveSvg, makeValidationCases, splitBatch, flattenVariables } from '../src/train.js';
 import { createGradientWorkers } from '../src/node/gradientWorkers.js';
 import { sampleShape, proceduralShape } from '../src/trainingData.js';
-import { trainFromConfigFile } from '../src/node/train.js';
+import { trainFromConfigFile, trainEnsembleFromConfigFile } from '../src/node/train.js';
+import { loadModel } from '../src/node/loadModel.js';
+import { OccupancyEnsemble } from '../src/ensemble.js';
 
 const TINY: ModelConfig = {
   kind: 'conv-onet',
@@ -267,4 +269,64 @@ describe('trainFromConfigFile', () => {
     await expect(trainFromConfigFile(path2, { outDir: join(dir, 'out3') })).rejects.toThrow(/exactly one of atMinutes, atStep/);
     expect(Number.isFinite(r3.history[r3.history.length - 1].iou)).toBe(true);
   });
+});
+
+describe('trainEnsembleFromConfigFile', () => {
+  it('trains each member into its subfolder (extra meshes included), writes the manifest, and loadModel reads it back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'onet-ens-test-'));
+    await mkdir(join(dir, 'meshes'));
+    await mkdir(join(dir, 'more'));
+    await writeFile(join(dir, 'meshes', 'ball.off'), writeOff(icosphere(2, 0.4)));
+    await writeFile(join(dir, 'meshes', 'heldout.off'), writeOff(box([0.2, 0.5, 0.3])));
+    await writeFile(join(dir, 'more', 'cube.off'), writeOff(box(0.6)));
+    const data = {
+      meshDir: '../meshes',
+      heldOut: ['heldout.off'],
+      extraMeshes: ['../more/cube.off'],
+      copies: 2,
+      procedural: 0,
+      valMeshes: 1,
+      valProcedural: 0,
+      sampling: { surfacePoints: 1000, uniformPoints: 2000, nearPoints: 0 },
+      cacheDir: '../cache',
+    };
+    const train = { backend: 'wasm', batchSize: 2, pointsPerShape: 128, lr: 1e-3, maxSteps: 2, validateEvery: 2, valPoints: 1000, checkpointMinutes: 0 };
+    for (const [name, model] of [['a', TINY], ['b', { ...TINY, planes: [], gridResolution: 8, unet3dLevels: 1, unet3dFilters: 4 }]] as const) {
+      await mkdir(join(dir, name));
+      await writeFile(join(dir, name, 'config.json'), JSON.stringify({ model, data, train }));
+    }
+    const path = join(dir, 'config.json');
+    await writeFile(path, JSON.stringify({ ensemble: { members: ['a', 'b'], description: 'test' } }));
+    const messages: string[] = [];
+    const r = await trainEnsembleFromConfigFile(path, { onProgress: (p) => messages.push(p.message) });
+    expect(r.members.map((m) => [m.name, m.steps])).toEqual([['a', 2], ['b', 2]]);
+    // ball.off × 2 + the extra cube.off × 2; validation only from meshDir (ball.off)
+    expect(messages.some((m) => /^\[b\] data: 4 training shapes, 1 validation shapes/.test(m))).toBe(true);
+    expect(JSON.parse(await readFile(path.replace('config.json', 'model.json'), 'utf8'))).toEqual({ format: 'onet-ensemble', version: 1, members: ['a', 'b'], description: 'test' });
+    expect(existsSync(join(dir, 'b', 'weights.bin'))).toBe(true);
+    await expect(trainFromConfigFile(path)).rejects.toThrow(/ensemble config/);
+
+    const loaded = await loadModel(dir);
+    expect(loaded.model).toBeInstanceOf(OccupancyEnsemble);
+    expect(loaded.message).toMatch(/ensemble of 2 \(mean logits\): a \(conv-onet, \d+ parameters\) \+ b/);
+    const e = loaded.model as OccupancyEnsemble;
+    const [a, b] = await Promise.all(['a', 'b'].map(async (m) => (await loadModel(join(dir, m))).model));
+    const cloud = icosphere(1, 0.4).positions;
+    const q = new Float32Array([0, 0, 0, 0.3, 0.1, -0.2, 0.5, 0.5, 0.5]);
+    const n0 = tf.memory().numTensors;
+    const [se, sa, sb] = [e, a, b].map((m) => m.condition(cloud));
+    const [le, la, lb] = await Promise.all([se, sa, sb].map((s) => s.logits(q)));
+    for (let i = 0; i < 3; i++) expect(le[i]).toBeCloseTo((la[i] + lb[i]) / 2, 5);
+    for (const s of [se, sa, sb]) s.dispose();
+    expect(tf.memory().numTensors).toBe(n0);
+    expect(e.parameterCount()).toBe(a.parameterCount() + b.parameterCount());
+    for (const m of [e, a, b]) m.dispose();
+
+    // a config with a member escaping the folder is refused before any training
+    await writeFile(path, JSON.stringify({ ensemble: { members: ['../a'] } }));
+    await expect(trainEnsembleFromConfigFile(path)).rejects.toMatchObject({ code: 'BAD_DATASET' });
+    // a training mesh named like a held-out mesh is refused
+    await writeFile(join(dir, 'a', 'config.json'), JSON.stringify({ model: TINY, data: { ...data, extraMeshes: ['../meshes/heldout.off'] }, train }));
+    await expect(trainFromConfigFile(join(dir, 'a', 'config.json'))).rejects.toThrow(/name of a held-out mesh/);
+  }, 120_000);
 });

@@ -70,7 +70,7 @@ function generationOptions(cmd: Command): Command {
   return cmd
     .option('--resolution0 <n>', 'coarse MISE grid resolution', int('resolution0', 2), 32)
     .option('--upsampling-steps <n>', 'MISE upsampling steps', int('upsampling-steps', 0), 2)
-    .option('--threshold <p>', 'occupancy threshold τ as a probability', probability('threshold'), 0.2)
+    .option('--threshold <p>', 'occupancy threshold τ as a probability (default: the model\'s, chosen on validation; else 0.2)', probability('threshold'))
     .addOption(new Option('--normals <kind>', 'vertex normals').choices(['none', 'grid', 'network']).default('none'))
     .option('--refine <steps>', 'refinement steps (reference demo: 30)', int('refine', 0), 0)
     .option('--batch-size <n>', 'points per network call', int('batch-size', 1), 100_000);
@@ -243,24 +243,27 @@ export function buildProgram(): Command {
 
   program
     .command('train')
-    .description('train an occupancy network from a config file (delegates to trainFromConfigFile; the config picks the backend)')
+    .description('train an occupancy network from a config file (trainFromConfigFile; an ensemble config trains each member in turn; the config picks the backend)')
     .requiredOption('--config <file>', 'training config (JSON: model, data, train sections)')
     .option('--out-dir <dir>', 'where the best model, history.json and curve.svg go')
     .option('--resume', 'resume from the last checkpoint in the cache folder')
     .action(async (o) => {
-      const { trainFromConfigFile } = await import('./train.js');
+      const { trainFromConfigFile, trainEnsembleFromConfigFile, readTrainConfig } = await import('./train.js');
       const controller = new AbortController();
       process.once('SIGINT', () => {
         console.error('\ninterrupted: stopping after this step (the checkpoint is kept; rerun with --resume)');
         controller.abort();
       });
-      const result = await trainFromConfigFile(o.config, {
-        outDir: o.outDir,
-        resume: o.resume,
-        signal: controller.signal,
-        onProgress: (p) => console.error(p.message),
-      });
-      console.log(`trained ${result.steps} steps in ${(result.seconds / 60).toFixed(1)} min; best validation IoU ${result.bestIou.toFixed(4)} at step ${result.bestStep} → ${result.outDir}`);
+      const run = { outDir: o.outDir, resume: o.resume, signal: controller.signal, onProgress: (p: { message: string }) => console.error(p.message) };
+      const line = (r: { steps: number; seconds: number; bestIou: number; bestStep: number; outDir: string }) =>
+        `trained ${r.steps} steps in ${(r.seconds / 60).toFixed(1)} min; best validation IoU ${r.bestIou.toFixed(4)} at step ${r.bestStep} → ${r.outDir}`;
+      if ('ensemble' in (await readTrainConfig(o.config))) {
+        const result = await trainEnsembleFromConfigFile(o.config, run);
+        for (const r of result.members) console.log(`${r.name}: ${line(r)}`);
+        console.log(`ensemble of ${result.members.length} → ${result.outDir}/model.json`);
+      } else {
+        console.log(line(await trainFromConfigFile(o.config, run)));
+      }
     });
 
   program

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelFiles } from '@onet/nn/node';
 import type { OccupancyNetwork, ModelConfig } from '../model.js';
+import { ensembleMembers, parseEnsembleManifest, OccupancyEnsemble, type EnsembleManifest } from '../ensemble.js';
 import { PipelineError } from '../errors.js';
 
 /** The shipped model's folder (`packages/pipeline/models/default`), found from the source or the build. */
@@ -17,7 +18,8 @@ export function defaultModelDir(): string {
 
 /** Result of {@link loadModel}. */
 export interface LoadedModel {
-  model: OccupancyNetwork;
+  /** One network, or an {@link OccupancyEnsemble} when `model.json` is an ensemble manifest. */
+  model: OccupancyNetwork | OccupancyEnsemble;
   /** Folder the weights came from. */
   dir: string;
   /** True when no weights were found and a freshly initialised (untrained) model is used instead. */
@@ -38,12 +40,63 @@ export interface LoadModelOptions {
 }
 
 /**
- * Load an `OccupancyNetwork` from a folder holding `model.json` + `weights.bin` (default: the shipped model).
+ * Load an `OccupancyNetwork` from a folder holding `model.json` + `weights.bin` (default: the shipped model), or an
+ * {@link OccupancyEnsemble} when `model.json` is an ensemble manifest (`"format": "onet-ensemble"`, members in
+ * subfolders, each loaded the same way; `allowFresh` applies to each member).
  * @throws {@link PipelineError} `BAD_MODEL` naming the file when it is missing (and `allowFresh` is off),
- *   unreadable, or does not match the network it describes.
+ *   unreadable, or does not match the network it describes; for a bad manifest or a member that is itself an ensemble.
  * @category Node
  */
 export async function loadModel(dir: string = defaultModelDir(), options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const jsonPath = dir.endsWith('.json') ? dir : join(dir, 'model.json');
+  let manifest: EnsembleManifest | undefined;
+  if (existsSync(jsonPath)) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(jsonPath, 'utf8'));
+    } catch (e) {
+      throw new PipelineError('BAD_MODEL', `${jsonPath}: cannot read model.json (${(e as Error).message})`, { cause: e });
+    }
+    manifest = parseEnsembleManifest(raw);
+  }
+  if (!manifest) return loadNetwork(dir, options);
+  const members = manifest.members;
+  const base = dirname(jsonPath);
+  const loaded: LoadedModel[] = [];
+  let model: OccupancyEnsemble;
+  try {
+    for (const m of members) {
+      const memberJson = join(base, m, 'model.json');
+      if (existsSync(memberJson)) {
+        let nested: string[] | undefined;
+        try {
+          nested = ensembleMembers(JSON.parse(await readFile(memberJson, 'utf8')));
+        } catch {
+          // unreadable: loadNetwork reports it
+        }
+        if (nested) throw new PipelineError('BAD_MODEL', `${memberJson}: an ensemble member is itself an ensemble; list its members directly`);
+      }
+      loaded.push(await loadNetwork(join(base, m), options));
+    }
+    model = new OccupancyEnsemble(
+      loaded.map((l) => l.model as OccupancyNetwork),
+      { threshold: manifest.threshold },
+    );
+  } catch (e) {
+    for (const l of loaded) l.model.dispose();
+    throw e;
+  }
+  const fresh = loaded.some((l) => l.fresh);
+  const parts = loaded.map((l, i) => `${members[i]} (${l.model.config.kind}, ${l.model.parameterCount()} parameters${l.fresh ? ', UNTRAINED' : ''})`);
+  return {
+    model,
+    dir,
+    fresh,
+    message: `${fresh ? 'WARNING: some members have no trained weights; ' : ''}model: ${jsonPath}, ensemble of ${members.length} (mean logits): ${parts.join(' + ')}; τ = ${model.config.threshold ?? 0.2}`,
+  };
+}
+
+async function loadNetwork(dir: string, options: LoadModelOptions): Promise<LoadedModel> {
   const jsonPath = dir.endsWith('.json') ? dir : join(dir, 'model.json');
   if (!existsSync(dir) && !options.allowFresh) throw new PipelineError('BAD_MODEL', `${dir}: model folder not found; pass --model <folder with model.json and weights.bin>`);
   // Loaded lazily so that commands failing earlier (bad input) never pay for the network code.
@@ -57,7 +110,10 @@ export async function loadModel(dir: string = defaultModelDir(), options: LoadMo
     const cfgPath = join(dir, 'config.json');
     if (existsSync(cfgPath)) {
       try {
-        const raw = JSON.parse(await readFile(cfgPath, 'utf8')) as { model?: ModelConfig };
+        let raw = JSON.parse(await readFile(cfgPath, 'utf8')) as { model?: ModelConfig; ensemble?: { members?: string[] } };
+        // an ensemble's training config: its first member's architecture (as the browser demo does)
+        const first = raw.ensemble?.members?.[0];
+        if (typeof first === 'string') raw = JSON.parse(await readFile(join(dir, first, 'config.json'), 'utf8')) as typeof raw;
         if (raw.model) config = raw.model;
       } catch {
         // unreadable training config: keep the reference architecture

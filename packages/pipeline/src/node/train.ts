@@ -11,6 +11,7 @@ import { OccupancyNetwork, type ModelConfig } from '../model.js';
 import { Trainer, makeValidationCases, curveSvg, type TrainOptions, type HistoryEntry } from '../train.js';
 import { sampleShape, augmentedMesh, proceduralShape, type ShapeSamples, type SampleShapeOptions } from '../trainingData.js';
 import { PipelineError } from '../errors.js';
+import { ensembleMembers, parseEnsembleManifest, type EnsembleManifest } from '../ensemble.js';
 import { ensureNodeGradients } from './gradients.js';
 import { createGradientWorkers, type GradientWorkerPool } from './gradientWorkers.js';
 
@@ -25,6 +26,12 @@ export interface TrainConfigFile {
     meshDir: string;
     /** File names excluded from training (the evaluation meshes). */
     heldOut: string[];
+    /**
+     * More training meshes, as paths relative to the config file, after those of `meshDir` (e.g. open meshes, which
+     * are labelled by generalized winding number like the closed ones). They get `copies` augmented copies each and
+     * are never used for validation.
+     */
+    extraMeshes?: string[];
     /** Augmented copies per mesh (copy 0 = as given; others randomly rotated and stretched). */
     copies: number;
     /** Procedural shapes (primitives and CSG unions). */
@@ -204,7 +211,14 @@ export async function loadTrainingShapes(config: TrainConfigFile, baseDir: strin
   }
   const held = new Set(d.heldOut);
   for (const h of held) if (!files.includes(h)) throw new PipelineError('BAD_DATASET', `held-out mesh ${h} is not in ${meshDir}`);
-  const trainFiles = files.filter((f) => !held.has(f));
+  const mainFiles = files.filter((f) => !held.has(f));
+  const extra = (d.extraMeshes ?? []).map((p) => resolve(baseDir, p));
+  const trainFiles = [...mainFiles.map((f) => join(meshDir, f)), ...extra];
+  const names = trainFiles.map((p) => basename(p));
+  for (const [i, n] of names.entries()) {
+    if (held.has(n)) throw new PipelineError('BAD_DATASET', `extra mesh ${extra[i - mainFiles.length]} has the name of a held-out mesh`);
+    if (names.indexOf(n) !== i) throw new PipelineError('BAD_DATASET', `two training meshes are named ${n}: cached samples are keyed by file name`);
+  }
   if (trainFiles.length === 0 && d.procedural === 0) throw new PipelineError('BAD_DATASET', `no training meshes in ${meshDir}`);
   const sampling = { ...d.sampling, padding: config.model.padding };
   const sig = JSON.stringify(sampling);
@@ -215,13 +229,21 @@ export async function loadTrainingShapes(config: TrainConfigFile, baseDir: strin
   const val: ShapeSamples[] = [];
   const valSampling = { ...sampling, nearPoints: 0 };
   const t0 = performance.now();
-  for (const [fi, f] of trainFiles.entries()) {
-    const mesh = parseMesh(new Uint8Array(await readFile(join(meshDir, f))), { source: f });
+  const valStride = Math.ceil(mainFiles.length / Math.max(1, d.valMeshes));
+  for (const [fi, path] of trainFiles.entries()) {
+    const f = names[fi];
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(path));
+    } catch (e) {
+      throw new PipelineError('BAD_DATASET', `cannot read training mesh ${path}: ${(e as Error).message}`);
+    }
+    const mesh = parseMesh(bytes, { source: f });
     for (let c = 0; c < d.copies; c++) {
       const seed = 1000 * fi + c + 1;
       train.push(await cachedShape(cacheDir, `${f}#${c}-${tag}`, () => sampleShape(`${f}#${c}`, augmentedMesh(mesh, c, seed), { ...sampling, seed })));
     }
-    if (fi < d.valMeshes * Math.ceil(trainFiles.length / Math.max(1, d.valMeshes)) && fi % Math.ceil(trainFiles.length / Math.max(1, d.valMeshes)) === 0) {
+    if (fi < mainFiles.length && fi < d.valMeshes * valStride && fi % valStride === 0) {
       const seed = 900_000 + fi;
       val.push(await cachedShape(cacheDir, `${f}#val-${tag}`, () => sampleShape(`${f}#val`, augmentedMesh(mesh, 1, seed), { ...valSampling, seed })));
     }
@@ -244,6 +266,81 @@ export async function loadTrainingShapes(config: TrainConfigFile, baseDir: strin
 }
 
 /**
+ * `config.json` of an ensemble model folder: each member is a subfolder with its own training config
+ * (`<member>/config.json`, paths relative to it) and gets its trained model there; the folder's `model.json` is the
+ * ensemble manifest (see `OccupancyEnsemble`).
+ */
+export interface EnsembleTrainConfigFile {
+  ensemble: {
+    /** Member subfolders, trained in this order, e.g. `["planes", "grid"]`. */
+    members: string[];
+    /** Copied into the manifest. */
+    description?: string;
+    /** Generation τ copied into the manifest (choose it on validation shapes: `models/select-threshold.ts`). */
+    threshold?: number;
+  };
+}
+
+/** Result of {@link trainEnsembleFromConfigFile}: one {@link TrainResult} per member, in order. */
+export interface EnsembleTrainResult {
+  members: (TrainResult & { name: string })[];
+  /** Folder holding the ensemble's `model.json` and the member subfolders. */
+  outDir: string;
+}
+
+/** Read a training config file: a single model's ({@link TrainConfigFile}) or an ensemble's. @internal */
+export async function readTrainConfig(path: string): Promise<TrainConfigFile | EnsembleTrainConfigFile> {
+  let config: TrainConfigFile | EnsembleTrainConfigFile;
+  try {
+    config = JSON.parse(await readFile(path, 'utf8')) as TrainConfigFile | EnsembleTrainConfigFile;
+  } catch (e) {
+    throw new PipelineError('BAD_DATASET', `cannot read training config ${path}: ${(e as Error).message}`);
+  }
+  if (typeof config !== 'object' || config === null) throw new PipelineError('BAD_DATASET', `${path}: a training config is a JSON object`);
+  return config;
+}
+
+/**
+ * Train every member of an ensemble config ({@link EnsembleTrainConfigFile}) with {@link trainFromConfigFile}, one
+ * after the other (each into `<outDir>/<member>`, its checkpoints under its own name), then write the ensemble
+ * manifest `<outDir>/model.json`. `resume` resumes each member from its checkpoint (a finished member resumes at
+ * its end and stops at once). Progress messages are prefixed with the member name.
+ * @throws PipelineError `BAD_DATASET` for an unreadable config or a bad member list; those of {@link trainFromConfigFile}.
+ */
+export async function trainEnsembleFromConfigFile(
+  path: string,
+  options: { outDir?: string; resume?: boolean; onProgress?: (p: TrainProgress) => void; signal?: AbortSignal } = {},
+): Promise<EnsembleTrainResult> {
+  const config = await readTrainConfig(path);
+  if (!('ensemble' in config)) throw new PipelineError('BAD_DATASET', `${path}: not an ensemble training config (no "ensemble" section)`);
+  let members: string[];
+  try {
+    members = ensembleMembers({ format: 'onet-ensemble', version: 1, members: config.ensemble?.members })!;
+  } catch (e) {
+    throw new PipelineError('BAD_DATASET', `${path}: ${(e as Error).message.replace('ensemble model.json: ', '')}`);
+  }
+  const baseDir = dirname(resolve(path));
+  const outDir = resolve(options.outDir ?? baseDir);
+  const results: EnsembleTrainResult['members'] = [];
+  for (const name of members) {
+    if (options.signal?.aborted) break;
+    const r = await trainFromConfigFile(join(baseDir, name, 'config.json'), {
+      ...options,
+      outDir: join(outDir, name),
+      onProgress: options.onProgress && ((p) => options.onProgress!({ ...p, message: `[${name}] ${p.message}` })),
+    });
+    results.push({ ...r, name });
+  }
+  if (results.length === members.length) {
+    const { description, threshold } = config.ensemble;
+    const manifest: EnsembleManifest = { format: 'onet-ensemble', version: 1, members, ...(description ? { description } : {}), ...(threshold !== undefined ? { threshold } : {}) };
+    parseEnsembleManifest(manifest); // a bad threshold fails here, before model.json is written
+    await writeFile(join(outDir, 'model.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+  }
+  return { members: results, outDir };
+}
+
+/**
  * Train the model a config file describes (`onet train --config <file>`, `npm run train:default`): builds or
  * loads the cached labelled samples, trains with Adam, validates IoU at τ = 0.2 every `validateEvery` steps,
  * writes the best-IoU model (or, with `train.select: 'last'`, the final one) to `outDir` (`model.json` + `weights.bin`, `saveDtype`), `history.json` and
@@ -255,12 +352,8 @@ export async function trainFromConfigFile(
   path: string,
   options: { outDir?: string; resume?: boolean; onProgress?: (p: TrainProgress) => void; signal?: AbortSignal } = {},
 ): Promise<TrainResult> {
-  let config: TrainConfigFile;
-  try {
-    config = JSON.parse(await readFile(path, 'utf8')) as TrainConfigFile;
-  } catch (e) {
-    throw new PipelineError('BAD_DATASET', `cannot read training config ${path}: ${(e as Error).message}`);
-  }
+  const config = (await readTrainConfig(path)) as TrainConfigFile;
+  if ('ensemble' in config) throw new PipelineError('BAD_DATASET', `${path} is an ensemble config: train it with trainEnsembleFromConfigFile (onet train does so)`);
   if (!config?.model || !config?.data || !config?.train) throw new PipelineError('BAD_DATASET', `${path}: a training config needs "model", "data" and "train" sections`);
   if ('fineTune' in config.train) throw new PipelineError('INVALID_OPTION', `${path}: train.fineTune was replaced by train.stages (a list of { atMinutes | atStep, planeResolution, lr, … })`);
   const baseDir = dirname(resolve(path));

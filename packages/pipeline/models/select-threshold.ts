@@ -1,0 +1,49 @@
+/**
+ * Choose the generation threshold τ of a trained model on its **validation** shapes (never the held-out meshes), as
+ * the ONet paper chose τ = 0.2 on its validation split: for each validation shape (unseen augmented copies of
+ * training meshes and unseen procedural shapes, cached by training) encode a fixed noisy input cloud of 300 and of
+ * 3000 points, evaluate the logits on 10k uniform points and report the mean IoU for τ = 0.10 … 0.60; the best τ
+ * (mean over both input sizes) is printed last.
+ *
+ *   npx tsx --tsconfig packages/pipeline/models/tsconfig.eval.json packages/pipeline/models/select-threshold.ts \
+ *     packages/pipeline/models/default [training config, default: <dir>/config.json or its first member's]
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { selectBackend } from '@onet/nn';
+import { loadModel } from '../src/node/loadModel.js';
+import { loadTrainingShapes, type TrainConfigFile } from '../src/node/train.js';
+import { makeValidationCases, occupancyIoU } from '../src/train.js';
+
+const [dirArg = new URL('./default', import.meta.url).pathname, cfgArg] = process.argv.slice(2);
+const dir = resolve(dirArg);
+let cfgPath = cfgArg ?? join(dir, 'config.json');
+let raw = JSON.parse(await readFile(cfgPath, 'utf8')) as TrainConfigFile & { ensemble?: { members: string[] } };
+if (raw.ensemble) {
+  cfgPath = join(dir, raw.ensemble.members[0], 'config.json');
+  raw = JSON.parse(await readFile(cfgPath, 'utf8'));
+}
+if (!existsSync(cfgPath)) throw new Error(`no training config at ${cfgPath}`);
+await selectBackend('wasm');
+const { model, message } = await loadModel(dir);
+console.log(message);
+const { val } = await loadTrainingShapes(raw, dirname(cfgPath));
+const taus = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6];
+const mean = new Array(taus.length).fill(0);
+for (const n of [300, 3000]) {
+  const cases = makeValidationCases(val, { inputPoints: n, noiseStd: model.config.noiseStd, valPoints: 10_000, seed: 12345 });
+  const iou = new Array(taus.length).fill(0);
+  for (const c of cases) {
+    const shape = model.condition(c.input);
+    const l = await shape.logits(c.points);
+    shape.dispose();
+    taus.forEach((t, k) => (iou[k] += occupancyIoU(l, c.occupancy, t) / cases.length));
+  }
+  console.log(`${String(n).padStart(4)} points: ${taus.map((t, k) => `τ ${t.toFixed(2)} ${iou[k].toFixed(4)}`).join('  ')}`);
+  iou.forEach((v, k) => (mean[k] += v / 2));
+}
+const best = mean.indexOf(Math.max(...mean));
+console.log(`mean      : ${taus.map((t, k) => `τ ${t.toFixed(2)} ${mean[k].toFixed(4)}`).join('  ')}`);
+console.log(`best validation τ = ${taus[best]} (mean IoU ${mean[best].toFixed(4)}; τ = 0.2: ${mean[2].toFixed(4)})`);
+model.dispose();
