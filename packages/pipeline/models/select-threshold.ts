@@ -7,6 +7,8 @@
  *
  *   npx tsx --tsconfig packages/pipeline/models/tsconfig.eval.json packages/pipeline/models/select-threshold.ts \
  *     packages/pipeline/models/default [training config, default: <dir>/config.json or its first member's]
+ *
+ * Folders joined by `+` (`…/planes+…/grid`) are scored as an ensemble of those networks (mean logits).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -15,9 +17,12 @@ import { selectBackend } from '@onet/nn';
 import { loadModel } from '../src/node/loadModel.js';
 import { loadTrainingShapes, type TrainConfigFile } from '../src/node/train.js';
 import { makeValidationCases, occupancyIoU } from '../src/train.js';
+import { OccupancyEnsemble } from '../src/ensemble.js';
+import type { OccupancyNetwork } from '../src/model.js';
 
 const [dirArg = new URL('./default', import.meta.url).pathname, cfgArg] = process.argv.slice(2);
-const dir = resolve(dirArg);
+const dirs = dirArg.split('+').map((d) => resolve(d));
+const dir = dirs[0];
 let cfgPath = cfgArg ?? join(dir, 'config.json');
 let raw = JSON.parse(await readFile(cfgPath, 'utf8')) as TrainConfigFile & { ensemble?: { members: string[] } };
 if (raw.ensemble) {
@@ -26,8 +31,9 @@ if (raw.ensemble) {
 }
 if (!existsSync(cfgPath)) throw new Error(`no training config at ${cfgPath}`);
 await selectBackend('wasm');
-const { model, message } = await loadModel(dir);
-console.log(message);
+const loaded = await Promise.all(dirs.map((d) => loadModel(d)));
+for (const l of loaded) console.log(l.message);
+const model = loaded.length === 1 ? loaded[0].model : new OccupancyEnsemble(loaded.map((l) => l.model as OccupancyNetwork));
 const { val } = await loadTrainingShapes(raw, dirname(cfgPath));
 const taus = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6];
 const mean = new Array(taus.length).fill(0);
