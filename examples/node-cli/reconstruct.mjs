@@ -33,7 +33,7 @@ const data = inputPath ? await readInput(inputPath) : { kind: 'mesh', mesh: load
 const result =
   data.kind === 'mesh'
     ? await reconstructFromMesh(model, data.mesh, { seed: 0 })
-    : await reconstruct(model, data.cloud.points, { resolution0: 32, upsamplingSteps: 2, threshold: 0.2 });
+    : await reconstruct(model, data.cloud.points, { resolution0: 32, upsamplingSteps: 2 }); // τ: the model's own
 console.log(formatStats(result.stats));
 
 // 4. Metrics against the mesh the points came from (IoU, Chamfer-L1, normal consistency, F-score@0.01).

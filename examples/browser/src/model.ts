@@ -1,5 +1,5 @@
 import { fetchModel } from '@onet/nn';
-import { OccupancyNetwork, OccupancyEnsemble, parseEnsembleManifest, type ModelConfig } from '@onet/pipeline';
+import { OccupancyNetwork, OccupancyEnsemble, isMemberPath, parseEnsembleManifest, type ModelConfig } from '@onet/pipeline';
 
 /** The network the page runs, and what to tell the user about it. */
 export interface PageModel {
@@ -31,10 +31,12 @@ export async function loadPageModel(seed = 0): Promise<PageModel> {
     if (manifest) {
       const members = manifest.members;
       const nets: OccupancyNetwork[] = [];
+      let fresh = false;
       try {
         for (const m of members) {
-          const { modelJson, weights } = await fetchModel(new URL(`${m}/`, base));
-          nets.push(OccupancyNetwork.fromWeights(modelJson, weights));
+          const one = await loadMember(new URL(`${m}/`, base), seed);
+          nets.push(one.model);
+          fresh ||= one.fresh;
         }
       } catch (e) {
         for (const n of nets) n.dispose();
@@ -42,10 +44,13 @@ export async function loadPageModel(seed = 0): Promise<PageModel> {
       }
       const model = new OccupancyEnsemble(nets, { threshold: manifest.threshold });
       const kinds = nets.map((n, i) => `${members[i]}: ${n.config.kind}`).join(' + ');
+      const what = `ensemble of ${nets.length} (${kinds}; ${model.parameterCount().toLocaleString('en')} parameters, mean logits, trained on up to ${model.config.inputPoints} input points)`;
       return {
         model,
-        fresh: false,
-        message: `model: shipped default, ensemble of ${nets.length} (${kinds}; ${model.parameterCount().toLocaleString('en')} parameters, mean logits, trained on up to ${model.config.inputPoints} input points)`,
+        fresh,
+        message: fresh
+          ? `WARNING: some members of this build have no trained weights — untrained networks run, the mesh will not resemble the input (${what})`
+          : `model: shipped default, ${what}`,
       };
     }
     const { modelJson, weights } = await fetchModel(base);
@@ -61,7 +66,7 @@ export async function loadPageModel(seed = 0): Promise<PageModel> {
   if (!cfg?.ok) throw new Error(`no model in this build: ${new URL('model.json', base)} and config.json are missing (rebuild the app after the model is trained)`);
   let raw = (await cfg.json()) as { model?: ModelConfig; ensemble?: { members?: string[] } } & Partial<ModelConfig>;
   const first = raw.ensemble?.members?.[0];
-  if (first) {
+  if (isMemberPath(first)) {
     // an ensemble's training config: build its first member untrained
     const sub = await fetch(new URL(`${first}/config.json`, base)).catch(() => undefined);
     if (!sub?.ok) throw new Error(`no model in this build: ${new URL('model.json', base)} and ${new URL(`${first}/config.json`, base)} are missing`);
@@ -73,4 +78,21 @@ export async function loadPageModel(seed = 0): Promise<PageModel> {
     fresh: true,
     message: 'WARNING: this build has no trained weights (models/default/model.json missing) — an untrained network runs, the mesh will not resemble the input',
   };
+}
+
+/**
+ * One ensemble member from its folder URL: its trained weights, or, when the build has none (no `model.json`), an
+ * untrained network from its `config.json` (seeded), flagged `fresh`.
+ * @throws Error when neither file is served.
+ */
+async function loadMember(url: URL, seed: number): Promise<{ model: OccupancyNetwork; fresh: boolean }> {
+  const head = await fetch(new URL('model.json', url), { method: 'HEAD' }).catch(() => undefined);
+  if (head?.ok) {
+    const { modelJson, weights } = await fetchModel(url);
+    return { model: OccupancyNetwork.fromWeights(modelJson, weights), fresh: false };
+  }
+  const cfg = await fetch(new URL('config.json', url)).catch(() => undefined);
+  if (!cfg?.ok) throw new Error(`no model in this build: ${new URL('model.json', url)} and config.json are missing`);
+  const raw = (await cfg.json()) as { model?: ModelConfig } & Partial<ModelConfig>;
+  return { model: OccupancyNetwork.fromConfig((raw.model ?? raw) as ModelConfig, seed), fresh: true };
 }

@@ -1,7 +1,8 @@
 /**
  * Seconds per reconstruction (encode + MISE + marching cubes) with the shipped model and with a
  * reference-sized point-cloud ONet (ResNet-PointNet H512, C 512 + CBN decoder H256: 10.4M parameters,
- * REFERENCE §1.5), on the Stanford bunny from 300 noisy points, MISE 32 + 2 at τ = 0.2.
+ * REFERENCE §1.5), on the Stanford bunny from 300 noisy points, MISE 32 + 2 at each model's τ (the shipped
+ * ensemble's 0.35; 0.2 for the reference-sized network).
  * Prints the peak memory of a generation (RSS and tfjs bytes) and, when python3-torch is installed, the
  * ratio against PyTorch CPU evaluating the same number of points with the same architecture.
  *

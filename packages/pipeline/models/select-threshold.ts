@@ -10,7 +10,6 @@
  *
  * Folders joined by `+` (`…/planes+…/grid`) are scored as an ensemble of those networks (mean logits).
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { selectBackend } from '@onet/nn';
@@ -29,7 +28,6 @@ if (raw.ensemble) {
   cfgPath = join(dir, raw.ensemble.members[0], 'config.json');
   raw = JSON.parse(await readFile(cfgPath, 'utf8'));
 }
-if (!existsSync(cfgPath)) throw new Error(`no training config at ${cfgPath}`);
 await selectBackend('wasm');
 const loaded = await Promise.all(dirs.map((d) => loadModel(d)));
 for (const l of loaded) console.log(l.message);

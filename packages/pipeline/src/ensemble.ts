@@ -59,6 +59,14 @@ export function ensembleMembers(json: unknown): string[] | undefined {
 }
 
 /**
+ * A member path that stays inside the ensemble's folder on disk and under its URL: `/`-separated segments of
+ * `[A-Za-z0-9_.-]`, none of them `.` or `..` (so no `%2e%2e`, `https:…`, `\`, absolute or empty paths).
+ */
+export function isMemberPath(p: unknown): p is string {
+  return typeof p === 'string' && p.split('/').every((s) => /^[A-Za-z0-9_.-]+$/.test(s) && s !== '.' && s !== '..');
+}
+
+/**
  * An ensemble `model.json` checked, or `undefined` when `json` is an ordinary model.
  * @throws PipelineError `BAD_MODEL` as {@link ensembleMembers}, and for a threshold outside (0, 1).
  */
@@ -68,8 +76,9 @@ export function parseEnsembleManifest(json: unknown): EnsembleManifest | undefin
   if (m.version !== 1) throw new PipelineError('BAD_MODEL', `ensemble model.json: version ${JSON.stringify(m.version)} is not supported (expected 1)`);
   if (!Array.isArray(m.members) || m.members.length === 0) throw new PipelineError('BAD_MODEL', 'ensemble model.json: "members" must be a non-empty list of subfolders');
   for (const p of m.members) {
-    const ok = typeof p === 'string' && p.length > 0 && !p.startsWith('/') && !p.includes('\\') && p.split('/').every((s) => s !== '..' && s !== '.' && s !== '');
-    if (!ok) throw new PipelineError('BAD_MODEL', `ensemble model.json: member ${JSON.stringify(p)} must be a subfolder of the ensemble's folder (no "..", no absolute paths)`);
+    if (!isMemberPath(p)) {
+      throw new PipelineError('BAD_MODEL', `ensemble model.json: member ${JSON.stringify(p)} must be a subfolder of the ensemble's folder: '/'-separated names of letters, digits, '_', '-', '.' (no "..", no absolute paths or URLs)`);
+    }
   }
   if (new Set(m.members).size !== m.members.length) throw new PipelineError('BAD_MODEL', 'ensemble model.json: a member is listed twice');
   if (m.threshold !== undefined && !(typeof m.threshold === 'number' && m.threshold > 0 && m.threshold < 1)) {

@@ -35,5 +35,5 @@ export {
   type ModelConfig,
   type ConditionedShape,
 } from './model.js';
-export { ensembleShape, ensembleMembers, parseEnsembleManifest, OccupancyEnsemble, type EnsembleManifest, type EnsembleConfig } from './ensemble.js';
+export { ensembleShape, ensembleMembers, isMemberPath, parseEnsembleManifest, OccupancyEnsemble, type EnsembleManifest, type EnsembleConfig } from './ensemble.js';
 export { Trainer, TRAIN_DEFAULTS, curveSvg, type TrainOptions, type HistoryEntry } from './train.js';

@@ -45,7 +45,7 @@ describe('ensemble model files', () => {
     expect(ensembleMembers({ format: 'onet-ensemble', version: 1, members: ['planes', 'grid/v2'] })).toEqual(['planes', 'grid/v2']);
     expect(ensembleMembers({ modelConfig: { kind: 'conv-onet' }, weightsManifest: [] })).toBeUndefined();
     expect(ensembleMembers(null)).toBeUndefined();
-    for (const members of [[], ['../planes'], ['/abs'], ['a\\b'], ['a//b'], ['./a'], [''], [3], ['a', 'a'], 'planes']) {
+    for (const members of [[], ['../planes'], ['/abs'], ['a\\b'], ['a//b'], ['./a'], [''], [3], ['a', 'a'], 'planes', ['%2e%2e'], ['https:evil.com'], ['a/'], ['a b']]) {
       expect(() => ensembleMembers({ format: 'onet-ensemble', version: 1, members }), JSON.stringify(members)).toThrow(PipelineError);
     }
     expect(() => ensembleMembers({ format: 'onet-ensemble', version: 2, members: ['a'] })).toThrow(/version 2/);

@@ -106,7 +106,7 @@ export function buildProgram(): Command {
       .argument('<input>', 'point cloud or mesh file')
       .requiredOption('-o, --output <file>', 'output mesh (.ply .obj .off .glb)')
       .option('--gt <mesh>', 'ground-truth mesh: print IoU, Chamfer-L1, normal consistency, F-score@0.01')
-      .option('--model <dir>', 'folder with model.json + weights.bin (default: the shipped model)')
+      .option('--model <dir>', 'folder with model.json + weights.bin, or an ensemble folder (default: the shipped model)')
       .option('--points <n>', 'mesh input: number of noisy surface points (default: the model\'s inputPoints)', int('points', 1))
       .option('--noise <sigma>', 'mesh input: Gaussian noise σ in unit-cube units (default: the model\'s noiseStd)', num('noise'))
       .option('--no-normalize', 'point-cloud input is already in the model\'s unit cube')
@@ -160,7 +160,7 @@ export function buildProgram(): Command {
       .requiredOption('--data <root>', 'dataset root')
       .option('--split <name>', 'split list (<class>/<split>.lst)', 'test')
       .requiredOption('--out-dir <dir>', 'where meshes go (<out>/<class>/<model>.off)')
-      .option('--model <dir>', 'folder with model.json + weights.bin (default: the shipped model)')
+      .option('--model <dir>', 'folder with model.json + weights.bin, or an ensemble folder (default: the shipped model)')
       .option('--shard <k/N>', 'process only shard k of N (0 ≤ k < N: shapes i with i mod N = k), as the dataset builder does')
       .option('--format <ext>', 'mesh format: off, ply, obj, glb', 'off')
       .option('--seed <n>', 'seed for the input subsampling and noise', int('seed', 0), 0)
@@ -260,7 +260,7 @@ export function buildProgram(): Command {
       if ('ensemble' in (await readTrainConfig(o.config))) {
         const result = await trainEnsembleFromConfigFile(o.config, run);
         for (const r of result.members) console.log(`${r.name}: ${line(r)}`);
-        console.log(`ensemble of ${result.members.length} → ${result.outDir}/model.json`);
+        console.log(result.complete ? `ensemble of ${result.members.length} → ${result.outDir}/model.json` : 'stopped before every member finished: no ensemble model.json written (rerun with --resume)');
       } else {
         console.log(line(await trainFromConfigFile(o.config, run)));
       }
@@ -270,7 +270,7 @@ export function buildProgram(): Command {
     .command('demo')
     .description('reconstruct the Stanford bunny (npm package "bunny") with the shipped model; writes out/demo/{bunny.ply,index.html}')
     .option('--out-dir <dir>', 'output folder', 'out/demo')
-    .option('--model <dir>', 'folder with model.json + weights.bin (default: the shipped model)')
+    .option('--model <dir>', 'folder with model.json + weights.bin, or an ensemble folder (default: the shipped model)')
     .option('--points <n>', 'number of noisy surface points drawn (default: the model\'s inputPoints)', int('points', 1))
     .option('--seed <n>', 'seed', int('seed', 0), 0)
     .option('--eval-points <n>', 'surface points per mesh for the metrics', int('eval-points', 1), 100_000)

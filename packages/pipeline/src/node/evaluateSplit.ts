@@ -141,7 +141,7 @@ export interface GenerateSplitOptions {
   inputPoints?: number;
   /** Input noise σ (default: the model's `noiseStd`). */
   noiseStd?: number;
-  /** Generation settings (MISE 32 + 2 at τ = 0.2 by default). */
+  /** Generation settings (MISE 32 + 2 by default, at the model's τ, else 0.2). */
   generation?: GenerateMeshOptions;
   /** Called after each shape. */
   onShape?: (i: number, n: number, id: string, ms: number) => void;

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelFiles } from '@onet/nn/node';
 import type { OccupancyNetwork, ModelConfig } from '../model.js';
-import { ensembleMembers, parseEnsembleManifest, OccupancyEnsemble, type EnsembleManifest } from '../ensemble.js';
+import { ensembleMembers, isMemberPath, parseEnsembleManifest, OccupancyEnsemble, type EnsembleManifest } from '../ensemble.js';
 import { PipelineError } from '../errors.js';
 
 /** The shipped model's folder (`packages/pipeline/models/default`), found from the source or the build. */
@@ -113,7 +113,7 @@ async function loadNetwork(dir: string, options: LoadModelOptions): Promise<Load
         let raw = JSON.parse(await readFile(cfgPath, 'utf8')) as { model?: ModelConfig; ensemble?: { members?: string[] } };
         // an ensemble's training config: its first member's architecture (as the browser demo does)
         const first = raw.ensemble?.members?.[0];
-        if (typeof first === 'string') raw = JSON.parse(await readFile(join(dir, first, 'config.json'), 'utf8')) as typeof raw;
+        if (isMemberPath(first)) raw = JSON.parse(await readFile(join(dir, first, 'config.json'), 'utf8')) as typeof raw;
         if (raw.model) config = raw.model;
       } catch {
         // unreadable training config: keep the reference architecture

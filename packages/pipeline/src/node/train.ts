@@ -286,6 +286,8 @@ export interface EnsembleTrainResult {
   members: (TrainResult & { name: string })[];
   /** Folder holding the ensemble's `model.json` and the member subfolders. */
   outDir: string;
+  /** False when training stopped (`signal`) before every member finished: no manifest was written. */
+  complete: boolean;
 }
 
 /** Read a training config file: a single model's ({@link TrainConfigFile}) or an ensemble's. @internal */
@@ -304,7 +306,8 @@ export async function readTrainConfig(path: string): Promise<TrainConfigFile | E
  * Train every member of an ensemble config ({@link EnsembleTrainConfigFile}) with {@link trainFromConfigFile}, one
  * after the other (each into `<outDir>/<member>`, its checkpoints under its own name), then write the ensemble
  * manifest `<outDir>/model.json`. `resume` resumes each member from its checkpoint (a finished member resumes at
- * its end and stops at once). Progress messages are prefixed with the member name.
+ * its end and stops at once). Progress messages are prefixed with the member name. When `signal` stops training
+ * early, no manifest is written (`complete: false`); resume with `resume: true`.
  * @throws PipelineError `BAD_DATASET` for an unreadable config or a bad member list; those of {@link trainFromConfigFile}.
  */
 export async function trainEnsembleFromConfigFile(
@@ -331,13 +334,14 @@ export async function trainEnsembleFromConfigFile(
     });
     results.push({ ...r, name });
   }
-  if (results.length === members.length) {
+  const complete = results.length === members.length && !options.signal?.aborted;
+  if (complete) {
     const { description, threshold } = config.ensemble;
     const manifest: EnsembleManifest = { format: 'onet-ensemble', version: 1, members, ...(description ? { description } : {}), ...(threshold !== undefined ? { threshold } : {}) };
     parseEnsembleManifest(manifest); // a bad threshold fails here, before model.json is written
     await writeFile(join(outDir, 'model.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   }
-  return { members: results, outDir };
+  return { members: results, outDir, complete };
 }
 
 /**
