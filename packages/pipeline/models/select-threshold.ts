@@ -9,8 +9,10 @@
  *     packages/pipeline/models/default [training config, default: <dir>/config.json or its first member's]
  *
  * Folders joined by `+` (`…/planes+…/grid`) are scored as an ensemble of those networks (mean logits).
+ * `--write` stores the best τ in the (single) folder's `model.json`: the manifest's `threshold` for an ensemble,
+ * `modelConfig.threshold` for one network, which generation then uses by default.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { selectBackend } from '@onet/nn';
 import { loadModel } from '../src/node/loadModel.js';
@@ -19,7 +21,9 @@ import { makeValidationCases, occupancyIoU } from '../src/train.js';
 import { OccupancyEnsemble } from '../src/ensemble.js';
 import type { OccupancyNetwork } from '../src/model.js';
 
-const [dirArg = new URL('./default', import.meta.url).pathname, cfgArg] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const write = args.includes('--write');
+const [dirArg = new URL('./default', import.meta.url).pathname, cfgArg] = args.filter((a) => a !== '--write');
 const dirs = dirArg.split('+').map((d) => resolve(d));
 const dir = dirs[0];
 let cfgPath = cfgArg ?? join(dir, 'config.json');
@@ -51,3 +55,13 @@ const best = mean.indexOf(Math.max(...mean));
 console.log(`mean      : ${taus.map((t, k) => `τ ${t.toFixed(2)} ${mean[k].toFixed(4)}`).join('  ')}`);
 console.log(`best validation τ = ${taus[best]} (mean IoU ${mean[best].toFixed(4)}; τ = 0.2: ${mean[2].toFixed(4)})`);
 model.dispose();
+if (write) {
+  if (dirs.length !== 1) throw new Error('--write needs one model folder, not a + list');
+  const path = join(dir, 'model.json');
+  const json = JSON.parse(await readFile(path, 'utf8')) as { format?: string; threshold?: number; modelConfig?: { threshold?: number } };
+  if (json.format === 'onet-ensemble') json.threshold = taus[best];
+  else if (json.modelConfig) json.modelConfig.threshold = taus[best];
+  else throw new Error(`${path}: neither an ensemble manifest nor a model`);
+  await writeFile(path, `${JSON.stringify(json, null, 1)}\n`);
+  console.log(`wrote τ = ${taus[best]} into ${path}`);
+}
