@@ -322,6 +322,13 @@ describe('trainEnsembleFromConfigFile', () => {
     expect(e.parameterCount()).toBe(a.parameterCount() + b.parameterCount());
     for (const m of [e, a, b]) m.dispose();
 
+    // stopped before the first member: nothing trained, no manifest written
+    const stopped = new AbortController();
+    stopped.abort();
+    const none = await trainEnsembleFromConfigFile(path, { outDir: join(dir, 'stopped'), signal: stopped.signal });
+    expect(none).toMatchObject({ complete: false, members: [] });
+    expect(existsSync(join(dir, 'stopped', 'model.json'))).toBe(false);
+
     // a config with a member escaping the folder is refused before any training
     await writeFile(path, JSON.stringify({ ensemble: { members: ['../a'] } }));
     await expect(trainEnsembleFromConfigFile(path)).rejects.toMatchObject({ code: 'BAD_DATASET' });
