@@ -1,5 +1,5 @@
 import type { ConditionedShape, ModelConfig, OccupancyNetwork } from './model.js';
-import { PipelineError } from './errors.js';
+import { PipelineError, checkModelThreshold } from './errors.js';
 
 /**
  * Average the occupancy logits of several conditioned shapes (e.g. the same input encoded by a planes model and a
@@ -81,9 +81,7 @@ export function parseEnsembleManifest(json: unknown): EnsembleManifest | undefin
     }
   }
   if (new Set(m.members).size !== m.members.length) throw new PipelineError('BAD_MODEL', 'ensemble model.json: a member is listed twice');
-  if (m.threshold !== undefined && !(typeof m.threshold === 'number' && m.threshold > 0 && m.threshold < 1)) {
-    throw new PipelineError('BAD_MODEL', `ensemble model.json: threshold must be a probability in (0, 1), got ${JSON.stringify(m.threshold)}`);
-  }
+  checkModelThreshold(m.threshold, 'ensemble model.json:');
   return m as EnsembleManifest;
 }
 
@@ -128,9 +126,9 @@ export class OccupancyEnsemble {
       padding,
       members: members.map((m) => m.config),
     };
-    const threshold = options.threshold ?? members[0].config.threshold;
+    checkModelThreshold(options.threshold, 'ensemble');
+    const threshold = options.threshold ?? members[0].config.threshold; // a member's was checked with its config
     if (threshold !== undefined) {
-      if (!(threshold > 0 && threshold < 1)) throw new PipelineError('BAD_MODEL', `ensemble threshold must be a probability in (0, 1), got ${threshold}`);
       this.config.threshold = threshold;
     }
   }

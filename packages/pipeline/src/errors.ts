@@ -33,3 +33,15 @@ export class PipelineError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * Check a model's generation threshold τ (`ModelConfig.threshold`, an ensemble manifest's `threshold`): absent, or a
+ * probability in (0, 1).
+ * @throws PipelineError `BAD_MODEL` naming `where` otherwise.
+ * @internal
+ */
+export function checkModelThreshold(t: unknown, where: string): void {
+  if (t !== undefined && !(typeof t === 'number' && t > 0 && t < 1)) {
+    throw new PipelineError('BAD_MODEL', `${where} threshold must be a probability in (0, 1), got ${typeof t === 'number' ? t : JSON.stringify(t)}`);
+  }
+}
