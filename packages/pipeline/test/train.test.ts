@@ -13,7 +13,7 @@ import { OccupancyNetwork, type ModelConfig } from '../src/model.js';
 import { Trainer, sampleBatch, occupancyLoss, occupancyIoU, curveSvg, makeValidationCases, splitBatch, flattenVariables } from '../src/train.js';
 import { createGradientWorkers } from '../src/node/gradientWorkers.js';
 import { sampleShape, proceduralShape } from '../src/trainingData.js';
-import { trainFromConfigFile, trainEnsembleFromConfigFile } from '../src/node/train.js';
+import { trainFromConfigFile, trainEnsembleFromConfigFile, loadTrainingShapes } from '../src/node/train.js';
 import { loadModel } from '../src/node/loadModel.js';
 import { OccupancyEnsemble } from '../src/ensemble.js';
 
@@ -247,6 +247,11 @@ describe('trainFromConfigFile', () => {
     expect(messages.some((m) => m.startsWith('resumed at step 4'))).toBe(true);
     expect(r2.steps).toBe(6);
     expect(r2.history.length).toBeGreaterThan(r.history.length);
+    // another output folder of the same name does not resume from that checkpoint
+    const m1: string[] = [];
+    const r1 = await trainFromConfigFile(path, { outDir: join(dir, 'other', 'out'), resume: true, onProgress: (p) => m1.push(p.message) });
+    expect(m1.some((m) => m.startsWith('resumed'))).toBe(false);
+    expect(r1.steps).toBe(6);
 
     // staged config: finer planes from step 2, then smaller inputs from step 3; same parameters and Adam state;
     // 2 threads (main + 1 gradient worker)
@@ -268,6 +273,28 @@ describe('trainFromConfigFile', () => {
     await writeFile(path2, JSON.stringify({ ...config, train: { ...config.train, stages: [{ lr: 1e-3 }] } }));
     await expect(trainFromConfigFile(path2, { outDir: join(dir, 'out3') })).rejects.toThrow(/exactly one of atMinutes, atStep/);
     expect(Number.isFinite(r3.history[r3.history.length - 1].iou)).toBe(true);
+  });
+});
+
+describe('loadTrainingShapes', () => {
+  it('rebuilds cached samples made from another file of the same name (same cache, other folder)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'onet-cache-test-'));
+    for (const d of ['meshes', 'a', 'b']) await mkdir(join(dir, d));
+    await writeFile(join(dir, 'meshes', 'heldout.off'), writeOff(icosphere(1, 0.3)));
+    await writeFile(join(dir, 'a', 'extra.off'), writeOff(box(0.6))); // a cube: copy 0 spans [−0.5, 0.5] on every axis
+    await writeFile(join(dir, 'b', 'extra.off'), writeOff(box([0.2, 0.5, 0.3]))); // normalised: x in [−0.2, 0.2]
+    const config = (sub: string) => ({
+      model: TINY,
+      data: { meshDir: 'meshes', heldOut: ['heldout.off'], extraMeshes: [`${sub}/extra.off`], copies: 1, procedural: 0, valMeshes: 0, valProcedural: 0, sampling: { surfacePoints: 500, uniformPoints: 500, nearPoints: 0 }, cacheDir: 'cache' },
+      train: {},
+    });
+    const maxAbsX = (p: Float32Array) => p.filter((_, i) => i % 3 === 0).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const a = await loadTrainingShapes(config('a') as never, dir);
+    const b = await loadTrainingShapes(config('b') as never, dir);
+    expect(maxAbsX(a.train[0].surface)).toBeCloseTo(0.5, 3);
+    expect(maxAbsX(b.train[0].surface)).toBeCloseTo(0.2, 3);
+    const b2 = await loadTrainingShapes(config('b') as never, dir); // now cached: the same samples
+    expect(Array.from(b2.train[0].surface.slice(0, 30))).toEqual(Array.from(b.train[0].surface.slice(0, 30)));
   });
 });
 

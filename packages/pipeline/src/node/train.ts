@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { mkdir, readFile, writeFile, readdir, rename } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { dirname, join, resolve, basename } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseMesh } from '@onet/io';
@@ -182,19 +183,30 @@ function fromArrays(name: string, a: Arrays): ShapeSamples {
 }
 
 /** Cached {@link sampleShape}: `key` must identify the mesh, its augmentation and the sampling options. */
-async function cachedShape(cacheDir: string, key: string, make: () => ShapeSamples): Promise<ShapeSamples> {
+/** Short SHA-1 of bytes or a string: tells apart same-named sources in cache keys. */
+function shortHash(data: Uint8Array | string): string {
+  return createHash('sha1').update(data).digest('hex').slice(0, 12);
+}
+
+/**
+ * Load the cached samples `key` or make and cache them. `source` (a hash of the mesh file's bytes) is stored with the
+ * entry; an entry made from another file of the same name (another folder, or the file since edited) is rebuilt.
+ * Entries written before sources were recorded carry none and are trusted.
+ */
+async function cachedShape(cacheDir: string, key: string, make: () => ShapeSamples, source?: string): Promise<ShapeSamples> {
   const path = join(cacheDir, 'shapes', `${key.replace(/[^A-Za-z0-9_.#-]/g, '_')}.bin`);
   if (existsSync(path)) {
     try {
       const { arrays, meta } = await readArrays(path);
-      return fromArrays((meta as { name: string }).name, arrays);
+      const m = meta as { name: string; source?: string };
+      if (source === undefined || m.source === undefined || m.source === source) return fromArrays(m.name, arrays);
     } catch {
       // corrupt cache entry: rebuild
     }
   }
   const s = make();
   await mkdir(dirname(path), { recursive: true });
-  await writeArrays(path, toArrays(s), { name: s.name });
+  await writeArrays(path, toArrays(s), source === undefined ? { name: s.name } : { name: s.name, source });
   return s;
 }
 
@@ -239,13 +251,14 @@ export async function loadTrainingShapes(config: TrainConfigFile, baseDir: strin
       throw new PipelineError('BAD_DATASET', `cannot read training mesh ${path}: ${(e as Error).message}`);
     }
     const mesh = parseMesh(bytes, { source: f });
+    const source = shortHash(bytes);
     for (let c = 0; c < d.copies; c++) {
       const seed = 1000 * fi + c + 1;
-      train.push(await cachedShape(cacheDir, `${f}#${c}-${tag}`, () => sampleShape(`${f}#${c}`, augmentedMesh(mesh, c, seed), { ...sampling, seed })));
+      train.push(await cachedShape(cacheDir, `${f}#${c}-${tag}`, () => sampleShape(`${f}#${c}`, augmentedMesh(mesh, c, seed), { ...sampling, seed }), source));
     }
     if (fi < mainFiles.length && fi < d.valMeshes * valStride && fi % valStride === 0) {
       const seed = 900_000 + fi;
-      val.push(await cachedShape(cacheDir, `${f}#val-${tag}`, () => sampleShape(`${f}#val`, augmentedMesh(mesh, 1, seed), { ...valSampling, seed })));
+      val.push(await cachedShape(cacheDir, `${f}#val-${tag}`, () => sampleShape(`${f}#val`, augmentedMesh(mesh, 1, seed), { ...valSampling, seed }), source));
     }
     onProgress?.({ phase: 'data', message: `data ${fi + 1}/${trainFiles.length} meshes (${((performance.now() - t0) / 1000).toFixed(0)} s)` });
   }
@@ -422,7 +435,9 @@ export async function trainFromConfigFile(
       report({ phase: 'train', message: `stage ${stage + 1} at step ${step}: ${what.join(', ') || 'no change'}`, step });
     };
     const cases = makeValidationCases(val, { inputPoints: config.model.inputPoints, noiseStd: config.model.noiseStd, valPoints: t.valPoints ?? 20_000, seed: 12345 });
-    const ckptDir = join(resolve(baseDir, config.data.cacheDir), 'checkpoints', basename(outDir));
+    // keyed by the output folder's name and a hash of its absolute path: two runs writing to different folders of the
+    // same name (e.g. two ensembles' `planes` members) never resume from each other's checkpoints
+    const ckptDir = join(resolve(baseDir, config.data.cacheDir), 'checkpoints', `${basename(outDir)}-${shortHash(resolve(outDir))}`);
     let history: HistoryEntry[] = [];
     let bestIou = -1;
     let bestStep = 0;
