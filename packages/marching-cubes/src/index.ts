@@ -7,3 +7,4 @@ export { meshArea } from './meshArea.js';
 export { meshVolume } from './meshVolume.js';
 export { meshEdges, isWatertight, eulerCharacteristic } from './meshEdges.js';
 export type { MeshEdgeReport } from './meshEdges.js';
+export { fillCavities } from './fillCavities.js';

@@ -1,4 +1,4 @@
-import { marchingCubes } from '@onet/marching-cubes';
+import { marchingCubes, fillCavities } from '@onet/marching-cubes';
 import { type Bounds, REFERENCE_BOUNDS, gridAxes, normalizeBounds } from './bounds.js';
 import { MiseError } from './errors.js';
 import { MISE } from './mise.js';
@@ -59,6 +59,12 @@ export interface ExtractIsosurfaceOptions {
   computeNormals?: boolean;
   /** Also return the dense value grid `[(R+1)³]` (Float32Array, C order) in the result. */
   returnGrid?: boolean;
+  /**
+   * Fill enclosed cavities before marching cubes: grid nodes below the threshold that cannot reach the box's border
+   * through other such nodes are raised to it (`fillCavities` of @onet/marching-cubes), so the mesh has no internal
+   * voids. Off by default (the reference has no such step); a surface point cloud never shows an object's inside.
+   */
+  fillCavities?: boolean;
 }
 
 type OptionalKeys = 'signal' | 'onProgress' | 'lipschitz';
@@ -78,6 +84,7 @@ export const EXTRACT_ISOSURFACE_DEFAULTS = {
   safeLevels: 1,
   computeNormals: false,
   returnGrid: false,
+  fillCavities: false,
 } satisfies Required<Omit<ExtractIsosurfaceOptions, OptionalKeys>> & Pick<ExtractIsosurfaceOptions, OptionalKeys>;
 
 /** Statistics of one {@link extractIsosurface} run. */
@@ -90,8 +97,10 @@ export interface MiseStats {
   denseEvaluations: number;
   /** Final resolution R (voxels per axis; R+1 nodes per axis). */
   resolution: number;
-  /** Dense-grid nodes with value ≥ threshold (the reference's `inside_nodes` count). */
+  /** Dense-grid nodes with value ≥ threshold (the reference's `inside_nodes` count), filled cavities included. */
   insideNodes: number;
+  /** Nodes of enclosed cavities raised to the threshold by `fillCavities`; 0 when off. */
+  filledNodes: number;
   /** Safe mode: the Lipschitz bound used, in value units per world unit; 0 in reference mode. */
   lipschitz: number;
   /** Wall time per stage in milliseconds. */
@@ -311,6 +320,7 @@ export async function extractIsosurface(
   }
   o.signal?.throwIfAborted();
 
+  const filledNodes = o.fillCavities ? fillCavities(grid, [n1, n1, n1], o.threshold) : 0;
   let insideNodes = 0;
   for (let i = 0; i < grid.length; i++) if (grid[i] >= o.threshold) insideNodes++;
 
@@ -335,6 +345,7 @@ export async function extractIsosurface(
       denseEvaluations: n1 ** 3,
       resolution,
       insideNodes,
+      filledNodes,
       lipschitz,
       timeMs: time,
     },

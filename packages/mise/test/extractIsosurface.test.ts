@@ -209,4 +209,26 @@ describe('extractIsosurface options', () => {
       expect(dot / r).toBeGreaterThan(0.995);
     }
   });
+
+  it('fillCavities: a hollow ball comes out solid, with one surface and the outer ball\'s volume', async () => {
+    const hollow = (p: Float32Array) => {
+      const v = new Float32Array(p.length / 3);
+      for (let n = 0; n < v.length; n++) {
+        const r = Math.hypot(p[3 * n], p[3 * n + 1], p[3 * n + 2]);
+        v[n] = Math.min(0.4 - r, r - 0.2); // shell between radii 0.2 and 0.4
+      }
+      return v;
+    };
+    const ball = (r: number) => (4 / 3) * Math.PI * r ** 3;
+    const plain = await extractIsosurface(hollow, { resolution0: 16, upsamplingSteps: 2 });
+    expect(plain.stats.filledNodes).toBe(0);
+    expect(meshVolume(plain.mesh) / (ball(0.4) - ball(0.2))).toBeCloseTo(1, 1);
+    const filled = await extractIsosurface(hollow, { resolution0: 16, upsamplingSteps: 2, fillCavities: true });
+    expect(isWatertight(filled.mesh)).toBe(true);
+    expect(meshVolume(filled.mesh) / ball(0.4)).toBeCloseTo(1, 2);
+    // the void's nodes: radius 0.2 at spacing 1.1/64
+    expect(filled.stats.filledNodes / (ball(0.2) / (1.1 / 64) ** 3)).toBeCloseTo(1, 1);
+    expect(filled.stats.insideNodes - plain.stats.insideNodes).toBe(filled.stats.filledNodes);
+    expect(filled.stats.evaluations).toBe(plain.stats.evaluations); // a post-process: no extra evaluations
+  });
 });

@@ -1,5 +1,5 @@
 import type { ConditionedShape, ModelConfig, OccupancyNetwork } from './model.js';
-import { PipelineError, checkModelThreshold } from './errors.js';
+import { PipelineError, checkModelThreshold, checkModelFillCavities } from './errors.js';
 
 /**
  * Average the occupancy logits of several conditioned shapes (e.g. the same input encoded by a planes model and a
@@ -47,6 +47,8 @@ export interface EnsembleManifest {
   description?: string;
   /** Generation threshold τ of the ensemble (chosen on validation shapes); absent: the first member's, else 0.2. */
   threshold?: number;
+  /** Fill enclosed cavities at generation (`GenerateMeshOptions.fillCavities`); absent: the first member's, else off. */
+  fillCavities?: boolean;
 }
 
 /**
@@ -82,6 +84,7 @@ export function parseEnsembleManifest(json: unknown): EnsembleManifest | undefin
   }
   if (new Set(m.members).size !== m.members.length) throw new PipelineError('BAD_MODEL', 'ensemble model.json: a member is listed twice');
   checkModelThreshold(m.threshold, 'ensemble model.json:');
+  checkModelFillCavities(m.fillCavities, 'ensemble model.json:');
   return m as EnsembleManifest;
 }
 
@@ -96,6 +99,8 @@ export interface EnsembleConfig {
   padding: number;
   /** Generation threshold τ: the ensemble's own (manifest), else the first member's; absent = 0.2. */
   threshold?: number;
+  /** Fill enclosed cavities at generation: the ensemble's own (manifest), else the first member's; absent = off. */
+  fillCavities?: boolean;
   /** The members' own configs. */
   members: ModelConfig[];
 }
@@ -104,15 +109,16 @@ export interface EnsembleConfig {
  * Several trained networks used as one model: the same input cloud is encoded by each and the occupancy logits are
  * averaged ({@link ensembleShape}). Drop-in for an `OccupancyNetwork` wherever a `ConditionableModel` is taken
  * (`reconstruct`, the CLI, the demo). Not in the references; measured in `models/default/README.md`.
- * `options.threshold`: the ensemble's generation τ (its manifest's), else the first member's.
- * @throws PipelineError `BAD_MODEL` for no members, members with different `padding` (different query frames), or a
- *   threshold outside (0, 1).
+ * `options.threshold` and `options.fillCavities`: the ensemble's generation settings (its manifest's), else the first
+ * member's.
+ * @throws PipelineError `BAD_MODEL` for no members, members with different `padding` (different query frames), a
+ *   threshold outside (0, 1) or a fillCavities that is not a boolean.
  */
 export class OccupancyEnsemble {
   readonly config: EnsembleConfig;
   constructor(
     readonly members: OccupancyNetwork[],
-    options: { threshold?: number } = {},
+    options: { threshold?: number; fillCavities?: boolean } = {},
   ) {
     if (!Array.isArray(members) || members.length === 0) throw new PipelineError('BAD_MODEL', 'an ensemble needs at least one member network');
     const padding = members[0].config.padding;
@@ -131,6 +137,9 @@ export class OccupancyEnsemble {
     if (threshold !== undefined) {
       this.config.threshold = threshold;
     }
+    checkModelFillCavities(options.fillCavities, 'ensemble');
+    const fillCavities = options.fillCavities ?? members[0].config.fillCavities;
+    if (fillCavities !== undefined) this.config.fillCavities = fillCavities;
   }
 
   /**

@@ -45,3 +45,13 @@ export function checkModelThreshold(t: unknown, where: string): void {
     throw new PipelineError('BAD_MODEL', `${where} threshold must be a probability in (0, 1), got ${typeof t === 'number' ? t : JSON.stringify(t)}`);
   }
 }
+
+/**
+ * Check a model's `fillCavities` generation setting (`ModelConfig.fillCavities`, an ensemble manifest's): absent, or
+ * a boolean.
+ * @throws PipelineError `BAD_MODEL` naming `where` otherwise.
+ * @internal
+ */
+export function checkModelFillCavities(v: unknown, where: string): void {
+  if (v !== undefined && typeof v !== 'boolean') throw new PipelineError('BAD_MODEL', `${where} fillCavities must be true or false, got ${JSON.stringify(v)}`);
+}

@@ -35,6 +35,13 @@ export interface GenerateMeshOptions {
    * (n = −∇logit / ‖∇logit‖ by central differences of the network, 6 extra evaluations per vertex; REFERENCE §3.5).
    */
   normals?: 'none' | 'grid' | 'network';
+  /**
+   * Fill enclosed cavities before marching cubes (`fillCavities` of @onet/mise): grid nodes below τ that cannot reach
+   * the box's border become inside, so the mesh has no internal voids. A surface point cloud never shows an object's
+   * inside; the voids a network leaves there (low confidence far from the input points) cost IoU. Not in the
+   * reference; default off. A model can ask for it (`ModelConfig.fillCavities`, used by `reconstruct`).
+   */
+  fillCavities?: boolean;
   /** Refinement steps (REFERENCE §3.5 `refinement_step`; reference 0, demo.yaml 30). */
   refinementSteps?: number;
   /** RMSprop learning rate of the refinement (reference 1e-4). */
@@ -61,6 +68,7 @@ export const GENERATE_MESH_DEFAULTS: GenerateMeshDefaults = {
   batchSize: 100_000,
   mode: 'reference',
   normals: 'none',
+  fillCavities: false,
   refinementSteps: 0,
   refinementLr: 1e-4,
   seed: 0,
@@ -311,6 +319,7 @@ export async function generateMesh(shape: LogitsSource | LogitsFunction, options
   checkInt('refinementSteps', o.refinementSteps, 0, 100_000);
   checkRange('refinementLr', o.refinementLr, 0, 10);
   checkRange('gradientStep', o.gradientStep, 1e-7, 0.1);
+  if (typeof o.fillCavities !== 'boolean') throw new PipelineError('INVALID_OPTION', `fillCavities must be true or false, got ${String(o.fillCavities)}`);
   if (!['none', 'grid', 'network'].includes(o.normals)) {
     throw new PipelineError('INVALID_OPTION', `normals must be 'none', 'grid' or 'network', got ${String(o.normals)}`);
   }
@@ -331,6 +340,7 @@ export async function generateMesh(shape: LogitsSource | LogitsFunction, options
       signal: o.signal,
       onProgress: o.onProgress,
       computeNormals: o.normals === 'grid',
+      fillCavities: o.fillCavities,
     });
   } catch (e) {
     if (e instanceof MiseError && (e.code === 'NAN_VALUE' || e.code === 'BAD_OUTPUT')) {

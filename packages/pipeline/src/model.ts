@@ -3,7 +3,7 @@ import { Module, encodeWeights, seedInit, type ModelJson, type PlaneName } from 
 import { LocalPoolPointnet, ResnetPointnet, type LocalFeatures } from '@onet/encoders';
 import { LocalDecoder } from '@onet/decoder-local';
 import { DecoderCBatchNorm } from '@onet/decoder-cbn';
-import { PipelineError, checkModelThreshold } from './errors.js';
+import { PipelineError, checkModelThreshold, checkModelFillCavities } from './errors.js';
 
 /**
  * Architecture and input settings of an {@link OccupancyNetwork}; stored in `model.json` as `modelConfig`.
@@ -44,6 +44,11 @@ export interface ModelConfig {
    * the CLI and the demo use it unless given one. Absent: the reference's 0.2 (ONet paper §4, chosen the same way).
    */
   threshold?: number;
+  /**
+   * Fill enclosed cavities at generation (see `GenerateMeshOptions.fillCavities`), chosen for this model on its
+   * validation shapes; `reconstruct`, the CLI and the demo use it unless told otherwise. Absent: off.
+   */
+  fillCavities?: boolean;
 }
 
 /** Reference-sized conv-onet (CON configs/pointcloud/shapenet_3plane.yaml). */
@@ -142,6 +147,7 @@ function checkConfig(c: unknown): ModelConfig {
     if (!Number.isInteger(v) || v < 1 || v > 1_000_000) throw new PipelineError('BAD_MODEL', `model config ${k} must be a positive integer, got ${v}`);
   }
   checkModelThreshold(cfg.threshold, 'model config');
+  checkModelFillCavities(cfg.fillCavities, 'model config');
   for (const k of ['noiseStd', 'padding'] as const) {
     const v = cfg[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) throw new PipelineError('BAD_MODEL', `model config ${k} must be in [0, 1], got ${v}`);

@@ -7,7 +7,7 @@ import { generateMesh, type GenerateMeshOptions, type GenerationStats, type Logi
 /** The part of an `OccupancyNetwork` that {@link reconstruct} uses (structural, so any model with it works). */
 export interface ConditionableModel {
   /** At least the fields generation reads; `inputPoints` and `padding` come from the model's training. */
-  readonly config: { inputPoints?: number; padding?: number; threshold?: number };
+  readonly config: { inputPoints?: number; padding?: number; threshold?: number; fillCavities?: boolean };
   /** Encode a point cloud `[N·3]` (unit-cube frame) into a shape that answers logits; caller disposes it. */
   condition(pointCloud: Float32Array): LogitsSource & { dispose(): void };
 }
@@ -106,7 +106,12 @@ export async function reconstruct(
   const encode = performance.now() - t0;
   let result;
   try {
-    result = await generateMesh(shape, { padding: model.config.padding, ...options, threshold: options.threshold ?? model.config.threshold });
+    result = await generateMesh(shape, {
+      padding: model.config.padding,
+      ...options,
+      threshold: options.threshold ?? model.config.threshold,
+      fillCavities: options.fillCavities ?? model.config.fillCavities,
+    });
   } finally {
     shape.dispose();
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeOff } from '@onet/io';
 import { icosphere } from '@onet/sampling';
-import { main } from '../src/node/cliProgram.js';
+import { main, buildProgram, generationFlags } from '../src/node/cliProgram.js';
 
 async function run(...args: string[]): Promise<{ code: number; err: string; out: string }> {
   let err = '';
@@ -130,5 +130,25 @@ describe('loadModel', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('onet reconstruct generation flags', () => {
+  const flags = async (...args: string[]) => {
+    const program = buildProgram();
+    const cmd = program.commands.find((c) => c.name() === 'reconstruct')!;
+    let opts: Record<string, unknown> = {};
+    cmd.action(() => {
+      opts = cmd.opts();
+    });
+    await program.parseAsync(['node', 'onet', 'reconstruct', 'in.ply', '-o', 'out.ply', ...args]);
+    return generationFlags(opts);
+  };
+  it('--fill-cavities / --no-fill-cavities set it; without either the model decides (undefined)', async () => {
+    expect((await flags()).fillCavities).toBeUndefined();
+    expect((await flags()).threshold).toBeUndefined();
+    expect((await flags('--fill-cavities')).fillCavities).toBe(true);
+    expect((await flags('--no-fill-cavities')).fillCavities).toBe(false);
+    expect((await flags('--threshold', '0.4')).threshold).toBe(0.4);
   });
 });

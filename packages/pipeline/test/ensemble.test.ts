@@ -53,6 +53,10 @@ describe('ensemble model files', () => {
     for (const threshold of [0, 1, -0.2, '0.3', NaN]) {
       expect(() => parseEnsembleManifest({ format: 'onet-ensemble', version: 1, members: ['a'], threshold }), String(threshold)).toThrow(/threshold/);
     }
+    expect(parseEnsembleManifest({ format: 'onet-ensemble', version: 1, members: ['a'], fillCavities: true })?.fillCavities).toBe(true);
+    for (const fillCavities of [1, 'true', null]) {
+      expect(() => parseEnsembleManifest({ format: 'onet-ensemble', version: 1, members: ['a'], fillCavities }), String(fillCavities)).toThrow(/fillCavities must be true or false/);
+    }
   });
 
   it('loadModel: a missing member, a nested ensemble, or members with different padding fail with BAD_MODEL', async () => {
@@ -85,9 +89,11 @@ describe('ensemble model files', () => {
       expect(one.model.config).toMatchObject({ kind: 'ensemble', inputPoints: 32, padding: 0.1 });
       expect(one.model.config.threshold).toBeUndefined(); // neither the manifest nor the member has one: generation uses 0.2
       one.model.dispose();
-      await writeFile(join(dir, 'model.json'), JSON.stringify({ format: 'onet-ensemble', version: 1, members: ['a'], threshold: 0.35 }));
+      expect(one.model.config.fillCavities).toBeUndefined();
+      await writeFile(join(dir, 'model.json'), JSON.stringify({ format: 'onet-ensemble', version: 1, members: ['a'], threshold: 0.35, fillCavities: true }));
       const withTau = await loadModel(dir);
       expect(withTau.model.config.threshold).toBe(0.35);
+      expect(withTau.model.config.fillCavities).toBe(true);
       expect(withTau.message).toMatch(/τ = 0\.35/);
       withTau.model.dispose();
     } finally {

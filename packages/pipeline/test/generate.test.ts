@@ -152,6 +152,35 @@ describe('reconstruct', () => {
     expect(meanRadius(plain.unitMesh.positions)).toBeCloseTo(0.45 + Math.log(4) / 50, 2); // no model τ: 0.2
   });
 
+  it("fills enclosed cavities when asked or when the model asks (config.fillCavities), unless told not to", async () => {
+    // a hollow ball: shell between radii 0.2 and 0.4 (logits 50·distance into the shell)
+    const hollow = {
+      config: { inputPoints: 100, padding: 0.1 } as { inputPoints: number; padding: number; fillCavities?: boolean },
+      condition: () => ({
+        async logits(p: Float32Array) {
+          const out = new Float32Array(p.length / 3);
+          for (let n = 0; n < out.length; n++) {
+            const r = Math.hypot(p[3 * n], p[3 * n + 1], p[3 * n + 2]);
+            out[n] = 50 * Math.min(0.4 - r, r - 0.2);
+          }
+          return out;
+        },
+        dispose() {},
+      }),
+    };
+    const pts = new Float32Array([0.1, 0, 0, -0.1, 0.2, 0, 0, 0, 0.3]);
+    const opts = { resolution0: 16, upsamplingSteps: 2, normalize: false, threshold: 0.5 };
+    const plain = await reconstruct(hollow, pts, opts);
+    expect(radii(plain.unitMesh.positions).min).toBeLessThan(0.21); // the inner sphere is there
+    const filled = await reconstruct(hollow, pts, { ...opts, fillCavities: true });
+    expect(radii(filled.unitMesh.positions).min).toBeGreaterThan(0.39); // only the outer sphere
+    expect(filled.stats.faces).toBeLessThan(plain.stats.faces);
+    hollow.config.fillCavities = true;
+    expect(radii((await reconstruct(hollow, pts, opts)).unitMesh.positions).min).toBeGreaterThan(0.39); // the model's choice
+    expect(radii((await reconstruct(hollow, pts, { ...opts, fillCavities: false })).unitMesh.positions).min).toBeLessThan(0.21); // the caller's wins
+    await expect(generateMesh(ball(0.3), { fillCavities: 'yes' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+
   it('throws typed errors for empty, NaN and degenerate inputs', async () => {
     const model = fakeModel();
     await expect(reconstruct(model, new Float32Array(0))).rejects.toMatchObject({ code: 'EMPTY_INPUT' });

@@ -71,17 +71,20 @@ function generationOptions(cmd: Command): Command {
     .option('--resolution0 <n>', 'coarse MISE grid resolution', int('resolution0', 2), 32)
     .option('--upsampling-steps <n>', 'MISE upsampling steps', int('upsampling-steps', 0), 2)
     .option('--threshold <p>', 'occupancy threshold τ as a probability (default: the model\'s, chosen on validation; else 0.2)', probability('threshold'))
+    .option('--fill-cavities', 'fill enclosed voids before marching cubes (default: as the model asks; the shipped model does)')
+    .option('--no-fill-cavities', 'keep enclosed voids')
     .addOption(new Option('--normals <kind>', 'vertex normals').choices(['none', 'grid', 'network']).default('none'))
     .option('--refine <steps>', 'refinement steps (reference demo: 30)', int('refine', 0), 0)
     .option('--batch-size <n>', 'points per network call', int('batch-size', 1), 100_000);
 }
 
-/** The flags that {@link generationOptions} adds, as {@link GenerateMeshOptions}. */
-function generationFlags(o: Record<string, unknown>): GenerateMeshOptions {
+/** The flags that {@link generationOptions} adds, as {@link GenerateMeshOptions}. @internal (exported for tests) */
+export function generationFlags(o: Record<string, unknown>): GenerateMeshOptions {
   return {
     resolution0: o.resolution0 as number,
     upsamplingSteps: o.upsamplingSteps as number,
     threshold: o.threshold as number,
+    fillCavities: o.fillCavities as boolean | undefined,
     normals: o.normals as GenerateMeshOptions['normals'],
     refinementSteps: o.refine as number,
     batchSize: o.batchSize as number,

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import {
+  fillCavities,
+  marchingCubes,
+  meshVolume,
+  eulerCharacteristic,
+  isWatertight,
+  MarchingCubesNaNError,
+  MarchingCubesRangeError,
+  MarchingCubesTypeError,
+} from '../src/index.js';
+import { grid, rng } from './helpers.js';
+
+const N = 40;
+const C = (N - 1) / 2;
+const r = (i: number, j: number, k: number): number => Math.hypot(i - C, j - C, k - C);
+/** Shell between radii 6 and 14 (inside where the value ≥ 0): a ball of radius 14 with a closed void of radius 6. */
+const hollowBall = (): Float32Array => grid([N, N, N], (i, j, k) => Math.min(14 - r(i, j, k), r(i, j, k) - 6)) as Float32Array;
+const ball = (R: number): number => (4 / 3) * Math.PI * R ** 3;
+
+describe('fillCavities', () => {
+  it('fills a closed void: the hollow ball becomes a solid ball, its outer surface unchanged', () => {
+    const v = hollowBall();
+    const before = marchingCubes(v.slice(), [N, N, N], { level: 0, closeBoundary: true });
+    expect(meshVolume(before) / (ball(14) - ball(6))).toBeCloseTo(1, 1);
+    expect(eulerCharacteristic(before)).toBe(4); // two spheres
+    const filled = fillCavities(v, [N, N, N], 0);
+    // nodes strictly inside radius 6: about the ball's volume in node units
+    expect(filled / ball(6)).toBeGreaterThan(0.9);
+    expect(filled / ball(6)).toBeLessThan(1.1);
+    const after = marchingCubes(v, [N, N, N], { level: 0, closeBoundary: true });
+    expect(isWatertight(after)).toBe(true);
+    expect(eulerCharacteristic(after)).toBe(2); // one sphere
+    expect(meshVolume(after) / ball(14)).toBeCloseTo(1, 2);
+    // the outer sphere's triangles are the ones from before
+    expect(after.indices.length).toBeLessThan(before.indices.length);
+    const outerBefore = Array.from(before.positions).filter((_, q) => q % 3 === 0).filter((x) => Math.abs(x - C) > 13).length;
+    const outerAfter = Array.from(after.positions).filter((_, q) => q % 3 === 0).filter((x) => Math.abs(x - C) > 13).length;
+    expect(outerAfter).toBe(outerBefore);
+  });
+
+  it('leaves an open cup alone: its hollow reaches the border', () => {
+    // the hollow ball with a shaft from its void up through the shell to the top face (k = N − 1)
+    const v = grid([N, N, N], (i, j, k) => {
+      const shell = Math.min(14 - r(i, j, k), r(i, j, k) - 6);
+      const shaft = Math.hypot(i - C, j - C) < 3 && k > C ? -1 : Infinity;
+      return Math.min(shell, shaft);
+    }) as Float32Array;
+    const copy = v.slice();
+    expect(fillCavities(v, [N, N, N], 0)).toBe(0);
+    expect(v).toEqual(copy);
+  });
+
+  it('fills nothing on a field without voids, and everything enclosed at any level', () => {
+    const v = grid([N, N, N], (i, j, k) => 10 - r(i, j, k)) as Float32Array;
+    expect(fillCavities(v, [N, N, N], 0)).toBe(0);
+    // random field: afterwards every outside node reaches the border (a second fill finds nothing)
+    const rand = rng(7);
+    const w = grid([16, 12, 20], () => rand() - 0.3) as Float32Array;
+    const n1 = fillCavities(w, [16, 12, 20], 0);
+    expect(n1).toBeGreaterThan(0);
+    expect(fillCavities(w, [16, 12, 20], 0)).toBe(0);
+    const w64 = grid([3, 3, 3], (i, j, k) => (i === 1 && j === 1 && k === 1 ? -1 : 1), Float64Array);
+    expect(fillCavities(w64, [3, 3, 3], 0)).toBe(1);
+    expect(w64[13]).toBe(0); // raised to the level
+  });
+
+  it('rejects bad input before modifying anything', () => {
+    const v = hollowBall();
+    expect(() => fillCavities(v, [N, N, N - 1], 0)).toThrow(MarchingCubesRangeError);
+    expect(() => fillCavities(v, [N, N, 0] as never, 0)).toThrow(/INVALID_DIMS|positive integers/);
+    expect(() => fillCavities(v, [N, N, N], Number.NaN)).toThrow(/level must be a number/);
+    expect(() => fillCavities([1, 2, 3] as never, [1, 1, 3], 0)).toThrow(MarchingCubesTypeError);
+    const w = hollowBall();
+    const idx = (20 * N + 20) * N + 20; // inside the void
+    w[idx] = Number.NaN;
+    const copy = w.slice();
+    try {
+      fillCavities(w, [N, N, N], 0);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(MarchingCubesNaNError);
+      expect([(e as MarchingCubesNaNError).i, (e as MarchingCubesNaNError).j, (e as MarchingCubesNaNError).k]).toEqual([20, 20, 20]);
+    }
+    expect(w).toEqual(copy);
+  });
+});
