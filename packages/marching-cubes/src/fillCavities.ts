@@ -2,8 +2,9 @@ import { MarchingCubesNaNError, MarchingCubesRangeError, MarchingCubesTypeError 
 
 /**
  * Fill the enclosed cavities of a scalar grid, in place: every node below `level` (outside) that cannot reach the
- * grid's border through outside nodes — 6-connected, i.e. through shared grid edges — is raised to `level`, so it
- * counts as inside (`>= level`) and {@link marchingCubes} emits no surface around it. The outer surface is unchanged.
+ * grid's border through outside nodes — 6-connected, i.e. through shared grid edges — is raised to `level` (in a
+ * Float32Array: the nearest float32 not below it), so it counts as inside (`>= level`) and {@link marchingCubes}
+ * emits no surface around it. The outer surface is unchanged.
  * This is scipy's `binary_fill_holes` on the level set `values >= level`.
  *
  * Why: a surface point cloud never shows an object's interior, so a reconstruction's internal voids (closed shells
@@ -85,12 +86,24 @@ export function fillCavities(values: Float32Array | Float64Array, dims: readonly
     if (k > 0) push(idx - 1);
     if (k < nz - 1) push(idx + 1);
   }
+  // the value written must read back ≥ level: in a Float32Array, the smallest float32 not below the level
+  const fill = values instanceof Float32Array ? float32AtLeast(level) : level;
   let filled = 0;
   for (let idx = 0; idx < n; idx++) {
     if (reached[idx] === 0 && values[idx]! < level) {
-      values[idx] = level;
+      values[idx] = fill;
       filled++;
     }
   }
   return filled;
+}
+
+/** The smallest float32 value ≥ x (x itself when representable). */
+function float32AtLeast(x: number): number {
+  const f = Math.fround(x);
+  if (f >= x || !Number.isFinite(f)) return f;
+  const buf = new Float32Array([f]);
+  const bits = new Int32Array(buf.buffer);
+  bits[0] += f >= 0 ? 1 : -1; // one ulp towards +∞: a larger magnitude above zero, a smaller one below
+  return buf[0]!;
 }

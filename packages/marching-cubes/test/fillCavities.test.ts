@@ -65,6 +65,18 @@ describe('fillCavities', () => {
     expect(w64[13]).toBe(0); // raised to the level
   });
 
+  it('filled nodes read back as inside at a level float32 cannot hold (a logit such as ln(0.35/0.65))', () => {
+    const level = Math.log(0.35 / 0.65);
+    expect(Math.fround(level)).toBeLessThan(level); // rounding to float32 alone would leave the node outside
+    const v = grid([N, N, N], (i, j, k) => level + Math.min(14 - r(i, j, k), r(i, j, k) - 6)) as Float32Array;
+    const filled = fillCavities(v, [N, N, N], level);
+    expect(filled).toBeGreaterThan(800);
+    expect(v[(20 * N + 20) * N + 20]).toBeGreaterThanOrEqual(level);
+    const mesh = marchingCubes(v, [N, N, N], { level, closeBoundary: true });
+    expect(eulerCharacteristic(mesh)).toBe(2);
+    expect(meshVolume(mesh) / ball(14)).toBeCloseTo(1, 2);
+  });
+
   it('rejects bad input before modifying anything', () => {
     const v = hollowBall();
     expect(() => fillCavities(v, [N, N, N - 1], 0)).toThrow(MarchingCubesRangeError);
