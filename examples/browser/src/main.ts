@@ -3,8 +3,8 @@
  * timings, evaluation count, backend and metrics, download PLY/GLB.
  *
  * URL parameters (all optional, mirrored by the controls): `sample` (bunny | cow | triceratops-xyz), `backend`
- * (webgpu | auto | wasm), `points` (default: the model's input size), `seed`, `tau`, `res0`, `steps`, `batch`, `eval` (points for IoU,
- * 0 = skip), `autorun=1` (start at load). `window.onet` exposes the state (used by the end-to-end test).
+ * (webgpu | auto | wasm), `points` (default: the model's input size), `seed`, `tau`, `fill` (1 | 0: fill enclosed
+ * cavities; default: as the model asks), `res0`, `steps`, `batch`, `eval` (points for IoU, 0 = skip), `autorun=1` (start at load). `window.onet` exposes the state (used by the end-to-end test).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { writeGlb, writePly, type TriangleMesh } from '@onet/io';
@@ -72,6 +72,7 @@ const ui = {
   seed: $<HTMLInputElement>('seed'),
   tau: $<HTMLInputElement>('tau'),
   tauOut: $<HTMLOutputElement>('tauOut'),
+  fill: $<HTMLInputElement>('fill'),
   res0: $<HTMLInputElement>('res0'),
   res0Out: $<HTMLOutputElement>('res0Out'),
   steps: $<HTMLInputElement>('steps'),
@@ -95,6 +96,7 @@ ui.points.value = params.get('points') ?? '';
 ui.points.placeholder = 'model default';
 ui.seed.value = String(num('seed', RUN_DEFAULTS.seed));
 ui.tau.value = String(num('tau', RUN_DEFAULTS.threshold));
+ui.fill.checked = params.get('fill') === '1';
 ui.res0.value = String(num('res0', RUN_DEFAULTS.resolution0));
 ui.steps.value = String(num('steps', RUN_DEFAULTS.upsamplingSteps));
 const hidden = { batchSize: num('batch', RUN_DEFAULTS.batchSize), evalPoints: num('eval', RUN_DEFAULTS.evalPoints) };
@@ -108,6 +110,9 @@ for (const el of [ui.tau, ui.res0, ui.steps]) el.addEventListener('input', syncO
 /** τ stays the user's once given (URL `tau` or the slider); otherwise the model's own (chosen on validation). */
 let tauChosen = params.has('tau');
 ui.tau.addEventListener('input', () => (tauChosen = true));
+/** The same for fillCavities (URL `fill` or the checkbox). */
+let fillChosen = params.get('fill') === '1' || params.get('fill') === '0';
+ui.fill.addEventListener('change', () => (fillChosen = true));
 syncOutputs();
 
 const viewer = new SideBySideViewer($('view'));
@@ -122,6 +127,7 @@ function settings(): RunSettings {
     points: ui.points.value.trim() === '' ? undefined : Math.round(Number(ui.points.value)),
     seed: Math.round(Number(ui.seed.value)),
     threshold: Number(ui.tau.value),
+    fillCavities: ui.fill.checked,
     resolution0: Math.round(Number(ui.res0.value)),
     upsamplingSteps: Math.round(Number(ui.steps.value)),
     batchSize: hidden.batchSize,
@@ -169,6 +175,7 @@ async function ensureBackendAndModel(): Promise<void> {
       ui.tau.value = String(pageModel.model.config.threshold);
       syncOutputs();
     }
+    if (!fillChosen) ui.fill.checked = pageModel.model.config.fillCavities === true;
     state.modelMessage = pageModel.message;
     state.freshModel = pageModel.fresh;
   }

@@ -21,6 +21,8 @@ export interface RunSettings {
   seed: number;
   /** Occupancy threshold τ as a probability. */
   threshold: number;
+  /** Fill enclosed cavities before marching cubes (`GenerateMeshOptions.fillCavities`). */
+  fillCavities: boolean;
   /** Coarse MISE grid. */
   resolution0: number;
   /** MISE subdivision levels (final grid resolution0·2^upsamplingSteps). */
@@ -36,6 +38,7 @@ export const RUN_DEFAULTS: RunSettings = {
   points: undefined,
   seed: 0,
   threshold: 0.2,
+  fillCavities: false,
   resolution0: 32,
   upsamplingSteps: 2,
   batchSize: 16_384,
@@ -97,6 +100,7 @@ export async function runReconstruction(
   const gen = {
     seed: settings.seed,
     threshold: settings.threshold,
+    fillCavities: settings.fillCavities,
     resolution0: settings.resolution0,
     upsamplingSteps: settings.upsamplingSteps,
     batchSize: settings.batchSize,

@@ -35,7 +35,7 @@ const app = fileURLToPath(new URL('../', import.meta.url));
 const artifacts = join(repo, 'test-artifacts');
 
 /** What the page runs (URL parameters) and what Node reruns. */
-const PAGE_SETTINGS: RunSettings = { points: 1000, seed: 0, threshold: 0.2, resolution0: 8, upsamplingSteps: 1, batchSize: 16_384, evalPoints: 20_000 };
+const PAGE_SETTINGS: RunSettings = { points: 1000, seed: 0, threshold: 0.2, fillCavities: true, resolution0: 8, upsamplingSteps: 1, batchSize: 16_384, evalPoints: 20_000 };
 const query = (backend: string): string =>
   new URLSearchParams({
     sample: 'bunny',
@@ -43,6 +43,7 @@ const query = (backend: string): string =>
     points: String(PAGE_SETTINGS.points),
     seed: String(PAGE_SETTINGS.seed),
     tau: String(PAGE_SETTINGS.threshold),
+    fill: PAGE_SETTINGS.fillCavities ? '1' : '0',
     res0: String(PAGE_SETTINGS.resolution0),
     steps: String(PAGE_SETTINGS.upsamplingSteps),
     eval: String(PAGE_SETTINGS.evalPoints),

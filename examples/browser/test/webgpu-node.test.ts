@@ -35,7 +35,7 @@ const TINY: ModelConfig = {
 const tinyOnet = (): OccupancyNetwork => OccupancyNetwork.fromConfig(TINY, 7);
 
 const mesh = torus(0.35, 0.15, 24, 12);
-const base: Omit<RunSettings, 'threshold'> = { points: 64, seed: 3, resolution0: 8, upsamplingSteps: 1, batchSize: 4096, evalPoints: 4000 };
+const base: Omit<RunSettings, 'threshold'> = { points: 64, seed: 3, fillCavities: false, resolution0: 8, upsamplingSteps: 1, batchSize: 4096, evalPoints: 4000 };
 
 /** τ = σ(median logit on the coarse grid) for the wasm model, so a random tiny network still has a surface. */
 async function medianThreshold(model: OccupancyNetwork): Promise<number> {

@@ -1,11 +1,13 @@
 /**
  * Held-out evaluation of a trained model (REFERENCE §4): for each held-out mesh — normalised like the training
  * data (bbox centre to the origin, longest side 1) — draw `inputPoints` surface points with N(0, 0.005²) noise
- * (seeded), reconstruct with MISE 32 + 2 steps at τ (the model's own, chosen on validation shapes, unless given; else 0.2) and marching cubes, and score IoU (100k uniform points
- * in [−0.55, 0.55]³), Chamfer-L1, normal consistency and F-score@0.01 against the mesh.
+ * (seeded), reconstruct with MISE 32 + 2 steps at τ (the model's own, chosen on validation shapes, unless given
+ * (`-` = the model's); else 0.2), cavities filled when the model asks (`fillCavities`; `fill` / `nofill` overrides)
+ * and marching cubes, and score IoU (100k uniform points in [−0.55, 0.55]³), Chamfer-L1, normal consistency and
+ * F-score@0.01 against the mesh.
  *
  *   npx tsx --tsconfig packages/pipeline/models/tsconfig.eval.json packages/pipeline/models/evaluate-heldout.ts \
- *     packages/pipeline/models/default [inputPoints=3000] [backend=wasm] [τ=the model's, else 0.2]
+ *     packages/pipeline/models/default [inputPoints=3000] [backend=wasm] [τ=the model's, else 0.2] [fill|nofill]
  *
  * A folder may hold one network or an ensemble (`model.json` with `"format": "onet-ensemble"`, as the shipped
  * default). Several folders joined by `+` (e.g. `models/default/planes+models/default/grid`) are scored as an
@@ -26,7 +28,7 @@ import { ensembleShape } from '../src/ensemble.js';
 const HELD_OUT = ['cow.off', 'elephant.off', 'homer.off', 'bull.off', 'triceratops.off'];
 const MESH_DIR = new URL('../../../../shared/data/meshes/', import.meta.url).pathname;
 
-const [dir = new URL('./default', import.meta.url).pathname, nArg = '3000', backendArg = 'wasm', tauArg] = process.argv.slice(2);
+const [dir = new URL('./default', import.meta.url).pathname, nArg = '3000', backendArg = 'wasm', tauArg, fillArg] = process.argv.slice(2);
 const backend = await selectBackend(backendArg as BackendName);
 const models: (OccupancyNetwork | OccupancyEnsemble)[] = [];
 for (const d of dir.split('+')) {
@@ -37,8 +39,9 @@ for (const d of dir.split('+')) {
 }
 const n = Number(nArg);
 // τ: as given, else the (first) model's own (chosen on validation shapes), else the reference's 0.2
-const threshold = tauArg !== undefined ? Number(tauArg) : (models[0].config.threshold ?? 0.2);
-console.log(`backend ${backend}, ${n} noisy input points, τ = ${threshold}${models.length > 1 ? `, ensemble of ${models.length} (mean logits)` : ''}`);
+const threshold = tauArg !== undefined && tauArg !== '-' ? Number(tauArg) : (models[0].config.threshold ?? 0.2);
+const fillCavities = fillArg !== undefined ? fillArg === 'fill' : (models[0].config.fillCavities ?? false);
+console.log(`backend ${backend}, ${n} noisy input points, τ = ${threshold}, fillCavities ${fillCavities}${models.length > 1 ? `, ensemble of ${models.length} (mean logits)` : ''}`);
 const rows: { name: string; iou: number; chamferL1: number; normalConsistency: number; fscore: number; seconds: number }[] = [];
 for (const [i, f] of HELD_OUT.entries()) {
   const gt = normalizeMesh(parseMesh(new Uint8Array(await readFile(join(MESH_DIR, f))), { source: f })).mesh;
@@ -46,7 +49,7 @@ for (const [i, f] of HELD_OUT.entries()) {
   const input = subsamplePointCloud(surface, n, { noiseStd: 0.005, seed: 200 + i });
   const t0 = performance.now();
   const shape = ensembleShape(models.map((m) => m.condition(input)));
-  const { mesh } = await generateMesh(shape, { resolution0: 32, upsamplingSteps: 2, threshold, padding: models[0].config.padding });
+  const { mesh } = await generateMesh(shape, { resolution0: 32, upsamplingSteps: 2, threshold, fillCavities, padding: models[0].config.padding });
   shape.dispose();
   const seconds = (performance.now() - t0) / 1000;
   const m = evaluateMeshes(mesh, gt, { frame: 'as-is', points: 100_000, seed: 300 + i });
@@ -55,4 +58,4 @@ for (const [i, f] of HELD_OUT.entries()) {
 }
 const mean = (k: 'iou' | 'chamferL1' | 'normalConsistency' | 'fscore' | 'seconds') => rows.reduce((a, r) => a + r[k], 0) / rows.length;
 console.log(`MEAN             IoU ${mean('iou').toFixed(3)}  Chamfer-L1 ${mean('chamferL1').toFixed(4)}  NC ${mean('normalConsistency').toFixed(3)}  F@0.01 ${mean('fscore').toFixed(3)}  ${mean('seconds').toFixed(1)} s`);
-console.log(JSON.stringify({ inputPoints: n, backend, threshold, rows }));
+console.log(JSON.stringify({ inputPoints: n, backend, threshold, fillCavities, rows }));
