@@ -79,7 +79,7 @@ for (const n of [300, 3000]) {
 const best = mean.indexOf(Math.max(...mean));
 const at02 = cands.findIndex((c) => c.t === 0.2 && !c.fill);
 console.log(`mean      : ${cands.map((c, k) => `${label(c)} ${mean[k].toFixed(4)}`).join('  ')}`);
-console.log(`best validation ${label(cands[best])} (mean IoU ${mean[best].toFixed(4)}; τ = 0.2: ${mean[at02].toFixed(4)})`);
+console.log(`best validation τ = ${cands[best].t}${meshes ? `, fillCavities = ${cands[best].fill}` : ''} (mean IoU ${mean[best].toFixed(4)}; τ = 0.2: ${mean[at02].toFixed(4)})`);
 model.dispose();
 if (write) {
   if (dirs.length !== 1) throw new Error('--write needs one model folder, not a + list');
