@@ -26,11 +26,15 @@ export class MarchingCubesRangeError extends RangeError {
 export class MarchingCubesNaNError extends Error {
   override readonly name = 'MarchingCubesNaNError';
   readonly code = 'NAN_VALUE' as const;
-  constructor(readonly index: number, readonly i: number, readonly j: number, readonly k: number) {
-    super(
-      `marchingCubes: values[${index}] (i=${i}, j=${j}, k=${k}) is NaN. Fix the field, or pass ` +
-        `{ nan: 'outside' } to treat NaN nodes as outside (below level).`
-    );
+  constructor(
+    readonly index: number,
+    readonly i: number,
+    readonly j: number,
+    readonly k: number,
+    where = 'marchingCubes',
+    hint = ` Fix the field, or pass { nan: 'outside' } to treat NaN nodes as outside (below level).`
+  ) {
+    super(`${where}: values[${index}] (i=${i}, j=${j}, k=${k}) is NaN.${hint}`);
   }
 }
 

@@ -4,8 +4,10 @@ import { MarchingCubesNaNError, MarchingCubesRangeError, MarchingCubesTypeError 
  * Fill the enclosed cavities of a scalar grid, in place: every node below `level` (outside) that cannot reach the
  * grid's border through outside nodes — 6-connected, i.e. through shared grid edges — is raised to `level` (in a
  * Float32Array: the nearest float32 not below it), so it counts as inside (`>= level`) and {@link marchingCubes}
- * emits no surface around it. The outer surface is unchanged.
- * This is scipy's `binary_fill_holes` on the level set `values >= level`.
+ * emits no surface around it. Surfaces that bound the outside stay as they are, except where a void meets the
+ * outside only across the diagonal of a grid face: 6-connectivity counts it as enclosed and fills it.
+ * This is scipy's `binary_fill_holes` (default 6-connected structure) on the level set `values >= level`.
+ * Memory: 5 bytes per node besides `values`.
  *
  * Why: a surface point cloud never shows an object's interior, so a reconstruction's internal voids (closed shells
  * with inward normals, negative volume) are artefacts of an uncertain occupancy far from the input points; on solid
@@ -48,12 +50,12 @@ export function fillCavities(values: Float32Array | Float64Array, dims: readonly
       const k = idx % nz;
       const j = ((idx - k) / nz) % ny;
       const i = (idx - k - j * nz) / (ny * nz);
-      throw new MarchingCubesNaNError(idx, i, j, k);
+      throw new MarchingCubesNaNError(idx, i, j, k, 'fillCavities', ' Inside or outside is undefined there: fix the field first.');
     }
   }
   // 1 = outside and reached from the border; breadth-first over 6-neighbours
   const reached = new Uint8Array(n);
-  const queue = new Int32Array(n);
+  const queue = new Uint32Array(n);
   let head = 0;
   let tail = 0;
   const push = (idx: number): void => {
@@ -101,6 +103,7 @@ export function fillCavities(values: Float32Array | Float64Array, dims: readonly
 /** The smallest float32 value ≥ x (x itself when representable). */
 function float32AtLeast(x: number): number {
   const f = Math.fround(x);
+  if (f === -Infinity) return -3.4028234663852886e38; // x is below the float32 range: its lowest finite value
   if (f >= x || !Number.isFinite(f)) return f;
   const buf = new Float32Array([f]);
   const bits = new Int32Array(buf.buffer);

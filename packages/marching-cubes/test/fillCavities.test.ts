@@ -92,6 +92,7 @@ describe('fillCavities', () => {
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(MarchingCubesNaNError);
+      expect((e as Error).message).toMatch(/^fillCavities: values\[\d+\] \(i=20, j=20, k=20\) is NaN/);
       expect([(e as MarchingCubesNaNError).i, (e as MarchingCubesNaNError).j, (e as MarchingCubesNaNError).k]).toEqual([20, 20, 20]);
     }
     expect(w).toEqual(copy);

@@ -63,6 +63,7 @@ export interface ExtractIsosurfaceOptions {
    * Fill enclosed cavities before marching cubes: grid nodes below the threshold that cannot reach the box's border
    * through other such nodes are raised to it (`fillCavities` of @onet/marching-cubes), so the mesh has no internal
    * voids. Off by default (the reference has no such step); a surface point cloud never shows an object's inside.
+   * With `returnGrid`, the grid returned is the filled one.
    */
   fillCavities?: boolean;
 }

@@ -40,6 +40,7 @@ for (const d of dir.split('+')) {
 const n = Number(nArg);
 // τ: as given, else the (first) model's own (chosen on validation shapes), else the reference's 0.2
 const threshold = tauArg !== undefined && tauArg !== '-' ? Number(tauArg) : (models[0].config.threshold ?? 0.2);
+if (fillArg !== undefined && fillArg !== 'fill' && fillArg !== 'nofill') throw new Error(`5th argument: fill or nofill, got ${fillArg}`);
 const fillCavities = fillArg !== undefined ? fillArg === 'fill' : (models[0].config.fillCavities ?? false);
 console.log(`backend ${backend}, ${n} noisy input points, τ = ${threshold}, fillCavities ${fillCavities}${models.length > 1 ? `, ensemble of ${models.length} (mean logits)` : ''}`);
 const rows: { name: string; iou: number; chamferL1: number; normalConsistency: number; fscore: number; seconds: number }[] = [];

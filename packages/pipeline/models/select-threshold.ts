@@ -90,6 +90,7 @@ if (write) {
   if (!target) throw new Error(`${path}: neither an ensemble manifest nor a model`);
   target.threshold = cands[best].t;
   if (meshes) target.fillCavities = cands[best].fill;
+  else delete target.fillCavities; // τ was chosen without filling: a stored fillCavities was not measured with it
   await writeFile(path, `${JSON.stringify(json, null, 1)}\n`);
   console.log(`wrote τ = ${cands[best].t}${meshes ? `, fillCavities = ${cands[best].fill}` : ''} into ${path}`);
 }

@@ -59,6 +59,21 @@ describe('ensemble model files', () => {
     }
   });
 
+  it("OccupancyEnsemble: generation settings are the manifest's, else the first member's", async () => {
+    await selectBackend('cpu');
+    const tiny = { kind: 'onet' as const, inputPoints: 32, noiseStd: 0.005, padding: 0.1, cDim: 8, encoderHidden: 8, decoderHidden: 8 };
+    const a = OccupancyNetwork.fromConfig({ ...tiny, threshold: 0.3, fillCavities: true }, 1);
+    const b = OccupancyNetwork.fromConfig(tiny, 2);
+    const fromMember = new OccupancyEnsemble([a, b]);
+    expect(fromMember.config).toMatchObject({ threshold: 0.3, fillCavities: true });
+    const own = new OccupancyEnsemble([a, b], { threshold: 0.4, fillCavities: false });
+    expect(own.config).toMatchObject({ threshold: 0.4, fillCavities: false });
+    expect(new OccupancyEnsemble([b, a]).config.fillCavities).toBeUndefined();
+    expect(() => new OccupancyEnsemble([a, b], { fillCavities: 1 as never })).toThrow(/fillCavities must be true or false/);
+    a.dispose();
+    b.dispose();
+  });
+
   it('loadModel: a missing member, a nested ensemble, or members with different padding fail with BAD_MODEL', async () => {
     await selectBackend('cpu');
     const dir = await mkdtemp(join(tmpdir(), 'onet-ens-'));

@@ -92,7 +92,7 @@ export async function loadModel(dir: string = defaultModelDir(), options: LoadMo
     model,
     dir,
     fresh,
-    message: `${fresh ? 'WARNING: some members have no trained weights; ' : ''}model: ${jsonPath}, ensemble of ${members.length} (mean logits): ${parts.join(' + ')}; τ = ${model.config.threshold ?? 0.2}`,
+    message: `${fresh ? 'WARNING: some members have no trained weights; ' : ''}model: ${jsonPath}, ensemble of ${members.length} (mean logits): ${parts.join(' + ')}; τ = ${model.config.threshold ?? 0.2}${model.config.fillCavities ? ', cavities filled' : ''}`,
   };
 }
 

@@ -182,7 +182,6 @@ function fromArrays(name: string, a: Arrays): ShapeSamples {
   };
 }
 
-/** Cached {@link sampleShape}: `key` must identify the mesh, its augmentation and the sampling options. */
 /** Short SHA-1 of bytes or a string: tells apart same-named sources in cache keys. */
 function shortHash(data: Uint8Array | string): string {
   return createHash('sha1').update(data).digest('hex').slice(0, 12);
@@ -291,6 +290,8 @@ export interface EnsembleTrainConfigFile {
     description?: string;
     /** Generation τ copied into the manifest (choose it on validation shapes: `models/select-threshold.ts`). */
     threshold?: number;
+    /** Generation `fillCavities` copied into the manifest (chosen the same way: `select-threshold.ts --meshes`). */
+    fillCavities?: boolean;
   };
 }
 
@@ -349,9 +350,16 @@ export async function trainEnsembleFromConfigFile(
   }
   const complete = results.length === members.length && !options.signal?.aborted;
   if (complete) {
-    const { description, threshold } = config.ensemble;
-    const manifest: EnsembleManifest = { format: 'onet-ensemble', version: 1, members, ...(description ? { description } : {}), ...(threshold !== undefined ? { threshold } : {}) };
-    parseEnsembleManifest(manifest); // a bad threshold fails here, before model.json is written
+    const { description, threshold, fillCavities } = config.ensemble;
+    const manifest: EnsembleManifest = {
+      format: 'onet-ensemble',
+      version: 1,
+      members,
+      ...(description ? { description } : {}),
+      ...(threshold !== undefined ? { threshold } : {}),
+      ...(fillCavities !== undefined ? { fillCavities } : {}),
+    };
+    parseEnsembleManifest(manifest); // a bad threshold or fillCavities fails here, before model.json is written
     await writeFile(join(outDir, 'model.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   }
   return { members: results, outDir, complete };
@@ -455,6 +463,10 @@ export async function trainFromConfigFile(
       // a stage entered by atStep started at a time only the checkpoint knows (and vice versa): resume its schedule there
       if (state.schedule) Object.assign(schedule, { startSec: state.schedule.startSec, startStep: state.schedule.startStep });
       report({ phase: 'train', message: `resumed at step ${trainer.step} (best IoU ${bestIou.toFixed(4)} at ${bestStep})`, step: trainer.step });
+    } else if (options.resume) {
+      const legacy = join(resolve(baseDir, config.data.cacheDir), 'checkpoints', basename(outDir));
+      const hint = existsSync(join(legacy, 'state.json')) ? ` (${legacy} is an older version's checkpoint, possibly another run's: move it there to resume from it)` : '';
+      report({ phase: 'train', message: `no checkpoint at ${ckptDir}; starting at step 0${hint}` });
     }
     if (threads > 1) {
       if (backend !== 'wasm' && backend !== 'cpu') throw new PipelineError('INVALID_OPTION', `train.threads > 1 needs the wasm or cpu backend, not ${backend}`);
