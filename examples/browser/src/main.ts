@@ -4,7 +4,8 @@
  *
  * URL parameters (all optional, mirrored by the controls): `sample` (bunny | cow | triceratops-xyz), `backend`
  * (webgpu | auto | wasm), `points` (default: the model's input size), `seed`, `tau`, `fill` (1 | 0: fill enclosed
- * cavities; default: as the model asks), `res0`, `steps`, `batch`, `eval` (points for IoU, 0 = skip), `autorun=1` (start at load). `window.onet` exposes the state (used by the end-to-end test).
+ * cavities; default: as the model asks), `res0`, `steps`, `batch`, `eval` (points for IoU, 0 = skip), `autorun=1`
+ * (start at load). `window.onet` exposes the state (used by the end-to-end test).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { writeGlb, writePly, type TriangleMesh } from '@onet/io';

@@ -19,6 +19,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { selectBackend } from '@onet/nn';
 import { contains } from '@onet/sampling';
+import { occupancyIoU as meshIoU } from '@onet/metrics';
 import { generateMesh } from '../src/generate.js';
 import { loadModel } from '../src/node/loadModel.js';
 import { loadTrainingShapes, type TrainConfigFile } from '../src/node/train.js';
@@ -48,15 +49,6 @@ const taus = meshes ? [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55] : [0.1, 0.15,
 const cands = taus.flatMap((t) => (meshes ? [false, true] : [false]).map((fill) => ({ t, fill })));
 const label = (c: { t: number; fill: boolean }) => `τ ${c.t.toFixed(2)}${meshes ? (c.fill ? ' fill' : ' ----') : ''}`;
 const mean = new Array(cands.length).fill(0);
-const meshIoU = (inside: Uint8Array, occ: Uint8Array) => {
-  let i = 0;
-  let u = 0;
-  for (let k = 0; k < occ.length; k++) {
-    i += inside[k] & occ[k];
-    u += inside[k] | occ[k];
-  }
-  return u === 0 ? 1 : i / u;
-};
 for (const n of [300, 3000]) {
   const cases = makeValidationCases(val, { inputPoints: n, noiseStd: model.config.noiseStd, valPoints: 10_000, seed: 12345 });
   const iou = new Array(cands.length).fill(0);

@@ -1,5 +1,5 @@
 import type { ConditionedShape, ModelConfig, OccupancyNetwork } from './model.js';
-import { PipelineError, checkModelThreshold, checkModelFillCavities } from './errors.js';
+import { PipelineError, checkModelGeneration } from './errors.js';
 
 /**
  * Average the occupancy logits of several conditioned shapes (e.g. the same input encoded by a planes model and a
@@ -83,8 +83,7 @@ export function parseEnsembleManifest(json: unknown): EnsembleManifest | undefin
     }
   }
   if (new Set(m.members).size !== m.members.length) throw new PipelineError('BAD_MODEL', 'ensemble model.json: a member is listed twice');
-  checkModelThreshold(m.threshold, 'ensemble model.json:');
-  checkModelFillCavities(m.fillCavities, 'ensemble model.json:');
+  checkModelGeneration(m, 'ensemble model.json:');
   return m as EnsembleManifest;
 }
 
@@ -132,12 +131,10 @@ export class OccupancyEnsemble {
       padding,
       members: members.map((m) => m.config),
     };
-    checkModelThreshold(options.threshold, 'ensemble');
-    const threshold = options.threshold ?? members[0].config.threshold; // a member's was checked with its config
-    if (threshold !== undefined) {
-      this.config.threshold = threshold;
-    }
-    checkModelFillCavities(options.fillCavities, 'ensemble');
+    checkModelGeneration(options, 'ensemble');
+    // a member's settings were checked with its config
+    const threshold = options.threshold ?? members[0].config.threshold;
+    if (threshold !== undefined) this.config.threshold = threshold;
     const fillCavities = options.fillCavities ?? members[0].config.fillCavities;
     if (fillCavities !== undefined) this.config.fillCavities = fillCavities;
   }

@@ -35,23 +35,16 @@ export class PipelineError extends Error {
 }
 
 /**
- * Check a model's generation threshold τ (`ModelConfig.threshold`, an ensemble manifest's `threshold`): absent, or a
- * probability in (0, 1).
+ * Check the generation settings a model carries (`ModelConfig`, an ensemble manifest, `OccupancyEnsemble`'s options):
+ * `threshold` absent or a probability in (0, 1), `fillCavities` absent or a boolean.
  * @throws PipelineError `BAD_MODEL` naming `where` otherwise.
  * @internal
  */
-export function checkModelThreshold(t: unknown, where: string): void {
+export function checkModelGeneration(s: { threshold?: unknown; fillCavities?: unknown }, where: string): void {
+  const t = s.threshold;
   if (t !== undefined && !(typeof t === 'number' && t > 0 && t < 1)) {
     throw new PipelineError('BAD_MODEL', `${where} threshold must be a probability in (0, 1), got ${typeof t === 'number' ? t : JSON.stringify(t)}`);
   }
-}
-
-/**
- * Check a model's `fillCavities` generation setting (`ModelConfig.fillCavities`, an ensemble manifest's): absent, or
- * a boolean.
- * @throws PipelineError `BAD_MODEL` naming `where` otherwise.
- * @internal
- */
-export function checkModelFillCavities(v: unknown, where: string): void {
-  if (v !== undefined && typeof v !== 'boolean') throw new PipelineError('BAD_MODEL', `${where} fillCavities must be true or false, got ${JSON.stringify(v)}`);
+  const f = s.fillCavities;
+  if (f !== undefined && typeof f !== 'boolean') throw new PipelineError('BAD_MODEL', `${where} fillCavities must be true or false, got ${JSON.stringify(f)}`);
 }

@@ -3,7 +3,7 @@ import { Module, encodeWeights, seedInit, type ModelJson, type PlaneName } from 
 import { LocalPoolPointnet, ResnetPointnet, type LocalFeatures } from '@onet/encoders';
 import { LocalDecoder } from '@onet/decoder-local';
 import { DecoderCBatchNorm } from '@onet/decoder-cbn';
-import { PipelineError, checkModelThreshold, checkModelFillCavities } from './errors.js';
+import { PipelineError, checkModelGeneration } from './errors.js';
 
 /**
  * Architecture and input settings of an {@link OccupancyNetwork}; stored in `model.json` as `modelConfig`.
@@ -146,8 +146,7 @@ function checkConfig(c: unknown): ModelConfig {
     const v = cfg[k];
     if (!Number.isInteger(v) || v < 1 || v > 1_000_000) throw new PipelineError('BAD_MODEL', `model config ${k} must be a positive integer, got ${v}`);
   }
-  checkModelThreshold(cfg.threshold, 'model config');
-  checkModelFillCavities(cfg.fillCavities, 'model config');
+  checkModelGeneration(cfg, 'model config');
   for (const k of ['noiseStd', 'padding'] as const) {
     const v = cfg[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) throw new PipelineError('BAD_MODEL', `model config ${k} must be in [0, 1], got ${v}`);

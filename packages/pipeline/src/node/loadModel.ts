@@ -80,7 +80,7 @@ export async function loadModel(dir: string = defaultModelDir(), options: LoadMo
     }
     model = new OccupancyEnsemble(
       loaded.map((l) => l.model as OccupancyNetwork),
-      { threshold: manifest.threshold, fillCavities: manifest.fillCavities },
+      manifest, // its generation settings (threshold, fillCavities)
     );
   } catch (e) {
     for (const l of loaded) l.model.dispose();

@@ -445,7 +445,8 @@ export async function trainFromConfigFile(
     const cases = makeValidationCases(val, { inputPoints: config.model.inputPoints, noiseStd: config.model.noiseStd, valPoints: t.valPoints ?? 20_000, seed: 12345 });
     // keyed by the output folder's name and a hash of its absolute path: two runs writing to different folders of the
     // same name (e.g. two ensembles' `planes` members) never resume from each other's checkpoints
-    const ckptDir = join(resolve(baseDir, config.data.cacheDir), 'checkpoints', `${basename(outDir)}-${shortHash(resolve(outDir))}`);
+    const ckptRoot = join(resolve(baseDir, config.data.cacheDir), 'checkpoints');
+    const ckptDir = join(ckptRoot, `${basename(outDir)}-${shortHash(resolve(outDir))}`);
     let history: HistoryEntry[] = [];
     let bestIou = -1;
     let bestStep = 0;
@@ -464,7 +465,7 @@ export async function trainFromConfigFile(
       if (state.schedule) Object.assign(schedule, { startSec: state.schedule.startSec, startStep: state.schedule.startStep });
       report({ phase: 'train', message: `resumed at step ${trainer.step} (best IoU ${bestIou.toFixed(4)} at ${bestStep})`, step: trainer.step });
     } else if (options.resume) {
-      const legacy = join(resolve(baseDir, config.data.cacheDir), 'checkpoints', basename(outDir));
+      const legacy = join(ckptRoot, basename(outDir));
       const hint = existsSync(join(legacy, 'state.json')) ? ` (${legacy} is an older version's checkpoint, possibly another run's: move it there to resume from it)` : '';
       report({ phase: 'train', message: `no checkpoint at ${ckptDir}; starting at step 0${hint}` });
     }
