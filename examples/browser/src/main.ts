@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { writeGlb, writePly, type TriangleMesh } from '@onet/io';
 import type { MiseProgress } from '@onet/mise';
 import { chooseBackend, type BackendPreference, type BrowserBackend } from './backend.js';
+import { thresholdForInput } from '@onet/pipeline';
 import { loadPageModel, type PageModel } from './model.js';
 import { RUN_DEFAULTS, runReconstruction, type RunSettings } from './run.js';
 import { SAMPLES, loadFile, type PageInput } from './samples.js';
@@ -116,6 +117,17 @@ let fillChosen = params.get('fill') === '1' || params.get('fill') === '0';
 ui.fill.addEventListener('change', () => (fillChosen = true));
 syncOutputs();
 
+/** Unless τ was chosen: the model's own for the input size in use (its `thresholdByInputPoints`, else `threshold`). */
+function useModelTau(): void {
+  if (tauChosen || !pageModel) return;
+  const config = pageModel.model.config;
+  const tau = thresholdForInput(config, settings().points ?? config.inputPoints);
+  if (tau === undefined) return;
+  ui.tau.value = String(Math.round(tau * 100) / 100);
+  syncOutputs();
+}
+ui.points.addEventListener('input', useModelTau);
+
 const viewer = new SideBySideViewer($('view'));
 let dropped: PageInput | undefined;
 let backend: (BrowserBackend & { preference: BackendPreference }) | undefined;
@@ -172,10 +184,7 @@ async function ensureBackendAndModel(): Promise<void> {
     ui.modelLine.textContent = pageModel.message;
     ui.modelLine.classList.toggle('warn', pageModel.fresh);
     ui.points.placeholder = `model default (${pageModel.model.config.inputPoints})`;
-    if (!tauChosen && pageModel.model.config.threshold !== undefined) {
-      ui.tau.value = String(pageModel.model.config.threshold);
-      syncOutputs();
-    }
+    useModelTau();
     if (!fillChosen) ui.fill.checked = pageModel.model.config.fillCavities === true;
     state.modelMessage = pageModel.message;
     state.freshModel = pageModel.fresh;

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { parseGlb, parseMesh } from '@onet/io';
 import { selectBackend } from '@onet/nn';
+import { thresholdForInput } from '@onet/pipeline';
 import { loadBunny, loadModel } from '@onet/pipeline/node';
 import { runReconstruction, type RunSettings } from '../src/run.js';
 import type { PageState } from '../src/main.js';
@@ -225,6 +226,13 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     expect(state.result!.inputPoints).toBe(3000);
     expect(state.result!.faces).toBeGreaterThan(0);
     expect(state.result!.iou).toBeUndefined(); // a bare point cloud has no ground truth
+    // no tau in the URL: the slider holds the shipped model's τ for its default 3000 points, then follows the field
+    const { model } = await loadModel(join(dist, 'models/default'), { allowFresh: true, seed: 0 }); // what the page was served
+    const tauAt = (n: number) => String(Math.round(thresholdForInput(model.config, n)! * 100) / 100);
+    model.dispose();
+    expect(await page.locator('#tau').inputValue()).toBe(tauAt(3000));
+    await page.locator('#points').fill('300');
+    expect(await page.locator('#tau').inputValue()).toBe(tauAt(300));
     expect(await page.locator('#drop').textContent()).toMatch(/triceratops\.xyz: 3000 points/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#downloadPly').click()]);
     expect(download.suggestedFilename()).toBe('triceratops-onet.ply');

@@ -1,8 +1,8 @@
 /**
  * Held-out evaluation of a trained model (REFERENCE §4): for each held-out mesh — normalised like the training
  * data (bbox centre to the origin, longest side 1) — draw `inputPoints` surface points with N(0, 0.005²) noise
- * (seeded), reconstruct with MISE 32 + 2 steps at τ (the model's own, chosen on validation shapes, unless given
- * (`-` = the model's); else 0.2), cavities filled when the model asks (`fillCavities`; `fill` / `nofill` overrides)
+ * (seeded), reconstruct with MISE 32 + 2 steps at τ (the model's own for that input size, chosen on validation
+ * shapes, unless given (`-` = the model's); else 0.2), cavities filled when the model asks (`fillCavities`; `fill` / `nofill` overrides)
  * and marching cubes, and score IoU (100k uniform points in [−0.55, 0.55]³), Chamfer-L1, normal consistency and
  * F-score@0.01 against the mesh.
  *
@@ -24,6 +24,7 @@ import type { OccupancyEnsemble } from '../src/ensemble.js';
 import { generateMesh } from '../src/generate.js';
 import { evaluateMeshes } from '../src/evaluate.js';
 import { ensembleShape } from '../src/ensemble.js';
+import { thresholdForInput } from '../src/threshold.js';
 
 const HELD_OUT = ['cow.off', 'elephant.off', 'homer.off', 'bull.off', 'triceratops.off'];
 const MESH_DIR = new URL('../../../../shared/data/meshes/', import.meta.url).pathname;
@@ -39,7 +40,7 @@ for (const d of dir.split('+')) {
 }
 const n = Number(nArg);
 // τ: as given, else the (first) model's own (chosen on validation shapes), else the reference's 0.2
-const threshold = tauArg !== undefined && tauArg !== '-' ? Number(tauArg) : (models[0].config.threshold ?? 0.2);
+const threshold = tauArg !== undefined && tauArg !== '-' ? Number(tauArg) : (thresholdForInput(models[0].config, n) ?? 0.2);
 if (fillArg !== undefined && fillArg !== 'fill' && fillArg !== 'nofill') throw new Error(`5th argument: fill or nofill, got ${fillArg}`);
 const fillCavities = fillArg !== undefined ? fillArg === 'fill' : (models[0].config.fillCavities ?? false);
 console.log(`backend ${backend}, ${n} noisy input points, τ = ${threshold}, fillCavities ${fillCavities}${models.length > 1 ? `, ensemble of ${models.length} (mean logits)` : ''}`);

@@ -10,10 +10,13 @@
  *
  * Folders joined by `+` (`…/planes+…/grid`) are scored as an ensemble of those networks (mean logits).
  * `--meshes` scores generated meshes instead (MISE 32³ + 2, marching cubes, inside test at the same points), each τ
- * with and without `fillCavities`, and picks the best pair; slower (one generation per τ per setting per shape).
- * `--write` stores the best τ (and with `--meshes` the fillCavities choice) in the (single) folder's `model.json`:
- * the manifest's `threshold` / `fillCavities` for an ensemble, `modelConfig`'s for one network, which generation
- * then uses by default.
+ * with and without `fillCavities`, and picks the best pair; slower (one generation per τ per shape, a second one
+ * without filling only where filling changed something).
+ * `--by-input-size` also picks τ for each input size on its own (with one fillCavities choice for both: the one
+ * whose per-size bests have the higher mean) and prints them as `thresholdByInputPoints`.
+ * `--write` stores the best τ (and with `--meshes` the fillCavities choice; with `--by-input-size` the per-size τ)
+ * in the (single) folder's `model.json`: the manifest's `threshold` / `thresholdByInputPoints` / `fillCavities` for
+ * an ensemble, `modelConfig`'s for one network, which generation then uses by default.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -30,6 +33,7 @@ import type { OccupancyNetwork } from '../src/model.js';
 const args = process.argv.slice(2);
 const write = args.includes('--write');
 const meshes = args.includes('--meshes');
+const bySize = args.includes('--by-input-size');
 const [dirArg = new URL('./default', import.meta.url).pathname, cfgArg] = args.filter((a) => !a.startsWith('--'));
 const dirs = dirArg.split('+').map((d) => resolve(d));
 const dir = dirs[0];
@@ -48,16 +52,26 @@ const taus = meshes ? [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55] : [0.1, 0.15,
 // candidates: (τ, fillCavities); network IoU knows nothing of meshes, so without --meshes only fill = off
 const cands = taus.flatMap((t) => (meshes ? [false, true] : [false]).map((fill) => ({ t, fill })));
 const label = (c: { t: number; fill: boolean }) => `τ ${c.t.toFixed(2)}${meshes ? (c.fill ? ' fill' : ' ----') : ''}`;
+const SIZES = [300, 3000];
 const mean = new Array(cands.length).fill(0);
-for (const n of [300, 3000]) {
+const perSize: number[][] = [];
+for (const n of SIZES) {
   const cases = makeValidationCases(val, { inputPoints: n, noiseStd: model.config.noiseStd, valPoints: 10_000, seed: 12345 });
   const iou = new Array(cands.length).fill(0);
   for (const c of cases) {
     const shape = model.condition(c.input);
     if (meshes) {
-      for (const [k, cand] of cands.entries()) {
-        const { mesh } = await generateMesh(shape, { threshold: cand.t, fillCavities: cand.fill, padding: model.config.padding });
-        iou[k] += meshIoU(contains(mesh, c.points), c.occupancy) / cases.length;
+      for (const t of taus) {
+        // filled first: when nothing was filled, the unfilled mesh is the same one
+        const filled = await generateMesh(shape, { threshold: t, fillCavities: true, padding: model.config.padding });
+        const filledIoU = meshIoU(contains(filled.mesh, c.points), c.occupancy);
+        let plainIoU = filledIoU;
+        if (filled.stats.filledNodes > 0) {
+          const { mesh } = await generateMesh(shape, { threshold: t, fillCavities: false, padding: model.config.padding });
+          plainIoU = meshIoU(contains(mesh, c.points), c.occupancy);
+        }
+        iou[cands.findIndex((k) => k.t === t && k.fill)] += filledIoU / cases.length;
+        iou[cands.findIndex((k) => k.t === t && !k.fill)] += plainIoU / cases.length;
       }
     } else {
       const l = await shape.logits(c.points);
@@ -66,23 +80,43 @@ for (const n of [300, 3000]) {
     shape.dispose();
   }
   console.log(`${String(n).padStart(4)} points: ${cands.map((c, k) => `${label(c)} ${iou[k].toFixed(4)}`).join('  ')}`);
-  iou.forEach((v, k) => (mean[k] += v / 2));
+  iou.forEach((v, k) => (mean[k] += v / SIZES.length));
+  perSize.push(iou);
 }
 const best = mean.indexOf(Math.max(...mean));
 const at02 = cands.findIndex((c) => c.t === 0.2 && !c.fill);
 console.log(`mean      : ${cands.map((c, k) => `${label(c)} ${mean[k].toFixed(4)}`).join('  ')}`);
 console.log(`best validation τ = ${cands[best].t}${meshes ? `, fillCavities = ${cands[best].fill}` : ''} (mean IoU ${mean[best].toFixed(4)}; τ = 0.2: ${mean[at02].toFixed(4)})`);
+// per input size: the best τ of each size under one fill setting, the setting whose per-size bests are higher
+let table: { inputPoints: number; threshold: number }[] | undefined;
+let fill = cands[best].fill;
+let fallback = cands[best].t;
+if (bySize) {
+  const idx = cands.map((_, k) => k);
+  const bestOf = (f: boolean) => perSize.map((iou) => idx.filter((k) => cands[k].fill === f).reduce((a, k) => (iou[k] > iou[a] ? k : a)));
+  const score = (ks: number[]) => ks.reduce((a, k, i) => a + perSize[i][k], 0) / ks.length;
+  const options = (meshes ? [false, true] : [false]).map((f) => ({ f, ks: bestOf(f) }));
+  const chosen = options.reduce((a, o) => (score(o.ks) > score(a.ks) ? o : a));
+  fill = chosen.f;
+  // the single τ for callers that do not know the input size: the best mean under that fill setting
+  fallback = cands[idx.filter((k) => cands[k].fill === fill).reduce((a, k) => (mean[k] > mean[a] ? k : a))].t;
+  table = SIZES.map((n, i) => ({ inputPoints: n, threshold: cands[chosen.ks[i]].t }));
+  console.log(`by input size${meshes ? ` (fillCavities = ${fill})` : ''}: ${table.map((e, i) => `τ ${e.threshold} at ${e.inputPoints} points (IoU ${perSize[i][chosen.ks[i]].toFixed(4)})`).join(', ')}; mean ${score(chosen.ks).toFixed(4)}; single τ ${fallback}`);
+  console.log(`thresholdByInputPoints: ${JSON.stringify(table)}`);
+}
 model.dispose();
 if (write) {
   if (dirs.length !== 1) throw new Error('--write needs one model folder, not a + list');
   const path = join(dir, 'model.json');
-  type Generation = { threshold?: number; fillCavities?: boolean };
+  type Generation = { threshold?: number; thresholdByInputPoints?: typeof table; fillCavities?: boolean };
   const json = JSON.parse(await readFile(path, 'utf8')) as Generation & { format?: string; modelConfig?: Generation };
   const target = json.format === 'onet-ensemble' ? json : json.modelConfig;
   if (!target) throw new Error(`${path}: neither an ensemble manifest nor a model`);
-  target.threshold = cands[best].t;
-  if (meshes) target.fillCavities = cands[best].fill;
+  target.threshold = fallback;
+  if (table) target.thresholdByInputPoints = table;
+  else delete target.thresholdByInputPoints; // a stored table was chosen in another run
+  if (meshes) target.fillCavities = fill;
   else delete target.fillCavities; // τ was chosen without filling: a stored fillCavities was not measured with it
   await writeFile(path, `${JSON.stringify(json, null, 1)}\n`);
-  console.log(`wrote τ = ${cands[best].t}${meshes ? `, fillCavities = ${cands[best].fill}` : ''} into ${path}`);
+  console.log(`wrote τ = ${fallback}${table ? `, thresholdByInputPoints ${JSON.stringify(table)}` : ''}${meshes ? `, fillCavities = ${fill}` : ''} into ${path}`);
 }

@@ -1,5 +1,6 @@
 import type { ConditionedShape, ModelConfig, OccupancyNetwork } from './model.js';
 import { PipelineError, checkModelGeneration } from './errors.js';
+import type { InputSizeThreshold } from './threshold.js';
 
 /**
  * Average the occupancy logits of several conditioned shapes (e.g. the same input encoded by a planes model and a
@@ -47,6 +48,8 @@ export interface EnsembleManifest {
   description?: string;
   /** Generation threshold τ of the ensemble (chosen on validation shapes); absent: the first member's, else 0.2. */
   threshold?: number;
+  /** τ by encoder input size (see `ModelConfig.thresholdByInputPoints`); wins over `threshold` when the size is known. */
+  thresholdByInputPoints?: InputSizeThreshold[];
   /** Fill enclosed cavities at generation (`GenerateMeshOptions.fillCavities`); absent: the first member's, else off. */
   fillCavities?: boolean;
 }
@@ -70,7 +73,8 @@ export function isMemberPath(p: unknown): p is string {
 
 /**
  * An ensemble `model.json` checked, or `undefined` when `json` is an ordinary model.
- * @throws PipelineError `BAD_MODEL` as {@link ensembleMembers}, and for a threshold outside (0, 1).
+ * @throws PipelineError `BAD_MODEL` as {@link ensembleMembers}, and for bad generation settings (a threshold outside
+ *   (0, 1), a malformed thresholdByInputPoints, a fillCavities that is not a boolean).
  */
 export function parseEnsembleManifest(json: unknown): EnsembleManifest | undefined {
   if (typeof json !== 'object' || json === null || (json as { format?: unknown }).format !== 'onet-ensemble') return undefined;
@@ -98,6 +102,8 @@ export interface EnsembleConfig {
   padding: number;
   /** Generation threshold τ: the ensemble's own (manifest), else the first member's; absent = 0.2. */
   threshold?: number;
+  /** τ by encoder input size: the ensemble's own (manifest), else the first member's (see `threshold`). */
+  thresholdByInputPoints?: InputSizeThreshold[];
   /** Fill enclosed cavities at generation: the ensemble's own (manifest), else the first member's; absent = off. */
   fillCavities?: boolean;
   /** The members' own configs. */
@@ -108,16 +114,17 @@ export interface EnsembleConfig {
  * Several trained networks used as one model: the same input cloud is encoded by each and the occupancy logits are
  * averaged ({@link ensembleShape}). Drop-in for an `OccupancyNetwork` wherever a `ConditionableModel` is taken
  * (`reconstruct`, the CLI, the demo). Not in the references; measured in `models/default/README.md`.
- * `options.threshold` and `options.fillCavities`: the ensemble's generation settings (its manifest's), else the first
- * member's.
+ * `options`: the ensemble's generation settings (its manifest's). τ comes from `options` when it gives `threshold` or
+ * `thresholdByInputPoints` (both taken from there), else from the first member; `fillCavities` from `options`, else
+ * the first member.
  * @throws PipelineError `BAD_MODEL` for no members, members with different `padding` (different query frames), a
- *   threshold outside (0, 1) or a fillCavities that is not a boolean.
+ *   threshold outside (0, 1), a bad thresholdByInputPoints or a fillCavities that is not a boolean.
  */
 export class OccupancyEnsemble {
   readonly config: EnsembleConfig;
   constructor(
     readonly members: OccupancyNetwork[],
-    options: { threshold?: number; fillCavities?: boolean } = {},
+    options: { threshold?: number; thresholdByInputPoints?: InputSizeThreshold[]; fillCavities?: boolean } = {},
   ) {
     if (!Array.isArray(members) || members.length === 0) throw new PipelineError('BAD_MODEL', 'an ensemble needs at least one member network');
     const padding = members[0].config.padding;
@@ -133,8 +140,10 @@ export class OccupancyEnsemble {
     };
     checkModelGeneration(options, 'ensemble');
     // a member's settings were checked with its config
-    const threshold = options.threshold ?? members[0].config.threshold;
-    if (threshold !== undefined) this.config.threshold = threshold;
+    // τ as a whole from one place: a manifest's single τ must not be overridden by a member's table
+    const tau = options.threshold !== undefined || options.thresholdByInputPoints !== undefined ? options : members[0].config;
+    if (tau.threshold !== undefined) this.config.threshold = tau.threshold;
+    if (tau.thresholdByInputPoints !== undefined) this.config.thresholdByInputPoints = tau.thresholdByInputPoints;
     const fillCavities = options.fillCavities ?? members[0].config.fillCavities;
     if (fillCavities !== undefined) this.config.fillCavities = fillCavities;
   }

@@ -36,14 +36,29 @@ export class PipelineError extends Error {
 
 /**
  * Check the generation settings a model carries (`ModelConfig`, an ensemble manifest, `OccupancyEnsemble`'s options):
- * `threshold` absent or a probability in (0, 1), `fillCavities` absent or a boolean.
+ * `threshold` absent or a probability in (0, 1); `thresholdByInputPoints` absent or a non-empty list of
+ * `{ inputPoints, threshold }` with integer `inputPoints` ≥ 1 in strictly increasing order and each `threshold` a
+ * probability in (0, 1); `fillCavities` absent or a boolean.
  * @throws PipelineError `BAD_MODEL` naming `where` otherwise.
  * @internal
  */
-export function checkModelGeneration(s: { threshold?: unknown; fillCavities?: unknown }, where: string): void {
+export function checkModelGeneration(s: { threshold?: unknown; thresholdByInputPoints?: unknown; fillCavities?: unknown }, where: string): void {
+  const isProbability = (t: unknown): boolean => typeof t === 'number' && t > 0 && t < 1;
   const t = s.threshold;
-  if (t !== undefined && !(typeof t === 'number' && t > 0 && t < 1)) {
+  if (t !== undefined && !isProbability(t)) {
     throw new PipelineError('BAD_MODEL', `${where} threshold must be a probability in (0, 1), got ${typeof t === 'number' ? t : JSON.stringify(t)}`);
+  }
+  const table = s.thresholdByInputPoints;
+  if (table !== undefined) {
+    const bad = (why: string) => new PipelineError('BAD_MODEL', `${where} thresholdByInputPoints ${why}, got ${JSON.stringify(table)}`);
+    if (!Array.isArray(table) || table.length === 0) throw bad('must be a non-empty list of { "inputPoints": N, "threshold": τ }');
+    let previous = 0;
+    for (const e of table as { inputPoints?: unknown; threshold?: unknown }[]) {
+      if (typeof e !== 'object' || e === null) throw bad('must be a non-empty list of { "inputPoints": N, "threshold": τ }');
+      if (!(Number.isInteger(e.inputPoints) && (e.inputPoints as number) > previous)) throw bad('needs integer inputPoints ≥ 1 in strictly increasing order');
+      if (!isProbability(e.threshold)) throw bad('needs each threshold to be a probability in (0, 1)');
+      previous = e.inputPoints as number;
+    }
   }
   const f = s.fillCavities;
   if (f !== undefined && typeof f !== 'boolean') throw new PipelineError('BAD_MODEL', `${where} fillCavities must be true or false, got ${JSON.stringify(f)}`);

@@ -87,6 +87,8 @@ export interface GenerationStats {
   resolution: number;
   /** The threshold as a logit, ln(τ/(1−τ)). */
   thresholdLogit: number;
+  /** Grid nodes raised to the level by `fillCavities` (0 when off, or when there was no enclosed void). */
+  filledNodes: number;
   /** Vertices and faces of the result. */
   vertices: number;
   faces: number;
@@ -382,6 +384,7 @@ export async function generateMesh(shape: LogitsSource | LogitsFunction, options
       evaluationsPerRound: iso.stats.evaluationsPerRound,
       resolution: iso.stats.resolution,
       thresholdLogit,
+      filledNodes: iso.stats.filledNodes,
       vertices: mesh.positions.length / 3,
       faces: mesh.indices.length / 3,
       timeMs: {

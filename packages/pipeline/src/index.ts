@@ -15,6 +15,7 @@ export {
   type LogitsFunction,
   type LogitsSource,
 } from './generate.js';
+export { thresholdForInput, describeThreshold, type InputSizeThreshold, type ThresholdSettings } from './threshold.js';
 export { reconstruct, type ConditionableModel, type ReconstructOptions, type ReconstructionResult } from './reconstruct.js';
 export { reconstructFromMesh, type ReconstructFromMeshOptions, type ReconstructFromMeshResult } from './reconstructFromMesh.js';
 export {

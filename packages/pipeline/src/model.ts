@@ -4,6 +4,7 @@ import { LocalPoolPointnet, ResnetPointnet, type LocalFeatures } from '@onet/enc
 import { LocalDecoder } from '@onet/decoder-local';
 import { DecoderCBatchNorm } from '@onet/decoder-cbn';
 import { PipelineError, checkModelGeneration } from './errors.js';
+import type { InputSizeThreshold } from './threshold.js';
 
 /**
  * Architecture and input settings of an {@link OccupancyNetwork}; stored in `model.json` as `modelConfig`.
@@ -44,6 +45,12 @@ export interface ModelConfig {
    * the CLI and the demo use it unless given one. Absent: the reference's 0.2 (ONet paper §4, chosen the same way).
    */
   threshold?: number;
+  /**
+   * τ by encoder input size, chosen on validation shapes like `threshold` (entries in strictly increasing
+   * `inputPoints`); when present, `reconstruct`, the CLI and the demo interpolate it at the input's size
+   * (`thresholdForInput`) and `threshold` only serves callers that do not know the size. Not in the reference.
+   */
+  thresholdByInputPoints?: InputSizeThreshold[];
   /**
    * Fill enclosed cavities at generation (see `GenerateMeshOptions.fillCavities`), chosen for this model on its
    * validation shapes; `reconstruct`, the CLI and the demo use it unless told otherwise. Absent: off.

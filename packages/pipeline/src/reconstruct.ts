@@ -3,11 +3,12 @@ import { boundingBox, subsamplePointCloud } from '@onet/sampling';
 import { PipelineError } from './errors.js';
 import { fromUnitFrame, toUnitFrame } from './unitFrame.js';
 import { generateMesh, type GenerateMeshOptions, type GenerationStats, type LogitsSource } from './generate.js';
+import { thresholdForInput, type InputSizeThreshold } from './threshold.js';
 
 /** The part of an `OccupancyNetwork` that {@link reconstruct} uses (structural, so any model with it works). */
 export interface ConditionableModel {
   /** At least the fields generation reads; `inputPoints` and `padding` come from the model's training. */
-  readonly config: { inputPoints?: number; padding?: number; threshold?: number; fillCavities?: boolean };
+  readonly config: { inputPoints?: number; padding?: number; threshold?: number; thresholdByInputPoints?: InputSizeThreshold[]; fillCavities?: boolean };
   /** Encode a point cloud `[N·3]` (unit-cube frame) into a shape that answers logits; caller disposes it. */
   condition(pointCloud: Float32Array): LogitsSource & { dispose(): void };
 }
@@ -61,6 +62,8 @@ export function checkPointCloud(points: Float32Array, what = 'input point cloud'
  * Point cloud in, watertight mesh out: normalise the input into the model's unit cube (by default),
  * condition the network on it (encoder), run {@link generateMesh} (MISE + marching cubes + optional normals
  * and refinement), and map the mesh back into the input's frame. Tensors are released before returning.
+ * τ: `options.threshold`, else the model's for the encoder input's size (`thresholdForInput`: its
+ * `thresholdByInputPoints` at the number of points actually encoded, else its `threshold`), else 0.2.
  *
  * @example
  * ```ts
@@ -109,7 +112,7 @@ export async function reconstruct(
     result = await generateMesh(shape, {
       padding: model.config.padding,
       ...options,
-      threshold: options.threshold ?? model.config.threshold,
+      threshold: options.threshold ?? thresholdForInput(model.config, input.length / 3),
       fillCavities: options.fillCavities ?? model.config.fillCavities,
     });
   } finally {

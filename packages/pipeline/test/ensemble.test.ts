@@ -53,6 +53,22 @@ describe('ensemble model files', () => {
     for (const threshold of [0, 1, -0.2, '0.3', NaN]) {
       expect(() => parseEnsembleManifest({ format: 'onet-ensemble', version: 1, members: ['a'], threshold }), String(threshold)).toThrow(/threshold/);
     }
+    const table = [{ inputPoints: 300, threshold: 0.3 }, { inputPoints: 3000, threshold: 0.45 }];
+    expect(parseEnsembleManifest({ format: 'onet-ensemble', version: 1, members: ['a'], thresholdByInputPoints: table })?.thresholdByInputPoints).toEqual(table);
+    const bad: [unknown, RegExp][] = [
+      [[], /non-empty list/],
+      [{ inputPoints: 300, threshold: 0.3 }, /non-empty list/],
+      [[null], /non-empty list/],
+      [[{ inputPoints: 3000, threshold: 0.45 }, { inputPoints: 300, threshold: 0.3 }], /strictly increasing/],
+      [[{ inputPoints: 300, threshold: 0.3 }, { inputPoints: 300, threshold: 0.4 }], /strictly increasing/],
+      [[{ inputPoints: 0, threshold: 0.3 }], /integer inputPoints ≥ 1/],
+      [[{ inputPoints: 299.5, threshold: 0.3 }], /integer inputPoints/],
+      [[{ inputPoints: 300, threshold: 1 }], /probability in \(0, 1\)/],
+      [[{ inputPoints: 300 }], /probability/],
+    ];
+    for (const [thresholdByInputPoints, why] of bad) {
+      expect(() => parseEnsembleManifest({ format: 'onet-ensemble', version: 1, members: ['a'], thresholdByInputPoints }), JSON.stringify(thresholdByInputPoints)).toThrow(why);
+    }
     expect(parseEnsembleManifest({ format: 'onet-ensemble', version: 1, members: ['a'], fillCavities: true })?.fillCavities).toBe(true);
     for (const fillCavities of [1, 'true', null]) {
       expect(() => parseEnsembleManifest({ format: 'onet-ensemble', version: 1, members: ['a'], fillCavities }), String(fillCavities)).toThrow(/fillCavities must be true or false/);
@@ -70,6 +86,15 @@ describe('ensemble model files', () => {
     expect(own.config).toMatchObject({ threshold: 0.4, fillCavities: false });
     expect(new OccupancyEnsemble([b, a]).config.fillCavities).toBeUndefined();
     expect(() => new OccupancyEnsemble([a, b], { fillCavities: 1 as never })).toThrow(/fillCavities must be true or false/);
+    // τ comes as a whole from the manifest when it has either field: a member's table never overrides its single τ
+    const table = [{ inputPoints: 300, threshold: 0.3 }, { inputPoints: 3000, threshold: 0.45 }];
+    const c = OccupancyNetwork.fromConfig({ ...tiny, threshold: 0.25, thresholdByInputPoints: table }, 3);
+    expect(new OccupancyEnsemble([c, b]).config).toMatchObject({ threshold: 0.25, thresholdByInputPoints: table });
+    const single = new OccupancyEnsemble([c, b], { threshold: 0.4 }).config;
+    expect(single.threshold).toBe(0.4);
+    expect(single.thresholdByInputPoints).toBeUndefined();
+    expect(new OccupancyEnsemble([b, c], { thresholdByInputPoints: table }).config).toMatchObject({ thresholdByInputPoints: table });
+    c.dispose();
     a.dispose();
     b.dispose();
   });
@@ -111,6 +136,12 @@ describe('ensemble model files', () => {
       expect(withTau.model.config.fillCavities).toBe(true);
       expect(withTau.message).toMatch(/τ = 0\.35/);
       withTau.model.dispose();
+      const table = [{ inputPoints: 300, threshold: 0.3 }, { inputPoints: 3000, threshold: 0.45 }];
+      await writeFile(join(dir, 'model.json'), JSON.stringify({ format: 'onet-ensemble', version: 1, members: ['a'], threshold: 0.35, thresholdByInputPoints: table }));
+      const bySize = await loadModel(dir);
+      expect(bySize.model.config.thresholdByInputPoints).toEqual(table);
+      expect(bySize.message).toMatch(/τ 0\.3 at 300 points → 0\.45 at 3000 points/);
+      bySize.model.dispose();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

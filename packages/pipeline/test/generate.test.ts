@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateMesh, probabilityToLogit } from '../src/generate.js';
 import { reconstruct, type ConditionableModel } from '../src/reconstruct.js';
 import { PipelineError } from '../src/errors.js';
+import { thresholdForInput } from '../src/threshold.js';
 
 /** Logits of a ball of radius r at c: 50·(r − |x − c|) (inside positive). */
 function ball(r: number, c = [0, 0, 0]) {
@@ -152,6 +153,24 @@ describe('reconstruct', () => {
     expect(meanRadius(plain.unitMesh.positions)).toBeCloseTo(0.45 + Math.log(4) / 50, 2); // no model τ: 0.2
   });
 
+  it("follows the model's thresholdByInputPoints at the size of the encoded input", async () => {
+    const pts = new Float32Array(3 * 1000).map((_, i) => Math.sin(i * 12.9898) * 0.5);
+    const table = [{ inputPoints: 100, threshold: 0.2 }, { inputPoints: 400, threshold: 0.5 }];
+    const model = { ...fakeModel(), config: { inputPoints: 400, padding: 0.1, threshold: 0.8, thresholdByInputPoints: table } };
+    const opts = { resolution0: 16, upsamplingSteps: 1, normalize: false };
+    const logitAt = async (inputPoints: number) => (await reconstruct(model, pts, { ...opts, inputPoints })).stats.thresholdLogit;
+    expect(await logitAt(400)).toBeCloseTo(0, 6); // τ 0.5
+    expect(await logitAt(100)).toBeCloseTo(Math.log(0.25), 6); // τ 0.2
+    expect(await logitAt(200)).toBeCloseTo(Math.log(0.35 / 0.65), 6); // halfway in log N: τ 0.35
+    expect(await logitAt(50)).toBeCloseTo(Math.log(0.25), 6); // below the table: its first τ
+    expect(await logitAt(0)).toBeCloseTo(0, 6); // every one of the 1000 points: above the table, its last τ
+    // the caller's τ wins; the model's single τ serves callers that do not know the size
+    expect((await reconstruct(model, pts, { ...opts, threshold: 0.2 })).stats.thresholdLogit).toBeCloseTo(Math.log(0.25), 6);
+    expect(thresholdForInput(model.config)).toBe(0.8);
+    expect(thresholdForInput({ threshold: 0.3 }, 1000)).toBe(0.3);
+    expect(thresholdForInput({})).toBeUndefined();
+  });
+
   it("fills enclosed cavities when asked or when the model asks (config.fillCavities), unless told not to", async () => {
     // a hollow ball: shell between radii 0.2 and 0.4 (logits 50·distance into the shell)
     const hollow = {
@@ -175,6 +194,14 @@ describe('reconstruct', () => {
     const filled = await reconstruct(hollow, pts, { ...opts, fillCavities: true });
     expect(radii(filled.unitMesh.positions).min).toBeGreaterThan(0.39); // only the outer sphere
     expect(filled.stats.faces).toBeLessThan(plain.stats.faces);
+    // stats.filledNodes: the nodes below the level inside the void, r < 0.2 + logit(0.35)/50 ≈ 0.1876, so about
+    // (4/3)π·0.1876³ / (1.1/64)³ ≈ 5450 on the 65³ grid; none without filling
+    const rVoid = 0.2 + Math.log(0.35 / 0.65) / 50;
+    const voidNodes = ((4 / 3) * Math.PI * rVoid ** 3) / (1.1 / 64) ** 3;
+    expect(filled.stats.filledNodes).toBeGreaterThan(0.95 * voidNodes);
+    expect(filled.stats.filledNodes).toBeLessThan(1.05 * voidNodes);
+    expect(plain.stats.filledNodes).toBe(0);
+    expect((await generateMesh(ball(0.3), { resolution0: 16, upsamplingSteps: 1, fillCavities: true })).stats.filledNodes).toBe(0); // no void
     hollow.config.fillCavities = true;
     expect(radii((await reconstruct(hollow, pts, opts)).unitMesh.positions).min).toBeGreaterThan(0.39); // the model's choice
     expect(radii((await reconstruct(hollow, pts, { ...opts, fillCavities: false })).unitMesh.positions).min).toBeLessThan(0.21); // the caller's wins

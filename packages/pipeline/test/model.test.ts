@@ -82,6 +82,7 @@ describe('OccupancyNetwork (conv-onet)', () => {
     expect(code(() => OccupancyNetwork.fromConfig({ ...TINY, planeResolution: 6, unetDepth: 3 }))).toBe('BAD_MODEL');
     expect(code(() => OccupancyNetwork.fromConfig({ ...TINY, threshold: 1 }))).toBe('BAD_MODEL');
     expect(code(() => OccupancyNetwork.fromConfig({ ...TINY, fillCavities: 'yes' as never }))).toBe('BAD_MODEL');
+    expect(code(() => OccupancyNetwork.fromConfig({ ...TINY, thresholdByInputPoints: [{ inputPoints: 300, threshold: 0 }] }))).toBe('BAD_MODEL');
     const { modelJson, weights } = m.save();
     const other = OccupancyNetwork.fromConfig({ ...TINY, cDim: 6 }).save();
     expect(code(() => OccupancyNetwork.fromWeights(other.modelJson, decodeWeights(modelJson, weights)))).toBe('BAD_MODEL');

@@ -323,13 +323,14 @@ describe('trainEnsembleFromConfigFile', () => {
       await writeFile(join(dir, name, 'config.json'), JSON.stringify({ model, data, train }));
     }
     const path = join(dir, 'config.json');
-    await writeFile(path, JSON.stringify({ ensemble: { members: ['a', 'b'], description: 'test', fillCavities: true } }));
+    const thresholdByInputPoints = [{ inputPoints: 300, threshold: 0.3 }, { inputPoints: 3000, threshold: 0.45 }];
+    await writeFile(path, JSON.stringify({ ensemble: { members: ['a', 'b'], description: 'test', thresholdByInputPoints, fillCavities: true } }));
     const messages: string[] = [];
     const r = await trainEnsembleFromConfigFile(path, { onProgress: (p) => messages.push(p.message) });
     expect(r.members.map((m) => [m.name, m.steps])).toEqual([['a', 2], ['b', 2]]);
     // ball.off × 2 + the extra cube.off × 2; validation only from meshDir (ball.off)
     expect(messages.some((m) => /^\[b\] data: 4 training shapes, 1 validation shapes/.test(m))).toBe(true);
-    expect(JSON.parse(await readFile(path.replace('config.json', 'model.json'), 'utf8'))).toEqual({ format: 'onet-ensemble', version: 1, members: ['a', 'b'], description: 'test', fillCavities: true });
+    expect(JSON.parse(await readFile(path.replace('config.json', 'model.json'), 'utf8'))).toEqual({ format: 'onet-ensemble', version: 1, members: ['a', 'b'], description: 'test', thresholdByInputPoints, fillCavities: true });
     expect(existsSync(join(dir, 'b', 'weights.bin'))).toBe(true);
     await expect(trainFromConfigFile(path)).rejects.toThrow(/ensemble config/);
 
@@ -338,6 +339,7 @@ describe('trainEnsembleFromConfigFile', () => {
     expect(loaded.message).toMatch(/ensemble of 2 \(mean logits\): a \(conv-onet, \d+ parameters\) \+ b/);
     const e = loaded.model as OccupancyEnsemble;
     expect(e.config.fillCavities).toBe(true);
+    expect(e.config.thresholdByInputPoints).toEqual(thresholdByInputPoints);
     const [a, b] = await Promise.all(['a', 'b'].map(async (m) => (await loadModel(join(dir, m))).model));
     const cloud = icosphere(1, 0.4).positions;
     const q = new Float32Array([0, 0, 0, 0.3, 0.1, -0.2, 0.5, 0.5, 0.5]);

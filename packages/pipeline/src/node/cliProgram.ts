@@ -70,7 +70,7 @@ function generationOptions(cmd: Command): Command {
   return cmd
     .option('--resolution0 <n>', 'coarse MISE grid resolution', int('resolution0', 2), 32)
     .option('--upsampling-steps <n>', 'MISE upsampling steps', int('upsampling-steps', 0), 2)
-    .option('--threshold <p>', 'occupancy threshold τ as a probability (default: the model\'s, chosen on validation; else 0.2)', probability('threshold'))
+    .option('--threshold <p>', 'occupancy threshold τ as a probability (default: the model\'s for the input\'s size, chosen on validation; else 0.2)', probability('threshold'))
     .option('--fill-cavities', 'fill enclosed voids before marching cubes (default: as the model asks; the shipped model does)')
     .option('--no-fill-cavities', 'keep enclosed voids')
     .addOption(new Option('--normals <kind>', 'vertex normals').choices(['none', 'grid', 'network']).default('none'))

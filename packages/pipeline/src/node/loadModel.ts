@@ -6,6 +6,7 @@ import { loadModelFiles } from '@onet/nn/node';
 import type { OccupancyNetwork, ModelConfig } from '../model.js';
 import { ensembleMembers, isMemberPath, parseEnsembleManifest, OccupancyEnsemble, type EnsembleManifest } from '../ensemble.js';
 import { PipelineError } from '../errors.js';
+import { describeThreshold } from '../threshold.js';
 
 /** The shipped model's folder (`packages/pipeline/models/default`), found from the source or the build. */
 export function defaultModelDir(): string {
@@ -92,7 +93,7 @@ export async function loadModel(dir: string = defaultModelDir(), options: LoadMo
     model,
     dir,
     fresh,
-    message: `${fresh ? 'WARNING: some members have no trained weights; ' : ''}model: ${jsonPath}, ensemble of ${members.length} (mean logits): ${parts.join(' + ')}; τ = ${model.config.threshold ?? 0.2}${model.config.fillCavities ? ', cavities filled' : ''}`,
+    message: `${fresh ? 'WARNING: some members have no trained weights; ' : ''}model: ${jsonPath}, ensemble of ${members.length} (mean logits): ${parts.join(' + ')}; ${describeThreshold(model.config)}${model.config.fillCavities ? ', cavities filled' : ''}`,
   };
 }
 

@@ -13,6 +13,7 @@ import { Trainer, makeValidationCases, curveSvg, type TrainOptions, type History
 import { sampleShape, augmentedMesh, proceduralShape, type ShapeSamples, type SampleShapeOptions } from '../trainingData.js';
 import { PipelineError } from '../errors.js';
 import { ensembleMembers, parseEnsembleManifest, type EnsembleManifest } from '../ensemble.js';
+import type { InputSizeThreshold } from '../threshold.js';
 import { ensureNodeGradients } from './gradients.js';
 import { createGradientWorkers, type GradientWorkerPool } from './gradientWorkers.js';
 
@@ -290,6 +291,8 @@ export interface EnsembleTrainConfigFile {
     description?: string;
     /** Generation τ copied into the manifest (choose it on validation shapes: `models/select-threshold.ts`). */
     threshold?: number;
+    /** Generation τ by input size copied into the manifest (`select-threshold.ts --by-input-size`). */
+    thresholdByInputPoints?: InputSizeThreshold[];
     /** Generation `fillCavities` copied into the manifest (chosen the same way: `select-threshold.ts --meshes`). */
     fillCavities?: boolean;
   };
@@ -350,16 +353,17 @@ export async function trainEnsembleFromConfigFile(
   }
   const complete = results.length === members.length && !options.signal?.aborted;
   if (complete) {
-    const { description, threshold, fillCavities } = config.ensemble;
+    const { description, threshold, thresholdByInputPoints, fillCavities } = config.ensemble;
     const manifest: EnsembleManifest = {
       format: 'onet-ensemble',
       version: 1,
       members,
       ...(description ? { description } : {}),
       ...(threshold !== undefined ? { threshold } : {}),
+      ...(thresholdByInputPoints !== undefined ? { thresholdByInputPoints } : {}),
       ...(fillCavities !== undefined ? { fillCavities } : {}),
     };
-    parseEnsembleManifest(manifest); // a bad threshold or fillCavities fails here, before model.json is written
+    parseEnsembleManifest(manifest); // bad generation settings fail here, before model.json is written
     await writeFile(join(outDir, 'model.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   }
   return { members: results, outDir, complete };
