@@ -36,6 +36,8 @@ export interface PageState {
     vertices: number;
     evaluations: number;
     resolution: number;
+    /** τ the generation used (the page's, or the model's for the points encoded). */
+    threshold: number;
     inputPoints: number;
     /** Σ of all input coordinates (float64): lets a test check it drew the same points. */
     pointsChecksum: number;
@@ -97,7 +99,7 @@ ui.backend.value = ['webgpu', 'auto', 'wasm'].includes(params.get('backend') ?? 
 ui.points.value = params.get('points') ?? '';
 ui.points.placeholder = 'model default';
 ui.seed.value = String(num('seed', RUN_DEFAULTS.seed));
-ui.tau.value = String(num('tau', RUN_DEFAULTS.threshold));
+ui.tau.value = String(num('tau', 0.2)); // until the model's own τ is known
 ui.fill.checked = params.get('fill') === '1';
 ui.res0.value = String(num('res0', RUN_DEFAULTS.resolution0));
 ui.steps.value = String(num('steps', RUN_DEFAULTS.upsamplingSteps));
@@ -117,13 +119,19 @@ let fillChosen = params.get('fill') === '1' || params.get('fill') === '0';
 ui.fill.addEventListener('change', () => (fillChosen = true));
 syncOutputs();
 
-/** Unless τ was chosen: the model's own for the input size in use (its `thresholdByInputPoints`, else `threshold`). */
+/**
+ * Unless τ was chosen, show the model's own for the requested input size (its `thresholdByInputPoints`, else
+ * `threshold`). A preview: the run passes no τ, so `reconstruct` picks it for the points actually encoded (fewer when
+ * the cloud is smaller), and the slider then shows that one.
+ */
 function useModelTau(): void {
-  if (tauChosen || !pageModel) return;
+  if (!pageModel) return;
   const config = pageModel.model.config;
-  const tau = thresholdForInput(config, settings().points ?? config.inputPoints);
-  if (tau === undefined) return;
-  ui.tau.value = String(Math.round(tau * 100) / 100);
+  showModelTau(thresholdForInput(config, settings().points || config.inputPoints) ?? 0.2);
+}
+function showModelTau(tau: number): void {
+  if (tauChosen) return;
+  ui.tau.value = String(tau);
   syncOutputs();
 }
 ui.points.addEventListener('input', useModelTau);
@@ -139,7 +147,7 @@ function settings(): RunSettings {
   return {
     points: ui.points.value.trim() === '' ? undefined : Math.round(Number(ui.points.value)),
     seed: Math.round(Number(ui.seed.value)),
-    threshold: Number(ui.tau.value),
+    threshold: tauChosen ? Number(ui.tau.value) : undefined, // else the model's for the points it encodes
     fillCavities: ui.fill.checked,
     resolution0: Math.round(Number(ui.res0.value)),
     upsamplingSteps: Math.round(Number(ui.steps.value)),
@@ -253,6 +261,8 @@ async function run(): Promise<void> {
     viewer.setMesh(result.mesh);
     lastMesh = { mesh: result.mesh, name: input.name };
     const st = result.stats;
+    const tau = 1 / (1 + Math.exp(-st.thresholdLogit)); // the τ generation used
+    showModelTau(tau);
     let checksum = 0;
     for (const v of result.points) checksum += v;
     state.result = {
@@ -260,6 +270,7 @@ async function run(): Promise<void> {
       vertices: st.vertices,
       evaluations: st.evaluations,
       resolution: st.resolution,
+      threshold: tau,
       inputPoints: result.points.length / 3,
       pointsChecksum: checksum,
       timeMs: { ...st.timeMs, wall },
@@ -272,7 +283,7 @@ async function run(): Promise<void> {
       ['backend', state.backend ?? '?'],
       ['input', `${input.name}: ${result.points.length / 3} points${input.kind === 'mesh' ? ' (noisy surface samples)' : ''}`],
       ['network evaluations', `${st.evaluations.toLocaleString('en')} (${st.evaluationsPerRound.map((n) => n.toLocaleString('en')).join(' + ')})`],
-      ['grid', `${s.resolution0} → ${st.resolution}³, τ = ${s.threshold}`],
+      ['grid', `${s.resolution0} → ${st.resolution}³, τ = ${+tau.toFixed(4)}${s.threshold === undefined ? ' (the model\'s for this input size)' : ''}`],
       ['mesh', `${st.vertices.toLocaleString('en')} vertices, ${st.faces.toLocaleString('en')} faces`],
       ['encode', `${ms(st.timeMs.encode)}${state.backend === 'webgpu' ? ' (queued; WebGPU runs asynchronously, so its GPU time lands in the first MISE batch)' : ''}`],
       ['MISE (network)', `${ms(st.timeMs.mise)} (${ms(st.timeMs.network)})`],

@@ -19,8 +19,11 @@ export interface RunSettings {
   points?: number | undefined;
   /** Seed of the point sampling, the noise and the evaluation samples. */
   seed: number;
-  /** Occupancy threshold τ as a probability. */
-  threshold: number;
+  /**
+   * Occupancy threshold τ as a probability. `undefined` = the model's for the number of points actually encoded
+   * (its `thresholdByInputPoints`, else `threshold`, else 0.2), as `reconstruct` picks it.
+   */
+  threshold?: number | undefined;
   /** Fill enclosed cavities before marching cubes (`GenerateMeshOptions.fillCavities`). */
   fillCavities: boolean;
   /** Coarse MISE grid. */
@@ -33,11 +36,11 @@ export interface RunSettings {
   evalPoints: number;
 }
 
-/** Defaults of {@link RunSettings}: the reference's generation settings and the model's own input size. */
+/** Defaults of {@link RunSettings}: the reference's MISE settings and the model's own input size and τ. */
 export const RUN_DEFAULTS: RunSettings = {
   points: undefined,
   seed: 0,
-  threshold: 0.2,
+  threshold: undefined,
   fillCavities: false,
   resolution0: 32,
   upsamplingSteps: 2,

@@ -16,7 +16,8 @@
  * whose per-size bests have the higher mean) and prints them as `thresholdByInputPoints`.
  * `--write` stores the best τ (and with `--meshes` the fillCavities choice; with `--by-input-size` the per-size τ)
  * in the (single) folder's `model.json`: the manifest's `threshold` / `thresholdByInputPoints` / `fillCavities` for
- * an ensemble, `modelConfig`'s for one network, which generation then uses by default.
+ * an ensemble, `modelConfig`'s for one network, which generation then uses by default. What this run did not choose
+ * is removed (a stored table without `--by-input-size`, a stored fillCavities without `--meshes`).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -70,8 +71,9 @@ for (const n of SIZES) {
           const { mesh } = await generateMesh(shape, { threshold: t, fillCavities: false, padding: model.config.padding });
           plainIoU = meshIoU(contains(mesh, c.points), c.occupancy);
         }
-        iou[cands.findIndex((k) => k.t === t && k.fill)] += filledIoU / cases.length;
-        iou[cands.findIndex((k) => k.t === t && !k.fill)] += plainIoU / cases.length;
+        const ti = taus.indexOf(t); // cands: (τ, off), (τ, on) for each τ
+        iou[2 * ti] += plainIoU / cases.length;
+        iou[2 * ti + 1] += filledIoU / cases.length;
       }
     } else {
       const l = await shape.logits(c.points);
@@ -92,14 +94,14 @@ let table: { inputPoints: number; threshold: number }[] | undefined;
 let fill = cands[best].fill;
 let fallback = cands[best].t;
 if (bySize) {
-  const idx = cands.map((_, k) => k);
-  const bestOf = (f: boolean) => perSize.map((iou) => idx.filter((k) => cands[k].fill === f).reduce((a, k) => (iou[k] > iou[a] ? k : a)));
+  const withFill = (f: boolean) => cands.map((_, k) => k).filter((k) => cands[k].fill === f);
+  const bestOf = (f: boolean) => perSize.map((iou) => withFill(f).reduce((a, k) => (iou[k] > iou[a] ? k : a)));
   const score = (ks: number[]) => ks.reduce((a, k, i) => a + perSize[i][k], 0) / ks.length;
   const options = (meshes ? [false, true] : [false]).map((f) => ({ f, ks: bestOf(f) }));
   const chosen = options.reduce((a, o) => (score(o.ks) > score(a.ks) ? o : a));
   fill = chosen.f;
   // the single τ for callers that do not know the input size: the best mean under that fill setting
-  fallback = cands[idx.filter((k) => cands[k].fill === fill).reduce((a, k) => (mean[k] > mean[a] ? k : a))].t;
+  fallback = cands[withFill(fill).reduce((a, k) => (mean[k] > mean[a] ? k : a))].t;
   table = SIZES.map((n, i) => ({ inputPoints: n, threshold: cands[chosen.ks[i]].t }));
   console.log(`by input size${meshes ? ` (fillCavities = ${fill})` : ''}: ${table.map((e, i) => `τ ${e.threshold} at ${e.inputPoints} points (IoU ${perSize[i][chosen.ks[i]].toFixed(4)})`).join(', ')}; mean ${score(chosen.ks).toFixed(4)}; single τ ${fallback}`);
   console.log(`thresholdByInputPoints: ${JSON.stringify(table)}`);

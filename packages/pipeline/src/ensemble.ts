@@ -143,7 +143,7 @@ export class OccupancyEnsemble {
     // τ as a whole from one place: a manifest's single τ must not be overridden by a member's table
     const tau = options.threshold !== undefined || options.thresholdByInputPoints !== undefined ? options : members[0].config;
     if (tau.threshold !== undefined) this.config.threshold = tau.threshold;
-    if (tau.thresholdByInputPoints !== undefined) this.config.thresholdByInputPoints = tau.thresholdByInputPoints;
+    if (tau.thresholdByInputPoints !== undefined) this.config.thresholdByInputPoints = tau.thresholdByInputPoints.map((e) => ({ ...e }));
     const fillCavities = options.fillCavities ?? members[0].config.fillCavities;
     if (fillCavities !== undefined) this.config.fillCavities = fillCavities;
   }

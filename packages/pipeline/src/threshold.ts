@@ -22,7 +22,8 @@ export interface ThresholdSettings {
  *
  * With `thresholdByInputPoints` and a known input size: τ interpolated linearly in log(inputPoints) between the
  * two neighbouring entries, the first / last entry's τ outside their range (e.g. `[{300, 0.3}, {3000, 0.45}]` gives
- * 0.375 at about 949 points and 0.45 at 10,000). Otherwise `threshold`, else `undefined` (generation's 0.2).
+ * 0.375 at about 949 points and 0.45 at 10,000). Otherwise `threshold`, else `undefined` (generation's 0.2) —
+ * so a model with a table should also carry `threshold` for callers that do not know the input size.
  * Why by size: a denser input makes the networks' occupancy sharper, and the τ that maximises validation IoU rises
  * with it (measured in `models/default/README.md`). Not in the reference, which has one τ (0.2).
  * Entries are assumed valid (as checked when a model is loaded).
@@ -36,15 +37,16 @@ export function thresholdForInput(settings: ThresholdSettings, inputPoints?: num
     const b = table[i];
     if (inputPoints <= b.inputPoints) {
       const t = Math.log(inputPoints / a.inputPoints) / Math.log(b.inputPoints / a.inputPoints);
-      return a.threshold + t * (b.threshold - a.threshold);
+      return (1 - t) * a.threshold + t * b.threshold; // exactly b's τ at b's size
     }
   }
   return table[table.length - 1].threshold;
 }
 
-/** "τ 0.3 at 300 points → 0.45 at 3000 points" or "τ = 0.35": a model's τ for messages. */
+/** "τ 0.3 at 300 points → 0.45 at 3000 points (0.35 when the size is unknown)" or "τ = 0.35": a model's τ for messages. */
 export function describeThreshold(settings: ThresholdSettings): string {
   const table = settings.thresholdByInputPoints;
-  if (table && table.length > 0) return `τ ${table.map((e) => `${e.threshold} at ${e.inputPoints} points`).join(' → ')}`;
-  return `τ = ${settings.threshold ?? 0.2}`;
+  const single = settings.threshold ?? 0.2;
+  if (table && table.length > 0) return `τ ${table.map((e) => `${e.threshold} at ${e.inputPoints} points`).join(' → ')} (${single} when the size is unknown)`;
+  return `τ = ${single}`;
 }

@@ -169,6 +169,9 @@ describe('reconstruct', () => {
     expect(thresholdForInput(model.config)).toBe(0.8);
     expect(thresholdForInput({ threshold: 0.3 }, 1000)).toBe(0.3);
     expect(thresholdForInput({})).toBeUndefined();
+    // an entry's own size gives exactly its τ (no rounding from the interpolation)
+    expect(thresholdForInput({ thresholdByInputPoints: [{ inputPoints: 300, threshold: 0.15 }, { inputPoints: 3000, threshold: 0.45 }] }, 3000)).toBe(0.45);
+    expect(thresholdForInput({ thresholdByInputPoints: [{ inputPoints: 300, threshold: 0.1 }, { inputPoints: 3000, threshold: 0.45 }] }, 3000)).toBe(0.45);
   });
 
   it("fills enclosed cavities when asked or when the model asks (config.fillCavities), unless told not to", async () => {

@@ -81,7 +81,7 @@ export async function loadModel(dir: string = defaultModelDir(), options: LoadMo
     }
     model = new OccupancyEnsemble(
       loaded.map((l) => l.model as OccupancyNetwork),
-      manifest, // its generation settings (threshold, fillCavities)
+      manifest, // its generation settings (threshold, thresholdByInputPoints, fillCavities)
     );
   } catch (e) {
     for (const l of loaded) l.model.dispose();
