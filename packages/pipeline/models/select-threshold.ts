@@ -41,7 +41,7 @@ const dir = dirs[0];
 let cfgPath = cfgArg ?? join(dir, 'config.json');
 let raw = JSON.parse(await readFile(cfgPath, 'utf8')) as TrainConfigFile & { ensemble?: { members: string[] } };
 if (raw.ensemble) {
-  cfgPath = join(dir, raw.ensemble.members[0], 'config.json');
+  cfgPath = join(dirname(cfgPath), raw.ensemble.members[0], 'config.json');
   raw = JSON.parse(await readFile(cfgPath, 'utf8'));
 }
 await selectBackend('wasm');
