@@ -10,8 +10,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { writeGlb, writePly, type TriangleMesh } from '@onet/io';
 import type { MiseProgress } from '@onet/mise';
-import { chooseBackend, type BackendPreference, type BrowserBackend } from './backend.js';
 import { thresholdForInput } from '@onet/pipeline';
+import { chooseBackend, type BackendPreference, type BrowserBackend } from './backend.js';
 import { loadPageModel, type PageModel } from './model.js';
 import { RUN_DEFAULTS, runReconstruction, type RunSettings } from './run.js';
 import { SAMPLES, loadFile, type PageInput } from './samples.js';
@@ -261,7 +261,7 @@ async function run(): Promise<void> {
     viewer.setMesh(result.mesh);
     lastMesh = { mesh: result.mesh, name: input.name };
     const st = result.stats;
-    const tau = 1 / (1 + Math.exp(-st.thresholdLogit)); // the τ generation used
+    const tau = st.threshold; // the τ generation used
     showModelTau(tau);
     let checksum = 0;
     for (const v of result.points) checksum += v;

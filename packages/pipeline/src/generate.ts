@@ -85,6 +85,8 @@ export interface GenerationStats {
   evaluationsPerRound: number[];
   /** Final grid resolution R. */
   resolution: number;
+  /** The threshold τ used, as a probability (the caller's, else the model's for the input size, else 0.2). */
+  threshold: number;
   /** The threshold as a logit, ln(τ/(1−τ)). */
   thresholdLogit: number;
   /** Grid nodes raised to the level by `fillCavities` (0 when off, or when there was no enclosed void). */
@@ -383,6 +385,7 @@ export async function generateMesh(shape: LogitsSource | LogitsFunction, options
       evaluations: counter.n,
       evaluationsPerRound: iso.stats.evaluationsPerRound,
       resolution: iso.stats.resolution,
+      threshold: o.threshold,
       thresholdLogit,
       filledNodes: iso.stats.filledNodes,
       vertices: mesh.positions.length / 3,

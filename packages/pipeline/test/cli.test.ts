@@ -156,11 +156,11 @@ describe('onet reconstruct generation flags', () => {
 
 describe('formatStats', () => {
   const stats = {
-    evaluations: 100, evaluationsPerRound: [60, 40], resolution: 64, thresholdLogit: Math.log(0.45 / 0.55), filledNodes: 0, vertices: 3, faces: 1,
+    evaluations: 100, evaluationsPerRound: [60, 40], resolution: 64, threshold: 0.45, thresholdLogit: Math.log(0.45 / 0.55), filledNodes: 0, vertices: 3, faces: 1,
     timeMs: { encode: 1, mise: 2, network: 1, marchingCubes: 1, normals: 0, refine: 0, total: 5 },
   };
   it('names the τ generation used (it may depend on the input size) and the cavity nodes filled', () => {
     expect(formatStats(stats)).toMatch(/^mesh: 3 vertices, 1 faces \(grid 64³, τ 0\.45, 100 network evaluations: 60 \+ 40\)/);
-    expect(formatStats({ ...stats, thresholdLogit: Math.log(0.2 / 0.8), filledNodes: 12 })).toMatch(/\(grid 64³, τ 0\.2, 12 cavity nodes filled, 100/);
+    expect(formatStats({ ...stats, threshold: 0.2, thresholdLogit: Math.log(0.2 / 0.8), filledNodes: 12 })).toMatch(/\(grid 64³, τ 0\.2, 12 cavity nodes filled, 100/);
   });
 });

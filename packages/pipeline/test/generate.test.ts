@@ -159,6 +159,7 @@ describe('reconstruct', () => {
     const model = { ...fakeModel(), config: { inputPoints: 400, padding: 0.1, threshold: 0.8, thresholdByInputPoints: table } };
     const opts = { resolution0: 16, upsamplingSteps: 1, normalize: false };
     const logitAt = async (inputPoints: number) => (await reconstruct(model, pts, { ...opts, inputPoints })).stats.thresholdLogit;
+    expect((await reconstruct(model, pts, { ...opts, inputPoints: 200 })).stats.threshold).toBeCloseTo(0.35, 12);
     expect(await logitAt(400)).toBeCloseTo(0, 6); // τ 0.5
     expect(await logitAt(100)).toBeCloseTo(Math.log(0.25), 6); // τ 0.2
     expect(await logitAt(200)).toBeCloseTo(Math.log(0.35 / 0.65), 6); // halfway in log N: τ 0.35

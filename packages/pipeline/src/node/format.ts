@@ -7,7 +7,7 @@ const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 export function formatStats(stats: GenerationStats): string {
   const t = stats.timeMs;
   const lines = [
-    `mesh: ${stats.vertices} vertices, ${stats.faces} faces (grid ${stats.resolution}³, τ ${+(1 / (1 + Math.exp(-stats.thresholdLogit))).toFixed(4)}` +
+    `mesh: ${stats.vertices} vertices, ${stats.faces} faces (grid ${stats.resolution}³, τ ${+stats.threshold.toFixed(4)}` +
       `${stats.filledNodes > 0 ? `, ${stats.filledNodes} cavity nodes filled` : ''}, ${stats.evaluations} network evaluations: ${stats.evaluationsPerRound.join(' + ')})`,
     `time: encode ${s(t.encode)} · MISE ${s(t.mise)} (network ${s(t.network)}) · marching cubes ${s(t.marchingCubes)}` +
       (t.normals > 0 ? ` · normals ${s(t.normals)}` : '') +
