@@ -38,6 +38,18 @@ export class MarchingCubesNaNError extends Error {
   }
 }
 
+/**
+ * Throw {@link MarchingCubesNaNError} for the NaN at C-order `index` of an `[nx, ny, nz]` grid, with its (i, j, k).
+ * `where` and `hint` as the error's constructor. @internal
+ */
+export function throwNaNAt(index: number, ny: number, nz: number, where?: string, hint?: string): never {
+  const k = index % nz;
+  const ij = (index - k) / nz;
+  const j = ij % ny;
+  const i = (ij - j) / ny;
+  throw new MarchingCubesNaNError(index, i, j, k, where, hint);
+}
+
 /** `values` is not a Float32Array or Float64Array (code `INVALID_VALUES`). Extends `TypeError`. */
 export class MarchingCubesTypeError extends TypeError {
   override readonly name = 'MarchingCubesTypeError';

@@ -1,4 +1,4 @@
-import { MarchingCubesNaNError, MarchingCubesRangeError, MarchingCubesTypeError } from './errors.js';
+import { MarchingCubesRangeError, MarchingCubesTypeError, throwNaNAt } from './errors.js';
 
 /**
  * Fill the enclosed cavities of a scalar grid, in place: every node below `level` (outside) that cannot reach the
@@ -46,12 +46,7 @@ export function fillCavities(values: Float32Array | Float64Array, dims: readonly
     throw new MarchingCubesRangeError('INVALID_OPTION', `fillCavities: level must be a number, got ${level}.`);
   }
   for (let idx = 0; idx < n; idx++) {
-    if (Number.isNaN(values[idx])) {
-      const k = idx % nz;
-      const j = ((idx - k) / nz) % ny;
-      const i = (idx - k - j * nz) / (ny * nz);
-      throw new MarchingCubesNaNError(idx, i, j, k, 'fillCavities', ' Inside or outside is undefined there: fix the field first.');
-    }
+    if (Number.isNaN(values[idx])) throwNaNAt(idx, ny, nz, 'fillCavities', ' Inside or outside is undefined there: fix the field first.');
   }
   // 1 = outside and reached from the border; breadth-first over 6-neighbours
   const reached = new Uint8Array(n);

@@ -1,4 +1,4 @@
-import { MarchingCubesNaNError, MarchingCubesRangeError, MarchingCubesTypeError } from './errors.js';
+import { MarchingCubesRangeError, MarchingCubesTypeError, throwNaNAt } from './errors.js';
 import { TRI_COUNT, TRI_EDGES, TRI_OFFSET } from './tables.js';
 import type { IsoSurfaceMesh } from './types.js';
 
@@ -307,7 +307,7 @@ function classify(
       if (nan !== 0 && nanError) {
         for (let k = 0; k < nz; k++) {
           const v = values[src + pad + k]!;
-          if (v !== v) throwNaN(src + pad + k, ny, nz);
+          if (v !== v) throwNaNAt(src + pad + k, ny, nz);
         }
       }
       rowState[row] = any === 0 ? 0 : ones === nz && pad === 0 ? 1 : 2;
@@ -319,14 +319,6 @@ function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) | 0;
-}
-
-function throwNaN(index: number, ny: number, nz: number): never {
-  const k = index % nz;
-  const ij = (index - k) / nz;
-  const j = ij % ny;
-  const i = (ij - j) / ny;
-  throw new MarchingCubesNaNError(index, i, j, k);
 }
 
 /** Result of pass 2. */

@@ -30,6 +30,7 @@ import { loadTrainingShapes, type TrainConfigFile } from '../src/node/train.js';
 import { makeValidationCases, occupancyIoU } from '../src/train.js';
 import { OccupancyEnsemble } from '../src/ensemble.js';
 import type { OccupancyNetwork } from '../src/model.js';
+import type { InputSizeThreshold, ThresholdSettings } from '../src/threshold.js';
 
 const args = process.argv.slice(2);
 const write = args.includes('--write');
@@ -62,7 +63,7 @@ for (const n of SIZES) {
   for (const c of cases) {
     const shape = model.condition(c.input);
     if (meshes) {
-      for (const t of taus) {
+      for (const [ti, t] of taus.entries()) {
         // filled first: when nothing was filled, the unfilled mesh is the same one
         const filled = await generateMesh(shape, { threshold: t, fillCavities: true, padding: model.config.padding });
         const filledIoU = meshIoU(contains(filled.mesh, c.points), c.occupancy);
@@ -71,8 +72,7 @@ for (const n of SIZES) {
           const { mesh } = await generateMesh(shape, { threshold: t, fillCavities: false, padding: model.config.padding });
           plainIoU = meshIoU(contains(mesh, c.points), c.occupancy);
         }
-        const ti = taus.indexOf(t); // cands: (τ, off), (τ, on) for each τ
-        iou[2 * ti] += plainIoU / cases.length;
+        iou[2 * ti] += plainIoU / cases.length; // cands: (τ, off), (τ, on) for each τ
         iou[2 * ti + 1] += filledIoU / cases.length;
       }
     } else {
@@ -90,7 +90,7 @@ const at02 = cands.findIndex((c) => c.t === 0.2 && !c.fill);
 console.log(`mean      : ${cands.map((c, k) => `${label(c)} ${mean[k].toFixed(4)}`).join('  ')}`);
 console.log(`best validation τ = ${cands[best].t}${meshes ? `, fillCavities = ${cands[best].fill}` : ''} (mean IoU ${mean[best].toFixed(4)}; τ = 0.2: ${mean[at02].toFixed(4)})`);
 // per input size: the best τ of each size under one fill setting, the setting whose per-size bests are higher
-let table: { inputPoints: number; threshold: number }[] | undefined;
+let table: InputSizeThreshold[] | undefined;
 let fill = cands[best].fill;
 let fallback = cands[best].t;
 if (bySize) {
@@ -110,7 +110,7 @@ model.dispose();
 if (write) {
   if (dirs.length !== 1) throw new Error('--write needs one model folder, not a + list');
   const path = join(dir, 'model.json');
-  type Generation = { threshold?: number; thresholdByInputPoints?: typeof table; fillCavities?: boolean };
+  type Generation = ThresholdSettings & { fillCavities?: boolean };
   const json = JSON.parse(await readFile(path, 'utf8')) as Generation & { format?: string; modelConfig?: Generation };
   const target = json.format === 'onet-ensemble' ? json : json.modelConfig;
   if (!target) throw new Error(`${path}: neither an ensemble manifest nor a model`);

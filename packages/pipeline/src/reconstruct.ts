@@ -3,12 +3,12 @@ import { boundingBox, subsamplePointCloud } from '@onet/sampling';
 import { PipelineError } from './errors.js';
 import { fromUnitFrame, toUnitFrame } from './unitFrame.js';
 import { generateMesh, type GenerateMeshOptions, type GenerationStats, type LogitsSource } from './generate.js';
-import { thresholdForInput, type InputSizeThreshold } from './threshold.js';
+import { thresholdForInput, type ThresholdSettings } from './threshold.js';
 
 /** The part of an `OccupancyNetwork` that {@link reconstruct} uses (structural, so any model with it works). */
 export interface ConditionableModel {
   /** At least the fields generation reads; `inputPoints` and `padding` come from the model's training. */
-  readonly config: { inputPoints?: number; padding?: number; threshold?: number; thresholdByInputPoints?: InputSizeThreshold[]; fillCavities?: boolean };
+  readonly config: ThresholdSettings & { inputPoints?: number; padding?: number; fillCavities?: boolean };
   /** Encode a point cloud `[N·3]` (unit-cube frame) into a shape that answers logits; caller disposes it. */
   condition(pointCloud: Float32Array): LogitsSource & { dispose(): void };
 }
