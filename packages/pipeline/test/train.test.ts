@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { mkdtemp, writeFile, readFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, writeFile, readFile, mkdir, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -247,8 +247,18 @@ describe('trainFromConfigFile', () => {
     expect(messages.some((m) => m.startsWith('resumed at step 4'))).toBe(true);
     expect(r2.steps).toBe(6);
     expect(r2.history.length).toBeGreaterThan(r.history.length);
+    // a stage added to the config where the checkpoint ends starts its learning-rate schedule there, not where the
+    // checkpoint's schedule started (step 0)
+    await writeFile(path, JSON.stringify({ ...config, train: { ...config.train, maxSteps: 7, stages: [{ atStep: 6, lr: 5e-4 }] } }));
+    const m4: string[] = [];
+    await trainFromConfigFile(path, { outDir: join(dir, 'out'), resume: true, onProgress: (p) => m4.push(p.message) });
+    expect(m4).toContain('stage 2 at step 6: lr 0.0005');
+    const [ckpt] = await readdir(join(dir, 'cache', 'checkpoints'));
+    const state = JSON.parse(await readFile(join(dir, 'cache', 'checkpoints', ckpt, 'state.json'), 'utf8'));
+    expect(state).toMatchObject({ step: 7, schedule: { startStep: 6, stage: 1 } });
     // another output folder of the same name does not resume from that checkpoint
     const m1: string[] = [];
+    await writeFile(path, JSON.stringify({ ...config, train: { ...config.train, maxSteps: 6 } }));
     const r1 = await trainFromConfigFile(path, { outDir: join(dir, 'other', 'out'), resume: true, onProgress: (p) => m1.push(p.message) });
     expect(m1.some((m) => m.startsWith('resumed'))).toBe(false);
     expect(r1.steps).toBe(6);

@@ -465,8 +465,10 @@ export async function trainFromConfigFile(
       bestStep = state.bestStep;
       secondsBefore = state.seconds;
       while (stage < stages.length && started(stages[stage], secondsBefore, trainer.step)) await enterStage(secondsBefore);
-      // a stage entered by atStep started at a time only the checkpoint knows (and vice versa): resume its schedule there
-      if (state.schedule) Object.assign(schedule, { startSec: state.schedule.startSec, startStep: state.schedule.startStep });
+      // a stage entered by atStep started at a time only the checkpoint knows (and vice versa): resume its schedule
+      // there, unless the checkpoint was written under an earlier stage (a stage added to the config since, starting
+      // where the checkpoint ends, begins its schedule now). Checkpoints without `stage` predate the field.
+      if (state.schedule && (state.schedule.stage ?? stage) === stage) Object.assign(schedule, { startSec: state.schedule.startSec, startStep: state.schedule.startStep });
       report({ phase: 'train', message: `resumed at step ${trainer.step} (best IoU ${bestIou.toFixed(4)} at ${bestStep})`, step: trainer.step });
     } else if (options.resume) {
       const legacy = join(ckptRoot, basename(outDir));
@@ -491,7 +493,7 @@ export async function trainFromConfigFile(
       await mkdir(ckptDir, { recursive: true });
       await writeArrays(join(ckptDir, 'weights.bin'), model.net.stateDict(), null);
       await writeArrays(join(ckptDir, 'adam.bin'), await trainer.optimizerState(), null);
-      const origin = { startSec: schedule.startSec, startStep: schedule.startStep };
+      const origin = { startSec: schedule.startSec, startStep: schedule.startStep, stage };
       await writeFile(join(ckptDir, 'state.json'), JSON.stringify({ step: trainer.step, history, bestIou, bestStep, seconds: elapsed(), schedule: origin }));
       await mkdir(outDir, { recursive: true });
       await writeFile(join(outDir, 'history.json'), JSON.stringify(history));
