@@ -51,7 +51,7 @@ export async function loadPageModel(seed = 0): Promise<PageModel> {
     for (const n of nets) n.dispose();
     throw e;
   }
-  const model = new OccupancyEnsemble(nets, manifest); // the manifest's generation settings (threshold, thresholdByInputPoints, fillCavities)
+  const model = new OccupancyEnsemble(nets, manifest); // the manifest's generation settings (threshold, thresholdByInputPoints, fillCavities, testTimeAugmentation)
   const kinds = nets.map((n, i) => `${members[i]}: ${n.config.kind}`).join(' + ');
   const what = `ensemble of ${nets.length} (${kinds}; ${model.parameterCount().toLocaleString('en')} parameters, mean logits, trained on up to ${model.config.inputPoints} input points)`;
   return {

@@ -1,6 +1,7 @@
 import type { ConditionedShape, ModelConfig, OccupancyNetwork } from './model.js';
 import { PipelineError, checkModelGeneration } from './errors.js';
 import type { InputSizeThreshold } from './threshold.js';
+import { TEST_TIME_AUGMENTATIONS, checkTestTimeAugmentation, conditionUnderSymmetry, type TestTimeAugmentation } from './augment.js';
 
 /**
  * Average the occupancy logits of several conditioned shapes (e.g. the same input encoded by a planes model and a
@@ -52,6 +53,8 @@ export interface EnsembleManifest {
   thresholdByInputPoints?: InputSizeThreshold[];
   /** Fill enclosed cavities at generation (`GenerateMeshOptions.fillCavities`); absent: the first member's, else off. */
   fillCavities?: boolean;
+  /** Test-time augmentation (see {@link TestTimeAugmentation}); absent: `'none'`. */
+  testTimeAugmentation?: TestTimeAugmentation;
 }
 
 /**
@@ -88,6 +91,7 @@ export function parseEnsembleManifest(json: unknown): EnsembleManifest | undefin
   }
   if (new Set(m.members).size !== m.members.length) throw new PipelineError('BAD_MODEL', 'ensemble model.json: a member is listed twice');
   checkModelGeneration(m, 'ensemble model.json:');
+  checkTestTimeAugmentation(m.testTimeAugmentation, 'ensemble model.json:');
   return m as EnsembleManifest;
 }
 
@@ -106,25 +110,30 @@ export interface EnsembleConfig {
   thresholdByInputPoints?: InputSizeThreshold[];
   /** Fill enclosed cavities at generation: the ensemble's own (manifest), else the first member's; absent = off. */
   fillCavities?: boolean;
+  /** Test-time augmentation: each member encodes the input under each of its cube symmetries. */
+  testTimeAugmentation: TestTimeAugmentation;
   /** The members' own configs. */
   members: ModelConfig[];
 }
 
 /**
  * Several trained networks used as one model: the same input cloud is encoded by each and the occupancy logits are
- * averaged ({@link ensembleShape}). Drop-in for an `OccupancyNetwork` wherever a `ConditionableModel` is taken
+ * averaged ({@link ensembleShape}). With `testTimeAugmentation`, each member also encodes the cloud under cube
+ * symmetries and is queried alike (`'half-turns'`: 4 encodings per member, about 4× the time), and all the logits are
+ * averaged. Drop-in for an `OccupancyNetwork` wherever a `ConditionableModel` is taken
  * (`reconstruct`, the CLI, the demo). Not in the references; measured in `models/default/README.md`.
  * `options`: the ensemble's generation settings (its manifest's). τ comes from `options` when it gives `threshold` or
  * `thresholdByInputPoints` (both taken from there), else from the first member; `fillCavities` from `options`, else
  * the first member.
  * @throws PipelineError `BAD_MODEL` for no members, members with different `padding` (different query frames), a
- *   threshold outside (0, 1), a bad thresholdByInputPoints or a fillCavities that is not a boolean.
+ *   threshold outside (0, 1), a bad thresholdByInputPoints, a fillCavities that is not a boolean or an unknown
+ *   testTimeAugmentation.
  */
 export class OccupancyEnsemble {
   readonly config: EnsembleConfig;
   constructor(
     readonly members: OccupancyNetwork[],
-    options: { threshold?: number; thresholdByInputPoints?: InputSizeThreshold[]; fillCavities?: boolean } = {},
+    options: { threshold?: number; thresholdByInputPoints?: InputSizeThreshold[]; fillCavities?: boolean; testTimeAugmentation?: TestTimeAugmentation } = {},
   ) {
     if (!Array.isArray(members) || members.length === 0) throw new PipelineError('BAD_MODEL', 'an ensemble needs at least one member network');
     const padding = members[0].config.padding;
@@ -136,9 +145,11 @@ export class OccupancyEnsemble {
       inputPoints: Math.max(...members.map((m) => m.config.inputPoints)),
       noiseStd: members[0].config.noiseStd,
       padding,
+      testTimeAugmentation: options.testTimeAugmentation ?? 'none',
       members: members.map((m) => m.config),
     };
     checkModelGeneration(options, 'ensemble');
+    checkTestTimeAugmentation(options.testTimeAugmentation, 'ensemble');
     // a member's settings were checked with its config
     // τ as a whole from one place: a manifest's single τ must not be overridden by a member's table
     const tau = options.threshold !== undefined || options.thresholdByInputPoints !== undefined ? options : members[0].config;
@@ -149,13 +160,16 @@ export class OccupancyEnsemble {
   }
 
   /**
-   * Encode a point cloud `[N·3]` (unit-cube frame) with every member; the shape answers mean logits.
+   * Encode a point cloud `[N·3]` (unit-cube frame) with every member (under each symmetry of
+   * `config.testTimeAugmentation`); the shape answers mean logits.
    * @throws PipelineError as `OccupancyNetwork.condition` (no member encodings are left behind).
    */
   condition(pointCloud: Float32Array): ConditionedShape {
     const shapes: ConditionedShape[] = [];
     try {
-      for (const m of this.members) shapes.push(m.condition(pointCloud));
+      for (const m of this.members) {
+        for (const s of TEST_TIME_AUGMENTATIONS[this.config.testTimeAugmentation]) shapes.push(conditionUnderSymmetry(m, pointCloud, s));
+      }
     } catch (e) {
       for (const s of shapes) s.dispose();
       throw e;

@@ -36,5 +36,12 @@ export {
   type ModelConfig,
   type ConditionedShape,
 } from './model.js';
+export {
+  TEST_TIME_AUGMENTATIONS,
+  applyCubeSymmetry,
+  conditionUnderSymmetry,
+  type CubeSymmetry,
+  type TestTimeAugmentation,
+} from './augment.js';
 export { ensembleShape, ensembleMembers, isMemberPath, parseEnsembleManifest, OccupancyEnsemble, type EnsembleManifest, type EnsembleConfig } from './ensemble.js';
 export { Trainer, TRAIN_DEFAULTS, curveSvg, type TrainOptions, type HistoryEntry } from './train.js';

@@ -135,7 +135,7 @@ describe('loadModel', () => {
 });
 
 describe('onet reconstruct generation flags', () => {
-  const flags = async (...args: string[]) => {
+  const parse = async (...args: string[]) => {
     const program = buildProgram();
     const cmd = program.commands.find((c) => c.name() === 'reconstruct')!;
     let opts: Record<string, unknown> = {};
@@ -143,14 +143,20 @@ describe('onet reconstruct generation flags', () => {
       opts = cmd.opts();
     });
     await program.parseAsync(['node', 'onet', 'reconstruct', 'in.ply', '-o', 'out.ply', ...args]);
-    return generationFlags(opts);
+    return opts;
   };
+  const flags = async (...args: string[]) => generationFlags(await parse(...args));
   it('--fill-cavities / --no-fill-cavities set it; without either the model decides (undefined)', async () => {
     expect((await flags()).fillCavities).toBeUndefined();
     expect((await flags()).threshold).toBeUndefined();
     expect((await flags('--fill-cavities')).fillCavities).toBe(true);
     expect((await flags('--no-fill-cavities')).fillCavities).toBe(false);
     expect((await flags('--threshold', '0.4')).threshold).toBe(0.4);
+  });
+  it('--test-time-augmentation is passed to loadModel as given; without it the model decides (undefined)', async () => {
+    expect((await parse()).testTimeAugmentation).toBeUndefined();
+    expect((await parse('--test-time-augmentation', 'half-turns')).testTimeAugmentation).toBe('half-turns');
+    expect((await parse('--test-time-augmentation', 'none')).testTimeAugmentation).toBe('none');
   });
 });
 

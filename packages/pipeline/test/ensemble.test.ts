@@ -9,6 +9,7 @@ import { ensembleShape, ensembleMembers, parseEnsembleManifest, OccupancyEnsembl
 import { PipelineError } from '../src/errors.js';
 import { OccupancyNetwork, type ConditionedShape } from '../src/model.js';
 import { loadModel } from '../src/node/loadModel.js';
+import { TEST_TIME_AUGMENTATIONS, applyCubeSymmetry, conditionUnderSymmetry } from '../src/augment.js';
 
 /** A fake conditioned shape: logit = a·x + b at each point, counting disposals. */
 const linear = (a: number, b: number, disposed: { n: number }): ConditionedShape => ({
@@ -40,6 +41,76 @@ describe('ensembleShape', () => {
   });
 });
 
+describe('test-time augmentation', () => {
+  it('half-turns: the identity first, then rotations (det +1) that are their own inverses and keep the padded cube', () => {
+    const [id, ...turns] = TEST_TIME_AUGMENTATIONS['half-turns'];
+    const p = new Float32Array([0.1, -0.2, 0.55, -0.55, 0.3, 0.05]);
+    expect(Array.from(applyCubeSymmetry(p, id))).toEqual(Array.from(p));
+    expect(Array.from(applyCubeSymmetry(p, turns[0]))).toEqual(Array.from(new Float32Array([0.1, 0.2, -0.55, -0.55, -0.3, -0.05]))); // about x
+    for (const s of turns) {
+      expect(s.sign.reduce((a, b) => a * b, 1)).toBe(1); // a rotation, not a mirror image
+      expect(s.sign.filter((x) => x === -1)).toHaveLength(2);
+      expect(Array.from(applyCubeSymmetry(applyCubeSymmetry(p, s), s))).toEqual(Array.from(p));
+      expect(Math.max(...applyCubeSymmetry(p, s).map(Math.abs))).toBeCloseTo(0.55, 6);
+    }
+    expect(TEST_TIME_AUGMENTATIONS.none).toEqual([id]);
+  });
+
+  it('conditionUnderSymmetry encodes the moved cloud and queries the moved points', async () => {
+    const seen: Float32Array[] = [];
+    const d = { n: 0 };
+    const model = { condition: (cloud: Float32Array) => (seen.push(cloud), linear(1, cloud[0], d)) }; // logit = x + cloud's first x
+    const s = TEST_TIME_AUGMENTATIONS['half-turns'][2]; // about y: (x, y, z) → (−x, y, −z)
+    const shape = conditionUnderSymmetry(model, new Float32Array([0.25, 0, 0]), s);
+    expect(Array.from(seen[0])).toEqual([-0.25, 0, -0]);
+    expect(Array.from(await shape.logits(new Float32Array([0.5, 1, 2])))).toEqual([-0.5 - 0.25]);
+    shape.dispose();
+    expect(d.n).toBe(1);
+  });
+
+  it('an ensemble with half-turns averages each member over the 4 encodings, frees them all, and leaves the default alone', async () => {
+    await selectBackend('cpu');
+    const tiny = { kind: 'onet' as const, inputPoints: 32, noiseStd: 0.005, padding: 0.1, cDim: 8, encoderHidden: 8, decoderHidden: 8 };
+    const a = OccupancyNetwork.fromConfig(tiny, 1);
+    const b = OccupancyNetwork.fromConfig(tiny, 2);
+    const rand = (n: number, seed: number) => new Float32Array(3 * n).map((_, i) => Math.sin(seed * 1000 + i * 12.9898) * 0.45);
+    const cloud = rand(32, 1);
+    const queries = rand(50, 2);
+    const n0 = tf.memory().numTensors;
+    const expected = new Float32Array(50);
+    for (const m of [a, b]) {
+      for (const s of TEST_TIME_AUGMENTATIONS['half-turns']) {
+        const shape = m.condition(applyCubeSymmetry(cloud, s));
+        const l = await shape.logits(applyCubeSymmetry(queries, s));
+        shape.dispose();
+        for (let i = 0; i < 50; i++) expected[i] += l[i] / 8;
+      }
+    }
+    const tta = new OccupancyEnsemble([a, b], { testTimeAugmentation: 'half-turns' });
+    expect(tta.config.testTimeAugmentation).toBe('half-turns');
+    const shape = tta.condition(cloud);
+    const got = await shape.logits(queries);
+    shape.dispose();
+    for (let i = 0; i < 50; i++) expect(got[i]).toBeCloseTo(expected[i], 5);
+    const plain = new OccupancyEnsemble([a, b]);
+    expect(plain.config.testTimeAugmentation).toBe('none');
+    const s2 = plain.condition(cloud);
+    const l2 = await s2.logits(queries);
+    s2.dispose();
+    const sa = a.condition(cloud);
+    const sb = b.condition(cloud);
+    const [la, lb] = [await sa.logits(queries), await sb.logits(queries)];
+    sa.dispose();
+    sb.dispose();
+    for (let i = 0; i < 50; i++) expect(l2[i]).toBeCloseTo((la[i] + lb[i]) / 2, 5);
+    expect(Math.max(...got.map((x, i) => Math.abs(x - l2[i])))).toBeGreaterThan(1e-4); // the augmentation did change the answer
+    expect(tf.memory().numTensors).toBe(n0);
+    expect(() => new OccupancyEnsemble([a, b], { testTimeAugmentation: 'rotations' as never })).toThrow(/testTimeAugmentation must be one of "none", "half-turns", got "rotations"/);
+    a.dispose();
+    b.dispose();
+  });
+});
+
 describe('ensemble model files', () => {
   it('ensembleMembers reads a manifest, ignores ordinary model.json, and refuses bad member lists', () => {
     expect(ensembleMembers({ format: 'onet-ensemble', version: 1, members: ['planes', 'grid/v2'] })).toEqual(['planes', 'grid/v2']);
@@ -68,6 +139,10 @@ describe('ensemble model files', () => {
     ];
     for (const [thresholdByInputPoints, why] of bad) {
       expect(() => parseEnsembleManifest({ format: 'onet-ensemble', version: 1, members: ['a'], thresholdByInputPoints }), JSON.stringify(thresholdByInputPoints)).toThrow(why);
+    }
+    expect(parseEnsembleManifest({ format: 'onet-ensemble', version: 1, members: ['a'], testTimeAugmentation: 'half-turns' })?.testTimeAugmentation).toBe('half-turns');
+    for (const testTimeAugmentation of ['all', true, 'toString']) {
+      expect(() => parseEnsembleManifest({ format: 'onet-ensemble', version: 1, members: ['a'], testTimeAugmentation }), String(testTimeAugmentation)).toThrow(/testTimeAugmentation must be one of/);
     }
     expect(parseEnsembleManifest({ format: 'onet-ensemble', version: 1, members: ['a'], fillCavities: true })?.fillCavities).toBe(true);
     for (const fillCavities of [1, 'true', null]) {
@@ -144,6 +219,25 @@ describe('ensemble model files', () => {
       expect(bySize.model.config.thresholdByInputPoints).toEqual(table);
       expect(bySize.message).toMatch(/τ 0\.3 at 300 points → 0\.45 at 3000 points \(0\.35 when the size is unknown\)/);
       bySize.model.dispose();
+      await writeFile(join(dir, 'model.json'), JSON.stringify({ format: 'onet-ensemble', version: 1, members: ['a'], testTimeAugmentation: 'half-turns' }));
+      const tta = await loadModel(dir);
+      expect(tta.model.config).toMatchObject({ testTimeAugmentation: 'half-turns' });
+      expect(tta.message).toMatch(/test-time augmentation: half-turns$/);
+      tta.model.dispose();
+      expect(withTau.message).not.toMatch(/augmentation/);
+      // the loadModel option overrides the manifest, and turns a single network into a one-member ensemble
+      const off = await loadModel(dir, { testTimeAugmentation: 'none' });
+      expect(off.model.config).toMatchObject({ kind: 'ensemble', testTimeAugmentation: 'none' });
+      off.model.dispose();
+      const single = await loadModel(join(dir, 'a'), { testTimeAugmentation: 'half-turns' });
+      expect(single.model).toBeInstanceOf(OccupancyEnsemble);
+      expect(single.model.config).toMatchObject({ testTimeAugmentation: 'half-turns', inputPoints: 32, padding: 0.1 });
+      expect(single.message).toMatch(/; test-time augmentation: half-turns$/);
+      single.model.dispose();
+      const plain = await loadModel(join(dir, 'a'), { testTimeAugmentation: 'none' });
+      expect(plain.model).toBeInstanceOf(OccupancyNetwork);
+      plain.model.dispose();
+      await expect(loadModel(dir, { testTimeAugmentation: 'all' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/loadModel: testTimeAugmentation must be one of "none", "half-turns", got "all"/) });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -75,7 +75,8 @@ function generationOptions(cmd: Command): Command {
     .option('--no-fill-cavities', 'keep enclosed voids')
     .addOption(new Option('--normals <kind>', 'vertex normals').choices(['none', 'grid', 'network']).default('none'))
     .option('--refine <steps>', 'refinement steps (reference demo: 30)', int('refine', 0), 0)
-    .option('--batch-size <n>', 'points per network call', int('batch-size', 1), 100_000);
+    .option('--batch-size <n>', 'points per network call', int('batch-size', 1), 100_000)
+    .addOption(new Option('--test-time-augmentation <kind>', "average over the input turned 180° about x, y and z (4× the time), or not (default: as the model asks)").choices(['none', 'half-turns']));
 }
 
 /** The flags that {@link generationOptions} adds, as {@link GenerateMeshOptions}. @internal (exported for tests) */
@@ -126,7 +127,7 @@ export function buildProgram(): Command {
     const gt = o.gt ? await readMeshFile(o.gt) : undefined;
     const backend = await selectNodeBackend(o.backend as NodeBackendName);
     console.error(backend.message);
-    const loaded = await loadModel(o.model);
+    const loaded = await loadModel(o.model, { testTimeAugmentation: o.testTimeAugmentation });
     console.error(loaded.message);
     const bar = miseProgressBar();
     let res;
@@ -171,7 +172,7 @@ export function buildProgram(): Command {
   ).action(async (o) => {
     const backend = await selectNodeBackend(o.backend as NodeBackendName);
     console.error(backend.message);
-    const loaded = await loadModel(o.model);
+    const loaded = await loadModel(o.model, { testTimeAugmentation: o.testTimeAugmentation });
     console.error(loaded.message);
     const { generateSplit } = await import('./evaluateSplit.js');
     try {

@@ -7,6 +7,7 @@ import type { OccupancyNetwork, ModelConfig } from '../model.js';
 import { ensembleMembers, isMemberPath, parseEnsembleManifest, OccupancyEnsemble, type EnsembleManifest } from '../ensemble.js';
 import { PipelineError } from '../errors.js';
 import { describeThreshold } from '../threshold.js';
+import { checkTestTimeAugmentation, type TestTimeAugmentation } from '../augment.js';
 
 /** The shipped model's folder (`packages/pipeline/models/default`), found from the source or the build. */
 export function defaultModelDir(): string {
@@ -38,6 +39,11 @@ export interface LoadModelOptions {
   allowFresh?: boolean;
   /** Seed of the fresh model's initialisation. */
   seed?: number;
+  /**
+   * Test-time augmentation instead of the model's own (an ensemble manifest's `testTimeAugmentation`, else none).
+   * A single network asked for one comes back as a one-member {@link OccupancyEnsemble}; `'none'` leaves it as it is.
+   */
+  testTimeAugmentation?: TestTimeAugmentation;
 }
 
 /**
@@ -46,9 +52,11 @@ export interface LoadModelOptions {
  * subfolders, each loaded the same way; `allowFresh` applies to each member).
  * @throws {@link PipelineError} `BAD_MODEL` naming the file when it is missing (and `allowFresh` is off),
  *   unreadable, or does not match the network it describes; for a bad manifest or a member that is itself an ensemble.
+ *   `INVALID_OPTION` for an unknown `testTimeAugmentation`.
  * @category Node
  */
 export async function loadModel(dir: string = defaultModelDir(), options: LoadModelOptions = {}): Promise<LoadedModel> {
+  checkTestTimeAugmentation(options.testTimeAugmentation, 'loadModel:', 'INVALID_OPTION');
   const jsonPath = dir.endsWith('.json') ? dir : join(dir, 'model.json');
   let manifest: EnsembleManifest | undefined;
   if (existsSync(jsonPath)) {
@@ -60,7 +68,12 @@ export async function loadModel(dir: string = defaultModelDir(), options: LoadMo
     }
     manifest = parseEnsembleManifest(raw);
   }
-  if (!manifest) return loadNetwork(dir, options);
+  const tta = options.testTimeAugmentation;
+  if (!manifest) {
+    const one = await loadNetwork(dir, options);
+    if (tta === undefined || tta === 'none') return one;
+    return { ...one, model: new OccupancyEnsemble([one.model as OccupancyNetwork], { testTimeAugmentation: tta }), message: `${one.message}; test-time augmentation: ${tta}` };
+  }
   const members = manifest.members;
   const base = dirname(jsonPath);
   const loaded: LoadedModel[] = [];
@@ -81,7 +94,8 @@ export async function loadModel(dir: string = defaultModelDir(), options: LoadMo
     }
     model = new OccupancyEnsemble(
       loaded.map((l) => l.model as OccupancyNetwork),
-      manifest, // its generation settings (threshold, thresholdByInputPoints, fillCavities)
+      // the manifest's generation settings (threshold, thresholdByInputPoints, fillCavities, testTimeAugmentation)
+      tta === undefined ? manifest : { ...manifest, testTimeAugmentation: tta },
     );
   } catch (e) {
     for (const l of loaded) l.model.dispose();
@@ -93,7 +107,7 @@ export async function loadModel(dir: string = defaultModelDir(), options: LoadMo
     model,
     dir,
     fresh,
-    message: `${fresh ? 'WARNING: some members have no trained weights; ' : ''}model: ${jsonPath}, ensemble of ${members.length} (mean logits): ${parts.join(' + ')}; ${describeThreshold(model.config)}${model.config.fillCavities ? ', cavities filled' : ''}`,
+    message: `${fresh ? 'WARNING: some members have no trained weights; ' : ''}model: ${jsonPath}, ensemble of ${members.length} (mean logits): ${parts.join(' + ')}; ${describeThreshold(model.config)}${model.config.fillCavities ? ', cavities filled' : ''}${model.config.testTimeAugmentation !== 'none' ? `, test-time augmentation: ${model.config.testTimeAugmentation}` : ''}`,
   };
 }
 

@@ -14,6 +14,7 @@ import { sampleShape, augmentedMesh, proceduralShape, type ShapeSamples, type Sa
 import { PipelineError } from '../errors.js';
 import { ensembleMembers, parseEnsembleManifest, type EnsembleManifest } from '../ensemble.js';
 import type { InputSizeThreshold } from '../threshold.js';
+import type { TestTimeAugmentation } from '../augment.js';
 import { ensureNodeGradients } from './gradients.js';
 import { createGradientWorkers, type GradientWorkerPool } from './gradientWorkers.js';
 
@@ -295,6 +296,8 @@ export interface EnsembleTrainConfigFile {
     thresholdByInputPoints?: InputSizeThreshold[];
     /** Generation `fillCavities` copied into the manifest (chosen the same way: `select-threshold.ts --meshes`). */
     fillCavities?: boolean;
+    /** Test-time augmentation copied into the manifest. */
+    testTimeAugmentation?: TestTimeAugmentation;
   };
 }
 
@@ -353,7 +356,7 @@ export async function trainEnsembleFromConfigFile(
   }
   const complete = results.length === members.length && !options.signal?.aborted;
   if (complete) {
-    const { description, threshold, thresholdByInputPoints, fillCavities } = config.ensemble;
+    const { description, threshold, thresholdByInputPoints, fillCavities, testTimeAugmentation } = config.ensemble;
     const manifest: EnsembleManifest = {
       format: 'onet-ensemble',
       version: 1,
@@ -362,6 +365,7 @@ export async function trainEnsembleFromConfigFile(
       ...(threshold !== undefined ? { threshold } : {}),
       ...(thresholdByInputPoints !== undefined ? { thresholdByInputPoints } : {}),
       ...(fillCavities !== undefined ? { fillCavities } : {}),
+      ...(testTimeAugmentation !== undefined ? { testTimeAugmentation } : {}),
     };
     parseEnsembleManifest(manifest); // bad generation settings fail here, before model.json is written
     await writeFile(join(outDir, 'model.json'), `${JSON.stringify(manifest, null, 1)}\n`);

@@ -1,0 +1,68 @@
+import type { ConditionedShape } from './model.js';
+import { PipelineError } from './errors.js';
+
+/**
+ * A symmetry of the cube centred at the origin: `x'[a] = sign[a] · x[perm[a]]` for a = 0, 1, 2 (x, y, z). It maps
+ * the padded unit cube `[−(1+padding)/2, (1+padding)/2]³` onto itself, so transformed inputs and queries stay in the
+ * frame the networks were trained on.
+ */
+export interface CubeSymmetry {
+  perm: readonly [number, number, number];
+  sign: readonly [number, number, number];
+}
+
+/**
+ * Test-time augmentation of a model: `'none'`, or `'half-turns'` = the identity and the half-turns (180° rotations)
+ * about x, y and z (4 encodings per member). Not in the references; measured in `models/default/README.md`.
+ */
+export type TestTimeAugmentation = 'none' | 'half-turns';
+
+/** The symmetries behind each {@link TestTimeAugmentation}; the identity first. */
+export const TEST_TIME_AUGMENTATIONS: Readonly<Record<TestTimeAugmentation, readonly CubeSymmetry[]>> = {
+  none: [{ perm: [0, 1, 2], sign: [1, 1, 1] }],
+  'half-turns': [
+    { perm: [0, 1, 2], sign: [1, 1, 1] },
+    { perm: [0, 1, 2], sign: [1, -1, -1] },
+    { perm: [0, 1, 2], sign: [-1, 1, -1] },
+    { perm: [0, 1, 2], sign: [-1, -1, 1] },
+  ],
+};
+
+/** `points [N·3]` mapped by `s` → a new `[N·3]` array. */
+export function applyCubeSymmetry(points: Float32Array, s: CubeSymmetry): Float32Array {
+  const out = new Float32Array(points.length);
+  const [p0, p1, p2] = s.perm;
+  const [s0, s1, s2] = s.sign;
+  for (let i = 0; i < points.length; i += 3) {
+    out[i] = s0 * points[i + p0];
+    out[i + 1] = s1 * points[i + p1];
+    out[i + 2] = s2 * points[i + p2];
+  }
+  return out;
+}
+
+/**
+ * A conditioned shape seen through a cube symmetry: the model encodes `s(pointCloud)` and is queried at `s(p)`. The
+ * occupancy of a shape does not change when shape and query move together, so each symmetry gives another estimate
+ * of the same field; averaging their logits ({@link ensembleShape}) is test-time augmentation.
+ */
+export function conditionUnderSymmetry(model: { condition(pointCloud: Float32Array): ConditionedShape }, pointCloud: Float32Array, s: CubeSymmetry): ConditionedShape {
+  const identity = s.perm[0] === 0 && s.perm[1] === 1 && s.perm[2] === 2 && s.sign.every((x) => x === 1);
+  if (identity) return model.condition(pointCloud);
+  const shape = model.condition(applyCubeSymmetry(pointCloud, s));
+  return {
+    // malformed queries go through as they are, for the shape's own error
+    logits: (points) => shape.logits(points instanceof Float32Array && points.length % 3 === 0 ? applyCubeSymmetry(points, s) : points),
+    dispose: () => shape.dispose(),
+  };
+}
+
+/**
+ * @throws PipelineError `code` (default `BAD_MODEL`) naming `where` unless `a` is absent or a {@link TestTimeAugmentation}.
+ * @internal
+ */
+export function checkTestTimeAugmentation(a: unknown, where: string, code: 'BAD_MODEL' | 'INVALID_OPTION' = 'BAD_MODEL'): void {
+  if (a !== undefined && !(typeof a === 'string' && Object.hasOwn(TEST_TIME_AUGMENTATIONS, a))) {
+    throw new PipelineError(code, `${where} testTimeAugmentation must be one of ${Object.keys(TEST_TIME_AUGMENTATIONS).map((k) => `"${k}"`).join(', ')}, got ${JSON.stringify(a)}`);
+  }
+}
