@@ -1,5 +1,5 @@
 import { fetchModel } from '@onet/nn';
-import { OccupancyNetwork, OccupancyEnsemble, isMemberPath, parseEnsembleManifest, type ModelConfig } from '@onet/pipeline';
+import { OccupancyNetwork, OccupancyEnsemble, describeTestTimeAugmentation, isMemberPath, parseEnsembleManifest, type ModelConfig } from '@onet/pipeline';
 
 /** The network the page runs, and what to tell the user about it. */
 export interface PageModel {
@@ -53,7 +53,7 @@ export async function loadPageModel(seed = 0): Promise<PageModel> {
   }
   const model = new OccupancyEnsemble(nets, manifest); // the manifest's generation settings (threshold, thresholdByInputPoints, fillCavities, testTimeAugmentation)
   const kinds = nets.map((n, i) => `${members[i]}: ${n.config.kind}`).join(' + ');
-  const what = `ensemble of ${nets.length} (${kinds}; ${model.parameterCount().toLocaleString('en')} parameters, mean logits, trained on up to ${model.config.inputPoints} input points)`;
+  const what = `ensemble of ${nets.length} (${kinds}; ${model.parameterCount().toLocaleString('en')} parameters, mean logits${describeTestTimeAugmentation(model.config.testTimeAugmentation)}, trained on up to ${model.config.inputPoints} input points)`;
   return {
     model,
     fresh,

@@ -7,7 +7,10 @@
  * F-score@0.01 against the mesh.
  *
  *   npx tsx --tsconfig packages/pipeline/models/tsconfig.eval.json packages/pipeline/models/evaluate-heldout.ts \
- *     packages/pipeline/models/default [inputPoints=3000] [backend=wasm] [τ=the model's, else 0.2] [fill|nofill]
+ *     packages/pipeline/models/default [inputPoints=3000] [backend=wasm] [τ=the model's, else 0.2] [fill|nofill|-]
+ *     [none|half-turns]
+ *
+ * The last argument sets test-time augmentation (`loadModel`'s `testTimeAugmentation`; default: the model's own).
  *
  * A folder may hold one network or an ensemble (`model.json` with `"format": "onet-ensemble"`, as the shipped
  * default). Several folders joined by `+` (e.g. `models/default/planes+models/default/grid`) are scored as an
@@ -25,15 +28,17 @@ import { generateMesh } from '../src/generate.js';
 import { evaluateMeshes } from '../src/evaluate.js';
 import { ensembleShape } from '../src/ensemble.js';
 import { thresholdForInput } from '../src/threshold.js';
+import type { TestTimeAugmentation } from '../src/augment.js';
 
 const HELD_OUT = ['cow.off', 'elephant.off', 'homer.off', 'bull.off', 'triceratops.off'];
 const MESH_DIR = new URL('../../../../shared/data/meshes/', import.meta.url).pathname;
 
-const [dir = new URL('./default', import.meta.url).pathname, nArg = '3000', backendArg = 'wasm', tauArg, fillArg] = process.argv.slice(2);
+const [dir = new URL('./default', import.meta.url).pathname, nArg = '3000', backendArg = 'wasm', tauArg, fillArgOrDash, ttaArg] = process.argv.slice(2);
+const fillArg = fillArgOrDash === '-' ? undefined : fillArgOrDash;
 const backend = await selectBackend(backendArg as BackendName);
 const models: (OccupancyNetwork | OccupancyEnsemble)[] = [];
 for (const d of dir.split('+')) {
-  const loaded = await loadModel(d);
+  const loaded = await loadModel(d, { testTimeAugmentation: ttaArg as TestTimeAugmentation | undefined });
   models.push(loaded.model);
   const steps = 'members' in loaded.model ? loaded.model.members.map((m) => m.config) : [loaded.model.config];
   console.log(`${loaded.message}; steps ${steps.map((c) => (c as { training?: { step?: number } }).training?.step ?? '?').join(', ')}`);

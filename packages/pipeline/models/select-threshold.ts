@@ -14,6 +14,8 @@
  * without filling only where filling changed something).
  * `--by-input-size` also picks τ for each input size on its own (with one fillCavities choice for both: the one
  * whose per-size bests have the higher mean) and prints them as `thresholdByInputPoints`.
+ * `--test-time-augmentation=none|half-turns` scores with that test-time augmentation instead of the model's own
+ * (`loadModel`'s option); `--write` then stores it in the ensemble manifest too (a single network cannot carry one).
  * `--write` stores the best τ (and with `--meshes` the fillCavities choice; with `--by-input-size` the per-size τ)
  * in the (single) folder's `model.json`: the manifest's `threshold` / `thresholdByInputPoints` / `fillCavities` for
  * an ensemble, `modelConfig`'s for one network, which generation then uses by default. What this run did not choose
@@ -31,11 +33,13 @@ import { makeValidationCases, occupancyIoU } from '../src/train.js';
 import { OccupancyEnsemble } from '../src/ensemble.js';
 import type { OccupancyNetwork } from '../src/model.js';
 import type { InputSizeThreshold, ThresholdSettings } from '../src/threshold.js';
+import type { TestTimeAugmentation } from '../src/augment.js';
 
 const args = process.argv.slice(2);
 const write = args.includes('--write');
 const meshes = args.includes('--meshes');
 const bySize = args.includes('--by-input-size');
+const ttaFlag = args.find((a) => a.startsWith('--test-time-augmentation='))?.split('=')[1] as TestTimeAugmentation | undefined;
 const [dirArg = new URL('./default', import.meta.url).pathname, cfgArg] = args.filter((a) => !a.startsWith('--'));
 const dirs = dirArg.split('+').map((d) => resolve(d));
 const dir = dirs[0];
@@ -46,7 +50,10 @@ if (raw.ensemble) {
   raw = JSON.parse(await readFile(cfgPath, 'utf8'));
 }
 await selectBackend('wasm');
-const loaded = await Promise.all(dirs.map((d) => loadModel(d)));
+if (write && ttaFlag !== undefined && JSON.parse(await readFile(join(dirs[0], 'model.json'), 'utf8')).format !== 'onet-ensemble') {
+  throw new Error(`--write with --test-time-augmentation needs an ensemble folder (${dirs[0]} holds one network)`);
+}
+const loaded = await Promise.all(dirs.map((d) => loadModel(d, { testTimeAugmentation: ttaFlag })));
 for (const l of loaded) console.log(l.message);
 const model = loaded.length === 1 ? loaded[0].model : new OccupancyEnsemble(loaded.map((l) => l.model as OccupancyNetwork));
 const { val } = await loadTrainingShapes(raw, dirname(cfgPath));
@@ -110,10 +117,11 @@ model.dispose();
 if (write) {
   if (dirs.length !== 1) throw new Error('--write needs one model folder, not a + list');
   const path = join(dir, 'model.json');
-  type Generation = ThresholdSettings & { fillCavities?: boolean };
+  type Generation = ThresholdSettings & { fillCavities?: boolean; testTimeAugmentation?: TestTimeAugmentation };
   const json = JSON.parse(await readFile(path, 'utf8')) as Generation & { format?: string; modelConfig?: Generation };
   const target = json.format === 'onet-ensemble' ? json : json.modelConfig;
   if (!target) throw new Error(`${path}: neither an ensemble manifest nor a model`);
+  if (ttaFlag !== undefined) json.testTimeAugmentation = ttaFlag; // what τ was chosen with (an ensemble: checked above)
   target.threshold = fallback;
   if (table) target.thresholdByInputPoints = table;
   else delete target.thresholdByInputPoints; // a stored table was chosen in another run

@@ -18,7 +18,7 @@ export interface CubeSymmetry {
 export type TestTimeAugmentation = 'none' | 'half-turns';
 
 /** The symmetries behind each {@link TestTimeAugmentation}; the identity first. */
-export const TEST_TIME_AUGMENTATIONS: Readonly<Record<TestTimeAugmentation, readonly CubeSymmetry[]>> = {
+export const TEST_TIME_AUGMENTATIONS: Readonly<Record<TestTimeAugmentation, readonly CubeSymmetry[]>> = Object.freeze({
   none: [{ perm: [0, 1, 2], sign: [1, 1, 1] }],
   'half-turns': [
     { perm: [0, 1, 2], sign: [1, 1, 1] },
@@ -26,9 +26,12 @@ export const TEST_TIME_AUGMENTATIONS: Readonly<Record<TestTimeAugmentation, read
     { perm: [0, 1, 2], sign: [-1, 1, -1] },
     { perm: [0, 1, 2], sign: [-1, -1, 1] },
   ],
-};
+});
 
-/** `points [N·3]` mapped by `s` → a new `[N·3]` array. */
+/**
+ * `points [N·3]` mapped by `s` → a new `[N·3]` array. `s.perm` must be a permutation of 0, 1, 2 and `s.sign` entries
+ * ±1 (not checked; the symmetries of {@link TEST_TIME_AUGMENTATIONS} are).
+ */
 export function applyCubeSymmetry(points: Float32Array, s: CubeSymmetry): Float32Array {
   const out = new Float32Array(points.length);
   const [p0, p1, p2] = s.perm;
@@ -44,7 +47,8 @@ export function applyCubeSymmetry(points: Float32Array, s: CubeSymmetry): Float3
 /**
  * A conditioned shape seen through a cube symmetry: the model encodes `s(pointCloud)` and is queried at `s(p)`. The
  * occupancy of a shape does not change when shape and query move together, so each symmetry gives another estimate
- * of the same field; averaging their logits ({@link ensembleShape}) is test-time augmentation.
+ * of the same field; averaging their logits (`ensembleShape`) is test-time augmentation. The caller disposes the shape.
+ * @throws PipelineError as `model.condition`.
  */
 export function conditionUnderSymmetry(model: { condition(pointCloud: Float32Array): ConditionedShape }, pointCloud: Float32Array, s: CubeSymmetry): ConditionedShape {
   const identity = s.perm[0] === 0 && s.perm[1] === 1 && s.perm[2] === 2 && s.sign.every((x) => x === 1);
@@ -55,6 +59,11 @@ export function conditionUnderSymmetry(model: { condition(pointCloud: Float32Arr
     logits: (points) => shape.logits(points instanceof Float32Array && points.length % 3 === 0 ? applyCubeSymmetry(points, s) : points),
     dispose: () => shape.dispose(),
   };
+}
+
+/** For messages: `", test-time augmentation: half-turns"`, or `""` for `'none'`. */
+export function describeTestTimeAugmentation(a: TestTimeAugmentation): string {
+  return a === 'none' ? '' : `, test-time augmentation: ${a}`;
 }
 
 /**

@@ -140,6 +140,8 @@ export class OccupancyEnsemble {
     for (const m of members) {
       if (m.config.padding !== padding) throw new PipelineError('BAD_MODEL', `ensemble members disagree on padding (${padding} vs ${m.config.padding}): their query frames differ`);
     }
+    checkModelGeneration(options, 'ensemble');
+    checkTestTimeAugmentation(options.testTimeAugmentation, 'ensemble');
     this.config = {
       kind: 'ensemble',
       inputPoints: Math.max(...members.map((m) => m.config.inputPoints)),
@@ -148,8 +150,6 @@ export class OccupancyEnsemble {
       testTimeAugmentation: options.testTimeAugmentation ?? 'none',
       members: members.map((m) => m.config),
     };
-    checkModelGeneration(options, 'ensemble');
-    checkTestTimeAugmentation(options.testTimeAugmentation, 'ensemble');
     // a member's settings were checked with its config
     // τ as a whole from one place: a manifest's single τ must not be overridden by a member's table
     const tau = options.threshold !== undefined || options.thresholdByInputPoints !== undefined ? options : members[0].config;

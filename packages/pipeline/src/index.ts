@@ -40,6 +40,7 @@ export {
   TEST_TIME_AUGMENTATIONS,
   applyCubeSymmetry,
   conditionUnderSymmetry,
+  describeTestTimeAugmentation,
   type CubeSymmetry,
   type TestTimeAugmentation,
 } from './augment.js';

@@ -7,7 +7,7 @@ import { selectBackend } from '@onet/nn';
 import { saveModelFiles } from '@onet/nn/node';
 import { ensembleShape, ensembleMembers, parseEnsembleManifest, OccupancyEnsemble } from '../src/ensemble.js';
 import { PipelineError } from '../src/errors.js';
-import { OccupancyNetwork, type ConditionedShape } from '../src/model.js';
+import { OccupancyNetwork, type ConditionedShape, type ModelConfig } from '../src/model.js';
 import { loadModel } from '../src/node/loadModel.js';
 import { TEST_TIME_AUGMENTATIONS, applyCubeSymmetry, conditionUnderSymmetry } from '../src/augment.js';
 
@@ -54,6 +54,8 @@ describe('test-time augmentation', () => {
       expect(Math.max(...applyCubeSymmetry(p, s).map(Math.abs))).toBeCloseTo(0.55, 6);
     }
     expect(TEST_TIME_AUGMENTATIONS.none).toEqual([id]);
+    // a symmetry that permutes axes too: (x, y, z) → (−y, z, x)
+    expect(Array.from(applyCubeSymmetry(p, { perm: [1, 2, 0], sign: [-1, 1, 1] }))).toEqual(Array.from(new Float32Array([0.2, 0.55, 0.1, -0.3, 0.05, -0.55])));
   });
 
   it('conditionUnderSymmetry encodes the moved cloud and queries the moved points', async () => {
@@ -104,6 +106,13 @@ describe('test-time augmentation', () => {
     sb.dispose();
     for (let i = 0; i < 50; i++) expect(l2[i]).toBeCloseTo((la[i] + lb[i]) / 2, 5);
     expect(Math.max(...got.map((x, i) => Math.abs(x - l2[i])))).toBeGreaterThan(1e-4); // the augmentation did change the answer
+    // the half-turns form a group, so the averaged field turns with its input: TTA(s·cloud)(s·p) = TTA(cloud)(p)
+    for (const s of TEST_TIME_AUGMENTATIONS['half-turns'].slice(1)) {
+      const moved = tta.condition(applyCubeSymmetry(cloud, s));
+      const lm = await moved.logits(applyCubeSymmetry(queries, s));
+      moved.dispose();
+      for (let i = 0; i < 50; i++) expect(lm[i]).toBeCloseTo(got[i], 4);
+    }
     expect(tf.memory().numTensors).toBe(n0);
     expect(() => new OccupancyEnsemble([a, b], { testTimeAugmentation: 'rotations' as never })).toThrow(/testTimeAugmentation must be one of "none", "half-turns", got "rotations"/);
     a.dispose();
@@ -181,8 +190,8 @@ describe('ensemble model files', () => {
     const dir = await mkdtemp(join(tmpdir(), 'onet-ens-'));
     try {
       const tiny = { kind: 'onet' as const, inputPoints: 32, noiseStd: 0.005, padding: 0.1, cDim: 8, encoderHidden: 8, decoderHidden: 8 };
-      const save = async (sub: string, padding: number) => {
-        const m = OccupancyNetwork.fromConfig({ ...tiny, padding }, 3);
+      const save = async (sub: string, padding: number, generation: Partial<ModelConfig> = {}) => {
+        const m = OccupancyNetwork.fromConfig({ ...tiny, padding, ...generation }, 3);
         const { modelJson, weights } = m.save();
         m.dispose();
         await saveModelFiles(join(dir, sub), modelJson, weights);
@@ -229,11 +238,18 @@ describe('ensemble model files', () => {
       const off = await loadModel(dir, { testTimeAugmentation: 'none' });
       expect(off.model.config).toMatchObject({ kind: 'ensemble', testTimeAugmentation: 'none' });
       off.model.dispose();
-      const single = await loadModel(join(dir, 'a'), { testTimeAugmentation: 'half-turns' });
+      // a single network keeps its own generation settings when wrapped
+      await save('c', 0.1, { threshold: 0.3, thresholdByInputPoints: table, fillCavities: true });
+      const single = await loadModel(join(dir, 'c'), { testTimeAugmentation: 'half-turns' });
       expect(single.model).toBeInstanceOf(OccupancyEnsemble);
-      expect(single.model.config).toMatchObject({ testTimeAugmentation: 'half-turns', inputPoints: 32, padding: 0.1 });
-      expect(single.message).toMatch(/; test-time augmentation: half-turns$/);
+      expect(single.model.config).toMatchObject({ testTimeAugmentation: 'half-turns', inputPoints: 32, padding: 0.1, threshold: 0.3, thresholdByInputPoints: table, fillCavities: true });
+      expect(single.message).toMatch(/, test-time augmentation: half-turns$/);
       single.model.dispose();
+      // and the option turns it on for a manifest without it, keeping the manifest's settings
+      await writeFile(join(dir, 'model.json'), JSON.stringify({ format: 'onet-ensemble', version: 1, members: ['a'], threshold: 0.35, fillCavities: true }));
+      const on = await loadModel(dir, { testTimeAugmentation: 'half-turns' });
+      expect(on.model.config).toMatchObject({ testTimeAugmentation: 'half-turns', threshold: 0.35, fillCavities: true });
+      on.model.dispose();
       const plain = await loadModel(join(dir, 'a'), { testTimeAugmentation: 'none' });
       expect(plain.model).toBeInstanceOf(OccupancyNetwork);
       plain.model.dispose();

@@ -254,8 +254,14 @@ describe('trainFromConfigFile', () => {
     await trainFromConfigFile(path, { outDir: join(dir, 'out'), resume: true, onProgress: (p) => m4.push(p.message) });
     expect(m4).toContain('stage 2 at step 6: lr 0.0005');
     const [ckpt] = await readdir(join(dir, 'cache', 'checkpoints'));
-    const state = JSON.parse(await readFile(join(dir, 'cache', 'checkpoints', ckpt, 'state.json'), 'utf8'));
-    expect(state).toMatchObject({ step: 7, schedule: { startStep: 6, stage: 1 } });
+    const readState = async () => JSON.parse(await readFile(join(dir, 'cache', 'checkpoints', ckpt, 'state.json'), 'utf8'));
+    const state = await readState();
+    expect(state).toMatchObject({ step: 7, schedule: { startStep: 6, fromStage: 1 } });
+    // resuming inside that stage, or after a later stage that leaves the learning rate alone, keeps its schedule:
+    // it started at the time the checkpoint recorded, not at the resume
+    await writeFile(path, JSON.stringify({ ...config, train: { ...config.train, maxSteps: 9, stages: [{ atStep: 6, lr: 5e-4 }, { atStep: 8, inputPointsRange: [50, 60] }] } }));
+    await trainFromConfigFile(path, { outDir: join(dir, 'out'), resume: true });
+    expect(await readState()).toMatchObject({ step: 9, schedule: { startSec: state.schedule.startSec, startStep: 6, fromStage: 1 } });
     // another output folder of the same name does not resume from that checkpoint
     const m1: string[] = [];
     await writeFile(path, JSON.stringify({ ...config, train: { ...config.train, maxSteps: 6 } }));
@@ -334,13 +340,13 @@ describe('trainEnsembleFromConfigFile', () => {
     }
     const path = join(dir, 'config.json');
     const thresholdByInputPoints = [{ inputPoints: 300, threshold: 0.3 }, { inputPoints: 3000, threshold: 0.45 }];
-    await writeFile(path, JSON.stringify({ ensemble: { members: ['a', 'b'], description: 'test', thresholdByInputPoints, fillCavities: true } }));
+    await writeFile(path, JSON.stringify({ ensemble: { members: ['a', 'b'], description: 'test', thresholdByInputPoints, fillCavities: true, testTimeAugmentation: 'none' } }));
     const messages: string[] = [];
     const r = await trainEnsembleFromConfigFile(path, { onProgress: (p) => messages.push(p.message) });
     expect(r.members.map((m) => [m.name, m.steps])).toEqual([['a', 2], ['b', 2]]);
     // ball.off × 2 + the extra cube.off × 2; validation only from meshDir (ball.off)
     expect(messages.some((m) => /^\[b\] data: 4 training shapes, 1 validation shapes/.test(m))).toBe(true);
-    expect(JSON.parse(await readFile(path.replace('config.json', 'model.json'), 'utf8'))).toEqual({ format: 'onet-ensemble', version: 1, members: ['a', 'b'], description: 'test', thresholdByInputPoints, fillCavities: true });
+    expect(JSON.parse(await readFile(path.replace('config.json', 'model.json'), 'utf8'))).toEqual({ format: 'onet-ensemble', version: 1, members: ['a', 'b'], description: 'test', thresholdByInputPoints, fillCavities: true, testTimeAugmentation: 'none' });
     expect(existsSync(join(dir, 'b', 'weights.bin'))).toBe(true);
     await expect(trainFromConfigFile(path)).rejects.toThrow(/ensemble config/);
 
@@ -372,6 +378,11 @@ describe('trainEnsembleFromConfigFile', () => {
     // a config with a member escaping the folder is refused before any training
     await writeFile(path, JSON.stringify({ ensemble: { members: ['../a'] } }));
     await expect(trainEnsembleFromConfigFile(path)).rejects.toMatchObject({ code: 'BAD_DATASET' });
+    // and so is a bad generation setting (before, it failed only after every member had trained)
+    const progress: string[] = [];
+    await writeFile(path, JSON.stringify({ ensemble: { members: ['a', 'b'], testTimeAugmentation: 'all' } }));
+    await expect(trainEnsembleFromConfigFile(path, { outDir: join(dir, 'bad'), onProgress: (p) => progress.push(p.message) })).rejects.toMatchObject({ code: 'BAD_DATASET', message: expect.stringMatching(/ensemble testTimeAugmentation must be one of/) });
+    expect(progress).toEqual([]);
     // a training mesh named like a held-out mesh is refused
     await writeFile(join(dir, 'a', 'config.json'), JSON.stringify({ model: TINY, data: { ...data, extraMeshes: ['../meshes/heldout.off'] }, train }));
     await expect(trainFromConfigFile(join(dir, 'a', 'config.json'))).rejects.toThrow(/name of a held-out mesh/);

@@ -11,6 +11,7 @@ import { reconstructFile } from './reconstructFile.js';
 import { readInput, readMeshFile } from './readInput.js';
 import { PipelineError } from '../errors.js';
 import type { GenerateMeshOptions } from '../generate.js';
+import { TEST_TIME_AUGMENTATIONS } from '../augment.js';
 import { formatMetrics, formatStats } from './format.js';
 
 const VERSION = '0.1.0';
@@ -76,10 +77,13 @@ function generationOptions(cmd: Command): Command {
     .addOption(new Option('--normals <kind>', 'vertex normals').choices(['none', 'grid', 'network']).default('none'))
     .option('--refine <steps>', 'refinement steps (reference demo: 30)', int('refine', 0), 0)
     .option('--batch-size <n>', 'points per network call', int('batch-size', 1), 100_000)
-    .addOption(new Option('--test-time-augmentation <kind>', "average over the input turned 180° about x, y and z (4× the time), or not (default: as the model asks)").choices(['none', 'half-turns']));
+    .addOption(new Option('--test-time-augmentation <kind>', "average over the input turned 180° about x, y and z (4× the time), or not (default: as the model asks)").choices(Object.keys(TEST_TIME_AUGMENTATIONS)));
 }
 
-/** The flags that {@link generationOptions} adds, as {@link GenerateMeshOptions}. @internal (exported for tests) */
+/**
+ * The flags that {@link generationOptions} adds, as {@link GenerateMeshOptions} (all but `--test-time-augmentation`,
+ * a `loadModel` option). @internal (exported for tests)
+ */
 export function generationFlags(o: Record<string, unknown>): GenerateMeshOptions {
   return {
     resolution0: o.resolution0 as number,

@@ -7,7 +7,7 @@ import type { OccupancyNetwork, ModelConfig } from '../model.js';
 import { ensembleMembers, isMemberPath, parseEnsembleManifest, OccupancyEnsemble, type EnsembleManifest } from '../ensemble.js';
 import { PipelineError } from '../errors.js';
 import { describeThreshold } from '../threshold.js';
-import { checkTestTimeAugmentation, type TestTimeAugmentation } from '../augment.js';
+import { checkTestTimeAugmentation, describeTestTimeAugmentation, type TestTimeAugmentation } from '../augment.js';
 
 /** The shipped model's folder (`packages/pipeline/models/default`), found from the source or the build. */
 export function defaultModelDir(): string {
@@ -20,7 +20,10 @@ export function defaultModelDir(): string {
 
 /** Result of {@link loadModel}. */
 export interface LoadedModel {
-  /** One network, or an {@link OccupancyEnsemble} when `model.json` is an ensemble manifest. */
+  /**
+   * One network, or an {@link OccupancyEnsemble} when `model.json` is an ensemble manifest or test-time augmentation
+   * was asked of a single network (a one-member ensemble).
+   */
   model: OccupancyNetwork | OccupancyEnsemble;
   /** Folder the weights came from. */
   dir: string;
@@ -72,7 +75,7 @@ export async function loadModel(dir: string = defaultModelDir(), options: LoadMo
   if (!manifest) {
     const one = await loadNetwork(dir, options);
     if (tta === undefined || tta === 'none') return one;
-    return { ...one, model: new OccupancyEnsemble([one.model as OccupancyNetwork], { testTimeAugmentation: tta }), message: `${one.message}; test-time augmentation: ${tta}` };
+    return { ...one, model: new OccupancyEnsemble([one.model as OccupancyNetwork], { testTimeAugmentation: tta }), message: `${one.message}${describeTestTimeAugmentation(tta)}` };
   }
   const members = manifest.members;
   const base = dirname(jsonPath);
@@ -107,7 +110,7 @@ export async function loadModel(dir: string = defaultModelDir(), options: LoadMo
     model,
     dir,
     fresh,
-    message: `${fresh ? 'WARNING: some members have no trained weights; ' : ''}model: ${jsonPath}, ensemble of ${members.length} (mean logits): ${parts.join(' + ')}; ${describeThreshold(model.config)}${model.config.fillCavities ? ', cavities filled' : ''}${model.config.testTimeAugmentation !== 'none' ? `, test-time augmentation: ${model.config.testTimeAugmentation}` : ''}`,
+    message: `${fresh ? 'WARNING: some members have no trained weights; ' : ''}model: ${jsonPath}, ensemble of ${members.length} (mean logits): ${parts.join(' + ')}; ${describeThreshold(model.config)}${model.config.fillCavities ? ', cavities filled' : ''}${describeTestTimeAugmentation(model.config.testTimeAugmentation)}`,
   };
 }
 

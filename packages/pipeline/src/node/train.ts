@@ -12,7 +12,7 @@ import { OccupancyNetwork, type ModelConfig } from '../model.js';
 import { Trainer, makeValidationCases, curveSvg, type TrainOptions, type HistoryEntry } from '../train.js';
 import { sampleShape, augmentedMesh, proceduralShape, type ShapeSamples, type SampleShapeOptions } from '../trainingData.js';
 import { PipelineError } from '../errors.js';
-import { ensembleMembers, parseEnsembleManifest, type EnsembleManifest } from '../ensemble.js';
+import { parseEnsembleManifest, type EnsembleManifest } from '../ensemble.js';
 import type { InputSizeThreshold } from '../threshold.js';
 import type { TestTimeAugmentation } from '../augment.js';
 import { ensureNodeGradients } from './gradients.js';
@@ -336,11 +336,22 @@ export async function trainEnsembleFromConfigFile(
 ): Promise<EnsembleTrainResult> {
   const config = await readTrainConfig(path);
   if (!('ensemble' in config)) throw new PipelineError('BAD_DATASET', `${path}: not an ensemble training config (no "ensemble" section)`);
-  let members: string[];
+  // the manifest is checked before any training: a bad member list or generation setting fails now
+  const { members, description, threshold, thresholdByInputPoints, fillCavities, testTimeAugmentation } = config.ensemble ?? {};
+  const manifest: EnsembleManifest = {
+    format: 'onet-ensemble',
+    version: 1,
+    members,
+    ...(description ? { description } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
+    ...(thresholdByInputPoints !== undefined ? { thresholdByInputPoints } : {}),
+    ...(fillCavities !== undefined ? { fillCavities } : {}),
+    ...(testTimeAugmentation !== undefined ? { testTimeAugmentation } : {}),
+  };
   try {
-    members = ensembleMembers({ format: 'onet-ensemble', version: 1, members: config.ensemble?.members })!;
+    parseEnsembleManifest(manifest);
   } catch (e) {
-    throw new PipelineError('BAD_DATASET', `${path}: ${(e as Error).message.replace('ensemble model.json: ', '')}`);
+    throw new PipelineError('BAD_DATASET', `${path}: ${(e as Error).message.replace('ensemble model.json: ', 'ensemble ')}`);
   }
   const baseDir = dirname(resolve(path));
   const outDir = resolve(options.outDir ?? baseDir);
@@ -356,18 +367,6 @@ export async function trainEnsembleFromConfigFile(
   }
   const complete = results.length === members.length && !options.signal?.aborted;
   if (complete) {
-    const { description, threshold, thresholdByInputPoints, fillCavities, testTimeAugmentation } = config.ensemble;
-    const manifest: EnsembleManifest = {
-      format: 'onet-ensemble',
-      version: 1,
-      members,
-      ...(description ? { description } : {}),
-      ...(threshold !== undefined ? { threshold } : {}),
-      ...(thresholdByInputPoints !== undefined ? { thresholdByInputPoints } : {}),
-      ...(fillCavities !== undefined ? { fillCavities } : {}),
-      ...(testTimeAugmentation !== undefined ? { testTimeAugmentation } : {}),
-    };
-    parseEnsembleManifest(manifest); // bad generation settings fail here, before model.json is written
     await writeFile(join(outDir, 'model.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   }
   return { members: results, outDir, complete };
@@ -407,9 +406,12 @@ export async function trainFromConfigFile(
   }
   const maxSteps = t.maxSteps ?? Infinity;
   const maxSeconds = (t.maxMinutes ?? Infinity) * 60;
-  /** The learning-rate schedule in force: Trainer options plus the span its progress runs over. */
-  type Schedule = { options: TrainOptions; startSec: number; endSec: number; startStep: number };
-  let schedule: Schedule = { options: t, startSec: 0, endSec: (t.scheduleMinutes ?? t.maxMinutes ?? Infinity) * 60, startStep: 0 };
+  /**
+   * The learning-rate schedule in force: Trainer options plus the span its progress runs over. `fromStage`: the
+   * stages entered when it began (0: the config's own schedule; k: set by `stages[k − 1]`).
+   */
+  type Schedule = { options: TrainOptions; startSec: number; endSec: number; startStep: number; fromStage: number };
+  let schedule: Schedule = { options: t, startSec: 0, endSec: (t.scheduleMinutes ?? t.maxMinutes ?? Infinity) * 60, startStep: 0, fromStage: 0 };
   let stage = 0; // stages entered so far
   let model = OccupancyNetwork.fromConfig(config.model, t.modelSeed ?? 1);
   let trainer = new Trainer(model, train, t);
@@ -427,7 +429,7 @@ export async function trainFromConfigFile(
       if (st.lr !== undefined) {
         const startSec = st.atMinutes !== undefined ? st.atMinutes * 60 : seconds;
         const options = { ...t, lr: st.lr, lrSchedule: 'cosine' as const, lrDecayStart: st.lrDecayStart ?? 0, lrFinal: st.lrFinal ?? 0.05 };
-        schedule = { options, startSec, endSec: (st.scheduleMinutes ?? t.maxMinutes ?? Infinity) * 60, startStep: st.atStep ?? step };
+        schedule = { options, startSec, endSec: (st.scheduleMinutes ?? t.maxMinutes ?? Infinity) * 60, startStep: st.atStep ?? step, fromStage: stage + 1 };
       }
       const inputPointsRange = st.inputPointsRange ?? trainer.options.inputPointsRange;
       const adam = await trainer.optimizerState();
@@ -470,9 +472,10 @@ export async function trainFromConfigFile(
       secondsBefore = state.seconds;
       while (stage < stages.length && started(stages[stage], secondsBefore, trainer.step)) await enterStage(secondsBefore);
       // a stage entered by atStep started at a time only the checkpoint knows (and vice versa): resume its schedule
-      // there, unless the checkpoint was written under an earlier stage (a stage added to the config since, starting
-      // where the checkpoint ends, begins its schedule now). Checkpoints without `stage` predate the field.
-      if (state.schedule && (state.schedule.stage ?? stage) === stage) Object.assign(schedule, { startSec: state.schedule.startSec, startStep: state.schedule.startStep });
+      // there, unless the checkpoint ran another schedule (an lr stage added to the config since, starting where the
+      // checkpoint ends, begins its schedule now). Checkpoints without `fromStage` predate the field.
+      const saved = state.schedule as { startSec: number; startStep: number; fromStage?: number } | undefined;
+      if (saved && (saved.fromStage ?? schedule.fromStage) === schedule.fromStage) Object.assign(schedule, { startSec: saved.startSec, startStep: saved.startStep });
       report({ phase: 'train', message: `resumed at step ${trainer.step} (best IoU ${bestIou.toFixed(4)} at ${bestStep})`, step: trainer.step });
     } else if (options.resume) {
       const legacy = join(ckptRoot, basename(outDir));
@@ -497,7 +500,7 @@ export async function trainFromConfigFile(
       await mkdir(ckptDir, { recursive: true });
       await writeArrays(join(ckptDir, 'weights.bin'), model.net.stateDict(), null);
       await writeArrays(join(ckptDir, 'adam.bin'), await trainer.optimizerState(), null);
-      const origin = { startSec: schedule.startSec, startStep: schedule.startStep, stage };
+      const origin = { startSec: schedule.startSec, startStep: schedule.startStep, fromStage: schedule.fromStage };
       await writeFile(join(ckptDir, 'state.json'), JSON.stringify({ step: trainer.step, history, bestIou, bestStep, seconds: elapsed(), schedule: origin }));
       await mkdir(outDir, { recursive: true });
       await writeFile(join(outDir, 'history.json'), JSON.stringify(history));
