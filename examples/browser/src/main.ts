@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { writeGlb, writePly, type TriangleMesh } from '@onet/io';
 import type { MiseProgress } from '@onet/mise';
-import { thresholdForInput } from '@onet/pipeline';
+import { GENERATE_MESH_DEFAULTS, thresholdForInput } from '@onet/pipeline';
 import { chooseBackend, type BackendPreference, type BrowserBackend } from './backend.js';
 import { loadPageModel, type PageModel } from './model.js';
 import { RUN_DEFAULTS, runReconstruction, type RunSettings } from './run.js';
@@ -99,7 +99,7 @@ ui.backend.value = ['webgpu', 'auto', 'wasm'].includes(params.get('backend') ?? 
 ui.points.value = params.get('points') ?? '';
 ui.points.placeholder = 'model default';
 ui.seed.value = String(num('seed', RUN_DEFAULTS.seed));
-ui.tau.value = String(num('tau', 0.2)); // until the model's own τ is known
+ui.tau.value = String(num('tau', GENERATE_MESH_DEFAULTS.threshold)); // until the model's own τ is known
 ui.fill.checked = params.get('fill') === '1';
 ui.res0.value = String(num('res0', RUN_DEFAULTS.resolution0));
 ui.steps.value = String(num('steps', RUN_DEFAULTS.upsamplingSteps));
@@ -127,7 +127,7 @@ syncOutputs();
 function useModelTau(): void {
   if (!pageModel) return;
   const config = pageModel.model.config;
-  showModelTau(thresholdForInput(config, settings().points || config.inputPoints) ?? 0.2);
+  showModelTau(thresholdForInput(config, settings().points || config.inputPoints) ?? GENERATE_MESH_DEFAULTS.threshold);
 }
 function showModelTau(tau: number): void {
   if (tauChosen) return;

@@ -24,7 +24,7 @@ import { normalizeMesh, sampleSurface, subsamplePointCloud } from '@onet/samplin
 import { loadModel } from '../src/node/loadModel.js';
 import type { OccupancyNetwork } from '../src/model.js';
 import type { OccupancyEnsemble } from '../src/ensemble.js';
-import { generateMesh } from '../src/generate.js';
+import { generateMesh, GENERATE_MESH_DEFAULTS } from '../src/generate.js';
 import { evaluateMeshes } from '../src/evaluate.js';
 import { ensembleShape } from '../src/ensemble.js';
 import { thresholdForInput } from '../src/threshold.js';
@@ -45,7 +45,7 @@ for (const d of dir.split('+')) {
 }
 const n = Number(nArg);
 // τ: as given, else the (first) model's own (chosen on validation shapes), else the reference's 0.2
-const threshold = tauArg !== undefined && tauArg !== '-' ? Number(tauArg) : (thresholdForInput(models[0].config, n) ?? 0.2);
+const threshold = tauArg !== undefined && tauArg !== '-' ? Number(tauArg) : (thresholdForInput(models[0].config, n) ?? GENERATE_MESH_DEFAULTS.threshold);
 if (fillArg !== undefined && fillArg !== 'fill' && fillArg !== 'nofill') throw new Error(`5th argument: fill or nofill, got ${fillArg}`);
 const fillCavities = fillArg !== undefined ? fillArg === 'fill' : (models[0].config.fillCavities ?? false);
 console.log(`backend ${backend}, ${n} noisy input points, τ = ${threshold}, fillCavities ${fillCavities}${models.length > 1 ? `, ensemble of ${models.length} (mean logits)` : ''}`);

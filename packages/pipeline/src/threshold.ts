@@ -1,3 +1,5 @@
+import { GENERATE_MESH_DEFAULTS } from './generate.js';
+
 /**
  * One entry of a model's `thresholdByInputPoints`: the generation threshold τ chosen on validation shapes for
  * encoder inputs of `inputPoints` points.
@@ -46,7 +48,7 @@ export function thresholdForInput(settings: ThresholdSettings, inputPoints?: num
 /** "τ 0.3 at 300 points → 0.45 at 3000 points (0.35 when the size is unknown)" or "τ = 0.35": a model's τ for messages. */
 export function describeThreshold(settings: ThresholdSettings): string {
   const table = settings.thresholdByInputPoints;
-  const single = settings.threshold ?? 0.2;
+  const single = settings.threshold ?? GENERATE_MESH_DEFAULTS.threshold;
   if (table && table.length > 0) return `τ ${table.map((e) => `${e.threshold} at ${e.inputPoints} points`).join(' → ')} (${single} when the size is unknown)`;
   return `τ = ${single}`;
 }
