@@ -16,11 +16,11 @@ export interface AssetFolder {
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * The folders the page fetches at run time: the shipped model (`packages/pipeline/models/default`: the ensemble's
+ * The folders the page fetches at run time: the shipped model (`packages/models/default`: the ensemble's
  * model.json and each member's model.json, weights.bin, config.json in its subfolder) and the tfjs wasm binaries (`setWasmPaths`, so no CDN is used).
  */
 export const ONET_ASSET_FOLDERS: AssetFolder[] = [
-  { prefix: 'models/default/', dir: join(repoRoot, 'packages/pipeline/models/default'), include: /^(model\.json|weights\.bin|config\.json)$/ },
+  { prefix: 'models/default/', dir: join(repoRoot, 'packages/models/default'), include: /^(model\.json|weights\.bin|config\.json)$/ },
   { prefix: 'tfjs-wasm/', dir: join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'), include: /\.wasm$/ },
 ];
 

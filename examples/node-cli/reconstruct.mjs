@@ -5,16 +5,21 @@
 //   node reconstruct.mjs [input.ply|.xyz|.npz|.off|.obj] [out.ply]
 //
 // Without arguments it uses the Stanford bunny from the npm package `bunny`.
+import { createRequire } from 'node:module';
+import { selectNodeBackend } from '@onet/nn/node'; // picks webgpu (real GPU) → wasm → cpu and says which one runs
 import {
-  selectNodeBackend, // picks webgpu (real GPU) → wasm → cpu and says which one runs
-  loadModel, // reads model.json + weights.bin (default: packages/pipeline/models/default)
+  loadModel, // reads a model folder: model.json + weights.bin, or an ensemble of member folders
   readInput, // a point cloud or a mesh, by extension
   writeMeshFile, // .ply / .obj / .off / .glb by extension
-  loadBunny,
-  formatStats,
-  formatMetrics,
-} from '@onet/pipeline/node';
-import { reconstruct, reconstructFromMesh, evaluateMeshes } from '@onet/pipeline';
+} from '@onet/model/node';
+import { reconstruct, reconstructFromMesh, evaluateMeshes } from '@onet/model';
+import { modelDir } from '@onet/models'; // the shipped models' folders
+
+/** The Stanford bunny of the npm package `bunny` as a TriangleMesh. */
+function loadBunny() {
+  const bunny = createRequire(import.meta.url)('bunny');
+  return { positions: new Float32Array(bunny.positions.flat()), indices: new Uint32Array(bunny.cells.flat()) };
+}
 
 const [inputPath, outPath = 'reconstruction.ply'] = process.argv.slice(2);
 
@@ -23,7 +28,7 @@ const backend = await selectNodeBackend('auto');
 console.log(backend.message);
 
 // 2. Model: the shipped default. `allowFresh` falls back to an untrained model if weights are missing.
-const { model, message } = await loadModel(undefined, { allowFresh: true });
+const { model, message } = await loadModel(modelDir('default'), { allowFresh: true });
 console.log(message);
 
 // 3. Input: a point cloud is normalised into the model's unit cube and mapped back afterwards; from a
@@ -34,10 +39,14 @@ const result =
   data.kind === 'mesh'
     ? await reconstructFromMesh(model, data.mesh, { seed: 0 })
     : await reconstruct(model, data.cloud.points, { resolution0: 32, upsamplingSteps: 2 }); // τ: the model's own
-console.log(formatStats(result.stats));
+const { stats } = result;
+console.log(`${stats.vertices} vertices, ${stats.faces} faces at τ ${stats.threshold}; ${stats.evaluations} network evaluations in ${(stats.timeMs.total / 1000).toFixed(1)} s`);
 
 // 4. Metrics against the mesh the points came from (IoU, Chamfer-L1, normal consistency, F-score@0.01).
-if (data.kind === 'mesh') console.log(formatMetrics(evaluateMeshes(result.mesh, data.mesh, { points: 20_000 })));
+if (data.kind === 'mesh') {
+  const m = evaluateMeshes(result.mesh, data.mesh, { points: 20_000 });
+  console.log(`IoU ${m.iou.toFixed(3)}, Chamfer-L1 ${m.chamferL1.toFixed(4)}, normal consistency ${m.normalConsistency.toFixed(3)}, F-score@0.01 ${m.fscore.toFixed(3)}`);
+}
 
 // 5. Write the mesh and free the network's tensors.
 await writeMeshFile(outPath, result.mesh);

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '@onet/nn';
-import { classifyAdapter } from '@onet/pipeline';
+import { classifyAdapter, selectBackend } from '@onet/nn';
 
 /** What the user asks for: `webgpu` (any adapter, wasm fallback), `auto` (hardware WebGPU only, else wasm), `wasm`. */
 export type BackendPreference = 'webgpu' | 'auto' | 'wasm';

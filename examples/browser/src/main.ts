@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { writeGlb, writePly, type TriangleMesh } from '@onet/io';
 import type { MiseProgress } from '@onet/mise';
-import { GENERATE_MESH_DEFAULTS, thresholdForInput } from '@onet/pipeline';
+import { GENERATE_MESH_DEFAULTS, thresholdForInput } from '@onet/model';
 import { chooseBackend, type BackendPreference, type BrowserBackend } from './backend.js';
 import { loadPageModel, type PageModel } from './model.js';
 import { RUN_DEFAULTS, runReconstruction, type RunSettings } from './run.js';
@@ -188,7 +188,7 @@ async function ensureBackendAndModel(): Promise<void> {
   }
   if (!pageModel) {
     setPhase('loading the model…');
-    pageModel = await loadPageModel();
+    pageModel = await loadPageModel(0, params.get('model') ?? 'default');
     ui.modelLine.textContent = pageModel.message;
     ui.modelLine.classList.toggle('warn', pageModel.fresh);
     ui.points.placeholder = `model default (${pageModel.model.config.inputPoints})`;

@@ -7,7 +7,7 @@ import {
   type ConditionableModel,
   type GenerationStats,
   type ReconstructionMetrics,
-} from '@onet/pipeline';
+} from '@onet/model';
 import type { PageInput } from './samples.js';
 
 /** Settings of one reconstruction (the page's controls and URL parameters). */

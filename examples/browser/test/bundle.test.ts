@@ -13,7 +13,7 @@ import { build, type Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const PACKAGES = ['io', 'sampling', 'metrics', 'marching-cubes', 'mise', 'nn', 'encoders', 'decoder-cbn', 'decoder-local', 'pipeline'];
+const PACKAGES = ['io', 'sampling', 'metrics', 'marching-cubes', 'mise', 'nn', 'encoders', 'decoder-cbn', 'decoder-local', 'model', 'train'];
 const builtins = new Set(builtinModules.flatMap((m) => [m, m.split('/')[0]]));
 const isForbidden = (spec: string): boolean =>
   spec.startsWith('node:') || builtins.has(spec.split('/')[0]) || spec === 'webgpu' || /^@onet\/[^/]+\/node$/.test(spec);

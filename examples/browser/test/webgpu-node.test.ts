@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@onet/nn';
 import { initNodeWebGPU } from '@onet/nn/node';
-import { OccupancyNetwork, evaluateMeshes, type ModelConfig } from '@onet/pipeline';
+import { OccupancyNetwork, evaluateMeshes, type ModelConfig } from '@onet/model';
 import { icosphere, torus } from '@onet/sampling';
 import { runReconstruction, type RunResult, type RunSettings } from '../src/run.js';
 

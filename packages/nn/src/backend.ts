@@ -33,6 +33,7 @@ export async function selectBackend(name: BackendName = 'auto', options: SelectB
       const ok = await tf.setBackend(b);
       if (ok && tf.getBackend() === b) {
         await tf.ready();
+        quietNodeBanner();
         return b;
       }
     } catch {
@@ -41,4 +42,14 @@ export async function selectBackend(name: BackendName = 'auto', options: SelectB
   }
   if (name !== 'auto') throw new NNError('BACKEND_UNAVAILABLE', `tfjs backend "${name}" could not start here; try "wasm" or "cpu"`);
   throw new NNError('BACKEND_UNAVAILABLE', 'no tfjs backend could start');
+}
+
+/**
+ * The cpu backend prints a banner in Node on first use advising tfjs-node, which onet does not use (its install
+ * downloads libtensorflow): mark the cpu backend as used so users never see it. Other warnings are untouched.
+ */
+function quietNodeBanner(): void {
+  const registry = (tf.engine() as unknown as { registry: Record<string, { firstUse?: boolean } | undefined> }).registry;
+  const cpu = registry.cpu;
+  if (cpu && typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
 }

@@ -1,0 +1,25 @@
+import type { GenerationStats, ReconstructionMetrics } from '@onet/model';
+
+const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/** Timings and counts of a generation, one line per stage, for terminals. */
+export function formatStats(stats: GenerationStats): string {
+  const t = stats.timeMs;
+  const lines = [
+    `mesh: ${stats.vertices} vertices, ${stats.faces} faces (grid ${stats.resolution}³, τ ${+stats.threshold.toFixed(4)}` +
+      `${stats.filledNodes > 0 ? `, ${stats.filledNodes} cavity nodes filled` : ''}, ${stats.evaluations} network evaluations: ${stats.evaluationsPerRound.join(' + ')})`,
+    `time: encode ${s(t.encode)} · MISE ${s(t.mise)} (network ${s(t.network)}) · marching cubes ${s(t.marchingCubes)}` +
+      (t.normals > 0 ? ` · normals ${s(t.normals)}` : '') +
+      (t.refine > 0 ? ` · refine ${s(t.refine)}` : '') +
+      ` · total ${s(t.total)}`,
+  ];
+  return lines.join('\n');
+}
+
+/** The four headline metrics on one line (Chamfer-L1 in unit-cube units and ×10 "paper" units). */
+export function formatMetrics(m: ReconstructionMetrics, label = 'metrics'): string {
+  return (
+    `${label}: IoU ${m.iou.toFixed(4)} · Chamfer-L1 ${m.chamferL1.toFixed(5)} (×10: ${(10 * m.chamferL1).toFixed(4)}) · ` +
+    `normal consistency ${m.normalConsistency.toFixed(4)} · F-score@0.01 ${m.fscore.toFixed(4)}`
+  );
+}

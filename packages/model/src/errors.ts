@@ -1,0 +1,35 @@
+/** Codes of {@link PipelineError}: switch on `error.code`. */
+export type PipelineErrorCode =
+  /** An option is out of range, not finite or of the wrong kind (message names it). */
+  | 'INVALID_OPTION'
+  /** The input point cloud has no points. */
+  | 'EMPTY_INPUT'
+  /** The input contains NaN or ±Infinity. */
+  | 'NON_FINITE_INPUT'
+  /** An input file cannot be read or parsed (missing, unknown extension, corrupt). */
+  | 'UNREADABLE_INPUT'
+  /** The model folder lacks `model.json`/`weights.bin`, or they do not match the network. */
+  | 'BAD_MODEL'
+  /** The network returned logits of the wrong length or NaN. */
+  | 'BAD_NETWORK_OUTPUT'
+  /** A dataset folder or split file is missing or malformed. */
+  | 'BAD_DATASET'
+  /** The requested tfjs backend cannot start here. */
+  | 'BACKEND_UNAVAILABLE'
+  /** An output file cannot be written (unknown extension, unwritable folder). */
+  | 'UNWRITABLE_OUTPUT';
+
+/**
+ * Error thrown by `@onet/model`'s generation, loading and evaluation, and by `@onet/train` and `@onet/cli`. `code` says what went wrong;
+ * the message says what to do. The CLI prints `message` on one line and exits with a non-zero code.
+ */
+export class PipelineError extends Error {
+  override readonly name = 'PipelineError';
+  constructor(
+    readonly code: PipelineErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

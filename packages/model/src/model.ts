@@ -1,0 +1,275 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Module, encodeWeights, seedInit, type ModelJson, type PlaneName } from '@onet/nn';
+import { LocalPoolPointnet, ResnetPointnet, type LocalFeatures } from '@onet/encoders';
+import { LocalDecoder } from '@onet/decoder-local';
+import { DecoderCBatchNorm } from '@onet/decoder-cbn';
+import { PipelineError } from './errors.js';
+import { checkGenerationSettings } from './generationSettings.js';
+import type { InputSizeThreshold } from './threshold.js';
+
+/**
+ * Architecture and input settings of an {@link OccupancyNetwork}; stored in `model.json` as `modelConfig`.
+ * `conv-onet`: Convolutional Occupancy Network (Peng et al. 2020) with feature planes and/or a feature grid;
+ * `onet`: the paper's global-code network (ResNet-PointNet + CBN decoder, Mescheder et al. 2019 §4).
+ */
+export interface ModelConfig {
+  /** Which network. */
+  kind: 'conv-onet' | 'onet';
+  /** Input point-cloud size the model was trained with (reference: 300 for ONet; 3000 for CON). */
+  inputPoints: number;
+  /** Std of the Gaussian noise added to input points, unit-cube units (reference 0.005). */
+  noiseStd: number;
+  /** Padding of the unit cube: queries and planes span [−(1+padding)/2, (1+padding)/2] (reference 0.1). */
+  padding: number;
+  /** Feature / code size c_dim (conv-onet 32, onet 512 in the references). */
+  cDim: number;
+  /** Encoder hidden width (conv-onet 32, onet 512). */
+  encoderHidden: number;
+  /** Decoder hidden width (conv-onet 32, onet 256). */
+  decoderHidden: number;
+  /** conv-onet: side of each feature plane in cells (reference 64). */
+  planeResolution?: number;
+  /** conv-onet: feature planes (reference all three; `[]` for a grid-only model). */
+  planes?: PlaneName[];
+  /** conv-onet: U-Net levels, 0 = no U-Net (reference 4). */
+  unetDepth?: number;
+  /** conv-onet: U-Net feature maps at the first level (reference 32). */
+  unetFilters?: number;
+  /** conv-onet: side of the 3D feature grid, 0 or absent = no grid (reference grid configs: 32). */
+  gridResolution?: number;
+  /** conv-onet: 3D U-Net levels on the grid, 0 = none (reference 3). */
+  unet3dLevels?: number;
+  /** conv-onet: 3D U-Net feature maps at the first level (reference 32). */
+  unet3dFilters?: number;
+  /**
+   * Generation threshold τ (a probability in (0, 1)) chosen for this model on its validation shapes; `reconstruct`,
+   * the CLI and the demo use it unless given one. Absent: the reference's 0.2 (ONet paper §4, chosen the same way).
+   */
+  threshold?: number;
+  /**
+   * τ by encoder input size, chosen on validation shapes like `threshold` (entries in strictly increasing
+   * `inputPoints`); when present, `reconstruct`, the CLI and the demo interpolate it at the input's size
+   * (`thresholdForInput`) and `threshold` only serves callers that do not know the size. Not in the reference.
+   */
+  thresholdByInputPoints?: InputSizeThreshold[];
+  /**
+   * Fill enclosed cavities at generation (see `GenerateMeshOptions.fillCavities`), chosen for this model on its
+   * validation shapes; `reconstruct`, the CLI and the demo use it unless told otherwise. Absent: off.
+   */
+  fillCavities?: boolean;
+}
+
+/** Reference-sized conv-onet (CON configs/pointcloud/shapenet_3plane.yaml). */
+export const CONV_ONET_REFERENCE_CONFIG: ModelConfig = {
+  kind: 'conv-onet',
+  inputPoints: 3000,
+  noiseStd: 0.005,
+  padding: 0.1,
+  cDim: 32,
+  encoderHidden: 32,
+  decoderHidden: 32,
+  planeResolution: 64,
+  planes: ['xz', 'xy', 'yz'],
+  unetDepth: 4,
+  unetFilters: 32,
+};
+
+/** Reference-sized point-cloud ONet (ON configs/pointcloud/onet.yaml). */
+export const ONET_REFERENCE_CONFIG: ModelConfig = {
+  kind: 'onet',
+  inputPoints: 300,
+  noiseStd: 0.005,
+  padding: 0.1,
+  cDim: 512,
+  encoderHidden: 512,
+  decoderHidden: 256,
+};
+
+/** Points per network call when evaluating logits (reference: 100k; smaller keeps the wasm heap safe). */
+const CHUNK = 50_000;
+
+/** A shape's encoding, ready to answer occupancy queries. */
+export interface ConditionedShape {
+  /** Occupancy logits (not probabilities) at `points [N·3]` (unit-cube frame) → `[N]`. Evaluated in chunks. */
+  logits(points: Float32Array): Promise<Float32Array>;
+  /** Free the encoding's tensors. */
+  dispose(): void;
+}
+
+type Encoding = tf.Tensor | LocalFeatures;
+
+function disposeEncoding(e: Encoding): void {
+  if (e instanceof tf.Tensor) e.dispose();
+  else for (const t of Object.values(e)) t?.dispose();
+}
+
+/** encoder + decoder under the references' top-level key names (`encoder.*`, `decoder.*`). */
+class Net extends Module {
+  readonly encoder: LocalPoolPointnet | ResnetPointnet;
+  readonly decoder: LocalDecoder | DecoderCBatchNorm;
+  constructor(readonly config: ModelConfig) {
+    super();
+    if (config.kind === 'conv-onet') {
+      const depth = config.unetDepth ?? 4;
+      const levels3d = config.unet3dLevels ?? 3;
+      this.encoder = this.module(
+        'encoder',
+        new LocalPoolPointnet({
+          cDim: config.cDim,
+          hidden: config.encoderHidden,
+          planeResolution: config.planeResolution ?? 64,
+          planes: config.planes ?? ['xz', 'xy', 'yz'],
+          padding: config.padding,
+          unet: depth > 0 ? { depth, startFilters: config.unetFilters ?? 32 } : false,
+          gridResolution: config.gridResolution ?? 0,
+          unet3d: levels3d > 0 ? { levels: levels3d, startFilters: config.unet3dFilters ?? 32 } : false,
+        }),
+      );
+      this.decoder = this.module('decoder', new LocalDecoder({ cDim: config.cDim, hidden: config.decoderHidden, padding: config.padding }));
+    } else {
+      this.encoder = this.module('encoder', new ResnetPointnet({ cDim: config.cDim, hidden: config.encoderHidden }));
+      this.decoder = this.module('decoder', new DecoderCBatchNorm({ cDim: config.cDim, hidden: config.decoderHidden }));
+    }
+  }
+
+  /** `points [B, N, 3]` → encoding (planes or code). */
+  encode(points: tf.Tensor3D): Encoding {
+    if (this.encoder instanceof LocalPoolPointnet) return this.encoder.apply(points);
+    return this.encoder.apply(points);
+  }
+
+  /** `p [B, T, 3]` + encoding → logits `[B, T]`. */
+  decode(p: tf.Tensor3D, e: Encoding): tf.Tensor2D {
+    if (this.decoder instanceof LocalDecoder) return this.decoder.apply(p, e as LocalFeatures);
+    return (this.decoder as DecoderCBatchNorm).apply(p, null, e as tf.Tensor2D) as tf.Tensor2D;
+  }
+}
+
+function checkConfig(c: unknown): ModelConfig {
+  const cfg = c as ModelConfig;
+  if (!cfg || (cfg.kind !== 'conv-onet' && cfg.kind !== 'onet')) {
+    throw new PipelineError('BAD_MODEL', `model config kind must be "conv-onet" or "onet", got ${JSON.stringify(cfg?.kind)}`);
+  }
+  for (const k of ['inputPoints', 'cDim', 'encoderHidden', 'decoderHidden'] as const) {
+    const v = cfg[k];
+    if (!Number.isInteger(v) || v < 1 || v > 1_000_000) throw new PipelineError('BAD_MODEL', `model config ${k} must be a positive integer, got ${v}`);
+  }
+  checkGenerationSettings(cfg, 'model config');
+  for (const k of ['noiseStd', 'padding'] as const) {
+    const v = cfg[k];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) throw new PipelineError('BAD_MODEL', `model config ${k} must be in [0, 1], got ${v}`);
+  }
+  if (cfg.kind === 'conv-onet') {
+    const r = cfg.planeResolution ?? 64;
+    const d = cfg.unetDepth ?? 4;
+    if (!Number.isInteger(r) || r < 2 || r > 1024) throw new PipelineError('BAD_MODEL', `planeResolution must be an integer in [2, 1024], got ${r}`);
+    const planes = cfg.planes ?? ['xz', 'xy', 'yz'];
+    if (planes.length > 0 && (!Number.isInteger(d) || d < 0 || d > 8 || (d > 0 && r % 2 ** (d - 1) !== 0))) {
+      throw new PipelineError('BAD_MODEL', `unetDepth ${d} needs planeResolution divisible by 2^(depth−1); got resolution ${r}`);
+    }
+    for (const k of ['unetFilters', 'unet3dFilters'] as const) {
+      const v = cfg[k];
+      if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 4096)) throw new PipelineError('BAD_MODEL', `model config ${k} must be a positive integer, got ${v}`);
+    }
+    const g = cfg.gridResolution ?? 0;
+    const l = cfg.unet3dLevels ?? 3;
+    if (!Number.isInteger(g) || g < 0 || g > 256) throw new PipelineError('BAD_MODEL', `gridResolution must be an integer in [0, 256], got ${g}`);
+    if (g > 0 && (!Number.isInteger(l) || l < 0 || l > 6 || (l > 0 && g % 2 ** (l - 1) !== 0))) {
+      throw new PipelineError('BAD_MODEL', `unet3dLevels ${l} needs gridResolution divisible by 2^(levels−1); got resolution ${g}`);
+    }
+    if (planes.length === 0 && g === 0) throw new PipelineError('BAD_MODEL', 'a conv-onet needs at least one feature plane or a gridResolution > 0');
+  }
+  return cfg;
+}
+
+function checkCloud(points: Float32Array, what: string): number {
+  if (!(points instanceof Float32Array)) throw new PipelineError('INVALID_OPTION', `${what} must be a Float32Array [N·3]`);
+  if (points.length === 0) throw new PipelineError('EMPTY_INPUT', `${what} has no points`);
+  if (points.length % 3 !== 0) throw new PipelineError('INVALID_OPTION', `${what} length ${points.length} is not a multiple of 3`);
+  for (let i = 0; i < points.length; i++) {
+    if (!Number.isFinite(points[i])) throw new PipelineError('NON_FINITE_INPUT', `${what} contains NaN or ±Infinity at index ${i}`);
+  }
+  return points.length / 3;
+}
+
+/**
+ * Occupancy Network = encoder + decoder (Mescheder et al. 2019 §3; local variant: Peng et al. 2020). Weights are
+ * stored under the references' `state_dict` names (`encoder.*`, `decoder.*`). Inference is always in eval mode.
+ */
+export class OccupancyNetwork {
+  /** The tfjs modules (for training). */
+  readonly net: Net;
+  private constructor(readonly config: ModelConfig) {
+    this.net = new Net(config);
+    this.net.eval();
+  }
+
+  /** Build a freshly initialised network; `seed` makes the init deterministic. */
+  static fromConfig(config: ModelConfig, seed = 1): OccupancyNetwork {
+    const cfg = checkConfig(config);
+    seedInit(seed);
+    return new OccupancyNetwork({ ...cfg });
+  }
+
+  /**
+   * Rebuild a network from `model.json` (config in `modelJson.modelConfig`) and decoded weights.
+   * @throws PipelineError `BAD_MODEL` when the config is invalid or the weights do not match it.
+   */
+  static fromWeights(modelJson: ModelJson, weights: Map<string, { data: Float32Array; shape: number[] }>): OccupancyNetwork {
+    const cfg = checkConfig(modelJson?.modelConfig);
+    const m = new OccupancyNetwork({ ...cfg });
+    try {
+      m.net.loadStateDict(weights);
+    } catch (e) {
+      m.dispose();
+      throw new PipelineError('BAD_MODEL', `weights do not match the ${cfg.kind} model config: ${(e as Error).message}`, { cause: e });
+    }
+    return m;
+  }
+
+  /**
+   * Encode a point cloud `[N·3]` (unit-cube frame, as produced by `normalizeMesh` + sampling) in eval mode.
+   * @throws PipelineError `EMPTY_INPUT`, `NON_FINITE_INPUT`, `INVALID_OPTION` for bad clouds.
+   */
+  condition(pointCloud: Float32Array): ConditionedShape {
+    const n = checkCloud(pointCloud, 'point cloud');
+    this.net.eval();
+    const enc = tf.tidy(() => this.net.encode(tf.tensor3d(pointCloud, [1, n, 3])) as unknown as tf.TensorContainer) as unknown as Encoding;
+    let disposed = false;
+    const net = this.net;
+    return {
+      async logits(points: Float32Array): Promise<Float32Array> {
+        if (disposed) throw new PipelineError('INVALID_OPTION', 'this ConditionedShape was disposed');
+        if (!(points instanceof Float32Array) || points.length % 3 !== 0) throw new PipelineError('INVALID_OPTION', 'query points must be a Float32Array [N·3]');
+        const total = points.length / 3;
+        const out = new Float32Array(total);
+        for (let s = 0; s < total; s += CHUNK) {
+          const e = Math.min(total, s + CHUNK);
+          const t = tf.tidy(() => net.decode(tf.tensor3d(points.subarray(3 * s, 3 * e), [1, e - s, 3]), enc));
+          out.set((await t.data()) as Float32Array, s);
+          t.dispose();
+        }
+        return out;
+      },
+      dispose(): void {
+        if (!disposed) disposeEncoding(enc);
+        disposed = true;
+      },
+    };
+  }
+
+  /** Serialise as `model.json` (config in `modelConfig`) + `weights.bin` bytes. */
+  save(options: { dtype?: 'float32' | 'float16'; extra?: Record<string, unknown> } = {}): { modelJson: ModelJson; weights: Uint8Array } {
+    return encodeWeights(this.net, { ...this.config, ...(options.extra ?? {}) } as unknown as Record<string, unknown>, { dtype: options.dtype });
+  }
+
+  /** Number of trainable scalars. */
+  parameterCount(): number {
+    return this.net.parameterCount();
+  }
+
+  /** Free every variable. */
+  dispose(): void {
+    this.net.dispose();
+  }
+}

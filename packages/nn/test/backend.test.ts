@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { classifyAdapter } from '../src/adapter.js';
+import { selectNodeBackend } from '../src/nodeBackend.js';
+
+describe('classifyAdapter', () => {
+  it('flags software adapters (SwiftShader as Dawn reports it here, lavapipe, fallback) and keeps GPUs', () => {
+    expect(classifyAdapter({ vendor: 'google', architecture: 'swiftshader', device: 'swiftshader-device-subzero-', description: 'SwiftShader driver 5.0.0' }).software).toBe(true);
+    expect(classifyAdapter({ vendor: 'mesa', architecture: '', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' }).software).toBe(true);
+    expect(classifyAdapter({ vendor: 'x', isFallbackAdapter: true }).software).toBe(true);
+    expect(classifyAdapter({ vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H200' }).software).toBe(false);
+    expect(classifyAdapter({ vendor: 'apple', architecture: 'common-3' }, true).software).toBe(true);
+    expect(classifyAdapter({ vendor: 'amd', architecture: 'rdna-3' }).label).toBe('amd rdna-3');
+  });
+});
+
+describe('selectNodeBackend', () => {
+  it('runs what it says and says what runs', async () => {
+    const c = await selectNodeBackend('cpu');
+    expect(c.backend).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(c.message).toMatch(/^backend: cpu/);
+  });
+
+  it('auto never picks a software WebGPU adapter, and explains its choice', async () => {
+    const c = await selectNodeBackend('auto');
+    expect(tf.getBackend()).toBe(c.backend);
+    if (c.softwareAdapter) expect(c.backend).not.toBe('webgpu');
+    if (c.adapter && c.softwareAdapter) expect(c.message).toMatch(/software/);
+    if (!c.adapter) expect(c.message).toMatch(/no WebGPU adapter/);
+    expect(['webgpu', 'wasm']).toContain(c.backend);
+  });
+
+  it('rejects unknown names with a typed error', async () => {
+    await expect(selectNodeBackend('tpu' as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+});

@@ -1,0 +1,23 @@
+/**
+ * @onet/train — training occupancy networks (REFERENCE §2): labelled samples of meshes and procedural shapes,
+ * the {@link Trainer} (BCE on logits summed over points, Adam, validation IoU, best-checkpoint selection) and its
+ * training curve. Browser-safe; config files, checkpoints and gradient workers are in `@onet/train/node`.
+ * @packageDocumentation
+ */
+export {
+  Trainer,
+  TRAIN_DEFAULTS,
+  curveSvg,
+  sampleBatch,
+  occupancyLoss,
+  occupancyIoU,
+  makeValidationCases,
+  splitBatch,
+  flattenVariables,
+  type TrainOptions,
+  type HistoryEntry,
+  type Batch,
+  type ValidationCase,
+  type GradientWorkers,
+} from './train.js';
+export { sampleShape, proceduralShape, augmentedMesh, SAMPLE_SHAPE_DEFAULTS, type ShapeSamples, type SampleShapeOptions } from './trainingData.js';
