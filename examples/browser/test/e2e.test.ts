@@ -21,8 +21,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { parseGlb, parseMesh } from '@onet/io';
 import { selectBackend } from '@onet/nn';
-import { thresholdForInput } from '@onet/pipeline';
-import { loadBunny, loadModel } from '@onet/pipeline/node';
+import { thresholdForInput } from '@onet/model';
+import { loadModel } from '@onet/model/node';
+import { modelDir } from '@onet/models';
+import { loadBunny } from '@onet/cli';
 import { runReconstruction, type RunSettings } from '../src/run.js';
 import type { PageState } from '../src/main.js';
 import { serveStatic } from './staticServer.js';
@@ -37,7 +39,16 @@ const artifacts = join(repo, 'test-artifacts');
 
 /** What the page runs (URL parameters) and what Node reruns. */
 const PAGE_SETTINGS: RunSettings = { points: 1000, seed: 0, threshold: 0.2, fillCavities: true, resolution0: 8, upsamplingSteps: 1, batchSize: 16_384, evalPoints: 20_000 };
-const query = (backend: string): string =>
+/**
+ * The WebGPU case runs one member of the shipped ensemble (`model=default/planes`): on Chromium's software adapter
+ * (SwiftShader, what CI has) the whole ensemble took ~110 s of a 150 s budget and failed on a busy machine; the
+ * planes member alone is the cheaper half (the 32³ grid member's trilinear gathers are the slow part there). The
+ * wasm case keeps the whole shipped ensemble.
+ */
+const WEBGPU_MODEL = 'default/planes';
+/** How long a page may take to finish: wide, since the software adapter runs several times slower on a loaded 2-core box. */
+const PAGE_BUDGET_MS = 420_000;
+const query = (backend: string, model?: string): string =>
   new URLSearchParams({
     sample: 'bunny',
     backend,
@@ -49,6 +60,7 @@ const query = (backend: string): string =>
     steps: String(PAGE_SETTINGS.upsamplingSteps),
     eval: String(PAGE_SETTINGS.evalPoints),
     autorun: '1',
+    ...(model ? { model } : {}),
   }).toString();
 
 /** Fraction of pixels of a PNG (decoded by the page) that differ from its top-left pixel, per half. */
@@ -121,39 +133,42 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     for (const d of [dist, profile]) if (d) rmSync(d, { recursive: true, force: true });
   });
 
-  async function runPage(backend: string, init?: () => void): Promise<{ page: Page; state: PageState; errors: string[] }> {
+  async function runPage(backend: string, init?: () => void, model?: string): Promise<{ page: Page; state: PageState; errors: string[] }> {
     const page = await context!.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     if (init) await page.addInitScript(init);
-    await page.goto(`${server!.url}?${query(backend)}`);
+    await page.goto(`${server!.url}?${query(backend, model)}`);
     await page.waitForFunction(() => ['done', 'error'].includes((window as unknown as { onet?: PageState }).onet?.status ?? ''), undefined, {
-      timeout: 150_000,
+      timeout: PAGE_BUDGET_MS,
       polling: 250,
     });
     const state = await page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { onet: PageState }).onet)) as PageState);
     return { page, state, errors };
   }
 
-  let node: Awaited<ReturnType<typeof runReconstruction>> | undefined;
+  const nodeRuns = new Map<string, Awaited<ReturnType<typeof runReconstruction>>>();
   /**
    * The same reconstruction in Node on wasm, same settings, with the model files the page was served (the
-   * build's copy: the shipped model may be rewritten by training meanwhile), or the same seeded fresh model.
+   * build's copy of `models/<name>`: the shipped model may be rewritten by training meanwhile), or the same seeded
+   * fresh model.
    */
-  async function nodeResult(): Promise<NonNullable<typeof node>> {
-    if (node) return node;
+  async function nodeResult(name = 'default'): Promise<Awaited<ReturnType<typeof runReconstruction>>> {
+    const done = nodeRuns.get(name);
+    if (done) return done;
     expect(await selectBackend('wasm')).toBe('wasm');
-    const { model } = await loadModel(join(dist, 'models/default'), { allowFresh: true, seed: 0 });
+    const { model } = await loadModel(join(dist, 'models', name), { allowFresh: true, seed: 0 });
     try {
-      node = await runReconstruction(model, { kind: 'mesh', name: 'bunny', mesh: loadBunny() }, PAGE_SETTINGS);
+      const run = await runReconstruction(model, { kind: 'mesh', name: 'bunny', mesh: loadBunny() }, PAGE_SETTINGS);
+      nodeRuns.set(name, run);
+      return run;
     } finally {
       model.dispose();
     }
-    return node;
   }
 
   it('reconstructs the bunny on WebGPU; IoU vs ground truth matches Node (wasm) within 0.02; screenshot not blank', async () => {
-    const { page, state, errors } = await runPage('webgpu');
+    const { page, state, errors } = await runPage('webgpu', undefined, WEBGPU_MODEL);
     expect(state.error).toBeUndefined();
     expect(errors).toEqual([]);
     expect(state.status).toBe('done');
@@ -177,7 +192,8 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     expect(px.right, 'mesh visible in the right view').toBeGreaterThan(0.01);
     expect(px.variance).toBeGreaterThan(10);
 
-    const n = await nodeResult();
+    expect(state.modelMessage).toContain(`models/${WEBGPU_MODEL}/model.json`);
+    const n = await nodeResult(WEBGPU_MODEL);
     let checksum = 0;
     for (const v of n.points) checksum += v;
     expect(state.result!.inputPoints).toBe(n.points.length / 3);
@@ -193,7 +209,7 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     expect(Math.abs(state.result!.iou! - n.metrics!.iou)).toBeLessThanOrEqual(0.02);
     expect(Math.abs(state.result!.faces - n.stats.faces)).toBeLessThanOrEqual(Math.max(16, 0.05 * n.stats.faces));
     await page.close();
-  }, 170_000);
+  }, PAGE_BUDGET_MS + 60_000);
 
   it('without navigator.gpu it falls back to wasm (served by the app, no CDN) and says so', async () => {
     const { page, state, errors } = await runPage('webgpu', () => {
@@ -210,7 +226,7 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     expect(Math.abs(state.result!.iou! - n.metrics!.iou)).toBeLessThanOrEqual(0.02);
     writeFileSync(join(artifacts, 'browser-e2e-wasm.png'), await page.locator('#view').screenshot());
     await page.close();
-  }, 120_000);
+  }, 240_000);
 
   it('a chosen .xyz point-cloud file is reconstructed (wasm) and the PLY and GLB downloads hold the mesh', async () => {
     const page = await context!.newPage();
