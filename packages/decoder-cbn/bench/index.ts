@@ -7,19 +7,19 @@
  * `ONET_BENCH_SKIP_CPU=1` skips the slow cpu row.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseNpz } from '@onet/io';
+import { findFixture } from '@onet/test-utils/data';
 import { selectBackend, type NamedArray } from '@onet/nn';
 import { DecoderCBatchNorm, foldForInference, evaluateLogits } from '../src/index.js';
 import { createFoldedWorkerPool } from '../src/node.js';
 
 const N = 100_000;
 const CHUNK = 16_384;
-const fixturePath = fileURLToPath(new URL('../../../../shared/fixtures/parity/decoder_cbn_c512_h256.npz', import.meta.url));
+const fixtureFile = findFixture('parity/decoder_cbn_c512_h256.npz'); // full-size: ../shared or ONET_FIXTURES, else null
 const points = new Float32Array(3 * N);
 let s = 12345;
 for (let i = 0; i < points.length; i++) {
@@ -30,8 +30,8 @@ for (let i = 0; i < points.length; i++) {
 function build(): { dec: DecoderCBatchNorm; c: tf.Tensor } {
   const dec = new DecoderCBatchNorm({ cDim: 512, hidden: 256 });
   let c: tf.Tensor;
-  if (existsSync(fixturePath)) {
-    const fx = parseNpz(new Uint8Array(readFileSync(fixturePath)), 'decoder_cbn_c512_h256') as Map<string, NamedArray>;
+  if (fixtureFile) {
+    const fx = parseNpz(new Uint8Array(readFileSync(fixtureFile)), 'decoder_cbn_c512_h256') as Map<string, NamedArray>;
     dec.loadStateDict(fx, { prefix: 'param/' });
     const ci = fx.get('input/c')!;
     c = tf.tensor(Float32Array.from(ci.data as ArrayLike<number>).subarray(0, 512), [1, 512]);
@@ -73,7 +73,7 @@ function torchPeer(): number | null {
       return false;
     }
   });
-  if (!py || !existsSync(fixturePath)) return null;
+  if (!py || !fixtureFile) return null;
   const dir = mkdtempSync(join(tmpdir(), 'onet-bench-'));
   const script = join(dir, 'peer.py');
   writeFileSync(script, `
@@ -103,7 +103,7 @@ with torch.no_grad():
     forward(p)
     print(${N} / (time.time() - t))
 `);
-  return Number(execFileSync(py, [script, fixturePath], { encoding: 'utf8' }).trim());
+  return Number(execFileSync(py, [script, fixtureFile], { encoding: 'utf8' }).trim());
 }
 
 console.log(`DecoderCBatchNorm c_dim 512, hidden 256 (3,548,417 params), ${availableParallelism()} cores, chunks of ${CHUNK}`);

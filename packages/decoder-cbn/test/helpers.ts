@@ -1,51 +1,31 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { parseNpz } from '@onet/io';
-import type { Module, NamedArray } from '@onet/nn';
-import { DecoderCBatchNorm, DecoderCBatchNorm2, Decoder, type OccupancyDecoder } from '../src/index.js';
+import type { Module } from '@onet/nn';
+import { parityFixture, tensorOf, maxDiff, type NpyArray } from '@onet/test-utils/parity';
+import { DecoderCBatchNorm, DecoderCBatchNorm2, Decoder, foldForInference, type OccupancyDecoder } from '../src/index.js';
 
-/** A fixture member: the parity fixtures are float32 only, so `data` is numeric (never BigInt64Array). */
-type NpyArray = NamedArray & { data: ArrayLike<number> };
+export { tensorOf, maxDiff, type NpyArray };
+/** A parity fixture by name (`fixtures/parity/<name>.npz`; full-size ones from ../shared or ONET_FIXTURES). */
+export const fixture = parityFixture;
 
-export function fixture(name: string): Map<string, NpyArray> {
-  const url = new URL(`../../../../shared/fixtures/parity/${name}.npz`, import.meta.url);
-  return parseNpz(new Uint8Array(readFileSync(fileURLToPath(url))), name) as Map<string, NpyArray>;
-}
-
-export function tensorOf(fx: Map<string, NpyArray>, key: string): tf.Tensor {
-  const a = fx.get(key);
-  if (!a) throw new Error(`fixture lacks ${key}`);
-  return tf.tensor(Float32Array.from(a.data as ArrayLike<number>), a.shape, 'float32');
-}
-
-/** max |a − b| and max |b| */
-export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): { abs: number; scale: number } {
-  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let abs = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    abs = Math.max(abs, Math.abs(a[i] - b[i]));
-    if (Number.isNaN(a[i]) || Number.isNaN(b[i])) abs = Infinity;
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return { abs, scale };
-}
-
-/** A decoder fixture of shared/fixtures/parity and the module that reproduces it (`z`: conditioned on z, not c). */
+/** A decoder fixture of fixtures/parity and the module that reproduces it (`z`: conditioned on z, not c). */
 export interface DecoderEvalCase {
   name: string;
   make: () => Module & OccupancyDecoder;
   z?: boolean;
 }
 
-/** Every eval-mode decoder fixture (the c512/h256 one is the only large one). */
+/** Every small eval-mode decoder fixture (committed under fixtures/parity). */
 export const DECODER_EVAL_CASES: DecoderEvalCase[] = [
   { name: 'decoder_cbn_c32_h16', make: () => new DecoderCBatchNorm({ cDim: 32, hidden: 16 }) },
   { name: 'decoder_cbn_c32_h16_legacy', make: () => new DecoderCBatchNorm({ cDim: 32, hidden: 16, legacy: true }) },
-  { name: 'decoder_cbn_c512_h256', make: () => new DecoderCBatchNorm({ cDim: 512, hidden: 256 }) },
   { name: 'decoder_cbn2_c24_h16_n3', make: () => new DecoderCBatchNorm2({ cDim: 24, hidden: 16, nBlocks: 3 }) },
   { name: 'decoder_simple_z8_h16', make: () => new Decoder({ zDim: 8, cDim: 0, hidden: 16 }), z: true },
+];
+
+/** The full-size eval-mode fixture (14 MB, not committed): the large-fixture suite. */
+export const LARGE_DECODER_EVAL_CASES: DecoderEvalCase[] = [
+  { name: 'decoder_cbn_c512_h256', make: () => new DecoderCBatchNorm({ cDim: 512, hidden: 256 }) },
 ];
 
 /** Build the case's decoder with the fixture's weights in eval mode, and its inputs as tensors (caller disposes). */
@@ -58,4 +38,26 @@ export function loadEvalCase(cs: DecoderEvalCase) {
   const z = cs.z ? tensorOf(fx, 'input/z') : null;
   const c = cs.z ? null : tensorOf(fx, 'input/c');
   return { fx, dec, p, z, c };
+}
+
+/** Eval-mode logits of a fixture within 1e-4, and the folded MLP of the first shape within 1e-4 on its points. */
+export async function checkEvalCase(cs: DecoderEvalCase): Promise<void> {
+  const { fx, dec, p, z, c } = loadEvalCase(cs);
+  const logits = dec.apply(p, z, c);
+  const want = fx.get('output/logits')!;
+  expect(logits.shape).toEqual(want.shape);
+  const d = maxDiff(await logits.data(), want.data);
+  expect(d.scale).toBeGreaterThan(0.01); // the fixture is not trivial
+  expect(d.abs).toBeLessThanOrEqual(1e-4);
+  // fold the first shape of the batch and compare on its points
+  const c0 = c ? tf.slice(c, [0, 0], [1, -1]) : null;
+  const z0 = z ? tf.slice(z, [0, 0], [1, -1]) : null;
+  const folded = await foldForInference(dec as DecoderCBatchNorm, c0, z0);
+  const p0 = tf.slice(p, [0, 0, 0], [1, -1, -1]);
+  const f = folded.apply(p0);
+  const t = p.shape[1];
+  expect(maxDiff(await f.data(), Array.from(want.data).slice(0, t)).abs).toBeLessThanOrEqual(1e-4);
+  tf.dispose([logits, p, z, c, c0, z0, p0, f].filter(Boolean) as tf.Tensor[]);
+  folded.dispose();
+  dec.dispose();
 }

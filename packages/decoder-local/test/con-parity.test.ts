@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseNpz } from '@onet/io';
-import { selectBackend, type NamedArray } from '@onet/nn';
+import { selectBackend } from '@onet/nn';
+import { tensorOf, type NpyArray } from '@onet/test-utils/parity';
 import { LocalDecoder } from '../src/index.js';
 
 /**
@@ -11,15 +12,9 @@ import { LocalDecoder } from '../src/index.js';
  * (NCHW) and query points (some on and outside the padded box) → logits. Fixture shared with the encoder test,
  * made by packages/encoders/test/fixtures/make_con_parity.py.
  */
-type NpyArray = NamedArray & { data: ArrayLike<number> };
 function conFixture(): Map<string, NpyArray> {
   const url = new URL('../../encoders/test/fixtures/con_parity.npz', import.meta.url);
   return parseNpz(new Uint8Array(readFileSync(fileURLToPath(url))), 'con_parity') as Map<string, NpyArray>;
-}
-function tensorOf(fx: Map<string, NpyArray>, key: string): tf.Tensor {
-  const a = fx.get(key);
-  if (!a) throw new Error(`fixture lacks ${key}`);
-  return tf.tensor(Float32Array.from(a.data), a.shape, 'float32');
 }
 
 const PLANES = ['xz', 'xy', 'yz'] as const;

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { parseNpz } from '@onet/io';
 import { selectBackend, type NamedArray } from '@onet/nn';
 import { LocalPoolPointnet } from '../src/index.js';
-import { tensorOf, maxDiff } from './parityHelpers.js';
+import { tensorOf, maxDiff } from '@onet/test-utils/parity';
 
 /**
  * Numerical parity of LocalPoolPointnet (+ its UNet2d) with the reference CON LocalPoolPointnet

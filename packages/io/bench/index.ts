@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { dataPath } from '@onet/test-utils/data';
 import { parseMesh, parseStl, writeObj, writeOff, writePly, writeStl, type TriangleMesh } from '../src/index.js';
 
 // three.js is a peer, not a dependency of @onet/io: without it the bench says "peer not installed".
@@ -52,7 +53,7 @@ function time(fn: () => unknown, minMs = 300): number {
   return (t - t0) / n;
 }
 
-const base = parseMesh(readFileSync(new URL('../../../../shared/data/meshes/bear_bis.off', import.meta.url)), { source: 'bear_bis.off' });
+const base = parseMesh(readFileSync(dataPath('meshes/bear_bis.off')), { source: 'bear_bis.off' });
 const mesh = subdivide(subdivide(base));
 const F = mesh.indices.length / 3;
 console.log(`mesh: bear_bis.off subdivided twice, ${mesh.positions.length / 3} vertices, ${F} triangles\n`);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { fixturePath } from '@onet/test-utils';
 import { parseNpz, writeNpz, writeNpy, parseNpy, float16ToFloat32, float32ToFloat16, OnetIOError } from '../src/index.js';
 
-const fixtures = new URL('../../../../shared/fixtures/', import.meta.url);
 
 describe('npy/npz', () => {
   it('reads the reference parity fixture with the manifest shapes', () => {
-    const manifest = JSON.parse(readFileSync(new URL('parity/manifest.json', fixtures), 'utf8'));
-    const npz = parseNpz(readFileSync(new URL('parity/decoder_cbn_c32_h16.npz', fixtures)));
+    const manifest = JSON.parse(readFileSync(fixturePath('parity/manifest.json'), 'utf8'));
+    const npz = parseNpz(readFileSync(fixturePath('parity/decoder_cbn_c32_h16.npz')));
     const w = npz.get('param/fc_p.weight')!;
     expect(w.shape).toEqual(manifest.decoder_cbn_c32_h16.params['fc_p.weight']);
     expect(w.data).toBeInstanceOf(Float32Array);

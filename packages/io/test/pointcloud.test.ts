@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { zipSync } from 'fflate';
+import { fixturePath } from '@onet/test-utils';
 import { OnetIOError, parsePointCloud, writePointCloudPly, writeXyz, writeNpz, parseBinvox, writeBinvox } from '../src/index.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const fixtures = new URL('../../../../shared/fixtures/', import.meta.url);
 
 function code(fn: () => unknown): string {
   try {
@@ -44,7 +44,7 @@ describe('point clouds', () => {
   });
 
   it('names the arrays it found when an npz has no "points" (metrics fixture)', () => {
-    const npz = readFileSync(new URL('metrics/pointclouds.npz', fixtures));
+    const npz = readFileSync(fixturePath('metrics/pointclouds.npz'));
     let msg = '';
     try {
       parsePointCloud(npz, { source: 'pointclouds.npz' });

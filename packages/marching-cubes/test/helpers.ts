@@ -1,14 +1,5 @@
-/** Small deterministic PRNG (mulberry32) so property tests are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform generator: `@onet/sampling`'s, via `@onet/test-utils`. */
+export { rng } from '@onet/test-utils';
 
 /** Fill a C-order grid from f(i, j, k). */
 export function grid(

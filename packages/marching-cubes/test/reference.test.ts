@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fixturePath, MISE_CASE_FUNCTIONS } from '@onet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { eulerCharacteristic, isWatertight, marchingCubes, meshArea, meshVolume } from '../src/index.js';
 
@@ -10,27 +11,11 @@ interface RefCase {
   dense_mesh_volume: number;
 }
 const ref = JSON.parse(
-  readFileSync(new URL('../../../../shared/fixtures/mise/mise_reference.json', import.meta.url), 'utf8')
+  readFileSync(fixturePath('mise/mise_reference.json'), 'utf8')
 ) as { threshold_logit: number; cases: Record<string, RefCase> };
 
 // closed forms from the fixture's "function" fields
-const fns: Record<string, (x: number, y: number, z: number) => number> = {
-  'sphere_r0.20': (x, y, z) => 100 * (0.2 - Math.hypot(x, y, z)),
-  'sphere_r0.35': (x, y, z) => 100 * (0.35 - Math.hypot(x, y, z)),
-  'sphere_r0.45': (x, y, z) => 100 * (0.45 - Math.hypot(x, y, z)),
-  sphere_offcenter: (x, y, z) => 100 * (0.3 - Math.hypot(x - 0.1, y + 0.05, z - 0.07)),
-  tiny_blob_between_coarse_nodes: (x, y, z) => 100 * (0.012 - Math.hypot(x - 0.0171875, y - 0.0171875, z - 0.0171875)),
-  'torus_R0.30_r0.08': (x, y, z) => 100 * (0.08 - Math.hypot(Math.hypot(x, y) - 0.3, z)),
-  'box_0.3_0.2_0.1': (x, y, z) => {
-    const qx = Math.abs(x) - 0.3;
-    const qy = Math.abs(y) - 0.2;
-    const qz = Math.abs(z) - 0.1;
-    const outside = Math.hypot(Math.max(qx, 0), Math.max(qy, 0), Math.max(qz, 0));
-    return -100 * (outside + Math.min(Math.max(qx, qy, qz), 0));
-  },
-  two_spheres: (x, y, z) =>
-    Math.max(100 * (0.15 - Math.hypot(x + 0.2, y, z)), 100 * (0.1 - Math.hypot(x - 0.25, y - 0.1, z - 0.05))),
-};
+const fns = MISE_CASE_FUNCTIONS;
 
 describe('parity with the reference libmcubes (REFERENCE.md §3.4) on its dense 129³ grids', () => {
   for (const [name, f] of Object.entries(fns)) {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fixturePath } from '@onet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { parseNpz } from '@onet/io';
 import {
@@ -13,9 +14,8 @@ import {
 } from '@onet/metrics';
 import { relErr } from './helpers.js';
 
-const dir = new URL('../../../../shared/fixtures/metrics/', import.meta.url);
-const npz = parseNpz(new Uint8Array(readFileSync(new URL('pointclouds.npz', dir))), 'pointclouds.npz');
-const expected = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8')).expected as Record<string, number>;
+const npz = parseNpz(new Uint8Array(readFileSync(fixturePath('metrics/pointclouds.npz'))), 'pointclouds.npz');
+const expected = JSON.parse(readFileSync(fixturePath('metrics/expected.json'), 'utf8')).expected as Record<string, number>;
 const f32 = (k: string): Float32Array => {
   const a = npz.get(k);
   if (!a || !(a.data instanceof Float32Array)) throw new Error(`fixture ${k} missing`);

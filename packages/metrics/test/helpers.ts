@@ -1,5 +1,8 @@
 import { expect } from 'vitest';
 import { MetricsError } from '@onet/metrics';
+import { rng } from '@onet/test-utils';
+
+export { rng };
 
 /** The `code` of the {@link MetricsError} that `f` throws (failing on any other error), or `'no error'`. */
 export function code(f: () => unknown): string {
@@ -10,18 +13,6 @@ export function code(f: () => unknown): string {
     return (e as MetricsError).code;
   }
   return 'no error';
-}
-
-/** Small deterministic helpers for the tests (mulberry32). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `n` unit directions, uniform on the sphere (rejection sampling). */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fixturePath } from '@onet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { parseOff, type TriangleMesh } from '@onet/io';
 import { normalizeMesh } from '@onet/sampling';
@@ -6,10 +7,10 @@ import { evaluateMesh } from '@onet/metrics';
 
 const load = (name: string): TriangleMesh =>
   normalizeMesh(
-    parseOff(new Uint8Array(readFileSync(new URL(`../../../../shared/data/meshes/${name}`, import.meta.url))), { source: name }),
+    parseOff(new Uint8Array(readFileSync(fixturePath(`meshes/${name}`))), { source: name }),
   ).mesh;
 
-describe('evaluateMesh on a real mesh (shared/data, normalised to the unit cube)', () => {
+describe('evaluateMesh on a real mesh (CGAL eight.off from fixtures/, normalised to the unit cube)', () => {
   const mesh = load('eight.off'); // a genus-2 surface
   const opts = { nSurfacePoints: 5000, nIoUPoints: 5000 };
 

@@ -1,5 +1,5 @@
 /**
- * MISE benchmark: for each analytic function of shared/fixtures/mise/mise_reference.json, evaluations and
+ * MISE benchmark: for each analytic function of fixtures/mise/mise_reference.json, evaluations and
  * wall time of MISE (reference and safe mode) vs a dense grid at the same resolution, plus scaling to
  * resolutions 256 and 512. Run: `npm run bench -w @onet/mise` (tsx bench/index.ts).
  * Peer: the reference's Cython libmise, if `python3 -c "import im2mesh.utils.libmise"` works.
@@ -8,10 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { marchingCubes } from '@onet/marching-cubes';
 import { extractIsosurface, gridAxes } from '../src/index.js';
-import { CASE_FUNCTIONS, batched } from '../test/cases.js';
+import { MISE_CASE_FUNCTIONS as CASE_FUNCTIONS, batched } from '@onet/test-utils/analytic';
+import { fixturePath } from '@onet/test-utils/data';
 
 const fixture = JSON.parse(
-  readFileSync(new URL('../../../../shared/fixtures/mise/mise_reference.json', import.meta.url), 'utf8'),
+  readFileSync(fixturePath('mise/mise_reference.json'), 'utf8'),
 ) as { threshold_logit: number; cases: Record<string, { function: string; evaluations_total: number }> };
 const T = fixture.threshold_logit;
 

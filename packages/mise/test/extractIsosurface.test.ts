@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isWatertight, meshArea, meshVolume } from '@onet/marching-cubes';
 import { EXTRACT_ISOSURFACE_DEFAULTS, MiseError, extractIsosurface } from '../src/index.js';
-import { CASE_FUNCTIONS, batched } from './cases.js';
+import { MISE_CASE_FUNCTIONS, batched } from '@onet/test-utils';
 import { FIXTURE } from './fixture.js';
 
 const T = FIXTURE.threshold_logit;
@@ -20,7 +20,7 @@ const sphere = (r: number, cx = 0, cy = 0, cz = 0) => (p: Float32Array) => {
 describe('extractIsosurface reproduces the reference meshes', () => {
   for (const [name, c] of Object.entries(FIXTURE.cases)) {
     it(`${name}: counts, faces, area, volume`, async () => {
-      const { mesh, stats } = await extractIsosurface(batched(CASE_FUNCTIONS[name]), { threshold: T });
+      const { mesh, stats } = await extractIsosurface(batched(MISE_CASE_FUNCTIONS[name]), { threshold: T });
       expect(stats.evaluationsPerRound).toEqual(c.evaluations_per_round);
       expect(stats.evaluations).toBe(c.evaluations_total);
       expect(stats.denseEvaluations).toBe(c.dense_evaluations);
@@ -43,7 +43,7 @@ describe('extractIsosurface reproduces the reference meshes', () => {
 
   it("safe mode recovers the dense grid's tiny blob mesh", async () => {
     const c = FIXTURE.cases.tiny_blob_between_coarse_nodes;
-    const f = batched(CASE_FUNCTIONS.tiny_blob_between_coarse_nodes);
+    const f = batched(MISE_CASE_FUNCTIONS.tiny_blob_between_coarse_nodes);
     const ref = await extractIsosurface(f, { threshold: T });
     expect(ref.mesh.indices.length).toBe(0);
     const safe = await extractIsosurface(f, { threshold: T, mode: 'safe' });
@@ -57,7 +57,7 @@ describe('extractIsosurface reproduces the reference meshes', () => {
     expect(safe.stats.lipschitz).toBeGreaterThan(2 * 90); // 2 × (≈100 per world unit)
   });
   it('safe mode with a known Lipschitz bound in world units (100 for 100·distance)', async () => {
-    const f = batched(CASE_FUNCTIONS.tiny_blob_between_coarse_nodes);
+    const f = batched(MISE_CASE_FUNCTIONS.tiny_blob_between_coarse_nodes);
     const known = await extractIsosurface(f, { threshold: T, mode: 'safe', lipschitz: 100 });
     expect(known.stats.lipschitz).toBeCloseTo(100, 9);
     expect(known.stats.insideNodes).toBe(123);

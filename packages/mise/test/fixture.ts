@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fixturePath } from '@onet/test-utils';
 
 export interface MiseCase {
   function: string;
@@ -18,5 +19,5 @@ export interface MiseCase {
 }
 
 export const FIXTURE = JSON.parse(
-  readFileSync(new URL('../../../../shared/fixtures/mise/mise_reference.json', import.meta.url), 'utf8'),
+  readFileSync(fixturePath('mise/mise_reference.json'), 'utf8'),
 ) as { threshold_logit: number; resolution0: number; upsampling_steps: number; cases: Record<string, MiseCase> };

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MISE } from '../src/index.js';
+import { rng } from '@onet/test-utils';
 import { LiteralMise } from './literalPort.js';
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('MISE equals a literal port of mise.pyx beyond the fixture', () => {
   const configs = [

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MISE, MiseError, gridAxes, packSignGrid } from '../src/index.js';
-import { CASE_FUNCTIONS } from './cases.js';
+import { MISE_CASE_FUNCTIONS } from '@onet/test-utils';
 import { FIXTURE } from './fixture.js';
 
 const T = FIXTURE.threshold_logit;
@@ -27,7 +27,7 @@ function runMise(f: (x: number, y: number, z: number) => number, mise: MISE) {
 describe('MISE reference mode reproduces mise_reference.json exactly', () => {
   for (const [name, c] of Object.entries(FIXTURE.cases)) {
     it(`${name}: ${c.function}`, () => {
-      const r = runMise(CASE_FUNCTIONS[name], new MISE(32, 2, T));
+      const r = runMise(MISE_CASE_FUNCTIONS[name], new MISE(32, 2, T));
       expect(r.rounds).toEqual(c.evaluations_per_round);
       expect(r.rounds.reduce((a, b) => a + b, 0)).toBe(c.evaluations_total);
       expect(r.inside).toBe(c.inside_nodes);
@@ -39,9 +39,9 @@ describe('MISE reference mode reproduces mise_reference.json exactly', () => {
 describe('MISE safe mode', () => {
   it('finds the tiny blob between coarse nodes that the reference misses (dense node count)', () => {
     const c = FIXTURE.cases.tiny_blob_between_coarse_nodes;
-    const ref = runMise(CASE_FUNCTIONS.tiny_blob_between_coarse_nodes, new MISE(32, 2, T));
+    const ref = runMise(MISE_CASE_FUNCTIONS.tiny_blob_between_coarse_nodes, new MISE(32, 2, T));
     expect(ref.inside).toBe(0);
-    const safe = runMise(CASE_FUNCTIONS.tiny_blob_between_coarse_nodes, new MISE(32, 2, T, { mode: 'safe', safetyFactor: 2 }));
+    const safe = runMise(MISE_CASE_FUNCTIONS.tiny_blob_between_coarse_nodes, new MISE(32, 2, T, { mode: 'safe', safetyFactor: 2 }));
     expect(safe.inside).toBe(c.dense_inside_nodes); // 123, as a dense 129³ grid
     expect(safe.rounds.length).toBe(3);
   });
@@ -50,7 +50,7 @@ describe('MISE safe mode', () => {
     if (name === 'tiny_blob_between_coarse_nodes') continue;
     it(`${name}: ≤ 1.5× the reference's evaluations and the same sign grid`, () => {
       const mise = new MISE(32, 2, T, { mode: 'safe', safetyFactor: 2 });
-      const r = runMise(CASE_FUNCTIONS[name], mise);
+      const r = runMise(MISE_CASE_FUNCTIONS[name], mise);
       const total = r.rounds.reduce((a, b) => a + b, 0);
       expect(total).toBeGreaterThan(c.evaluations_total); // it did refine more
       expect(total).toBeLessThanOrEqual(1.5 * c.evaluations_total);
@@ -63,7 +63,7 @@ describe('MISE safe mode', () => {
   }
 
   it('a given Lipschitz bound replaces the estimate; too small a bound misses the blob', () => {
-    const f = CASE_FUNCTIONS.tiny_blob_between_coarse_nodes;
+    const f = MISE_CASE_FUNCTIONS.tiny_blob_between_coarse_nodes;
     const perIndex = 100 * (1.1 / 128);
     const exact = runMise(f, new MISE(32, 2, T, { mode: 'safe', lipschitz: perIndex }));
     expect(exact.inside).toBe(123);

@@ -19,14 +19,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseMesh } from '@onet/io';
+import { dataDir } from '@onet/test-utils/data';
 import { selectBackend, type BackendName } from '@onet/nn';
 import { normalizeMesh, sampleSurface, subsamplePointCloud } from '@onet/sampling';
 import { loadModel } from '@onet/model/node';
 import { type OccupancyNetwork, type OccupancyEnsemble, generateMesh, GENERATE_MESH_DEFAULTS, evaluateMeshes, ensembleShape, thresholdForInput, type TestTimeAugmentation } from '@onet/model';
 
 const HELD_OUT = ['cow.off', 'elephant.off', 'homer.off', 'bull.off', 'triceratops.off'];
-// The held-out meshes: `<repo>/data/meshes` (scripts/fetch-meshes.sh), or $ONET_DATA/meshes.
-const MESH_DIR = join(process.env.ONET_DATA ?? new URL('../../../data/', import.meta.url).pathname, 'meshes');
+// The held-out meshes: `<repo>/data/meshes` (`npm run fetch-meshes`), $ONET_DATA/meshes or ../shared/data/meshes.
+const MESH_DIR = dataDir('meshes');
 
 const [dir = new URL('./default', import.meta.url).pathname, nArg = '3000', backendArg = 'wasm', tauArg, fillArgOrDash, ttaArg] = process.argv.slice(2);
 const fillArg = fillArgOrDash === '-' ? undefined : fillArgOrDash;
