@@ -12,7 +12,7 @@ import { writeGlb, writePly, type TriangleMesh } from '@onet/io';
 import type { MiseProgress } from '@onet/mise';
 import { GENERATE_MESH_DEFAULTS, thresholdForInput } from '@onet/model';
 import { chooseBackend, type BackendPreference, type BrowserBackend } from './backend.js';
-import { loadPageModel, type PageModel } from './model.js';
+import { fetchGenerationPreview, loadPageModel, type GenerationPreview, type PageModel } from './model.js';
 import { RUN_DEFAULTS, runReconstruction, type RunSettings } from './run.js';
 import { SAMPLES, loadFile, type PageInput } from './samples.js';
 import { SideBySideViewer } from './viewer.js';
@@ -62,6 +62,8 @@ const state: PageState = { status: 'idle' };
 window.onet = state;
 
 const params = new URLSearchParams(location.search);
+/** The served model folder (`models/<name>/`): the shipped default, or e.g. `default/planes` (one member). */
+const modelName = params.get('model') ?? 'default';
 const num = (key: string, fallback: number): number => {
   const v = params.get(key);
   return v !== null && v !== '' && Number.isFinite(Number(v)) ? Number(v) : fallback;
@@ -95,7 +97,8 @@ const ui = {
 
 for (const s of SAMPLES) ui.sample.add(new Option(s.label, s.id));
 ui.sample.value = SAMPLES.some((s) => s.id === params.get('sample')) ? (params.get('sample') as string) : SAMPLES[0].id;
-ui.backend.value = ['webgpu', 'auto', 'wasm'].includes(params.get('backend') ?? '') ? (params.get('backend') as string) : 'webgpu';
+// auto by default: a software WebGPU adapter (SwiftShader) is ~70× slower than wasm, so auto takes wasm and says why
+ui.backend.value = ['webgpu', 'auto', 'wasm'].includes(params.get('backend') ?? '') ? (params.get('backend') as string) : 'auto';
 ui.points.value = params.get('points') ?? '';
 ui.points.placeholder = 'model default';
 ui.seed.value = String(num('seed', RUN_DEFAULTS.seed));
@@ -125,8 +128,8 @@ syncOutputs();
  * the cloud is smaller), and the slider then shows that one.
  */
 function useModelTau(): void {
-  if (!pageModel) return;
-  const config = pageModel.model.config;
+  const config: GenerationPreview | undefined = pageModel?.model.config ?? preview;
+  if (!config) return;
   showModelTau(thresholdForInput(config, settings().points || config.inputPoints) ?? GENERATE_MESH_DEFAULTS.threshold);
 }
 function showModelTau(tau: number): void {
@@ -140,6 +143,8 @@ const viewer = new SideBySideViewer($('view'));
 let dropped: PageInput | undefined;
 let backend: (BrowserBackend & { preference: BackendPreference }) | undefined;
 let pageModel: PageModel | undefined;
+/** The served model's generation settings, read from its model.json at page load (before any network exists). */
+let preview: GenerationPreview | undefined;
 let lastMesh: { mesh: TriangleMesh; name: string } | undefined;
 let abort: AbortController | undefined;
 
@@ -188,7 +193,7 @@ async function ensureBackendAndModel(): Promise<void> {
   }
   if (!pageModel) {
     setPhase('loading the model…');
-    pageModel = await loadPageModel(0, params.get('model') ?? 'default');
+    pageModel = await loadPageModel(0, modelName);
     ui.modelLine.textContent = pageModel.message;
     ui.modelLine.classList.toggle('warn', pageModel.fresh);
     ui.points.placeholder = `model default (${pageModel.model.config.inputPoints})`;
@@ -239,6 +244,7 @@ async function run(): Promise<void> {
     setPhase('loading the input…');
     const input = dropped ?? (await sample.load());
     state.input = input.name;
+    showInput(input); // at once: the points the network sees replace these when it is done
     state.status = 'running';
     const rounds = s.upsamplingSteps + 1;
     const progress = { updates: 0, rounds: [] as number[] };
@@ -331,14 +337,30 @@ ui.downloadGlb.addEventListener('click', async () => {
 });
 ui.sample.addEventListener('change', () => {
   dropped = undefined;
+  fileOption.hidden = true;
   ui.drop.firstChild!.textContent = 'or drop / choose a file (.ply .obj .off .stl .glb .xyz)';
 });
+
+/** An entry of the sample selector that names a chosen file while it is the input. */
+const fileOption = new Option('your file', '__file__');
+fileOption.hidden = true;
+fileOption.disabled = true;
+ui.sample.add(fileOption);
+
+/** Show an input as soon as it is read: a point cloud's points, a mesh's vertices (its noisy samples come with the run). */
+function showInput(input: PageInput): void {
+  viewer.setPoints(input.kind === 'points' ? input.points : input.mesh.positions);
+}
 
 async function takeFile(file: File | undefined): Promise<void> {
   if (!file) return;
   ui.error.hidden = true;
   try {
     dropped = await loadFile(file);
+    fileOption.text = `your file: ${file.name}`;
+    fileOption.hidden = false;
+    ui.sample.value = fileOption.value; // the selector no longer names the previous sample
+    showInput(dropped);
     ui.drop.firstChild!.textContent = `${file.name}: ${dropped.kind === 'mesh' ? `mesh, ${dropped.mesh.indices.length / 3} faces` : `${dropped.points.length / 3} points`}`;
     void run();
   } catch (e) {
@@ -358,4 +380,14 @@ window.addEventListener('drop', (e) => {
   void takeFile(e.dataTransfer?.files?.[0]);
 });
 
+/** Show the model's τ and fill setting before the first run (the controls stay the user's once touched). */
+async function showModelDefaults(): Promise<void> {
+  preview = await fetchGenerationPreview(modelName);
+  if (!preview || pageModel) return;
+  if (preview.inputPoints) ui.points.placeholder = `model default (${preview.inputPoints})`;
+  useModelTau();
+  if (!fillChosen) ui.fill.checked = preview.fillCavities === true;
+}
+
 if (params.get('autorun') === '1') void run();
+else void showModelDefaults();

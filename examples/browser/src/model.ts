@@ -1,4 +1,13 @@
-import { isMemberPath, loadModelFrom, urlModelSource, type OccupancyEnsemble, type OccupancyNetwork } from '@onet/model';
+import {
+  isMemberPath,
+  loadModelFrom,
+  parseEnsembleManifest,
+  pickGenerationSettings,
+  urlModelSource,
+  type GenerationSettings,
+  type OccupancyEnsemble,
+  type OccupancyNetwork,
+} from '@onet/model';
 
 /** The network the page runs, and what to tell the user about it. */
 export interface PageModel {
@@ -18,6 +27,34 @@ export interface PageModel {
 export function modelUrl(name = 'default'): string {
   if (!isMemberPath(name)) throw new Error(`model "${name}" is not a served model folder (plain names like default or default/planes)`);
   return new URL(`models/${name}/`, document.baseURI).href;
+}
+
+/** What the page previews before any network is loaded: the model's generation settings and input size. */
+export type GenerationPreview = GenerationSettings & { inputPoints?: number };
+
+/**
+ * The generation settings (τ, τ by input size, fillCavities) of a served model, read from its `model.json` alone —
+ * no tfjs, no weights — so the controls show the model's values before the first run. For an ensemble: the
+ * manifest's, else its first member's (as `OccupancyEnsemble` does). `undefined` when nothing is served.
+ */
+export async function fetchGenerationPreview(name = 'default'): Promise<GenerationPreview | undefined> {
+  const source = urlModelSource(modelUrl(name));
+  const json = async (s: typeof source): Promise<{ modelConfig?: GenerationPreview } | undefined> => {
+    const bytes = await s.read('model.json').catch(() => undefined);
+    return bytes ? JSON.parse(new TextDecoder().decode(bytes)) : undefined;
+  };
+  try {
+    const raw = await json(source);
+    if (!raw) return undefined;
+    const manifest = parseEnsembleManifest(raw);
+    if (!manifest) return raw.modelConfig;
+    const first = (await json(source.sub(manifest.members[0])))?.modelConfig ?? {};
+    const own = pickGenerationSettings(manifest);
+    const tau = own.threshold !== undefined || own.thresholdByInputPoints !== undefined ? {} : pickGenerationSettings(first);
+    return { ...pickGenerationSettings(first), ...tau, ...own, ...(first.inputPoints ? { inputPoints: first.inputPoints } : {}) };
+  } catch {
+    return undefined; // a corrupt manifest is reported when the model loads
+  }
 }
 
 /**

@@ -228,6 +228,24 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     await page.close();
   }, 240_000);
 
+  it('before any run: auto backend, and the model\'s τ and cavity filling already shown', async () => {
+    const page = await context!.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server!.url);
+    const { model } = await loadModel(join(dist, 'models/default'), { allowFresh: true, seed: 0 }); // what the page was served
+    const config = model.config;
+    model.dispose();
+    const tau = thresholdForInput(config, config.inputPoints) ?? 0.2;
+    expect(tau).not.toBeCloseTo(0.2, 2); // else this test could not tell the model's τ from the default
+    await page.waitForFunction((t) => Math.abs(Number((document.getElementById('tau') as HTMLInputElement).value) - t) < 0.006, tau, { timeout: 20_000 });
+    expect(await page.locator('#fill').isChecked()).toBe(config.fillCavities === true);
+    expect(await page.locator('#backend').inputValue()).toBe('auto');
+    expect((await page.evaluate(() => (window as unknown as { onet: PageState }).onet.status))).toBe('idle'); // nothing ran
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('a chosen .xyz point-cloud file is reconstructed (wasm) and the PLY and GLB downloads hold the mesh', async () => {
     const page = await context!.newPage();
     const errors: string[] = [];
@@ -253,6 +271,7 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     await page.locator('#points').fill('300');
     expect(Number(await page.locator('#tau').inputValue())).toBeCloseTo(tauAt(300), 2);
     expect(await page.locator('#drop').textContent()).toMatch(/triceratops\.xyz: 3000 points/);
+    expect(await page.locator('#sample option:checked').textContent()).toBe('your file: triceratops.xyz'); // not the old sample
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#downloadPly').click()]);
     expect(download.suggestedFilename()).toBe('triceratops-onet.ply');
     const mesh = parseMesh(new Uint8Array(readFileSync((await download.path())!)), { source: 'download.ply' });
