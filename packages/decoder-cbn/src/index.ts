@@ -1,3 +1,8 @@
+/**
+ * @onet/decoder-cbn — Occupancy decoder with Conditional Batch Norm (DecoderCBatchNorm) and its siblings, in tfjs.
+ * @module @onet/decoder-cbn
+ * @packageDocumentation
+ */
 export { CBatchNorm1d, CBATCHNORM1D_DEFAULTS, type CBatchNorm1dOptions } from './CBatchNorm1d.js';
 export { CResnetBlockConv1d } from './CResnetBlockConv1d.js';
 export { DecoderCBatchNorm, DECODER_CBATCHNORM_DEFAULTS, DECODER_CBATCHNORM_BLOCKS, type DecoderCBatchNormOptions } from './DecoderCBatchNorm.js';

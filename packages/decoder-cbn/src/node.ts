@@ -1,3 +1,9 @@
+/**
+ * @onet/decoder-cbn/node — Node-only entry of @onet/decoder-cbn (files, worker threads, native bindings); the main entry is
+ * browser-safe.
+ * @module @onet/decoder-cbn/node
+ * @packageDocumentation
+ */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';

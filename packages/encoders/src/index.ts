@@ -1,3 +1,9 @@
+/**
+ * @onet/encoders — Encoders of Occupancy Networks in tfjs: ResNet-PointNet, SimplePointNet, 3D CNN, ResNet18, latent encoder,
+ * local-pool PointNet (Convolutional ONet).
+ * @module @onet/encoders
+ * @packageDocumentation
+ */
 export {};
 export * from './local/index.js';
 export { ResnetPointnet, RESNET_POINTNET_DEFAULTS, concatPooled, type ResnetPointnetOptions } from './ResnetPointnet.js';

@@ -1,3 +1,8 @@
+/**
+ * @onet/io — Mesh and point-cloud types and file I/O (OFF, OBJ, PLY, STL, GLB, XYZ, npy/npz) for onet. No tfjs.
+ * @module @onet/io
+ * @packageDocumentation
+ */
 export type { TriangleMesh, PointCloud } from './types.js';
 export { OnetIOError, type OnetIOErrorCode } from './errors.js';
 export { parseNpy, parseNpz, writeNpy, writeNpz, WRITE_NPY_DEFAULTS, type NpyArray, type NpyData, type WriteNpyOptions } from './npy.js';

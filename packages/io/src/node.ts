@@ -1,6 +1,7 @@
 /**
  * Node-only file helpers of `@onet/io` (import from `@onet/io/node`). The main entry stays free of Node
  * built-ins so it bundles for browsers.
+ * @module @onet/io/node
  * @packageDocumentation
  */
 import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';

@@ -1,3 +1,8 @@
+/**
+ * @onet/marching-cubes — Dense scalar grid to a welded, watertight triangle mesh. No dependencies.
+ * @module @onet/marching-cubes
+ * @packageDocumentation
+ */
 export { marchingCubes, MARCHING_CUBES_DEFAULTS } from './marchingCubes.js';
 export type { MarchingCubesOptions } from './marchingCubes.js';
 export type { IsoSurfaceMesh } from './types.js';

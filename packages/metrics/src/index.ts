@@ -1,4 +1,10 @@
 /**
+ * @onet/metrics — IoU, Chamfer-L1/L2, normal consistency and F-score for 3D reconstruction, as the Occupancy Networks
+ * reference defines them. No tfjs.
+ * @module @onet/metrics
+ * @packageDocumentation
+ */
+/**
  * @onet/metrics — IoU, Chamfer-L1/L2, accuracy, completeness, normal consistency and F-score exactly as
  * the Occupancy Networks reference defines them (REFERENCE §4), on plain typed arrays, with an exact
  * k-d tree. No tfjs.

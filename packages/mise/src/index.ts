@@ -1,6 +1,7 @@
 /**
  * @onet/mise — Multiresolution IsoSurface Extraction (Mescheder et al., Occupancy Networks, CVPR 2019,
  * §3.3) for any implicit function given as a batched, possibly async callback. No tfjs.
+ * @module @onet/mise
  * @packageDocumentation
  */
 export { MISE, MISE_DEFAULTS, MAX_RESOLUTION, type MiseOptions } from './mise.js';

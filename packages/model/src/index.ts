@@ -3,6 +3,7 @@
  * ensembles, generation (MISE + marching cubes, §3.3 of Mescheder et al., CVPR 2019), reconstruction in the
  * user's frame, evaluation with the reference's metrics, and model folders loaded through a {@link ModelSource}
  * (files in Node, URLs in the browser). Browser-safe; file helpers are in `@onet/model/node`.
+ * @module @onet/model
  * @packageDocumentation
  */
 export { PipelineError, type PipelineErrorCode } from './errors.js';

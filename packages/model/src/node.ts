@@ -1,6 +1,7 @@
 /**
  * @onet/model/node — Node-only helpers: model folders from files, mesh and point-cloud files in and out,
  * reconstruction of a file, and dataset-split generation and evaluation.
+ * @module @onet/model/node
  * @packageDocumentation
  */
 export { loadModel, fileModelSource } from './node/loadModel.js';

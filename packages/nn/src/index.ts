@@ -1,3 +1,9 @@
+/**
+ * @onet/nn — Tiny tfjs module toolkit shared by onet's networks: Module with reference (PyTorch) parameter names, Linear,
+ * BatchNorm, ResNet-FC block, state-dict import, weight files, backend setup.
+ * @module @onet/nn
+ * @packageDocumentation
+ */
 export { NNError, type NNErrorCode } from './errors.js';
 export { Module, type ParamLayout, type NamedArray } from './module.js';
 export { Linear, BatchNorm, ResnetBlockFC, LINEAR_DEFAULTS, BATCH_NORM_DEFAULTS, type LinearOptions, type BatchNormOptions } from './layers.js';

@@ -1,3 +1,8 @@
+/**
+ * @onet/nn/node — Node-only entry of @onet/nn (files, worker threads, native bindings); the main entry is browser-safe.
+ * @module @onet/nn/node
+ * @packageDocumentation
+ */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';

@@ -1,3 +1,9 @@
+/**
+ * @onet/sampling — Point sampling, inside/outside labels (fast winding numbers), voxelisation and the dataset builder for
+ * occupancy networks. No tfjs.
+ * @module @onet/sampling
+ * @packageDocumentation
+ */
 export { SamplingError, type SamplingErrorCode } from './errors.js';
 export { createRng, shuffle, type Rng, type RandomOptions } from './rng.js';
 export { normalizeMesh, NORMALIZE_MESH_DEFAULTS, type NormalizeMeshOptions, type NormalizedMesh } from './normalizeMesh.js';

@@ -4,6 +4,7 @@
  *
  * Layout (REFERENCE §2.1, ON:scripts/dataset_shapenet): `<root>/<category>/<model>/points.npz`,
  * `pointcloud.npz`, `model.binvox`, `img_choy2016/*.jpg`, and `<root>/<category>/{train,val,test}.lst`.
+ * @module @onet/sampling/node
  * @packageDocumentation
  */
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';

@@ -2,6 +2,7 @@
  * @onet/train — training occupancy networks (REFERENCE §2): labelled samples of meshes and procedural shapes,
  * the {@link Trainer} (BCE on logits summed over points, Adam, validation IoU, best-checkpoint selection) and its
  * training curve. Browser-safe; config files, checkpoints and gradient workers are in `@onet/train/node`.
+ * @module @onet/train
  * @packageDocumentation
  */
 export {

@@ -2,6 +2,7 @@
  * @onet/train/node — training from config files in Node: resumable runs with checkpoints (weights + Adam state),
  * learning-rate stages, `history.json` and `curve.svg`, ensembles trained member by member, and data-parallel
  * gradient workers.
+ * @module @onet/train/node
  * @packageDocumentation
  */
 export {
