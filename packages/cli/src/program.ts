@@ -10,6 +10,7 @@ import { loadModel, reconstructFile, readInput, readMeshFile } from '@onet/model
 import { modelDir } from '@onet/models';
 import { PipelineError, type GenerateMeshOptions, TEST_TIME_AUGMENTATIONS } from '@onet/model';
 import { formatMetrics, formatStats } from './format.js';
+import { registerQueueCommands } from './queue.js';
 
 const VERSION = '0.1.0';
 
@@ -64,7 +65,8 @@ export function miseProgressBar(): { onProgress: (p: MiseProgress) => void; stop
 const backendOption = () =>
   new Option('--backend <name>', 'tfjs backend: auto (hardware WebGPU, else wasm), webgpu, wasm, cpu').choices(['auto', 'webgpu', 'wasm', 'cpu']).default('auto');
 
-function generationOptions(cmd: Command): Command {
+/** Add the MISE/τ/refinement flags of `onet generate` to `cmd`. @internal (the queue's `submit generate` reuses them) */
+export function generationOptions(cmd: Command): Command {
   return cmd
     .option('--resolution0 <n>', 'coarse MISE grid resolution', int('resolution0', 2), 32)
     .option('--upsampling-steps <n>', 'MISE upsampling steps', int('upsampling-steps', 0), 2)
@@ -285,6 +287,7 @@ export function buildProgram(): Command {
       await runDemo({ outDir: o.outDir, model: o.model, points: o.points, seed: o.seed, backend: o.backend, evalPoints: o.evalPoints, log: (s) => console.log(s) });
     });
 
+  registerQueueCommands(program);
   return program;
 }
 
