@@ -3,8 +3,8 @@
  * built-ins so it bundles for browsers.
  * @packageDocumentation
  */
-import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { OnetIOError } from './errors.js';
 import type { PointCloud, TriangleMesh } from './types.js';
 import { parseMesh, type MeshFormat } from './parseMesh.js';
@@ -16,6 +16,9 @@ import { writeObj } from './writeObj.js';
 import { writeOff } from './writeOff.js';
 import { writeGlb } from './writeGlb.js';
 import { writeStl } from './writeStl.js';
+import { writeFileAtomic } from './writeFileAtomic.js';
+
+export { writeFileAtomic, atomicTempPrefix, WRITE_FILE_ATOMIC_DEFAULTS, type WriteFileAtomicOptions } from './writeFileAtomic.js';
 
 async function readBytes(path: string): Promise<Uint8Array> {
   try {
@@ -53,14 +56,6 @@ export interface WriteMeshOptions {
 /** Defaults of {@link WriteMeshOptions}. */
 export const WRITE_MESH_DEFAULTS: Required<WriteMeshOptions> = { binary: true };
 
-/** Atomic write: a temporary file in the same folder, then rename. Creates the folder. @internal */
-async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
-}
-
 /**
  * Write a triangle mesh; the format comes from the extension: `.ply` (binary unless `binary: false`),
  * `.obj`, `.off`, `.glb`, `.stl` (binary). The file is written to a temporary name and renamed, so readers
@@ -78,7 +73,7 @@ export async function writeMesh(path: string, mesh: TriangleMesh, options: Write
   else if (ext === '.glb') bytes = await writeGlb(mesh);
   else if (ext === '.stl') bytes = writeStl(mesh);
   else throw new OnetIOError('UNSUPPORTED_FORMAT', `cannot write "${ext}" meshes; use .ply, .obj, .off, .glb or .stl`, path);
-  await writeAtomic(path, bytes);
+  await writeFileAtomic(path, bytes);
 }
 
 /**

@@ -9,6 +9,7 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join, relative, sep } from 'node:path';
 import { parseBinvox, parseMesh, writeBinvox, type PointCloud } from '@onet/io';
+import { writeFileAtomic } from '@onet/io/node';
 import { randomAffine, transformMesh, type RandomAffineOptions } from './affine.js';
 import { SamplingError } from './errors.js';
 import { createRng, shuffle } from './rng.js';
@@ -173,7 +174,7 @@ export async function writeSplits(root: string, options: WriteSplitsOptions = {}
     const nTest = Math.floor(test * order.length), nVal = Math.floor(val * order.length);
     const parts = { test: order.slice(0, nTest), val: order.slice(nTest, nTest + nVal), train: order.slice(nTest + nVal) };
     for (const [name, list] of Object.entries(parts) as Array<[keyof typeof totals, string[]]>) {
-      await writeFile(join(root, category, `${name}.lst`), list.join('\n') + (list.length ? '\n' : ''));
+      await writeFileAtomic(join(root, category, `${name}.lst`), list.join('\n') + (list.length ? '\n' : ''));
       totals[name] += list.length;
     }
   }
