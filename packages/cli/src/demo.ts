@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@onet/io/node';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -77,7 +77,6 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const metrics = evaluateMeshes(result.mesh, bunny, { frame: 'gt-unit', points: o.evalPoints, seed: o.seed });
   log(formatMetrics(metrics));
   const outDir = resolve(o.outDir);
-  await mkdir(outDir, { recursive: true });
   const meshPath = join(outDir, 'bunny.ply');
   await writeMeshFile(meshPath, result.mesh);
   const t = result.stats.timeMs;
@@ -90,7 +89,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   ];
   const html = viewerHtml(result.points, result.mesh, await loadViewerScript(), { title: 'Occupancy Networks — Stanford bunny from noisy points', info });
   const htmlPath = join(outDir, 'index.html');
-  await writeFile(htmlPath, html);
+  await writeFileAtomic(htmlPath, html);
   log(`wrote ${meshPath}`);
   log(`wrote ${htmlPath}  (open ${pathToFileURL(htmlPath).href})`);
   if (tf.memory().numTensors > 0 && process.env.ONET_DEBUG) log(`tensors alive: ${tf.memory().numTensors}`);

@@ -1,31 +1,52 @@
 /**
  * The `onet` command line program: a thin layer over the library functions (everything here is callable from
  * code through `@onet/model`, `@onet/model/node`, `@onet/train/node` and `@onet/nn/node`).
+ *
+ * Conventions, the same in every command:
+ * - Every argument is checked before any work (no backend started, no model loaded): ranges in commander
+ *   `argParser`s, combinations and output-is-input in a `preAction` hook, inputs and output folders first thing
+ *   in the action.
+ * - A usage error (bad flag or value, output that is an input) prints one line and the hint
+ *   `see 'onet <cmd> --help'`, exit code 2; a runtime error (unreadable input, bad model, degenerate input)
+ *   prints one line `onet: error [CODE]: …`, exit code 1 (`--verbose`: with the stack).
+ * - `--json`: stdout holds exactly one JSON document, the command's result; everything else goes to stderr.
+ * - Long commands show a progress bar on a terminal and plain lines otherwise.
  */
-import { Command, Option, InvalidArgumentError } from 'commander';
-import cliProgress from 'cli-progress';
+import { access, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Command, CommanderError, Option, InvalidArgumentError } from 'commander';
 import type { MiseProgress } from '@onet/mise';
 import { selectNodeBackend, type NodeBackendName } from '@onet/nn/node';
-import { loadModel, reconstructFile, readInput, readMeshFile } from '@onet/model/node';
+import { assertOutputNotInput, loadModel, reconstructFile, readInput, readMeshFile } from '@onet/model/node';
 import { modelDir } from '@onet/models';
-import { PipelineError, type GenerateMeshOptions, TEST_TIME_AUGMENTATIONS } from '@onet/model';
+import { PipelineError, MIN_INPUT_POINTS, checkNotDegenerate, type GenerateMeshOptions, TEST_TIME_AUGMENTATIONS } from '@onet/model';
 import { formatMetrics, formatStats } from './format.js';
 import { registerQueueCommands } from './queue.js';
+import { progress } from './progress.js';
+import cliProgress from 'cli-progress';
 
 const VERSION = '0.1.0';
 
-function int(name: string, min = 0) {
+/** Largest `resolution0 · 2^upsamplingSteps` (the MISE grid limit). */
+const MAX_GRID = 1024;
+
+/** An integer in [min, max], checked while parsing (before a backend starts or a model loads). */
+function int(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
+    if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}]`);
+    }
     return n;
   };
 }
 
-function num(name: string) {
+/** A finite number in [min, max], checked while parsing. */
+function num(name: string, min: number, max: number) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
+    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}]`);
     return n;
   };
 }
@@ -38,6 +59,82 @@ function probability(name: string) {
     return n;
   };
 }
+
+/** A shard `k/N` with 0 ≤ k < N, checked while parsing (kept as the string the libraries parse). */
+function shardSpec(v: string): string {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v);
+  if (!m || !(Number(m[2]) >= 1) || !(Number(m[1]) < Number(m[2]))) throw new InvalidArgumentError('shard must look like k/N with 0 ≤ k < N');
+  return v;
+}
+
+/** A file path whose extension is one of `exts`, checked while parsing. */
+function pathWithExtension(exts: readonly string[]) {
+  return (v: string): string => {
+    const ext = /\.([a-z0-9]+)$/i.exec(v)?.[1].toLowerCase();
+    if (!ext || !exts.includes(ext)) throw new InvalidArgumentError(`unknown extension; use ${exts.map((e) => `.${e}`).join(', ')}`);
+    return v;
+  };
+}
+
+const SEED = () => int('seed', 0, 2 ** 32 - 1);
+const EVAL_POINTS = () => int('eval-points', 1, 10_000_000);
+
+/** An error found before any work: reported as a usage error (exit code 2, with the `--help` hint). @internal */
+class UsageError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Check that `path` can be written as a file (`kind: 'file'`) or a folder (`'dir'`) before any work: it is not
+ * of the other kind, and its nearest existing folder is a writable folder.
+ * @throws {@link PipelineError} `UNWRITABLE_OUTPUT` naming the path and the reason.
+ */
+export async function checkWritable(path: string, kind: 'file' | 'dir'): Promise<void> {
+  const fail = (why: string): never => {
+    throw new PipelineError('UNWRITABLE_OUTPUT', `${path}: cannot write here (${why})`);
+  };
+  const abs = resolve(path);
+  const own = await stat(abs).catch(() => undefined);
+  if (own && kind === 'file' && own.isDirectory()) fail('it is a folder');
+  if (own && kind === 'dir' && !own.isDirectory()) fail('it is a file, not a folder');
+  let dir = own && kind === 'dir' ? abs : dirname(abs);
+  for (;;) {
+    const s = await stat(dir).catch(() => undefined);
+    if (s) {
+      if (!s.isDirectory()) fail(`${dir} is a file, not a folder`);
+      await access(dir, constants.W_OK | constants.X_OK).catch(() => fail(`${dir} is not writable`));
+      return;
+    }
+    const up = dirname(dir);
+    if (up === dir) return;
+    dir = up;
+  }
+}
+
+/** Check that an input file or folder exists before any work. @throws {@link PipelineError} `UNREADABLE_INPUT`. */
+async function checkExists(path: string, what: string, kind: 'file' | 'dir'): Promise<void> {
+  const s = await stat(path).catch(() => undefined);
+  if (!s) throw new PipelineError('UNREADABLE_INPUT', `${path}: no such ${what}; check the path`);
+  if (kind === 'dir' && !s.isDirectory()) throw new PipelineError('UNREADABLE_INPUT', `${path}: ${what} is not a folder`);
+  if (kind === 'file' && s.isDirectory()) throw new PipelineError('UNREADABLE_INPUT', `${path}: ${what} is a folder, not a file`);
+}
+
+/** Where a command's human-readable lines go: stdout, or stderr under `--json` (stdout then holds only JSON). */
+function reporter(json: boolean | undefined): { say: (line: string) => void; result: (value: unknown) => void } {
+  return {
+    say: (line) => (json ? console.error(line) : console.log(line)),
+    result: (value) => {
+      if (json) console.log(JSON.stringify(value, null, 1));
+    },
+  };
+}
+
+const JSON_HELP = 'print the result as one JSON document on stdout (all other output goes to stderr)';
 
 /** A progress bar on stderr over MISE rounds; a no-op when stderr is not a terminal. */
 export function miseProgressBar(): { onProgress: (p: MiseProgress) => void; stop: () => void } {
@@ -68,15 +165,23 @@ const backendOption = () =>
 /** Add the MISE/τ/refinement flags of `onet generate` to `cmd`. @internal (the queue's `submit generate` reuses them) */
 export function generationOptions(cmd: Command): Command {
   return cmd
-    .option('--resolution0 <n>', 'coarse MISE grid resolution', int('resolution0', 2), 32)
-    .option('--upsampling-steps <n>', 'MISE upsampling steps', int('upsampling-steps', 0), 2)
+    .option('--resolution0 <n>', 'coarse MISE grid resolution (2–512)', int('resolution0', 2, 512), 32)
+    .option('--upsampling-steps <n>', `MISE upsampling steps (0–6; resolution0·2^steps ≤ ${MAX_GRID})`, int('upsampling-steps', 0, 6), 2)
     .option('--threshold <p>', 'occupancy threshold τ as a probability (default: the model\'s for the input\'s size, chosen on validation; else 0.2)', probability('threshold'))
     .option('--fill-cavities', 'fill enclosed voids before marching cubes (default: as the model asks; the shipped model does)')
     .option('--no-fill-cavities', 'keep enclosed voids')
     .addOption(new Option('--normals <kind>', 'vertex normals').choices(['none', 'grid', 'network']).default('none'))
-    .option('--refine <steps>', 'refinement steps (reference demo: 30)', int('refine', 0), 0)
-    .option('--batch-size <n>', 'points per network call', int('batch-size', 1), 100_000)
+    .option('--refine <steps>', 'refinement steps (reference demo: 30)', int('refine', 0, 100_000), 0)
+    .option('--batch-size <n>', 'points per network call', int('batch-size', 1, 10_000_000), 100_000)
     .addOption(new Option('--test-time-augmentation <kind>', "average over the input turned 180° about x, y and z (4× the time), or not (default: as the model asks)").choices(Object.keys(TEST_TIME_AUGMENTATIONS)));
+}
+
+/** Checks of the generation flags that involve two of them. @throws UsageError */
+function checkGenerationFlags(o: Record<string, unknown>): void {
+  const r0 = o.resolution0 as number, steps = o.upsamplingSteps as number;
+  if (r0 * 2 ** steps > MAX_GRID) {
+    throw new UsageError('INVALID_OPTION', `--resolution0 ${r0} with --upsampling-steps ${steps} gives a ${r0 * 2 ** steps}³ grid; resolution0·2^steps must be ≤ ${MAX_GRID}`);
+  }
 }
 
 /**
@@ -95,6 +200,18 @@ export function generationFlags(o: Record<string, unknown>): GenerateMeshOptions
   };
 }
 
+/** Run `check` before the command's action; whatever it throws is a usage error (exit 2, `--help` hint). */
+function precheck(cmd: Command, check: (args: string[], o: Record<string, unknown>) => void | Promise<void>): Command {
+  return cmd.hook('preAction', async (_self, action) => {
+    try {
+      await check(action.processedArgs as string[], action.opts());
+    } catch (e) {
+      if (!(e instanceof UsageError || e instanceof PipelineError)) throw e;
+      action.error(`error [${e.code}]: ${e.message}`, { exitCode: 2, code: 'onet.usage' });
+    }
+  });
+}
+
 /** Build the `onet` program (exported for tests). */
 export function buildProgram(): Command {
   const program = new Command();
@@ -102,31 +219,35 @@ export function buildProgram(): Command {
     .name('onet')
     .description('Occupancy Networks in TypeScript: reconstruct watertight meshes from point clouds.')
     .version(VERSION)
-    .option('--verbose', 'print stack traces of errors')
-    .showHelpAfterError()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .option('--verbose', 'print stack traces of errors');
 
-  generationOptions(
+  const reconstruct = generationOptions(
     program
       .command('reconstruct')
-      .description('reconstruct a mesh from a point cloud (.ply .xyz .npz) or from points drawn on a mesh (.off .obj .ply .stl)')
+      .description('reconstruct a mesh from a point cloud (.ply .xyz .txt .pts .csv .npz) or from points drawn on a mesh (.off .obj .ply .stl .glb)')
       .argument('<input>', 'point cloud or mesh file')
-      .requiredOption('-o, --output <file>', 'output mesh (.ply .obj .off .glb)')
+      .requiredOption('-o, --output <file>', 'output mesh (.ply .obj .off .glb)', pathWithExtension(['ply', 'obj', 'off', 'glb']))
       .option('--gt <mesh>', 'ground-truth mesh: print IoU, Chamfer-L1, normal consistency, F-score@0.01')
       .option('--model <dir>', 'folder with model.json + weights.bin, or an ensemble folder (default: the shipped model)')
-      .option('--points <n>', 'mesh input: number of noisy surface points (default: the model\'s inputPoints)', int('points', 1))
-      .option('--noise <sigma>', 'mesh input: Gaussian noise σ in unit-cube units (default: the model\'s noiseStd)', num('noise'))
+      .option('--points <n>', `mesh input: number of noisy surface points (${MIN_INPUT_POINTS}–10⁷; default: the model's inputPoints)`, int('points', MIN_INPUT_POINTS, 10_000_000))
+      .option('--noise <sigma>', 'mesh input: Gaussian noise σ in unit-cube units (0–1; default: the model\'s noiseStd)', num('noise', 0, 1))
       .option('--no-normalize', 'point-cloud input is already in the model\'s unit cube')
-      .option('--seed <n>', 'seed for sampling', int('seed', 0), 0)
-      .option('--eval-points <n>', 'points per mesh for the metrics (reference 100000)', int('eval-points', 1), 100_000)
-      .option('--json', 'print the result as JSON on stdout')
+      .option('--seed <n>', 'seed for sampling', SEED(), 0)
+      .option('--eval-points <n>', 'points per mesh for the metrics (reference 100000)', EVAL_POINTS(), 100_000)
+      .option('--json', JSON_HELP)
       .addOption(backendOption()),
-  ).action(async (input: string, o) => {
+  );
+  precheck(reconstruct, async ([input], o) => {
+    checkGenerationFlags(o);
+    await assertOutputNotInput(o.output as string, [input, o.gt as string | undefined]);
+  }).action(async (input: string, o) => {
     // Fail fast on bad inputs and outputs, before starting a backend or loading the network.
+    const { say, result } = reporter(o.json);
+    await checkWritable(o.output, 'file');
+    if (o.model) await checkExists(o.model, 'model folder', 'dir');
     const data = await readInput(input);
-    if (!/\.(ply|obj|off|glb)$/i.test(o.output)) {
-      throw new PipelineError('UNWRITABLE_OUTPUT', `${o.output}: unknown output extension; use .ply, .obj, .off or .glb`);
-    }
+    if (data.kind === 'points') checkNotDegenerate(data.cloud.points, `input point cloud ${input}`);
+    else checkNotDegenerate(data.mesh.positions, `input mesh ${input}'s vertices`, 4);
     const gt = o.gt ? await readMeshFile(o.gt) : undefined;
     const backend = await selectNodeBackend(o.backend as NodeBackendName);
     console.error(backend.message);
@@ -150,17 +271,15 @@ export function buildProgram(): Command {
       bar.stop();
       loaded.model.dispose();
     }
-    if (o.json) {
-      console.log(JSON.stringify({ backend: backend.backend, output: o.output, stats: res.stats, metrics: res.metrics ?? null }, null, 1));
-      return;
-    }
-    console.log(`input: ${input} (${res.inputKind === 'mesh' ? `mesh → ${res.points.length / 3} noisy surface points` : `${res.points.length / 3} points`}, ${res.input.length / 3} fed to the encoder)`);
-    console.log(formatStats(res.stats));
-    if (res.metrics) console.log(formatMetrics(res.metrics));
-    console.log(`wrote ${o.output}`);
+    for (const w of res.warnings) console.error(`onet: warning: ${w}`);
+    say(`input: ${input} (${res.inputKind === 'mesh' ? `mesh → ${res.points.length / 3} noisy surface points` : `${res.points.length / 3} points`}, ${res.input.length / 3} fed to the encoder)`);
+    say(formatStats(res.stats));
+    if (res.metrics) say(formatMetrics(res.metrics));
+    say(`wrote ${o.output}`);
+    result({ backend: backend.backend, output: o.output, stats: res.stats, metrics: res.metrics ?? null, warnings: res.warnings });
   });
 
-  generationOptions(
+  const generate = generationOptions(
     program
       .command('generate')
       .description('generate meshes for a dataset split (reference layout: <root>/<class>/<model>/pointcloud.npz)')
@@ -168,18 +287,26 @@ export function buildProgram(): Command {
       .option('--split <name>', 'split list (<class>/<split>.lst)', 'test')
       .requiredOption('--out-dir <dir>', 'where meshes go (<out>/<class>/<model>.off)')
       .option('--model <dir>', 'folder with model.json + weights.bin, or an ensemble folder (default: the shipped model)')
-      .option('--shard <k/N>', 'process only shard k of N (0 ≤ k < N: shapes i with i mod N = k), as the dataset builder does')
-      .option('--format <ext>', 'mesh format: off, ply, obj, glb', 'off')
-      .option('--seed <n>', 'seed for the input subsampling and noise', int('seed', 0), 0)
+      .option('--shard <k/N>', 'process only shard k of N (0 ≤ k < N: shapes i with i mod N = k), as the dataset builder does', shardSpec)
+      .addOption(new Option('--format <ext>', 'mesh format').choices(['off', 'ply', 'obj', 'glb']).default('off'))
+      .option('--seed <n>', 'seed for the input subsampling and noise', SEED(), 0)
+      .option('--json', JSON_HELP)
       .addOption(backendOption()),
-  ).action(async (o) => {
+  );
+  precheck(generate, (_args, o) => checkGenerationFlags(o)).action(async (o) => {
+    const { say, result } = reporter(o.json);
+    await checkExists(o.data, 'dataset root', 'dir');
+    await checkWritable(o.outDir, 'dir');
+    if (o.model) await checkExists(o.model, 'model folder', 'dir');
     const backend = await selectNodeBackend(o.backend as NodeBackendName);
     console.error(backend.message);
     const loaded = await loadModel(o.model ?? modelDir(), { testTimeAugmentation: o.testTimeAugmentation });
     console.error(loaded.message);
     const { generateSplit } = await import('@onet/model/node');
+    const bar = progress('generate');
+    let summary;
     try {
-      const summary = await generateSplit(loaded.model, {
+      summary = await generateSplit(loaded.model, {
         root: o.data,
         split: o.split,
         outDir: o.outDir,
@@ -187,16 +314,18 @@ export function buildProgram(): Command {
         format: o.format,
         seed: o.seed,
         generation: generationFlags(o),
-        onShape: (i, n, id, ms) => console.error(`  [${i + 1}/${n}] ${id}  ${(ms / 1000).toFixed(2)} s`),
+        onShape: (i, n, id, ms) => bar.tick(i + 1, n, `${id}  ${(ms / 1000).toFixed(2)} s`),
       });
-      console.log(`generated ${summary.written} meshes in ${o.outDir} (${summary.failed.length} failed; mean ${(summary.meanMs / 1000).toFixed(2)} s/shape)`);
-      for (const f of summary.failed) console.error(`  failed ${f.id}: ${f.error}`);
     } finally {
+      bar.stop();
       loaded.model.dispose();
     }
+    say(`generated ${summary.written} meshes in ${o.outDir} (${summary.failed.length} failed; mean ${(summary.meanMs / 1000).toFixed(2)} s/shape)`);
+    for (const f of summary.failed) console.error(`  failed ${f.id}: ${f.error}`);
+    result({ backend: backend.backend, outDir: o.outDir, ...summary });
   });
 
-  program
+  const evaluate = program
     .command('eval')
     .description('score meshes: one prediction against one ground truth, or generated meshes against a dataset split')
     .option('--pred <mesh>', 'predicted mesh (single-mesh mode)')
@@ -204,46 +333,67 @@ export function buildProgram(): Command {
     .option('--data <root>', 'dataset root (split mode)')
     .option('--split <name>', 'split list (split mode)', 'test')
     .option('--meshes <dir>', 'generated meshes (<dir>/<class>/<model>.<ext>, split mode)')
-    .option('--shard <k/N>', 'process only shard k of N (0 ≤ k < N)')
+    .option('--shard <k/N>', 'process only shard k of N (0 ≤ k < N)', shardSpec)
     .option('--csv <file>', 'write per-shape rows (and the mean) as CSV')
-    .option('--json <file>', 'write per-shape and mean metrics as JSON')
-    .option('--eval-points <n>', 'surface points per mesh for Chamfer/NC/F-score (reference 100000)', int('eval-points', 1), 100_000)
-    .option('--seed <n>', 'seed', int('seed', 0), 0)
-    .action(async (o) => {
-      const { evaluatePair, evaluateSplit, writeEvaluationReports } = await import('@onet/model/node');
-      if (o.pred || o.gt) {
-        if (!o.pred || !o.gt) throw new PipelineError('INVALID_OPTION', 'single-mesh mode needs both --pred and --gt');
-        const m = await evaluatePair(o.pred, o.gt, { points: o.evalPoints, seed: o.seed });
-        console.log(formatMetrics(m));
-        await writeEvaluationReports({ rows: [{ id: o.pred, ...m }], mean: m, failed: [] }, { csv: o.csv, json: o.json });
-        return;
-      }
-      if (!o.data || !o.meshes) throw new PipelineError('INVALID_OPTION', 'give --pred and --gt, or --data and --meshes');
-      const report = await evaluateSplit({
+    .option('--json-file <file>', 'write per-shape and mean metrics as JSON')
+    .option('--json', JSON_HELP)
+    .option('--eval-points <n>', 'surface points per mesh for Chamfer/NC/F-score (reference 100000)', EVAL_POINTS(), 100_000)
+    .option('--seed <n>', 'seed', SEED(), 0);
+  precheck(evaluate, async (_args, o) => {
+    const pair = Boolean(o.pred || o.gt), split = Boolean(o.data || o.meshes);
+    if (pair && split) throw new UsageError('INVALID_OPTION', 'give either --pred and --gt, or --data and --meshes, not both');
+    if (pair && !(o.pred && o.gt)) throw new UsageError('INVALID_OPTION', 'single-mesh mode needs both --pred and --gt');
+    if (!pair && !(o.data && o.meshes)) throw new UsageError('INVALID_OPTION', 'give --pred and --gt, or --data and --meshes');
+    for (const out of [o.csv, o.jsonFile] as Array<string | undefined>) if (out) await assertOutputNotInput(out, [o.pred as string | undefined, o.gt as string | undefined]);
+  }).action(async (o) => {
+    const { say, result } = reporter(o.json);
+    for (const out of [o.csv, o.jsonFile]) if (out) await checkWritable(out, 'file');
+    const { evaluatePair, evaluateSplit, writeEvaluationReports } = await import('@onet/model/node');
+    if (o.pred) {
+      const m = await evaluatePair(o.pred, o.gt, { points: o.evalPoints, seed: o.seed });
+      say(formatMetrics(m));
+      const report = { rows: [{ id: o.pred, ...m }], mean: m, failed: [] };
+      await writeEvaluationReports(report, { csv: o.csv, json: o.jsonFile });
+      result(report);
+      return;
+    }
+    await checkExists(o.data, 'dataset root', 'dir');
+    await checkExists(o.meshes, 'mesh folder', 'dir');
+    const bar = progress('eval');
+    let report;
+    try {
+      report = await evaluateSplit({
         root: o.data,
         split: o.split,
         meshDir: o.meshes,
         shard: o.shard,
         points: o.evalPoints,
         seed: o.seed,
-        onShape: (i, n, id) => console.error(`  [${i + 1}/${n}] ${id}`),
+        onShape: (i, n, id) => bar.tick(i + 1, n, id),
       });
-      console.log(`${report.rows.length} shapes (${report.failed.length} failed)`);
-      if (report.mean) console.log(formatMetrics(report.mean, 'mean'));
-      await writeEvaluationReports(report, { csv: o.csv, json: o.json });
-    });
+    } finally {
+      bar.stop();
+    }
+    say(`${report.rows.length} shapes (${report.failed.length} failed)`);
+    if (report.mean) say(formatMetrics(report.mean, 'mean'));
+    await writeEvaluationReports(report, { csv: o.csv, json: o.jsonFile });
+    result(report);
+  });
 
   const dataset = program.command('dataset').description('datasets in the reference layout');
   dataset
     .command('build')
     .description('build <out>/<class>/<model>/{points,pointcloud}.npz (+ voxels) from a folder of meshes (delegates to @onet/sampling)')
-    .argument('<meshes>', 'folder of meshes')
+    .argument('<meshes>', 'folder of meshes (.off .obj .ply .stl .glb)')
     .requiredOption('-o, --out <dir>', 'dataset root to write')
-    .option('--shard <k/N>', 'process only shard k of N (0 ≤ k < N)')
+    .option('--shard <k/N>', 'process only shard k of N (0 ≤ k < N)', shardSpec)
     .option('--class <name>', 'class folder name', 'meshes')
-    .option('--seed <n>', 'seed', int('seed', 0))
+    .option('--seed <n>', 'seed', SEED())
     .option('--splits', 'also write train/val/test.lst (0.7/0.1/0.2) — once, after all shards')
+    .option('--json', JSON_HELP)
     .action(async (meshes: string, o) => {
+      await checkExists(meshes, 'mesh folder', 'dir');
+      await checkWritable(o.out, 'dir');
       const { buildDatasetCommand } = await import('./dataset.js');
       await buildDatasetCommand(meshes, o);
     });
@@ -254,22 +404,44 @@ export function buildProgram(): Command {
     .requiredOption('--config <file>', 'training config (JSON: model, data, train sections)')
     .option('--out-dir <dir>', 'where the best model, history.json and curve.svg go')
     .option('--resume', 'resume from the last checkpoint in the cache folder')
+    .option('--json', JSON_HELP)
     .action(async (o) => {
+      const { say, result } = reporter(o.json);
+      await checkExists(o.config, 'config file', 'file');
+      if (o.outDir) await checkWritable(o.outDir, 'dir');
       const { trainFromConfigFile, trainEnsembleFromConfigFile, readTrainConfig } = await import('@onet/train/node');
+      const config = await readTrainConfig(o.config);
       const controller = new AbortController();
-      process.once('SIGINT', () => {
+      const onSigint = () => {
         console.error('\ninterrupted: stopping after this step (the checkpoint is kept; rerun with --resume)');
         controller.abort();
-      });
-      const run = { outDir: o.outDir, resume: o.resume, signal: controller.signal, onProgress: (p: { message: string }) => console.error(p.message) };
+      };
+      process.once('SIGINT', onSigint);
+      const maxSteps = 'train' in config ? config.train?.maxSteps : undefined;
+      const bar = progress('train');
+      const onProgress = (p: { message: string; phase: string; step?: number }) => {
+        if (p.phase === 'train' && p.step !== undefined && maxSteps) bar.tick(p.step, maxSteps, p.message);
+        else bar.line(p.message);
+      };
+      const run = { outDir: o.outDir, resume: o.resume, signal: controller.signal, onProgress };
       const line = (r: { steps: number; seconds: number; bestIou: number; bestStep: number; outDir: string }) =>
         `trained ${r.steps} steps in ${(r.seconds / 60).toFixed(1)} min; best validation IoU ${r.bestIou.toFixed(4)} at step ${r.bestStep} → ${r.outDir}`;
-      if ('ensemble' in (await readTrainConfig(o.config))) {
-        const result = await trainEnsembleFromConfigFile(o.config, run);
-        for (const r of result.members) console.log(`${r.name}: ${line(r)}`);
-        console.log(result.complete ? `ensemble of ${result.members.length} → ${result.outDir}/model.json` : 'stopped before every member finished: no ensemble model.json written (rerun with --resume)');
-      } else {
-        console.log(line(await trainFromConfigFile(o.config, run)));
+      try {
+        if ('ensemble' in config) {
+          const res = await trainEnsembleFromConfigFile(o.config, run);
+          bar.stop();
+          for (const r of res.members) say(`${r.name}: ${line(r)}`);
+          say(res.complete ? `ensemble of ${res.members.length} → ${res.outDir}/model.json` : 'stopped before every member finished: no ensemble model.json written (rerun with --resume)');
+          result(res);
+        } else {
+          const res = await trainFromConfigFile(o.config, run);
+          bar.stop();
+          say(line(res));
+          result(res);
+        }
+      } finally {
+        bar.stop();
+        process.off('SIGINT', onSigint);
       }
     });
 
@@ -278,20 +450,36 @@ export function buildProgram(): Command {
     .description('reconstruct the Stanford bunny (npm package "bunny") with the shipped model; writes out/demo/{bunny.ply,index.html}')
     .option('--out-dir <dir>', 'output folder', 'out/demo')
     .option('--model <dir>', 'folder with model.json + weights.bin, or an ensemble folder (default: the shipped model)')
-    .option('--points <n>', 'number of noisy surface points drawn (default: the model\'s inputPoints)', int('points', 1))
-    .option('--seed <n>', 'seed', int('seed', 0), 0)
-    .option('--eval-points <n>', 'surface points per mesh for the metrics', int('eval-points', 1), 100_000)
+    .option('--points <n>', `number of noisy surface points drawn (${MIN_INPUT_POINTS}–10⁷; default: the model's inputPoints)`, int('points', MIN_INPUT_POINTS, 10_000_000))
+    .option('--seed <n>', 'seed', SEED(), 0)
+    .option('--eval-points <n>', 'surface points per mesh for the metrics', EVAL_POINTS(), 100_000)
+    .option('--json', JSON_HELP)
     .addOption(backendOption())
     .action(async (o) => {
+      const { say, result } = reporter(o.json);
+      await checkWritable(o.outDir, 'dir');
       const { runDemo } = await import('./demo.js');
-      await runDemo({ outDir: o.outDir, model: o.model, points: o.points, seed: o.seed, backend: o.backend, evalPoints: o.evalPoints, log: (s) => console.log(s) });
+      const r = await runDemo({ outDir: o.outDir, model: o.model, points: o.points, seed: o.seed, backend: o.backend, evalPoints: o.evalPoints, log: say });
+      result(r);
     });
 
   registerQueueCommands(program);
+  // One-line usage errors with a hint, in every command (commander's own output hooks).
+  const configure = (cmd: Command, path: string): void => {
+    cmd
+      .exitOverride()
+      .showHelpAfterError(`see 'onet${path} --help'`)
+      .configureOutput({
+        writeErr: (str) => process.stderr.write(str),
+        outputError: (str, write) => write(`onet: ${str.trim().replace(/\s*\n\s*/g, ' ')}\n`),
+      });
+    for (const sub of cmd.commands) configure(sub, `${path} ${sub.name()}`);
+  };
+  configure(program, '');
   return program;
 }
 
-/** Print an error on one line (stack only with --verbose) and return the exit code. */
+/** Print an error on one line (stack only with --verbose) and return the exit code (1: a runtime error). */
 export function reportError(e: unknown, verbose: boolean): number {
   const err = e as { name?: string; code?: unknown; message?: string; stack?: string };
   if (verbose && err?.stack) {
@@ -304,21 +492,21 @@ export function reportError(e: unknown, verbose: boolean): number {
   return 1;
 }
 
-/** Entry point: parse argv, run, map errors to exit codes. */
+/**
+ * Entry point: parse argv, run, map errors to exit codes: 0 success (and `--help`, `--version`), 2 usage errors
+ * (bad flags or values, found before any work), 1 runtime errors.
+ */
 export async function main(argv: string[] = process.argv): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
   const verbose = argv.includes('--verbose');
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
-    const ce = e as { code?: string; exitCode?: number };
-    if (typeof ce.code === 'string' && ce.code.startsWith('commander.')) {
-      // commander already printed its message (help, version, bad option).
-      return ce.exitCode ?? 1;
+    if (e instanceof CommanderError) {
+      // commander already printed its message (help, version, usage error).
+      return e.exitCode === 0 ? 0 : 2;
     }
     return reportError(e, verbose);
   }
 }
-

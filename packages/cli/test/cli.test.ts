@@ -68,14 +68,16 @@ describe('onet CLI errors: typed, one line, exit code ≠ 0', () => {
     expect(oneLine(n.err)).toMatch(/^onet: error \[(NON_FINITE_INPUT|UNREADABLE_INPUT)\]: .*nan\.xyz/);
   });
 
-  it('bad output extension and missing model folder', async () => {
+  it('bad output extension is a usage error; a missing model folder is found before the backend starts', async () => {
     const r = await run('reconstruct', join(dir, 'ball.off'), '-o', join(dir, 'o.stl'));
-    expect(r.code).toBe(1);
-    expect(oneLine(r.err)).toMatch(/^onet: error \[UNWRITABLE_OUTPUT\]/);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toEqual([
+      expect.stringMatching(/^onet: error: option '-o, --output <file>' argument '.*o\.stl' is invalid\. unknown extension; use \.ply, \.obj, \.off, \.glb$/),
+      "see 'onet reconstruct --help'",
+    ]);
     const m = await run('reconstruct', join(dir, 'ball.off'), '-o', join(dir, 'o.ply'), '--model', join(dir, 'no-model'), '--backend', 'cpu');
     expect(m.code).toBe(1);
-    expect(m.err).toMatch(/backend: cpu/);
-    expect(m.err.trim().split('\n').at(-1)).toMatch(/^onet: error \[BAD_MODEL\]: .*no-model/);
+    expect(oneLine(m.err)).toMatch(/^onet: error \[UNREADABLE_INPUT\]: .*no-model: no such model folder/);
   });
 
   it('--verbose adds the stack; bad flags are usage errors', async () => {
@@ -83,11 +85,11 @@ describe('onet CLI errors: typed, one line, exit code ≠ 0', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/\n\s+at /);
     const b = await run('reconstruct', join(dir, 'ball.off'), '-o', join(dir, 'o.ply'), '--backend', 'tpu');
-    expect(b.code).not.toBe(0);
+    expect(b.code).toBe(2);
     expect(b.err).toMatch(/tpu/);
     const s = await run('eval', '--data', join(dir, 'nope'), '--meshes', dir);
     expect(s.code).toBe(1);
-    expect(oneLine(s.err)).toMatch(/^onet: error \[BAD_DATASET\]/);
+    expect(oneLine(s.err)).toMatch(/^onet: error \[UNREADABLE_INPUT\]: .*nope: no such dataset root/);
   });
 
   it('eval of one mesh pair prints the four metrics', async () => {

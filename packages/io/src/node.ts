@@ -4,8 +4,8 @@
  * @module @onet/io/node
  * @packageDocumentation
  */
-import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { OnetIOError } from './errors.js';
 import type { PointCloud, TriangleMesh } from './types.js';
 import { parseMesh, type MeshFormat } from './parseMesh.js';
@@ -17,6 +17,9 @@ import { writeObj } from './writeObj.js';
 import { writeOff } from './writeOff.js';
 import { writeGlb } from './writeGlb.js';
 import { writeStl } from './writeStl.js';
+import { writeFileAtomic } from './writeFileAtomic.js';
+
+export { writeFileAtomic, atomicTempPrefix, WRITE_FILE_ATOMIC_DEFAULTS, type WriteFileAtomicOptions } from './writeFileAtomic.js';
 
 async function readBytes(path: string): Promise<Uint8Array> {
   try {
@@ -54,14 +57,6 @@ export interface WriteMeshOptions {
 /** Defaults of {@link WriteMeshOptions}. */
 export const WRITE_MESH_DEFAULTS: Required<WriteMeshOptions> = { binary: true };
 
-/** Atomic write: a temporary file in the same folder, then rename. Creates the folder. @internal */
-async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
-}
-
 /**
  * Write a triangle mesh; the format comes from the extension: `.ply` (binary unless `binary: false`),
  * `.obj`, `.off`, `.glb`, `.stl` (binary). The file is written to a temporary name and renamed, so readers
@@ -79,7 +74,7 @@ export async function writeMesh(path: string, mesh: TriangleMesh, options: Write
   else if (ext === '.glb') bytes = await writeGlb(mesh);
   else if (ext === '.stl') bytes = writeStl(mesh);
   else throw new OnetIOError('UNSUPPORTED_FORMAT', `cannot write "${ext}" meshes; use .ply, .obj, .off, .glb or .stl`, path);
-  await writeAtomic(path, bytes);
+  await writeFileAtomic(path, bytes);
 }
 
 /**

@@ -17,7 +17,13 @@ export type PipelineErrorCode =
   /** The requested tfjs backend cannot start here. */
   | 'BACKEND_UNAVAILABLE'
   /** An output file cannot be written (unknown extension, unwritable folder). */
-  | 'UNWRITABLE_OUTPUT';
+  | 'UNWRITABLE_OUTPUT'
+  /** An output path is one of the inputs (same file after symlinks, hard links and the file system's case rules). */
+  | 'OUTPUT_IS_INPUT'
+  /** The input cannot describe a solid: too few points, all identical, on one line or in one plane. */
+  | 'DEGENERATE_INPUT'
+  /** Generation produced no surface (empty mesh); nothing was written. */
+  | 'EMPTY_OUTPUT';
 
 /**
  * Error thrown by `@onet/model`'s generation, loading and evaluation, and by `@onet/train` and `@onet/cli`. `code` says what went wrong;

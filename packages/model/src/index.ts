@@ -19,6 +19,7 @@ export {
 } from './generate.js';
 export { thresholdForInput, describeThreshold, type InputSizeThreshold, type ThresholdSettings } from './threshold.js';
 export { reconstruct, type ConditionableModel, type ReconstructOptions, type ReconstructionResult } from './reconstruct.js';
+export { checkNotDegenerate, MIN_INPUT_POINTS, DEGENERATE_RATIO } from './checkNotDegenerate.js';
 export { reconstructFromMesh, type ReconstructFromMeshOptions, type ReconstructFromMeshResult } from './reconstructFromMesh.js';
 export {
   evaluateMeshes,

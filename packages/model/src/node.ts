@@ -7,7 +7,8 @@
 export { loadModel, fileModelSource } from './node/loadModel.js';
 export { readInput, readMeshFile, type InputData } from './node/readInput.js';
 export { writeMeshFile, MESH_OUTPUT_EXTENSIONS } from './node/writeMeshFile.js';
-export { reconstructFile, type ReconstructFileOptions, type ReconstructFileResult } from './node/reconstructFile.js';
+export { assertOutputNotInput } from './node/assertOutputNotInput.js';
+export { reconstructFile, GT_OVERLAP_WARNING, type ReconstructFileOptions, type ReconstructFileResult } from './node/reconstructFile.js';
 export {
   listSplit,
   parseShard,

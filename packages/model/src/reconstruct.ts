@@ -1,6 +1,7 @@
 import type { PointCloud, TriangleMesh } from '@onet/io';
 import { boundingBox, subsamplePointCloud } from '@onet/sampling';
 import { PipelineError } from './errors.js';
+import { checkNotDegenerate, type MIN_INPUT_POINTS } from './checkNotDegenerate.js';
 import { fromUnitFrame, toUnitFrame } from './unitFrame.js';
 import { generateMesh, type GenerateMeshOptions, type GenerationStats, type LogitsSource } from './generate.js';
 import { thresholdForInput, type ThresholdSettings } from './threshold.js';
@@ -71,8 +72,8 @@ export function checkPointCloud(points: Float32Array, what = 'input point cloud'
  * const { mesh, stats } = await reconstruct(model, cloud.points);   // cloud in any frame, [N·3]
  * console.log(stats.timeMs, mesh.indices.length / 3, 'faces');
  * ```
- * @throws {@link PipelineError} `EMPTY_INPUT`, `NON_FINITE_INPUT`, `INVALID_OPTION`, `BAD_NETWORK_OUTPUT`;
- *   a single-point or flat-degenerate cloud is fine only with `normalize: false`.
+ * @throws {@link PipelineError} `EMPTY_INPUT`, `NON_FINITE_INPUT`, `DEGENERATE_INPUT` (fewer than {@link MIN_INPUT_POINTS} points, identical, collinear or coplanar), `INVALID_OPTION`, `BAD_NETWORK_OUTPUT`;
+ *   all input checks run before the first network evaluation.
  * @category Generation
  */
 export async function reconstruct(
@@ -82,6 +83,7 @@ export async function reconstruct(
 ): Promise<ReconstructionResult> {
   const points = pointCloud instanceof Float32Array ? pointCloud : pointCloud?.points;
   checkPointCloud(points);
+  checkNotDegenerate(points);
   const normalize = options.normalize ?? true;
   const wanted = options.inputPoints ?? model.config.inputPoints ?? 0;
   if (!Number.isInteger(wanted) || wanted < 0) throw new PipelineError('INVALID_OPTION', `inputPoints must be an integer ≥ 0, got ${wanted}`);

@@ -1,5 +1,6 @@
 import type { TriangleMesh } from '@onet/io';
 import { createRng, normalizeMesh, sampleSurface } from '@onet/sampling';
+import { checkNotDegenerate } from './checkNotDegenerate.js';
 import { PipelineError } from './errors.js';
 import { fromUnitFrame } from './unitFrame.js';
 import { reconstruct, type ConditionableModel, type ReconstructOptions, type ReconstructionResult } from './reconstruct.js';
@@ -28,7 +29,8 @@ export interface ReconstructFromMeshResult extends ReconstructionResult {
  * ```ts
  * const { mesh, points, stats } = await reconstructFromMesh(model, bunny, { points: 300, seed: 0 });
  * ```
- * @throws {@link PipelineError} `EMPTY_INPUT` (no faces), `INVALID_OPTION`, and those of {@link reconstruct}.
+ * @throws {@link PipelineError} `EMPTY_INPUT` (no faces), `DEGENERATE_INPUT` (all vertices on a line or a plane: no
+ *   volume to reconstruct), `INVALID_OPTION`, and those of {@link reconstruct}.
  * @category Generation
  */
 export async function reconstructFromMesh(
@@ -37,6 +39,7 @@ export async function reconstructFromMesh(
   options: ReconstructFromMeshOptions = {},
 ): Promise<ReconstructFromMeshResult> {
   if (!mesh?.indices || mesh.indices.length === 0) throw new PipelineError('EMPTY_INPUT', 'the mesh has no faces; cannot draw surface points');
+  checkNotDegenerate(mesh.positions, 'input mesh\'s vertices', 4);
   const n = options.points ?? model.config.inputPoints ?? 300;
   if (!Number.isInteger(n) || n < 1 || n > 10_000_000) throw new PipelineError('INVALID_OPTION', `points must be an integer in [1, 1e7], got ${n}`);
   const sigma = options.noiseStd ?? model.config.noiseStd ?? 0.005;

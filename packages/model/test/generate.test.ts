@@ -138,7 +138,7 @@ describe('reconstruct', () => {
   });
 
   it("generates at the model's own threshold (config.threshold) unless options.threshold is given", async () => {
-    const pts = new Float32Array(3 * 200).map((_, i) => Math.sin(i * 12.9898) * 0.5); // any cloud; the fake ball ignores it
+    const pts = new Float32Array(3 * 200).map((_, i) => ((Math.sin(i * 12.9898) * 43758.5453) % 1) * 0.5); // any cloud; the fake ball ignores it
     const meanRadius = (p: Float32Array) => {
       let s = 0;
       for (let i = 0; i < p.length; i += 3) s += Math.hypot(p[i], p[i + 1], p[i + 2]);
@@ -154,7 +154,7 @@ describe('reconstruct', () => {
   });
 
   it("follows the model's thresholdByInputPoints at the size of the encoded input", async () => {
-    const pts = new Float32Array(3 * 1000).map((_, i) => Math.sin(i * 12.9898) * 0.5);
+    const pts = new Float32Array(3 * 1000).map((_, i) => ((Math.sin(i * 12.9898) * 43758.5453) % 1) * 0.5);
     const table = [{ inputPoints: 100, threshold: 0.2 }, { inputPoints: 400, threshold: 0.5 }];
     const model = { ...fakeModel(), config: { inputPoints: 400, padding: 0.1, threshold: 0.8, thresholdByInputPoints: table } };
     const opts = { resolution0: 16, upsamplingSteps: 1, normalize: false };
@@ -191,7 +191,7 @@ describe('reconstruct', () => {
         dispose() {},
       }),
     };
-    const pts = new Float32Array([0.1, 0, 0, -0.1, 0.2, 0, 0, 0, 0.3]);
+    const pts = new Float32Array(3 * 12).map((_, i) => ((Math.sin(i * 12.9898) * 43758.5453) % 1) * 0.3); // any cloud with volume
     const opts = { resolution0: 16, upsamplingSteps: 2, normalize: false, threshold: 0.35 }; // a level float32 cannot hold
     const plain = await reconstruct(hollow, pts, opts);
     expect(radii(plain.unitMesh.positions).min).toBeLessThan(0.21); // the inner sphere is there
@@ -216,7 +216,30 @@ describe('reconstruct', () => {
     const model = fakeModel();
     await expect(reconstruct(model, new Float32Array(0))).rejects.toMatchObject({ code: 'EMPTY_INPUT' });
     await expect(reconstruct(model, new Float32Array([0, 0, NaN]))).rejects.toMatchObject({ code: 'NON_FINITE_INPUT' });
-    await expect(reconstruct(model, new Float32Array([1, 1, 1, 1, 1, 1]))).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(reconstruct(model, new Float32Array([1, 1, 1, 1, 1, 1]))).rejects.toMatchObject({ code: 'DEGENERATE_INPUT' });
     expect(model.disposed).toBe(0);
+  });
+
+  it('refuses too few, identical, collinear and coplanar clouds (DEGENERATE_INPUT) before conditioning, in any orientation', async () => {
+    const model = fakeModel();
+    const cloud = (n: number, f: (i: number) => [number, number, number]) => Float32Array.from({ length: 3 * n }, (_, k) => f(Math.floor(k / 3))[k % 3]);
+    const hash = (i: number, s: number) => (Math.sin(i * 12.9898 + s * 78.233) * 43758.5453) % 1;
+    const cases: Array<[Float32Array, RegExp]> = [
+      [cloud(9, (i) => [hash(i, 1), hash(i, 2), hash(i, 3)]), /has 9 points; at least 10/],
+      [cloud(50, () => [0.3, -2, 7]), /are identical/],
+      [cloud(50, (i) => [1 + i, 2 + 2 * i, -3 * i]), /lie on one line/],
+      // A tilted plane (normal (1, 1, 1)/√3) around (5, 5, 5), in float32.
+      [cloud(200, (i) => { const u = hash(i, 4), v = hash(i, 5); return [5 + u, 5 + v, 5 - u - v]; }), /lie in one plane/],
+    ];
+    for (const [pts, message] of cases) {
+      const e = await reconstruct(model, pts, { normalize: false }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(PipelineError);
+      expect(e).toMatchObject({ code: 'DEGENERATE_INPUT', message: expect.stringMatching(message) });
+    }
+    expect(model.seen).toHaveLength(0);
+    // A thin but solid slab (1 % of its width) is a shape, not a plane.
+    const slab = cloud(200, (i) => [hash(i, 6), hash(i, 7), 0.01 * hash(i, 8)]);
+    await expect(reconstruct(model, slab, { resolution0: 6, upsamplingSteps: 0 })).resolves.toBeDefined();
+    expect(model.seen).toHaveLength(1);
   });
 });

@@ -3,7 +3,8 @@
  * @module @onet/nn/node
  * @packageDocumentation
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@onet/io/node';
 import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { decodeWeights, type ModelJson } from './weights.js';
@@ -12,11 +13,13 @@ import { NNError } from './errors.js';
 export { initNodeWebGPU, selectNodeBackend, type BackendChoice, type NodeBackendName } from './nodeBackend.js';
 export { workerChannel, type WorkerChannel, type WorkerReply } from './workerChannel.js';
 
-/** Write `model.json` + `weights.bin` into `dir` (created if needed). */
+/**
+ * Write `model.json` + `weights.bin` into `dir` (created if needed). Each file is written atomically (temporary
+ * file in the same folder, then rename), weights first: a killed process never leaves a truncated file.
+ */
 export async function saveModelFiles(dir: string, modelJson: ModelJson, weights: Uint8Array): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'weights.bin'), weights);
-  await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson, null, 1));
+  await writeFileAtomic(join(dir, 'weights.bin'), weights);
+  await writeFileAtomic(join(dir, 'model.json'), JSON.stringify(modelJson, null, 1));
 }
 
 /**

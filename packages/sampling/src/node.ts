@@ -8,8 +8,10 @@
  * @packageDocumentation
  */
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, extname, join, relative, sep } from 'node:path';
-import { parseBinvox, parseMesh, writeBinvox, type PointCloud } from '@onet/io';
+import { parseBinvox, parseGlb, parseMesh, writeBinvox, type PointCloud, type TriangleMesh } from '@onet/io';
+import { writeFileAtomic } from '@onet/io/node';
 import { randomAffine, transformMesh, type RandomAffineOptions } from './affine.js';
 import { SamplingError } from './errors.js';
 import { createRng, shuffle } from './rng.js';
@@ -174,7 +176,7 @@ export async function writeSplits(root: string, options: WriteSplitsOptions = {}
     const nTest = Math.floor(test * order.length), nVal = Math.floor(val * order.length);
     const parts = { test: order.slice(0, nTest), val: order.slice(nTest, nTest + nVal), train: order.slice(nTest + nVal) };
     for (const [name, list] of Object.entries(parts) as Array<[keyof typeof totals, string[]]>) {
-      await writeFile(join(root, category, `${name}.lst`), list.join('\n') + (list.length ? '\n' : ''));
+      await writeFileAtomic(join(root, category, `${name}.lst`), list.join('\n') + (list.length ? '\n' : ''));
       totals[name] += list.length;
     }
   }
@@ -199,7 +201,7 @@ export interface BuildProgress {
 
 /** Options of {@link buildDataset}. */
 export interface BuildDatasetOptions extends Omit<SampleTrainingDataOptions, 'rng'>, EncodeNpzOptions {
-  /** Folder of mesh files (`.off`, `.obj`, `.ply`, `.stl`, searched recursively). */
+  /** Folder of mesh files (`.off`, `.obj`, `.ply`, `.stl`, `.glb`, searched recursively). */
   input: string;
   /** Dataset root to write `<category>/<model>/…` into. */
   output: string;
@@ -224,9 +226,52 @@ export interface BuildDatasetResult {
   written: string[];
   existing: string[];
   failed: Array<{ source: string; model: string; error: string }>;
+  /** Temporary folders of killed builds on this host that were removed first. */
+  cleaned: string[];
 }
 
-const MESH_EXT = new Set(['.off', '.obj', '.ply', '.stl']);
+const MESH_EXT = new Set(['.off', '.obj', '.ply', '.stl', '.glb']);
+
+/** This host's name as it appears in temporary folder names (no `-`, so names parse from the end). */
+const HOST = hostname().replace(/[^A-Za-z0-9_.]/g, '_') || 'host';
+
+/** `<category>/.tmp-<model>-<host>-<pid>-<time>`: a model being written by process `pid` on `host`. */
+const TMP_NAME = /^\.tmp-(.+)-([A-Za-z0-9_.]+)-(\d+)-([0-9a-z]+)$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Remove the temporary model folders that builds on this host left when they were killed (their process is
+ * gone). Folders of running builds, and of builds on other hosts sharing the output, are left alone.
+ */
+async function cleanStaleTemporaries(output: string): Promise<string[]> {
+  const removed: string[] = [];
+  const categories = await readdir(output, { withFileTypes: true }).catch(() => []);
+  for (const c of categories) {
+    if (!c.isDirectory() || c.name.startsWith('.')) continue;
+    const entries = await readdir(join(output, c.name)).catch(() => [] as string[]);
+    for (const name of entries) {
+      const m = TMP_NAME.exec(name);
+      if (!m || m[2] !== HOST || processAlive(Number(m[3]))) continue;
+      const path = join(output, c.name, name);
+      await rm(path, { recursive: true, force: true });
+      removed.push(path);
+    }
+  }
+  return removed;
+}
+
+async function readMeshForDataset(path: string): Promise<TriangleMesh> {
+  const bytes = await readBytes(path);
+  return extname(path).toLowerCase() === '.glb' ? parseGlb(bytes, { source: path }) : parseMesh(bytes, { source: path });
+}
 
 async function listMeshFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -270,8 +315,12 @@ export function parseShard(spec: string): { shard: number; numShards: number } {
  * (32³ solid voxels over [−½, ½]³), all with the reference's array names and dtypes (`loc`, `scale` too).
  *
  * - **Sharding**: the sorted input list is split round-robin; run shard k of N anywhere, in any order.
- * - **Atomic**: each model is written into `<category>/.tmp-<model>-…` and renamed into place, so a killed job
- *   never leaves a half-written model folder; rerunning skips finished models (unless `overwrite`).
+ * - **Atomic**: each model is written into `<category>/.tmp-<model>-<host>-<pid>-…` and renamed into place, so a
+ *   killed job never leaves a half-written model folder (temporary folders are hidden: never listed as models);
+ *   rerunning skips finished models (unless `overwrite`) and first removes the temporary folders that killed
+ *   builds on this host left (`result.cleaned`).
+ * - **Unambiguous**: two input files that map to the same model name (`pipe.off` and `pipe.obj`) are an error
+ *   naming both, before any work (checked over all shards' files, so every shard refuses).
  * - **Robust**: a mesh that fails to parse or sample is skipped and logged; the others go on.
  * - **Deterministic**: each model's seed is a hash of `seed` and `<category>/<model>`, independent of sharding.
  *
@@ -282,7 +331,8 @@ export function parseShard(spec: string): { shard: number; numShards: number } {
  * import { buildDataset, writeSplits } from '@onet/sampling/node';
  * await buildDataset({ input: 'meshes/', output: 'data/custom', shard: 0, numShards: 4 });
  * ```
- * @throws {@link SamplingError} `INVALID_ARGUMENT` for a bad shard, `DATASET_ERROR` when `input` is missing.
+ * @throws {@link SamplingError} `INVALID_ARGUMENT` for a bad shard, `DATASET_ERROR` when `input` is missing or
+ *   two input files map to the same model.
  * @category Dataset
  */
 export async function buildDataset(options: BuildDatasetOptions): Promise<BuildDatasetResult> {
@@ -300,20 +350,37 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildD
   } catch (e) {
     throw new SamplingError('DATASET_ERROR', `${input}: cannot list mesh files (${(e as Error).message})`);
   }
-  const mine = files.filter((_, i) => i % numShards === shard);
   const copies = options.augment?.copies ?? 0;
-  const jobs: Array<{ source: string; category: string; model: string; copy: number }> = [];
-  for (const source of mine) {
+  const named = files.map((source) => {
     const rel = relative(input, source).split(sep);
     const cat = rel.length > 1 ? rel[0] : category;
     const inner = rel.length > 1 ? rel.slice(1) : rel;
     inner[inner.length - 1] = basename(inner[inner.length - 1], extname(inner[inner.length - 1]));
-    const model = inner.join('__');
-    for (let c = 0; c <= copies; c++) jobs.push({ source, category: cat, model: c === 0 ? model : `${model}_aug${c}`, copy: c });
+    return { source, category: cat, model: inner.join('__') };
+  });
+  // Every file, not only this shard's: each shard must refuse the same collisions.
+  const owner = new Map<string, string>();
+  const collisions: string[] = [];
+  for (const f of named) {
+    const key = `${f.category}/${f.model}`;
+    const first = owner.get(key);
+    if (first !== undefined) collisions.push(`${first} and ${f.source} both map to ${key}`);
+    else owner.set(key, f.source);
   }
-  const result: BuildDatasetResult = { written: [], existing: [], failed: [] };
+  if (collisions.length) {
+    throw new SamplingError(
+      'DATASET_ERROR',
+      `${collisions.length} model name${collisions.length > 1 ? 's are' : ' is'} taken twice: ${collisions.slice(0, 5).join('; ')}${collisions.length > 5 ? '; …' : ''}. Rename or remove one file of each pair`,
+    );
+  }
+  const jobs: Array<{ source: string; category: string; model: string; copy: number }> = [];
+  for (const f of named.filter((_, i) => i % numShards === shard)) {
+    for (let c = 0; c <= copies; c++) jobs.push({ source: f.source, category: f.category, model: c === 0 ? f.model : `${f.model}_aug${c}`, copy: c });
+  }
+  const result: BuildDatasetResult = { written: [], existing: [], failed: [], cleaned: await cleanStaleTemporaries(output) };
+  for (const path of result.cleaned) log(`removed ${path} (left by a killed build)`);
   const baseSeed = options.seed ?? SAMPLE_TRAINING_DATA_DEFAULTS.seed;
-  let cached: { source: string; mesh: ReturnType<typeof parseMesh> } | undefined;
+  let cached: { source: string; mesh: TriangleMesh } | undefined;
   for (let index = 0; index < jobs.length; index++) {
     const job = jobs[index];
     const t0 = performance.now();
@@ -326,9 +393,9 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<BuildD
       report('exists');
       continue;
     }
-    const tmp = join(catDir, `.tmp-${job.model}-${process.pid}-${Date.now().toString(36)}`);
+    const tmp = join(catDir, `.tmp-${job.model}-${HOST}-${process.pid}-${Date.now().toString(36)}`);
     try {
-      if (cached?.source !== job.source) cached = { source: job.source, mesh: parseMesh(await readBytes(job.source), { source: job.source }) };
+      if (cached?.source !== job.source) cached = { source: job.source, mesh: await readMeshForDataset(job.source) };
       let mesh = cached.mesh;
       const seed = hashSeed(baseSeed, `${job.category}/${job.model}`);
       if (job.copy > 0 && options.augment) {

@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { float16ToFloat32, parseNpz, writeBinvox, writeOff } from '@onet/io';
+import { float16ToFloat32, parseNpz, writeBinvox, writeGlb, writeObj, writeOff } from '@onet/io';
 import {
   box,
   createRng,
@@ -216,5 +217,49 @@ describe('buildDataset (node)', () => {
     expect(parseShard('1/4')).toEqual({ shard: 1, numShards: 4 });
     expect(() => parseShard('4/4')).toThrow(SamplingError);
     await expect(readShapeNetModel(join(root, 'nope'), { fields: ['points'] })).rejects.toThrow(/cannot read/);
+  });
+
+  it('refuses two files that map to one model name, naming both, in every shard and before any work', async () => {
+    const dup = join(root, 'dup');
+    mkdirSync(join(dup, 'pipes'), { recursive: true });
+    writeFileSync(join(dup, 'pipes', 'pipe.off'), writeOff(icosphere(1, 1)));
+    writeFileSync(join(dup, 'pipes', 'pipe.obj'), writeObj(icosphere(1, 1)));
+    writeFileSync(join(dup, 'pipes', 'valve.off'), writeOff(icosphere(1, 1)));
+    const out = join(root, 'dup-out');
+    for (const shard of [0, 1]) {
+      const e = await buildDataset({ ...opts, input: dup, output: out, shard, numShards: 2 }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(SamplingError);
+      expect(e).toMatchObject({ code: 'DATASET_ERROR' });
+      expect((e as Error).message).toContain(join(dup, 'pipes', 'pipe.obj'));
+      expect((e as Error).message).toContain(join(dup, 'pipes', 'pipe.off'));
+      expect((e as Error).message).toContain('pipes/pipe');
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('removes temporary folders of killed builds on this host (only those) and reads GLB meshes', async () => {
+    const out = join(root, 'stale');
+    const host = hostname().replace(/[^A-Za-z0-9_.]/g, '_') || 'host';
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+    const dead = join(out, 'x', `.tmp-half-done-${host}-${deadPid}-abc`);
+    const running = join(out, 'x', `.tmp-busy-${host}-${process.pid}-abc`);
+    const elsewhere = join(out, 'x', `.tmp-remote-other_host-${deadPid}-abc`);
+    for (const d of [dead, running, elsewhere]) {
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, 'points.npz'), new Uint8Array(10)); // half written
+    }
+    const glbIn = join(root, 'glb-in');
+    mkdirSync(glbIn, { recursive: true });
+    writeFileSync(join(glbIn, 'ball.glb'), await writeGlb(icosphere(2, 1)));
+    const logs: string[] = [];
+    const r = await buildDataset({ ...opts, input: glbIn, output: out, category: 'x', onLog: (l) => logs.push(l) });
+    expect(r.cleaned).toEqual([dead]);
+    expect(logs.some((l) => l.includes(dead) && /killed build/.test(l))).toBe(true);
+    expect([existsSync(dead), existsSync(running), existsSync(elsewhere)]).toEqual([false, true, true]);
+    expect(r.failed).toEqual([]);
+    expect(r.written).toEqual([join(out, 'x', 'ball')]);
+    expect(readdirSync(join(out, 'x', 'ball')).sort()).toEqual(['model.binvox', 'pointcloud.npz', 'points.npz']);
+    // Temporary folders are never listed as models.
+    expect((await listShapeNetModels(out)).map((m) => m.model)).toEqual(['ball']);
   });
 });

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { OnetIOError, parseNpz, type NpyArray } from '@onet/io';
+import { writeFileAtomic } from '@onet/io/node';
 import { subsamplePointCloud } from '@onet/sampling';
 import { PipelineError } from '../errors.js';
 import { evaluateMeshes, evaluateAgainstSamples, meanMetrics, type ReconstructionMetrics, type GroundTruthSamples } from '../evaluate.js';
@@ -173,9 +174,7 @@ export async function generateSplit(
       const input = subsamplePointCloud(cloud, nIn, { noiseStd: sigma, seed: (options.seed ?? 0) + index });
       const r = await reconstruct(model, input, { ...options.generation, normalize: false, inputPoints: 0 });
       const out = join(options.outDir, s.cls, `${s.model}.${format}`);
-      const tmp = join(dirname(out), `.${s.model}.tmp.${format}`);
-      await writeMeshFile(tmp, r.mesh);
-      await rename(tmp, out);
+      await writeMeshFile(out, r.mesh);
       written++;
     } catch (e) {
       failed.push({ id: s.id, error: (e as Error).message });
@@ -268,7 +267,7 @@ export function evaluationCsv(report: EvaluationReport): string {
 }
 
 /**
- * Write the report as CSV and/or JSON (folders created).
+ * Write the report as CSV and/or JSON (folders created; each file written atomically: temporary file, then rename).
  * @throws {@link PipelineError} `UNWRITABLE_OUTPUT` when a file cannot be written.
  */
 export async function writeEvaluationReports(report: EvaluationReport, to: { csv?: string; json?: string }): Promise<void> {
@@ -278,8 +277,7 @@ export async function writeEvaluationReports(report: EvaluationReport, to: { csv
   ] as const) {
     if (!path) continue;
     try {
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, text());
+      await writeFileAtomic(path, text());
     } catch (e) {
       throw new PipelineError('UNWRITABLE_OUTPUT', `${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
     }

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { OnetIOError, parseMesh, parsePointCloud, meshFormatFromPath, type PointCloud, type TriangleMesh } from '@onet/io';
+import { OnetIOError, parseGlb, parseMesh, parsePointCloud, meshFormatFromPath, type PointCloud, type TriangleMesh } from '@onet/io';
 import { PipelineError } from '../errors.js';
 
 /** What {@link readInput} found in a file: a mesh (with faces) or a point cloud. */
@@ -32,7 +32,7 @@ function wrapIO(e: unknown, path: string): never {
 }
 
 /**
- * Read a reconstruction input: a **mesh** (`.off`, `.obj`, `.stl`, or a `.ply` with faces) or a **point
+ * Read a reconstruction input: a **mesh** (`.off`, `.obj`, `.stl`, `.glb`, or a `.ply` with faces) or a **point
  * cloud** (`.xyz`/`.txt`/`.pts`, `.npz` with a `points` array, a `.ply` without faces).
  * @throws {@link PipelineError} `UNREADABLE_INPUT` (missing, unknown format, corrupt — the message names the
  *   file and line/byte), `EMPTY_INPUT` (no points), `NON_FINITE_INPUT`.
@@ -54,10 +54,11 @@ export async function readInput(path: string): Promise<InputData> {
         throw e;
       }
     }
+    if (ext === 'glb') return { kind: 'mesh', mesh: await parseGlb(bytes, { source: path }), path };
     if (meshFormatFromPath(path)) return { kind: 'mesh', mesh: parseMesh(bytes, { source: path }), path };
     throw new PipelineError(
       'UNREADABLE_INPUT',
-      `${path}: unknown input extension ".${ext}"; give a point cloud (.ply .xyz .npz) or a mesh (.ply .obj .off .stl)`,
+      `${path}: unknown input extension ".${ext}"; give a point cloud (.ply .xyz .txt .pts .csv .npz) or a mesh (.ply .obj .off .stl .glb)`,
     );
   } catch (e) {
     return wrapIO(e, path);
@@ -65,13 +66,14 @@ export async function readInput(path: string): Promise<InputData> {
 }
 
 /**
- * Read a mesh file (`.off`, `.obj`, `.ply`, `.stl`), e.g. a ground truth.
+ * Read a mesh file (`.off`, `.obj`, `.ply`, `.stl`, `.glb`), e.g. a ground truth.
  * @throws {@link PipelineError} `UNREADABLE_INPUT`, `EMPTY_INPUT`, `NON_FINITE_INPUT`.
  * @category Node
  */
 export async function readMeshFile(path: string): Promise<TriangleMesh> {
   const bytes = await readBytes(path, 'mesh');
   try {
+    if (/\.glb$/i.test(path)) return await parseGlb(bytes, { source: path });
     return parseMesh(bytes, { source: path });
   } catch (e) {
     return wrapIO(e, path);

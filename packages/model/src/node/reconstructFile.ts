@@ -1,4 +1,7 @@
 import type { TriangleMesh } from '@onet/io';
+import { boundingBox } from '@onet/sampling';
+import { PipelineError } from '../errors.js';
+import { assertOutputNotInput } from './assertOutputNotInput.js';
 import { reconstruct, type ReconstructOptions, type ReconstructionResult } from '../reconstruct.js';
 import { evaluateMeshes, type ReconstructionMetrics } from '../evaluate.js';
 import { reconstructFromMesh } from '../reconstructFromMesh.js';
@@ -30,6 +33,27 @@ export interface ReconstructFileResult extends ReconstructionResult {
   points: Float32Array;
   /** Metrics in the ground truth's unit-cube frame (longest side 1), when a ground truth was available. */
   metrics?: ReconstructionMetrics;
+  /**
+   * Things the caller should tell the user, one line each: so far, a ground truth (`gt`/`gtMesh`) whose bounding
+   * box barely overlaps the reconstruction's (box IoU below {@link GT_OVERLAP_WARNING}), i.e. probably another frame.
+   */
+  warnings: string[];
+}
+
+/** Bounding-box IoU of ground truth and reconstruction below which {@link reconstructFile} warns. */
+export const GT_OVERLAP_WARNING = 0.1;
+
+/** IoU of the axis-aligned bounding boxes of two meshes (0 when disjoint; a flat box counts its extent as 0). */
+function boxIoU(a: TriangleMesh, b: TriangleMesh): number {
+  const A = boundingBox(a), B = boundingBox(b);
+  let inter = 1, va = 1, vb = 1;
+  for (let k = 0; k < 3; k++) {
+    inter *= Math.max(0, Math.min(A.max[k], B.max[k]) - Math.max(A.min[k], B.min[k]));
+    va *= A.max[k] - A.min[k];
+    vb *= B.max[k] - B.min[k];
+  }
+  const union = va + vb - inter;
+  return union > 0 ? inter / union : 0;
 }
 
 /**
@@ -43,8 +67,12 @@ export interface ReconstructFileResult extends ReconstructionResult {
  * - Metrics (IoU, Chamfer-L1, normal consistency, F-score@0.01) are computed in the ground truth's unit
  *   frame, so Chamfer-L1 is in the reference's unit-cube units.
  *
+ * - The output is refused before any work when it is one of the inputs ({@link assertOutputNotInput}), and an
+ *   empty mesh is an error, not an empty file.
+ *
  * @throws {@link PipelineError} for unreadable/empty inputs (`UNREADABLE_INPUT`, `EMPTY_INPUT`,
- *   `NON_FINITE_INPUT`), `UNWRITABLE_OUTPUT`, and generation errors.
+ *   `NON_FINITE_INPUT`, `DEGENERATE_INPUT`), `OUTPUT_IS_INPUT`, `EMPTY_OUTPUT` (no surface: nothing written),
+ *   `UNWRITABLE_OUTPUT`, and generation errors.
  * @category Node
  */
 export async function reconstructFile(
@@ -52,7 +80,9 @@ export async function reconstructFile(
   input: string | InputData,
   options: ReconstructFileOptions = {},
 ): Promise<ReconstructFileResult> {
+  if (options.output) await assertOutputNotInput(options.output, [typeof input === 'string' ? input : input.path, options.gt]);
   const data = typeof input === 'string' ? await readInput(input) : input;
+  const givenGt = options.gtMesh ?? (options.gt ? await readMeshFile(options.gt) : undefined);
   let result: ReconstructionResult;
   let points: Float32Array;
   let gt: TriangleMesh | undefined;
@@ -65,10 +95,23 @@ export async function reconstructFile(
     points = data.cloud.points;
     result = await reconstruct(model, points, options);
   }
-  if (options.gtMesh) gt = options.gtMesh;
-  else if (options.gt) gt = await readMeshFile(options.gt);
+  if (givenGt) gt = givenGt;
+  if (result.mesh.indices.length === 0) {
+    throw new PipelineError(
+      'EMPTY_OUTPUT',
+      `${data.path}: the reconstruction is empty (no surface at τ = ${result.stats.threshold}); nothing was written. Check that the input is one object, or try a lower threshold`,
+    );
+  }
   if (options.output) await writeMeshFile(options.output, result.mesh);
-  const out: ReconstructFileResult = { ...result, inputKind: data.kind, points };
+  const out: ReconstructFileResult = { ...result, inputKind: data.kind, points, warnings: [] };
+  if (givenGt) {
+    const iou = boxIoU(result.mesh, givenGt);
+    if (iou < GT_OVERLAP_WARNING) {
+      out.warnings.push(
+        `the ground truth's bounding box barely overlaps the reconstruction's (box IoU ${iou.toFixed(3)}): it is probably in another frame (units, offset), so the metrics are meaningless`,
+      );
+    }
+  }
   if (gt) out.metrics = evaluateMeshes(result.mesh, gt, { frame: 'gt-unit', points: options.evalPoints, seed: options.seed ?? 0 });
   return out;
 }

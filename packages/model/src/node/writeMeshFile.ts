@@ -1,6 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { writeGlb, writeObj, writeOff, writePly, type TriangleMesh } from '@onet/io';
+import { writeFileAtomic } from '@onet/io/node';
 import { PipelineError } from '../errors.js';
 
 /** Mesh output formats, chosen by extension. */
@@ -8,7 +7,8 @@ export const MESH_OUTPUT_EXTENSIONS = ['ply', 'obj', 'off', 'glb'] as const;
 
 /**
  * Write a mesh in the format given by the extension of `path` (`.ply` binary, `.obj`, `.off`, `.glb`),
- * creating the folder if needed.
+ * creating the folder if needed. The write is atomic (a temporary file in the same folder, then a rename): a
+ * process killed mid-write leaves the old file or the new one, never a truncated one.
  * @throws {@link PipelineError} `UNWRITABLE_OUTPUT` for another extension or when the file cannot be written.
  * @category Node
  */
@@ -21,8 +21,7 @@ export async function writeMeshFile(path: string, mesh: TriangleMesh): Promise<v
   else if (ext === 'glb') bytes = await writeGlb(mesh);
   else throw new PipelineError('UNWRITABLE_OUTPUT', `${path}: unknown output extension; use .ply, .obj, .off or .glb`);
   try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, bytes);
+    await writeFileAtomic(path, bytes);
   } catch (e) {
     throw new PipelineError('UNWRITABLE_OUTPUT', `${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
   }

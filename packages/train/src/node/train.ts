@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
-import { mkdir, readFile, writeFile, readdir, rename } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve, basename } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseMesh } from '@onet/io';
+import { writeFileAtomic } from '@onet/io/node';
 import { selectBackend, type BackendName } from '@onet/nn';
 import { saveModelFiles } from '@onet/nn/node';
 import { OccupancyNetwork, type ModelConfig, PipelineError, parseEnsembleManifest, type EnsembleManifest, type InputSizeThreshold, type TestTimeAugmentation } from '@onet/model';
@@ -141,9 +142,7 @@ async function writeArrays(path: string, arrays: Arrays, meta: unknown): Promise
   for (const [i, [, a]] of [...arrays].entries()) {
     new Float32Array(buf.buffer, base + entries[i].offset * 4, a.data.length).set(a.data);
   }
-  const tmp = `${path}.tmp${process.pid}`;
-  await writeFile(tmp, buf.subarray(0, base + off * 4));
-  await rename(tmp, path);
+  await writeFileAtomic(path, buf.subarray(0, base + off * 4));
 }
 
 async function readArrays(path: string): Promise<{ arrays: Arrays; meta: unknown }> {
@@ -363,7 +362,7 @@ export async function trainEnsembleFromConfigFile(
   }
   const complete = results.length === members.length && !options.signal?.aborted;
   if (complete) {
-    await writeFile(join(outDir, 'model.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+    await writeFileAtomic(join(outDir, 'model.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   }
   return { members: results, outDir, complete };
 }
@@ -497,10 +496,10 @@ export async function trainFromConfigFile(
       await writeArrays(join(ckptDir, 'weights.bin'), model.net.stateDict(), null);
       await writeArrays(join(ckptDir, 'adam.bin'), await trainer.optimizerState(), null);
       const origin = { startSec: schedule.startSec, startStep: schedule.startStep, fromStage: schedule.fromStage };
-      await writeFile(join(ckptDir, 'state.json'), JSON.stringify({ step: trainer.step, history, bestIou, bestStep, seconds: elapsed(), schedule: origin }));
+      await writeFileAtomic(join(ckptDir, 'state.json'), JSON.stringify({ step: trainer.step, history, bestIou, bestStep, seconds: elapsed(), schedule: origin }));
       await mkdir(outDir, { recursive: true });
-      await writeFile(join(outDir, 'history.json'), JSON.stringify(history));
-      await writeFile(join(outDir, 'curve.svg'), curveSvg(history, `${config.model.kind} training`));
+      await writeFileAtomic(join(outDir, 'history.json'), JSON.stringify(history));
+      await writeFileAtomic(join(outDir, 'curve.svg'), curveSvg(history, `${config.model.kind} training`));
     };
 
     const saveModel = async (valIoU: number) => {
