@@ -54,7 +54,7 @@ describe('type and dtype names of Object.prototype members', () => {
       expect((await ioError(() => parseNpy(bad))).code).toBe('UNSUPPORTED_DTYPE');
       expect((await ioError(() => parseNpz(zipSync({ 'points.npy': bad })))).code).toBe('UNSUPPORTED_DTYPE');
     }
-    expect(Array.from(parseNpy(good).data)).toEqual([1, 2, 3]);
+    expect(Array.from(parseNpy(good).data as Float32Array)).toEqual([1, 2, 3]);
   });
 });
 
