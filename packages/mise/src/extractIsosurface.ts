@@ -1,7 +1,7 @@
 import { marchingCubes, fillCavities } from '@onet/marching-cubes';
 import { type Bounds, REFERENCE_BOUNDS, gridAxes, normalizeBounds } from './bounds.js';
 import { MiseError } from './errors.js';
-import { MISE } from './mise.js';
+import { MAX_RESOLUTION, MISE } from './mise.js';
 
 /** Values an {@link ImplicitFunction} may return: one scalar per point. */
 export type ImplicitValues = Float32Array | Float64Array | ArrayLike<number>;
@@ -180,6 +180,29 @@ export async function extractIsosurface(
     throw new MiseError('INVALID_OPTION', `lipschitz must be a finite number ≥ 0, got ${o.lipschitz}`);
   }
   const { lo, hi } = normalizeBounds(o.bounds);
+  // Every option and the grid size are checked here, before any allocation or call of fn.
+  if (typeof o.threshold !== 'number' || !Number.isFinite(o.threshold)) {
+    throw new MiseError('INVALID_OPTION', `threshold must be a finite number, got ${o.threshold}`);
+  }
+  if (!Number.isInteger(o.upsamplingSteps) || o.upsamplingSteps < 0) {
+    throw new MiseError('INVALID_OPTION', `upsamplingSteps must be an integer ≥ 0, got ${o.upsamplingSteps}`);
+  }
+  if (o.upsamplingSteps === 0) {
+    if (!Number.isInteger(o.resolution0) || o.resolution0 < 2 || o.resolution0 > 1024) {
+      throw new MiseError(
+        Number.isInteger(o.resolution0) && o.resolution0 > 1024 ? 'TOO_LARGE' : 'INVALID_OPTION',
+        `with upsamplingSteps 0, resolution0 must be an integer in [2, 1024] (at most 2^30 grid values), got ${o.resolution0}`,
+      );
+    }
+  } else {
+    if (!Number.isInteger(o.resolution0) || o.resolution0 < 1) {
+      throw new MiseError('INVALID_OPTION', `resolution0 must be an integer ≥ 1, got ${o.resolution0}`);
+    }
+    const r = o.resolution0 * 2 ** o.upsamplingSteps;
+    if (o.upsamplingSteps > 10 || r > MAX_RESOLUTION) {
+      throw new MiseError('TOO_LARGE', `resolution0 · 2^upsamplingSteps = ${r} exceeds ${MAX_RESOLUTION}; lower resolution0 or upsamplingSteps`);
+    }
+  }
   o.signal?.throwIfAborted();
 
   const time = { evaluate: 0, mise: 0, densify: 0, marchingCubes: 0, total: 0 };
