@@ -37,7 +37,13 @@ export interface ExtractIsosurfaceOptions {
   bounds?: Bounds;
   /** Most points per call of the function (reference 100 000). */
   batchSize?: number;
-  /** Aborts between batches: the promise rejects with the signal's reason (an `AbortError`). */
+  /**
+   * Aborts the extraction: the promise rejects with the signal's reason (an `AbortError`) as soon as the signal
+   * fires while an async fn is pending (its promise is raced with the abort), else before the next batch; a
+   * synchronous fn is followed by one event-loop turn, so an abort from a timer or another task is seen after
+   * the batch in progress. A call of fn in flight is not cancelled: it runs to completion in the background and
+   * its result (or rejection) is ignored. fn can stop early by watching the same signal.
+   */
   signal?: AbortSignal | undefined;
   /** Called after every batch. */
   onProgress?: ((progress: MiseProgress) => void) | undefined;
@@ -222,8 +228,11 @@ export async function extractIsosurface(
       const pts = new Float32Array(n * 3);
       for (let m = 0; m < n; m++) fill(start + m, pts, 3 * m);
       const t0 = performance.now();
-      const res = await fn(pts);
+      const call = fn(pts);
+      const res = isThenable(call) ? await raceAbort(call, o.signal) : call;
       time.evaluate += performance.now() - t0;
+      // A synchronous fn never lets timers or abort handlers run: give the event loop one turn.
+      if (!isThenable(call) && o.signal) await nextMacrotask();
       o.signal?.throwIfAborted();
       if (res == null || typeof (res as ArrayLike<number>).length !== 'number') {
         throw new MiseError('BAD_OUTPUT', `fn must return an array of ${n} numbers (one per point), got ${typeof res}`);
@@ -376,6 +385,42 @@ export async function extractIsosurface(
   };
   if (o.returnGrid) result.grid = grid;
   return result;
+}
+
+function isThenable(v: unknown): v is PromiseLike<ImplicitValues> {
+  return typeof (v as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/** `p`, or a rejection with `signal.reason` as soon as the signal aborts (p's own outcome is then ignored). */
+function raceAbort<T>(p: PromiseLike<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return Promise.resolve(p);
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) {
+      Promise.resolve(p).catch(() => undefined);
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(p).then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/**
+ * Resolve after one timer turn: timers already due (an abort scheduled with setTimeout during a synchronous fn)
+ * run first. Costs about 1 ms per synchronous batch.
+ */
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

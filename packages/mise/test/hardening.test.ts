@@ -51,3 +51,33 @@ describe('options are checked before any allocation or evaluation', () => {
     expect(ok.positions.every(Number.isFinite)).toBe(true);
   });
 });
+
+describe('abort while fn is in flight', () => {
+  it('rejects with the signal reason while fn never settles', async () => {
+    const ctrl = new AbortController();
+    let calls = 0;
+    const never = () => {
+      calls++;
+      queueMicrotask(() => ctrl.abort(new Error('stop')));
+      return new Promise<Float32Array>(() => undefined);
+    };
+    await expect(extractIsosurface(never, { signal: ctrl.signal, resolution0: 8 })).rejects.toThrow('stop');
+    expect(calls).toBe(1);
+  });
+
+  it('sees an abort from a timer between synchronous batches', async () => {
+    const ctrl = new AbortController();
+    let calls = 0;
+    const sync = (p: Float32Array) => {
+      calls++;
+      if (calls === 1) setTimeout(() => ctrl.abort(), 0);
+      // Busy long enough for the timer to be due before fn returns.
+      const until = Date.now() + 5;
+      while (Date.now() < until);
+      return sphere(p);
+    };
+    await expect(extractIsosurface(sync, { signal: ctrl.signal, resolution0: 16, batchSize: 100 })).rejects.toMatchObject({ name: 'AbortError' });
+    // Without a turn of the event loop, every one of the 4 913 / 100 = 50 coarse batches would run first.
+    expect(calls).toBe(1);
+  });
+});
