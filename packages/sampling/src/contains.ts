@@ -30,7 +30,8 @@ export const CONTAINS_DEFAULTS: Required<ContainsOptions> = { method: 'winding',
  * Inside/outside labels (occupancy) of query points with respect to a triangle mesh.
  *
  * - `method: 'winding'` (default): 1 where the generalized winding number w > 0.5 (Barill et al. 2018 fast
- *   winding numbers, see {@link windingNumbers}). Correct on closed meshes, and sensible on open meshes,
+ *   winding numbers, see {@link windingNumbers}; a far-field value near ½ is re-evaluated with 8× β and then
+ *   exactly, so approximation error never decides the side). Correct on closed meshes, and sensible on open meshes,
  *   meshes with holes and overlapping components (a point inside two overlapping closed parts has w = 2 and
  *   is inside).
  * - `method: 'ray-parity'`: the reference's `check_mesh_contains` (REFERENCE §2.1): inside iff the counts
