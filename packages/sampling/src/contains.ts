@@ -53,6 +53,16 @@ export const CONTAINS_DEFAULTS: Required<ContainsOptions> = { method: 'winding',
  * @category Inside/outside
  */
 export function contains(mesh: TriangleMesh, points: Float32Array, options: ContainsOptions = {}): Uint8Array {
+  return containsImpl(mesh, points, options);
+}
+
+/** {@link contains}, optionally counting near-½ refinements and ray-parity disagreements. @internal */
+export function containsImpl(
+  mesh: TriangleMesh,
+  points: Float32Array,
+  options: ContainsOptions,
+  stats?: { refined: number; exact: number; disagree?: Uint8Array },
+): Uint8Array {
   const { method, orientation, beta, rayCastClosed } = { ...CONTAINS_DEFAULTS, ...options };
   if (method !== 'winding' && method !== 'ray-parity') {
     throw new SamplingError('INVALID_ARGUMENT', `method must be 'winding' or 'ray-parity', got ${String(method)}`);
@@ -63,11 +73,11 @@ export function contains(mesh: TriangleMesh, points: Float32Array, options: Cont
   if (!(beta === Infinity)) checkNumber(beta, 'beta', 1e-9);
   checkMesh(mesh, false);
   checkPoints(points);
-  if (method === 'ray-parity') return rayParityContains(mesh, points);
+  if (method === 'ray-parity') return rayParityContains(mesh, points, stats?.disagree);
   const out = new Uint8Array(points.length / 3);
   const sign = orientation === 'auto' && signedVolume(mesh) < 0 ? -1 : 1;
   windingInto(mesh, points, beta, rayCastClosed, (i, w, onSurface) => {
     out[i] = sign * w > 0.5 || onSurface ? 1 : 0;
-  });
+  }, stats);
   return out;
 }

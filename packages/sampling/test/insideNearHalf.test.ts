@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TriangleMesh } from '@onet/io';
-import { concatMeshes, contains, icosphere, windingNumbers } from '../src/index.js';
+import { concatMeshes, contains, containsWithDiagnostics, icosphere, windingNumbers } from '../src/index.js';
 
 /** An open n×n square sheet at height z, `size` wide, centred on the z axis. */
 function sheet(n: number, z: number, size: number): TriangleMesh {
@@ -46,5 +46,8 @@ describe('winding numbers near ½', () => {
     let maxErr = 0;
     for (let i = 0; i < n; i++) maxErr = Math.max(maxErr, Math.abs(wf[i] - we[i]));
     expect(maxErr).toBeGreaterThan(1e-6);
+    const { diagnostics } = containsWithDiagnostics(mesh, pts, { orientation: 'as-is' });
+    expect(diagnostics.refinedNearHalf).toBeGreaterThan(n / 4);
+    expect(diagnostics.exactNearHalf).toBeGreaterThan(0);
   });
 });
