@@ -47,8 +47,9 @@ if (!isMainThread) {
       let current = job.from;
       let since = performance.now();
       let last: FuzzReport = emptyReport();
+      let started = false; // the worker's start-up (loading, seeds) is not an input: the clock starts at the first beat
       const timer = setInterval(() => {
-        if (performance.now() - since > hangMs) {
+        if (started && performance.now() - since > hangMs) {
           clearInterval(timer);
           hangs.push(current);
           void w.terminate();
@@ -58,10 +59,13 @@ if (!isMainThread) {
       }, 100);
       w.on('message', (m: { type: string; i?: number; report: FuzzReport }) => {
         if (m.type === 'beat') {
+          started = true;
           current = m.i!;
           since = performance.now();
           last = m.report;
-          if (current % 10_000 === 0 && current > 0) process.stderr.write(`fuzz: ${current} inputs\n`);
+          if (current % 2500 === 0 && current > 0) {
+            process.stderr.write(`fuzz: ${current} inputs ${JSON.stringify({ ...last.outcomes, hangs: hangs.length })}\n`);
+          }
         } else {
           clearInterval(timer);
           merge(m.report);
