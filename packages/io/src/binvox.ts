@@ -1,4 +1,4 @@
-import { OnetIOError } from './errors.js';
+import { OnetIOError, asIOError } from './errors.js';
 
 /**
  * A dense voxel grid as read from / written to a `.binvox` file.
@@ -44,6 +44,14 @@ export const PARSE_BINVOX_DEFAULTS: Required<ParseBinvoxOptions> = { source: '<b
  */
 export function parseBinvox(bytes: Uint8Array, options: ParseBinvoxOptions = {}): BinvoxGrid {
   const opts = { ...PARSE_BINVOX_DEFAULTS, ...options };
+  try {
+    return readBinvox(bytes, opts);
+  } catch (e) {
+    throw asIOError(e, opts.source);
+  }
+}
+
+function readBinvox(bytes: Uint8Array, opts: Required<ParseBinvoxOptions>): BinvoxGrid {
   const source = opts.source;
   if (bytes.length === 0) throw new OnetIOError('EMPTY', 'the file is empty', source, 'byte 0');
   let pos = 0;

@@ -25,3 +25,27 @@ export class OnetIOError extends Error {
     super(`${source}${location ? ` (${location})` : ''}: ${message}`);
   }
 }
+
+/**
+ * Wrap an unexpected error (a reader bug, a RangeError from an allocation) as `OnetIOError`, the last resort of
+ * every public reader: `TOO_LARGE` for a RangeError, `PARSE_ERROR` otherwise, with the original as `cause` (the
+ * fuzzer counts such wrapped errors as defects to fix at their root).
+ * @internal
+ */
+export function asIOError(e: unknown, source: string): OnetIOError {
+  if (e instanceof OnetIOError) return e;
+  const err =
+    e instanceof RangeError
+      ? new OnetIOError('TOO_LARGE', `cannot allocate memory for this file (${e.message})`, source)
+      : new OnetIOError('PARSE_ERROR', `unexpected error while parsing: ${(e as Error)?.message ?? String(e)}`, source);
+  Object.defineProperty(err, 'cause', { value: e, enumerable: false, configurable: true, writable: true });
+  return err;
+}
+
+/**
+ * `table[key]` for own keys only: names like `valueOf`, `constructor` or `__proto__` read from a file must not
+ * find `Object.prototype` members. @internal
+ */
+export function ownLookup<V>(table: Readonly<Record<string, V>>, key: string | undefined): V | undefined {
+  return key !== undefined && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}

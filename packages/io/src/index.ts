@@ -5,7 +5,7 @@
  */
 export type { TriangleMesh, PointCloud } from './types.js';
 export { OnetIOError, type OnetIOErrorCode } from './errors.js';
-export { parseNpy, parseNpz, writeNpy, writeNpz, WRITE_NPY_DEFAULTS, type NpyArray, type NpyData, type WriteNpyOptions } from './npy.js';
+export { parseNpy, parseNpz, writeNpy, writeNpz, WRITE_NPY_DEFAULTS, PARSE_NPZ_DEFAULTS, type NpyArray, type NpyData, type ParseNpzOptions, type WriteNpyOptions } from './npy.js';
 export { float16ToFloat32, float32ToFloat16 } from './float16.js';
 export type { ReadOptions } from './text.js';
 export { parseMesh, detectMeshFormat, meshFormatFromPath, PARSE_MESH_DEFAULTS, type MeshFormat, type ParseMeshOptions } from './parseMesh.js';

@@ -1,5 +1,5 @@
 import { unzipSync, zipSync } from 'fflate';
-import { OnetIOError } from './errors.js';
+import { OnetIOError, asIOError, ownLookup } from './errors.js';
 import { float16ToFloat32, float32ToFloat16 } from './float16.js';
 
 /** A typed array that an .npy file can hold. */
@@ -24,11 +24,24 @@ export interface NpyArray {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
+/** Bytes per element of each supported dtype kind (looked up as own keys only). */
+const DTYPE_SIZES: Readonly<Record<string, number>> = { f2: 2, f4: 4, f8: 8, i1: 1, u1: 1, b1: 1, i2: 2, u2: 2, i4: 4, u4: 4, i8: 8 };
+
 /**
  * Parse one `.npy` file (format versions 1–3, little- or big-endian, C or Fortran order is refused).
- * @throws {@link OnetIOError} `PARSE_ERROR` / `TRUNCATED` / `UNSUPPORTED_DTYPE` naming `source`.
+ * The data size the header declares is checked against the file size before anything is allocated.
+ * @throws {@link OnetIOError} `PARSE_ERROR` / `TRUNCATED` / `UNSUPPORTED_DTYPE` naming `source` (never another type).
  */
 export function parseNpy(bytes: Uint8Array, source = '<buffer>'): NpyArray {
+  try {
+    return readNpy(bytes, source);
+  } catch (e) {
+    throw asIOError(e, source);
+  }
+}
+
+function readNpy(bytes: Uint8Array, source: string): NpyArray {
+  if (!(bytes instanceof Uint8Array)) throw new OnetIOError('PARSE_ERROR', 'expected the file contents as a Uint8Array', source);
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new OnetIOError('PARSE_ERROR', 'not an .npy file (bad magic)', source, 'byte 0');
   }
@@ -60,17 +73,16 @@ export function parseNpy(bytes: Uint8Array, source = '<buffer>'): NpyArray {
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
     .map((s) => Number(s));
-  if (shape.some((n) => !Number.isInteger(n) || n < 0)) throw new OnetIOError('PARSE_ERROR', `bad shape (${shapeStr})`, source);
+  if (shape.some((n) => !Number.isSafeInteger(n) || n < 0)) throw new OnetIOError('PARSE_ERROR', `bad shape (${shapeStr})`, source);
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = offset + headerLen;
   const order = descr[0];
   const kind = descr.slice(1);
-  const sizes: Record<string, number> = { f2: 2, f4: 4, f8: 8, i1: 1, u1: 1, b1: 1, i2: 2, u2: 2, i4: 4, u4: 4, i8: 8 };
-  const size = sizes[kind];
-  if (!size) throw new OnetIOError('UNSUPPORTED_DTYPE', `dtype ${descr} is not supported`, source);
+  const size = ownLookup(DTYPE_SIZES, kind);
+  if (size === undefined || !'<>|='.includes(order)) throw new OnetIOError('UNSUPPORTED_DTYPE', `dtype ${descr} is not supported`, source);
   const nbytes = count * size;
   if (dataStart + nbytes > bytes.length) {
-    throw new OnetIOError('TRUNCATED', `expected ${nbytes} data bytes, found ${bytes.length - dataStart}`, source, `byte ${dataStart}`);
+    throw new OnetIOError(nbytes > 4 * bytes.length ? 'TOO_LARGE' : 'TRUNCATED', `expected ${nbytes} data bytes, found ${bytes.length - dataStart}`, source, `byte ${dataStart}`);
   }
   const little = order !== '>';
   // Copy into an aligned buffer, swapping bytes if big-endian.
@@ -115,24 +127,80 @@ export function parseNpy(bytes: Uint8Array, source = '<buffer>'): NpyArray {
   return { data, shape, dtype: descr };
 }
 
+/** Options of {@link parseNpz}. */
+export interface ParseNpzOptions {
+  /**
+   * Largest total size in bytes of the `.npy` members once inflated, checked against the sizes the zip
+   * declares before inflating (deflate bombs, members declaring 4 GiB); an inflated member must also have
+   * exactly its declared size.
+   */
+  maxInflatedBytes?: number;
+}
+
+/** Defaults of {@link ParseNpzOptions}: 1 GiB inflated at most. */
+export const PARSE_NPZ_DEFAULTS: Required<ParseNpzOptions> = { maxInflatedBytes: 2 ** 30 };
+
 /**
  * Read a `.npz` archive (zip of `.npy` files, stored or deflated) into a map from array name (without
- * `.npy`) to {@link NpyArray}.
- * @throws {@link OnetIOError} when the zip or any member is corrupt.
+ * `.npy`) to {@link NpyArray}. Members that are not `.npy` are skipped without being inflated.
+ *
+ * ```ts
+ * const arrays = parseNpz(bytes, 'points.npz', { maxInflatedBytes: 2 ** 28 });
+ * ```
+ * @throws {@link OnetIOError} `PARSE_ERROR` when the zip or any member is corrupt, `TOO_LARGE` when the members
+ *   declare more than `maxInflatedBytes`, `TRUNCATED` when a member inflates to another size than declared;
+ *   never another type.
+ * @category npy
  */
-export function parseNpz(bytes: Uint8Array, source = '<buffer>'): Map<string, NpyArray> {
-  let files: Record<string, Uint8Array>;
+export function parseNpz(bytes: Uint8Array, source = '<buffer>', options: ParseNpzOptions = {}): Map<string, NpyArray> {
+  const opts = { ...PARSE_NPZ_DEFAULTS, ...options };
   try {
-    files = unzipSync(bytes);
+    if (!(bytes instanceof Uint8Array)) throw new OnetIOError('PARSE_ERROR', 'expected the file contents as a Uint8Array', source);
+    if (!(opts.maxInflatedBytes >= 0)) throw new OnetIOError('PARSE_ERROR', `maxInflatedBytes must be ≥ 0, got ${opts.maxInflatedBytes}`, source);
+    const declared = new Map<string, number>();
+    let total = 0;
+    let entries = 0;
+    let tooLarge: OnetIOError | undefined;
+    let files: Record<string, Uint8Array>;
+    try {
+      files = unzipSync(bytes, {
+        // Called with the central directory's sizes before anything is inflated.
+        filter: (f) => {
+          // A central-directory entry takes at least 46 bytes: a larger declared count is a lie (and would loop ~2^32 times).
+          if (++entries * 46 > bytes.length) {
+            throw new OnetIOError('TRUNCATED', `the zip directory declares more entries than its ${bytes.length} bytes can hold`, source);
+          }
+          if (!f.name.endsWith('.npy') || tooLarge) return false;
+          total += f.originalSize;
+          if (!(Number.isSafeInteger(f.originalSize) && f.originalSize >= 0) || total > opts.maxInflatedBytes) {
+            tooLarge = new OnetIOError(
+              'TOO_LARGE',
+              `member ${JSON.stringify(f.name.slice(0, 80))} declares ${f.originalSize} inflated bytes; the members would exceed maxInflatedBytes = ${opts.maxInflatedBytes}`,
+              source,
+            );
+            return false;
+          }
+          declared.set(f.name, f.originalSize);
+          return true;
+        },
+      });
+    } catch (e) {
+      if (e instanceof OnetIOError) throw e;
+      throw new OnetIOError('PARSE_ERROR', `not a valid .npz (zip) archive: ${(e as Error)?.message ?? String(e)}`, source);
+    }
+    if (tooLarge) throw tooLarge;
+    const out = new Map<string, NpyArray>();
+    for (const [name, data] of Object.entries(files)) {
+      if (!name.endsWith('.npy')) continue;
+      if (data.length !== declared.get(name)) {
+        throw new OnetIOError('TRUNCATED', `member ${JSON.stringify(name.slice(0, 80))} inflates to ${data.length} bytes but declares ${declared.get(name)}`, source);
+      }
+      out.set(name.slice(0, -4), parseNpy(data, `${source}:${name}`));
+    }
+    return out;
   } catch (e) {
-    throw new OnetIOError('PARSE_ERROR', `not a valid .npz (zip) archive: ${(e as Error).message}`, source);
+    throw asIOError(e, source);
   }
-  const out = new Map<string, NpyArray>();
-  for (const [name, data] of Object.entries(files)) {
-    if (!name.endsWith('.npy')) continue;
-    out.set(name.slice(0, -4), parseNpy(data, `${source}:${name}`));
-  }
-  return out;
 }
 
 function dtypeOf(data: NpyData): string {

@@ -1,4 +1,4 @@
-import { OnetIOError } from './errors.js';
+import { OnetIOError, asIOError } from './errors.js';
 import type { TriangleMesh } from './types.js';
 import { parseOff } from './parseOff.js';
 import { parseObj } from './parseObj.js';
@@ -85,9 +85,4 @@ export function parseMesh(bytes: Uint8Array, options: ParseMeshOptions = {}): Tr
   }
 }
 
-/** Wrap an unexpected error (a reader bug, a RangeError from an allocation) as `OnetIOError`. @internal */
-export function asIOError(e: unknown, source: string): OnetIOError {
-  if (e instanceof OnetIOError) return e;
-  if (e instanceof RangeError) return new OnetIOError('TOO_LARGE', `cannot allocate memory for this file (${e.message})`, source);
-  return new OnetIOError('PARSE_ERROR', `unexpected error while parsing: ${(e as Error)?.message ?? String(e)}`, source);
-}
+export { asIOError } from './errors.js';

@@ -1,4 +1,4 @@
-import { OnetIOError } from './errors.js';
+import { OnetIOError, asIOError } from './errors.js';
 import type { TriangleMesh } from './types.js';
 import { LineReader, decodeText, parseNumber, type ReadOptions } from './text.js';
 import { F32Builder, U32Builder, assertHasFaces } from './buffers.js';
@@ -23,7 +23,12 @@ export interface ParseObjOptions extends ReadOptions {}
  * @category Mesh I/O
  */
 export function parseObj(bytes: Uint8Array, options: ParseObjOptions = {}): TriangleMesh {
-  return readObj(bytes, options.source ?? '<buffer>', true);
+  const source = options.source ?? '<buffer>';
+  try {
+    return readObj(bytes, source, true);
+  } catch (e) {
+    throw asIOError(e, source);
+  }
 }
 
 /** OBJ reader; with `requireFaces` false a vertex-only file is accepted (for point clouds). @internal */
@@ -36,11 +41,15 @@ export function readObj(bytes: Uint8Array, source: string, requireFaces: boolean
   let maxIndexLine = 0;
   const poly: number[] = [];
   for (let t = r.next(); t !== null; t = r.next()) {
-    while (t[t.length - 1] === '\\') {
-      const head = t.slice(0, -1); // copy: next() reuses its array
-      const more = r.next();
-      t = head.concat(more ?? []);
-      if (more === null) break;
+    if (t[t.length - 1] === '\\') {
+      // Continuations append to one array (concatenating copies per line was quadratic in their number).
+      const joined = t.slice(0, -1); // copy: next() reuses its array
+      for (let more = r.next(); more !== null; more = r.next()) {
+        for (let k = 0; k < more.length; k++) joined.push(more[k]);
+        if (joined[joined.length - 1] !== '\\') break;
+        joined.pop();
+      }
+      t = joined;
     }
     const key = t[0];
     if (key === 'v') {

@@ -1,4 +1,4 @@
-import { OnetIOError } from './errors.js';
+import { OnetIOError, asIOError } from './errors.js';
 import type { TriangleMesh } from './types.js';
 import { LineReader, decodeText, parseInteger, parseNumber, type ReadOptions } from './text.js';
 import { U32Builder, assertHasFaces } from './buffers.js';
@@ -27,7 +27,12 @@ const HEADER = /^(ST)?(C)?(N)?(4)?(n)?OFF$/;
  * @category Mesh I/O
  */
 export function parseOff(bytes: Uint8Array, options: ParseOffOptions = {}): TriangleMesh {
-  return readOff(bytes, options.source ?? '<buffer>', true);
+  const source = options.source ?? '<buffer>';
+  try {
+    return readOff(bytes, source, true);
+  } catch (e) {
+    throw asIOError(e, source);
+  }
 }
 
 /** OFF reader; with `requireFaces` false a vertex-only file is accepted (for point clouds). @internal */
@@ -103,7 +108,13 @@ export function readOff(bytes: Uint8Array, source: string, requireFaces: boolean
         throw new OnetIOError('NON_FINITE', `vertex ${i} overflows float32 (${t[k]})`, source, w);
       }
     }
-    if (normals) for (let k = 0; k < 3; k++) normals[i * 3 + k] = parseNumber(t[dims + k], source, w);
+    if (normals) {
+      for (let k = 0; k < 3; k++) {
+        normals[i * 3 + k] = parseNumber(t[dims + k], source, w);
+        // parseNumber accepts 1e39 (a finite double) that is Infinity as float32.
+        if (!Number.isFinite(normals[i * 3 + k])) throw new OnetIOError('NON_FINITE', `normal of vertex ${i} overflows float32 (${t[dims + k]})`, source, w);
+      }
+    }
   }
 
   const indices = new U32Builder(nf * 3);

@@ -1,4 +1,4 @@
-import { OnetIOError } from './errors.js';
+import { OnetIOError, asIOError } from './errors.js';
 import type { TriangleMesh } from './types.js';
 import type { ReadOptions } from './text.js';
 import { assertFinite, assertHasFaces, assertIndices } from './buffers.js';
@@ -37,6 +37,14 @@ export function interleave3(a: Float32Array, b: Float32Array, c: Float32Array): 
  */
 export function parsePly(bytes: Uint8Array, options: ParsePlyOptions = {}): TriangleMesh {
   const source = options.source ?? '<buffer>';
+  try {
+    return readPlyMesh(bytes, source);
+  } catch (e) {
+    throw asIOError(e, source);
+  }
+}
+
+function readPlyMesh(bytes: Uint8Array, source: string): TriangleMesh {
   const d = readPly(bytes, source, ['x', 'y', 'z', 'nx', 'ny', 'nz'], true);
   const x = d.columns.get('x');
   const y = d.columns.get('y');

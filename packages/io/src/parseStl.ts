@@ -1,4 +1,4 @@
-import { OnetIOError } from './errors.js';
+import { OnetIOError, asIOError } from './errors.js';
 import type { TriangleMesh } from './types.js';
 import { LineReader, decodeText, parseNumber, type ReadOptions } from './text.js';
 import { F32Builder, assertFinite, assertHasFaces } from './buffers.js';
@@ -45,8 +45,15 @@ export function looksLikeAsciiStl(bytes: Uint8Array): boolean {
  * @category Mesh I/O
  */
 export function parseStl(bytes: Uint8Array, options: ParseStlOptions = {}): TriangleMesh {
-  const opts = { ...PARSE_STL_DEFAULTS, ...options };
   const source = options.source ?? '<buffer>';
+  try {
+    return readStl(bytes, source, { ...PARSE_STL_DEFAULTS, ...options });
+  } catch (e) {
+    throw asIOError(e, source);
+  }
+}
+
+function readStl(bytes: Uint8Array, source: string, opts: Required<Omit<ParseStlOptions, 'source'>>): TriangleMesh {
   if (bytes.length === 0) throw new OnetIOError('EMPTY', 'the file is empty', source, 'byte 0');
   let soup: Float32Array;
   // Binary files often start with "solid" too; a NUL byte is a sure sign of binary.

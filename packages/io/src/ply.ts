@@ -1,4 +1,4 @@
-import { OnetIOError } from './errors.js';
+import { OnetIOError, ownLookup } from './errors.js';
 import { LineReader, decodeText, parseInteger, parseNumber } from './text.js';
 import { U32Builder } from './buffers.js';
 
@@ -72,13 +72,13 @@ export function parsePlyHeader(bytes: Uint8Array, source: string): PlyHeader {
       const el = elements[elements.length - 1];
       if (!el) throw new OnetIOError('PARSE_ERROR', 'a property before any element', source, where);
       if (t[1] === 'list') {
-        const countType = TYPE_ALIASES[t[2]];
-        const type = TYPE_ALIASES[t[3]];
+        const countType = ownLookup(TYPE_ALIASES, t[2]);
+        const type = ownLookup(TYPE_ALIASES, t[3]);
         if (!countType || !type || t.length < 5) throw new OnetIOError('PARSE_ERROR', `bad list property "${lines[li].trim()}"`, source, where);
         if (!isIntType(countType)) throw new OnetIOError('PARSE_ERROR', 'a list count must have an integer type', source, where);
         el.properties.push({ name: t[4], type, countType });
       } else {
-        const type = TYPE_ALIASES[t[1]];
+        const type = ownLookup(TYPE_ALIASES, t[1]);
         if (!type || t.length < 3) throw new OnetIOError('PARSE_ERROR', `bad property "${lines[li].trim()}"`, source, where);
         el.properties.push({ name: t[2], type });
       }

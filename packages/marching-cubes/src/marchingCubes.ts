@@ -130,6 +130,20 @@ export function marchingCubes(
       `marchingCubes: spacing must be three finite numbers > 0, got ${JSON.stringify(spacing)}.`
     );
   }
+  // Vertices are stored as float32: an extent (one node of padding included) that overflows it would give
+  // ±Infinity positions silently.
+  const dimsOf = [nx, ny, nz];
+  for (let a = 0; a < 3; a++) {
+    const lo = origin[a]! - spacing[a]!;
+    const hi = origin[a]! + spacing[a]! * dimsOf[a]!;
+    if (!Number.isFinite(Math.fround(lo)) || !Number.isFinite(Math.fround(hi))) {
+      throw new MarchingCubesRangeError(
+        'INVALID_OPTION',
+        `marchingCubes: origin + spacing·(dims − 1) on axis ${'xyz'[a]} reaches ${Math.abs(lo) > Math.abs(hi) ? lo : hi}, ` +
+          `beyond float32 (±3.4e38); rescale the grid.`
+      );
+    }
+  }
   if (nanMode !== 'error' && nanMode !== 'outside') {
     throw new MarchingCubesRangeError(
       'INVALID_OPTION',

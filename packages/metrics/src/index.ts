@@ -35,6 +35,8 @@ export {
   type PointCloudMetrics,
 } from './evaluatePointClouds.js';
 export { occupancyIoU, type OccupancyInput } from './occupancyIoU.js';
+export { voxelIoU, VOXEL_IOU_DEFAULTS, type VoxelIoUOptions } from './voxelIoU.js';
+export { voxelCellCentres } from './voxelCellCentres.js';
 export {
   evaluateMesh,
   EVALUATE_MESH_DEFAULTS,

@@ -26,6 +26,11 @@ export function normalizeBounds(bounds: Bounds): { lo: number[]; hi: number[] } 
     if (!(Number.isFinite(lo[a]) && Number.isFinite(hi[a]) && lo[a] < hi[a])) {
       throw new MiseError('INVALID_OPTION', `bounds on axis ${'xyz'[a]} must be finite with lo < hi, got [${lo[a]}, ${hi[a]}]`);
     }
+    // Grid coordinates are float32 (size, centre, nodes): a box beyond it would give Infinity vertices.
+    const f = Math.fround;
+    if (![lo[a], hi[a], hi[a] - lo[a], (hi[a] + lo[a]) / 2].every((v) => Number.isFinite(f(v)))) {
+      throw new MiseError('INVALID_OPTION', `bounds on axis ${'xyz'[a]} [${lo[a]}, ${hi[a]}] overflow float32 (±3.4e38); rescale the box`);
+    }
   }
   return { lo, hi };
 }

@@ -1,7 +1,7 @@
 import { marchingCubes, fillCavities } from '@onet/marching-cubes';
 import { type Bounds, REFERENCE_BOUNDS, gridAxes, normalizeBounds } from './bounds.js';
 import { MiseError } from './errors.js';
-import { MISE } from './mise.js';
+import { MAX_RESOLUTION, MISE } from './mise.js';
 
 /** Values an {@link ImplicitFunction} may return: one scalar per point. */
 export type ImplicitValues = Float32Array | Float64Array | ArrayLike<number>;
@@ -37,7 +37,13 @@ export interface ExtractIsosurfaceOptions {
   bounds?: Bounds;
   /** Most points per call of the function (reference 100 000). */
   batchSize?: number;
-  /** Aborts between batches: the promise rejects with the signal's reason (an `AbortError`). */
+  /**
+   * Aborts the extraction: the promise rejects with the signal's reason (an `AbortError`) as soon as the signal
+   * fires while an async fn is pending (its promise is raced with the abort), else before the next batch; a
+   * synchronous fn is followed by one event-loop turn, so an abort from a timer or another task is seen after
+   * the batch in progress. A call of fn in flight is not cancelled: it runs to completion in the background and
+   * its result (or rejection) is ignored. fn can stop early by watching the same signal.
+   */
   signal?: AbortSignal | undefined;
   /** Called after every batch. */
   onProgress?: ((progress: MiseProgress) => void) | undefined;
@@ -180,6 +186,29 @@ export async function extractIsosurface(
     throw new MiseError('INVALID_OPTION', `lipschitz must be a finite number ≥ 0, got ${o.lipschitz}`);
   }
   const { lo, hi } = normalizeBounds(o.bounds);
+  // Every option and the grid size are checked here, before any allocation or call of fn.
+  if (typeof o.threshold !== 'number' || !Number.isFinite(o.threshold)) {
+    throw new MiseError('INVALID_OPTION', `threshold must be a finite number, got ${o.threshold}`);
+  }
+  if (!Number.isInteger(o.upsamplingSteps) || o.upsamplingSteps < 0) {
+    throw new MiseError('INVALID_OPTION', `upsamplingSteps must be an integer ≥ 0, got ${o.upsamplingSteps}`);
+  }
+  if (o.upsamplingSteps === 0) {
+    if (!Number.isInteger(o.resolution0) || o.resolution0 < 2 || o.resolution0 > 1024) {
+      throw new MiseError(
+        Number.isInteger(o.resolution0) && o.resolution0 > 1024 ? 'TOO_LARGE' : 'INVALID_OPTION',
+        `with upsamplingSteps 0, resolution0 must be an integer in [2, 1024] (at most 2^30 grid values), got ${o.resolution0}`,
+      );
+    }
+  } else {
+    if (!Number.isInteger(o.resolution0) || o.resolution0 < 1) {
+      throw new MiseError('INVALID_OPTION', `resolution0 must be an integer ≥ 1, got ${o.resolution0}`);
+    }
+    const r = o.resolution0 * 2 ** o.upsamplingSteps;
+    if (o.upsamplingSteps > 10 || r > MAX_RESOLUTION) {
+      throw new MiseError('TOO_LARGE', `resolution0 · 2^upsamplingSteps = ${r} exceeds ${MAX_RESOLUTION}; lower resolution0 or upsamplingSteps`);
+    }
+  }
   o.signal?.throwIfAborted();
 
   const time = { evaluate: 0, mise: 0, densify: 0, marchingCubes: 0, total: 0 };
@@ -199,8 +228,11 @@ export async function extractIsosurface(
       const pts = new Float32Array(n * 3);
       for (let m = 0; m < n; m++) fill(start + m, pts, 3 * m);
       const t0 = performance.now();
-      const res = await fn(pts);
+      const call = fn(pts);
+      const res = isThenable(call) ? await raceAbort(call, o.signal) : call;
       time.evaluate += performance.now() - t0;
+      // A synchronous fn never lets timers or abort handlers run: give the event loop one turn.
+      if (!isThenable(call) && o.signal) await nextMacrotask();
       o.signal?.throwIfAborted();
       if (res == null || typeof (res as ArrayLike<number>).length !== 'number') {
         throw new MiseError('BAD_OUTPUT', `fn must return an array of ${n} numbers (one per point), got ${typeof res}`);
@@ -353,6 +385,42 @@ export async function extractIsosurface(
   };
   if (o.returnGrid) result.grid = grid;
   return result;
+}
+
+function isThenable(v: unknown): v is PromiseLike<ImplicitValues> {
+  return typeof (v as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/** `p`, or a rejection with `signal.reason` as soon as the signal aborts (p's own outcome is then ignored). */
+function raceAbort<T>(p: PromiseLike<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return Promise.resolve(p);
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) {
+      Promise.resolve(p).catch(() => undefined);
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(p).then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/**
+ * Resolve after one timer turn: timers already due (an abort scheduled with setTimeout during a synchronous fn)
+ * run first. Costs about 1 ms per synchronous batch.
+ */
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

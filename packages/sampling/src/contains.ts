@@ -30,7 +30,8 @@ export const CONTAINS_DEFAULTS: Required<ContainsOptions> = { method: 'winding',
  * Inside/outside labels (occupancy) of query points with respect to a triangle mesh.
  *
  * - `method: 'winding'` (default): 1 where the generalized winding number w > 0.5 (Barill et al. 2018 fast
- *   winding numbers, see {@link windingNumbers}). Correct on closed meshes, and sensible on open meshes,
+ *   winding numbers, see {@link windingNumbers}; a far-field value near ½ is re-evaluated with 8× β and then
+ *   exactly, so approximation error never decides the side). Correct on closed meshes, and sensible on open meshes,
  *   meshes with holes and overlapping components (a point inside two overlapping closed parts has w = 2 and
  *   is inside).
  * - `method: 'ray-parity'`: the reference's `check_mesh_contains` (REFERENCE §2.1): inside iff the counts
@@ -52,6 +53,16 @@ export const CONTAINS_DEFAULTS: Required<ContainsOptions> = { method: 'winding',
  * @category Inside/outside
  */
 export function contains(mesh: TriangleMesh, points: Float32Array, options: ContainsOptions = {}): Uint8Array {
+  return containsImpl(mesh, points, options);
+}
+
+/** {@link contains}, optionally counting near-½ refinements and ray-parity disagreements. @internal */
+export function containsImpl(
+  mesh: TriangleMesh,
+  points: Float32Array,
+  options: ContainsOptions,
+  stats?: { refined: number; exact: number; disagree?: Uint8Array },
+): Uint8Array {
   const { method, orientation, beta, rayCastClosed } = { ...CONTAINS_DEFAULTS, ...options };
   if (method !== 'winding' && method !== 'ray-parity') {
     throw new SamplingError('INVALID_ARGUMENT', `method must be 'winding' or 'ray-parity', got ${String(method)}`);
@@ -62,11 +73,11 @@ export function contains(mesh: TriangleMesh, points: Float32Array, options: Cont
   if (!(beta === Infinity)) checkNumber(beta, 'beta', 1e-9);
   checkMesh(mesh, false);
   checkPoints(points);
-  if (method === 'ray-parity') return rayParityContains(mesh, points);
+  if (method === 'ray-parity') return rayParityContains(mesh, points, stats?.disagree);
   const out = new Uint8Array(points.length / 3);
   const sign = orientation === 'auto' && signedVolume(mesh) < 0 ? -1 : 1;
   windingInto(mesh, points, beta, rayCastClosed, (i, w, onSurface) => {
     out[i] = sign * w > 0.5 || onSurface ? 1 : 0;
-  });
+  }, stats);
   return out;
 }

@@ -17,6 +17,7 @@ export { icosphere, box, cylinder, torus } from './primitives/index.js';
 export { concatMeshes } from './concatMeshes.js';
 export { windingNumbers, WINDING_NUMBERS_DEFAULTS, type WindingNumbersOptions } from './windingNumbers.js';
 export { contains, CONTAINS_DEFAULTS, type ContainsOptions } from './contains.js';
+export { containsWithDiagnostics, type ContainsDiagnostics, type ContainsWithDiagnosticsResult } from './containsWithDiagnostics.js';
 export { voxelize, VOXELIZE_DEFAULTS, type VoxelizeOptions } from './voxelize.js';
 export { randomAffine, transformMesh, RANDOM_AFFINE_DEFAULTS, type RandomAffineOptions } from './affine.js';
 export {

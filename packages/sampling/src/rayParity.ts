@@ -11,7 +11,7 @@ const RES = 512;
  * the plane hit lies at or above (`depth ≥ z`) or below the point. Inside iff both counts are odd; points
  * outside the rescaled [0, 512]³ are outside; triangles parallel to z are skipped. @internal
  */
-export function rayParityContains(mesh: TriangleMesh, points: Float32Array): Uint8Array {
+export function rayParityContains(mesh: TriangleMesh, points: Float32Array, disagree?: Uint8Array): Uint8Array {
   const { positions: p, indices: f } = mesh;
   const nf = f.length / 3;
   const n = points.length / 3;
@@ -81,6 +81,8 @@ export function rayParityContains(mesh: TriangleMesh, points: Float32Array): Uin
       else below++;
     }
     out[i] = above % 2 === 1 && below % 2 === 1 ? 1 : 0;
+    // The reference warns when the +z and −z parities differ (contains1 != contains2): an open or broken mesh.
+    if (disagree && above % 2 !== below % 2) disagree[i] = 1;
   }
   return out;
 }
