@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run release:check — is every public package publishable as it stands?
 //   1. build (turbo: a cache hit when dist is current; --no-build skips it)
-//   2. `changeset status`: every changed package has a changeset
+//   2. `changeset status`: every changed package has a changeset (or, in a version commit, a new version and
+//      a CHANGELOG entry)
 //   3. `npm pack` of each public package (the tarball npm publish would upload; its file list is what
 //      `npm pack --dry-run` prints), checked: LICENSE, README, dist; no sources, scripts or retired models;
 //      metadata (repository.directory, homepage, bugs, keywords, engines); sibling ranges that match the
@@ -39,7 +40,29 @@ step('changeset status');
 try {
   console.log(run('npx', ['changeset', 'status']).trim().split('\n').slice(-3).join('\n'));
 } catch (e) {
-  problems.push(`changeset status failed:\n${e.stdout}${e.stderr}`);
+  // A version commit (`changeset version`) consumes the changesets, so status fails until it is merged into the base
+  // branch. That is fine when every package changed since the base has a new version and a CHANGELOG entry.
+  const base = JSON.parse(readFileSync(join(root, '.changeset', 'config.json'), 'utf8')).baseBranch ?? 'main';
+  const unreleased = [];
+  let changed = [];
+  try {
+    changed = [...new Set(run('git', ['diff', '--name-only', `${base}...HEAD`, '--', 'packages']).split('\n').filter(Boolean).map((f) => f.split('/')[1]))];
+    for (const dir of changed) {
+      const now = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
+      let before;
+      try {
+        before = JSON.parse(run('git', ['show', `${base}:packages/${dir}/package.json`])).version;
+      } catch {
+        before = undefined; // a new package
+      }
+      const log = run('git', ['diff', '--name-only', `${base}...HEAD`, '--', `packages/${dir}/CHANGELOG.md`]).trim();
+      if (now.version === before || !log) unreleased.push(now.name);
+    }
+  } catch (g) {
+    unreleased.push(`(git: ${g.message.split('\n')[0]})`);
+  }
+  if (unreleased.length || !changed.length) problems.push(`changeset status failed:\n${e.stdout}${e.stderr}${unreleased.length ? `changed without a changeset or a version bump: ${unreleased.join(', ')}` : ''}`);
+  else console.log(`no pending changesets: a version commit (${changed.length} packages changed since ${base}, each with a new version and CHANGELOG entry)`);
 }
 
 step('metadata');
