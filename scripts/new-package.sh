@@ -5,7 +5,11 @@ name=$1; desc=$2; shift 2
 d=packages/$name
 mkdir -p $d/src $d/test
 deps=""
-for dep in "$@"; do deps="$deps\"$dep\": \"*\","; done
+# sibling ranges follow the workspace versions (changesets keeps them in sync), never "*"
+for dep in "$@"; do
+  v=$(node -p "require('./packages/${dep#@onet/}/package.json').version")
+  deps="$deps\"$dep\": \"^$v\","
+done
 deps=${deps%,}
 cat > $d/package.json <<JSON
 {
@@ -13,19 +17,24 @@ cat > $d/package.json <<JSON
   "version": "0.1.0",
   "description": "$desc",
   "license": "MIT",
+  "author": "the onet authors",
+  "repository": { "type": "git", "url": "git+https://github.com/onet-js/onet.git", "directory": "packages/$name" },
+  "homepage": "https://github.com/onet-js/onet/tree/main/packages/$name#readme",
+  "bugs": { "url": "https://github.com/onet-js/onet/issues" },
+  "keywords": ["occupancy-networks", "3d"],
+  "engines": { "node": ">=20" },
   "type": "module",
   "main": "./dist/index.cjs",
   "module": "./dist/index.js",
   "types": "./dist/index.d.ts",
   "exports": {
     ".": {
-      "types": "./dist/index.d.ts",
-      "import": "./dist/index.js",
-      "require": "./dist/index.cjs"
+      "import": { "types": "./dist/index.d.ts", "default": "./dist/index.js" },
+      "require": { "types": "./dist/index.d.cts", "default": "./dist/index.cjs" }
     },
     "./package.json": "./package.json"
   },
-  "files": ["dist", "README.md"],
+  "files": ["dist", "README.md", "LICENSE"],
   "sideEffects": false,
   "scripts": {
     "build": "tsup",
@@ -54,5 +63,6 @@ export default defineConfig({
   target: 'es2022',
 });
 TS
+[ -f $d/LICENSE ] || cp LICENSE $d/LICENSE
 [ -f $d/src/index.ts ] || echo "export {};" > $d/src/index.ts
 [ -f $d/README.md ] || printf "# @onet/$name\n\n$desc\n" > $d/README.md

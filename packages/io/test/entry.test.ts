@@ -28,7 +28,8 @@ describe('entry points', () => {
 
   it('package.json exports the ./node subpath built by tsup', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-    expect(pkg.exports['./node'].import).toBe('./dist/node.js');
+    expect(pkg.exports['./node'].import.default).toBe('./dist/node.js');
+    expect(pkg.exports['./node'].require.types).toBe('./dist/node.d.cts');
     expect(readFileSync(new URL('../tsup.config.ts', import.meta.url), 'utf8')).toContain("'src/node.ts'");
   });
 });
