@@ -12,6 +12,7 @@ export { concatMeshes } from './concatMeshes.js';
 export { windingNumbers, WINDING_NUMBERS_DEFAULTS, type WindingNumbersOptions } from './windingNumbers.js';
 export { contains, CONTAINS_DEFAULTS, type ContainsOptions } from './contains.js';
 export { voxelize, VOXELIZE_DEFAULTS, type VoxelizeOptions } from './voxelize.js';
+export { voxelizeMesh, VOXELIZE_MESH_DEFAULTS, type VoxelizeMeshOptions } from './voxelizeMesh.js';
 export { randomAffine, transformMesh, RANDOM_AFFINE_DEFAULTS, type RandomAffineOptions } from './affine.js';
 export {
   packBits,
