@@ -18,6 +18,7 @@ export {
 export { thresholdForInput, describeThreshold, type InputSizeThreshold, type ThresholdSettings } from './threshold.js';
 export { reconstruct, type ConditionableModel, type ReconstructOptions, type ReconstructionResult } from './reconstruct.js';
 export { reconstructFromMesh, type ReconstructFromMeshOptions, type ReconstructFromMeshResult } from './reconstructFromMesh.js';
+export { reconstructVoxels, type VoxelGridInput, type VoxelConditionableModel, type VoxelReconstructionResult } from './reconstructVoxels.js';
 export {
   evaluateMeshes,
   evaluateAgainstSamples,

@@ -6,6 +6,9 @@
 export { selectNodeBackend, type BackendChoice, type NodeBackendName } from './node/backend.js';
 export { loadModel, defaultModelDir, type LoadedModel, type LoadModelOptions } from './node/loadModel.js';
 export { readInput, readMeshFile, type InputData } from './node/readInput.js';
+export { parseVoxelFile, VOXEL_EXTENSIONS } from './node/readVoxels.js';
+export { meshToVoxelInput } from './node/reconstructVoxelFile.js';
+export { voxelModelDir } from './node/voxelModelDir.js';
 export { writeMeshFile, MESH_OUTPUT_EXTENSIONS } from './node/writeMeshFile.js';
 export { loadViewerScript } from './node/loadViewerScript.js';
 export { reconstructFile, type ReconstructFileOptions, type ReconstructFileResult } from './node/reconstructFile.js';

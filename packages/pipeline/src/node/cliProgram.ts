@@ -13,6 +13,8 @@ import { PipelineError } from '../errors.js';
 import type { GenerateMeshOptions } from '../generate.js';
 import { TEST_TIME_AUGMENTATIONS } from '../augment.js';
 import { formatMetrics, formatStats } from './format.js';
+import { voxelModelDir } from './voxelModelDir.js';
+import { describeVoxelInput } from './describeVoxelInput.js';
 
 const VERSION = '0.1.0';
 
@@ -110,11 +112,12 @@ export function buildProgram(): Command {
   generationOptions(
     program
       .command('reconstruct')
-      .description('reconstruct a mesh from a point cloud (.ply .xyz .npz) or from points drawn on a mesh (.off .obj .ply .stl)')
+      .description('reconstruct a mesh from a point cloud (.ply .xyz .npz), a voxel grid (.binvox .npy .npz; voxel super-resolution) or from points drawn on a mesh (.off .obj .ply .stl)')
       .argument('<input>', 'point cloud or mesh file')
       .requiredOption('-o, --output <file>', 'output mesh (.ply .obj .off .glb)')
       .option('--gt <mesh>', 'ground-truth mesh: print IoU, Chamfer-L1, normal consistency, F-score@0.01')
       .option('--model <dir>', 'folder with model.json + weights.bin, or an ensemble folder (default: the shipped model)')
+      .addOption(new Option('--input <kind>', 'mesh input: feed the model noisy surface points, or the mesh voxelised at the model\'s resolution (32³; default model: models/voxels)').choices(['points', 'voxels']).default('points'))
       .option('--points <n>', 'mesh input: number of noisy surface points (default: the model\'s inputPoints)', int('points', 1))
       .option('--noise <sigma>', 'mesh input: Gaussian noise σ in unit-cube units (default: the model\'s noiseStd)', num('noise'))
       .option('--no-normalize', 'point-cloud input is already in the model\'s unit cube')
@@ -131,7 +134,8 @@ export function buildProgram(): Command {
     const gt = o.gt ? await readMeshFile(o.gt) : undefined;
     const backend = await selectNodeBackend(o.backend as NodeBackendName);
     console.error(backend.message);
-    const loaded = await loadModel(o.model, { testTimeAugmentation: o.testTimeAugmentation });
+    const voxelInput = data.kind === 'voxels' || (data.kind === 'mesh' && o.input === 'voxels');
+    const loaded = await loadModel(o.model ?? (voxelInput ? voxelModelDir() : undefined), { testTimeAugmentation: o.testTimeAugmentation });
     console.error(loaded.message);
     const bar = miseProgressBar();
     let res;
@@ -144,6 +148,7 @@ export function buildProgram(): Command {
         normalize: o.normalize,
         seed: o.seed,
         evalPoints: o.evalPoints,
+        input: o.input,
         ...generationFlags(o),
         onProgress: bar.onProgress,
       });
@@ -152,12 +157,14 @@ export function buildProgram(): Command {
       loaded.model.dispose();
     }
     if (o.json) {
-      console.log(JSON.stringify({ backend: backend.backend, output: o.output, stats: res.stats, metrics: res.metrics ?? null }, null, 1));
+      console.log(JSON.stringify({ backend: backend.backend, output: o.output, stats: res.stats, metrics: res.metrics ?? null, ...(voxelInput ? { voxelMetrics: res.voxelMetrics ?? null } : {}) }, null, 1));
       return;
     }
-    console.log(`input: ${input} (${res.inputKind === 'mesh' ? `mesh → ${res.points.length / 3} noisy surface points` : `${res.points.length / 3} points`}, ${res.input.length / 3} fed to the encoder)`);
+    if (voxelInput) console.log(describeVoxelInput(input, data, res));
+    else console.log(`input: ${input} (${res.inputKind === 'mesh' ? `mesh → ${res.points.length / 3} noisy surface points` : `${res.points.length / 3} points`}, ${res.input.length / 3} fed to the encoder)`);
     console.log(formatStats(res.stats));
-    if (res.metrics) console.log(formatMetrics(res.metrics));
+    if (res.metrics) console.log(formatMetrics(res.metrics, voxelInput ? 'model       ' : 'metrics'));
+    if (res.voxelMetrics) console.log(formatMetrics(res.voxelMetrics, 'input voxels'));
     console.log(`wrote ${o.output}`);
   });
 
