@@ -9,6 +9,8 @@ import { icosphere, voxelizeMesh, transformMesh } from '@onet/sampling';
 import { saveModelFiles } from '@onet/nn/node';
 import { main } from '../src/node/cliProgram.js';
 import { reconstructVoxels } from '../src/reconstructVoxels.js';
+import { voxelModelDir } from '../src/node/voxelModelDir.js';
+import { existsSync } from 'node:fs';
 import { trilinearVoxelModel } from './helpers/voxelModel.js';
 
 async function run(...args: string[]): Promise<{ code: number; err: string; out: string }> {
@@ -97,6 +99,11 @@ describe('onet reconstruct with voxel inputs', () => {
     expect(empty.err).toMatch(/\[EMPTY_INPUT\]: the voxel grid is empty/);
     const twos = await run('reconstruct', join(dir, 'twos.npy'), '-o', join(dir, 'x.ply'), '--model', join(dir, 'model'), '--backend', 'wasm');
     expect(twos.err).toMatch(/\[BAD_VOXEL_GRID\]: .*twos\.npy: voxel values must be 0 or 1/);
+  });
+
+  it('voxel inputs default to the shipped voxel model folder', () => {
+    expect(voxelModelDir()).toMatch(/packages\/pipeline\/models\/voxels$/);
+    expect(existsSync(join(voxelModelDir(), 'config.json'))).toBe(true);
   });
 
   it('repeated voxel reconstructions leak no tensors', async () => {
