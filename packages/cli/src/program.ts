@@ -22,6 +22,7 @@ import { assertOutputNotInput, loadModel, reconstructFile, readInput, readMeshFi
 import { modelDir } from '@onet/models';
 import { PipelineError, MIN_INPUT_POINTS, checkNotDegenerate, type GenerateMeshOptions, TEST_TIME_AUGMENTATIONS } from '@onet/model';
 import { formatMetrics, formatStats } from './format.js';
+import { describeVoxelInput } from './describeVoxelInput.js';
 import { registerQueueCommands } from './queue.js';
 import { progress } from './progress.js';
 import cliProgress from 'cli-progress';
@@ -224,11 +225,12 @@ export function buildProgram(): Command {
   const reconstruct = generationOptions(
     program
       .command('reconstruct')
-      .description('reconstruct a mesh from a point cloud (.ply .xyz .txt .pts .csv .npz) or from points drawn on a mesh (.off .obj .ply .stl .glb)')
-      .argument('<input>', 'point cloud or mesh file')
+      .description('reconstruct a mesh from a point cloud (.ply .xyz .txt .pts .csv .npz), a voxel grid (.binvox .npy .npz; voxel super-resolution) or from points drawn on a mesh (.off .obj .ply .stl .glb)')
+      .argument('<input>', 'point cloud, voxel grid or mesh file')
       .requiredOption('-o, --output <file>', 'output mesh (.ply .obj .off .glb)', pathWithExtension(['ply', 'obj', 'off', 'glb']))
       .option('--gt <mesh>', 'ground-truth mesh: print IoU, Chamfer-L1, normal consistency, F-score@0.01')
-      .option('--model <dir>', 'folder with model.json + weights.bin, or an ensemble folder (default: the shipped model)')
+      .option('--model <dir>', 'folder with model.json + weights.bin, or an ensemble folder (default: the shipped model for the input: models/default, or models/voxels for voxels)')
+      .addOption(new Option('--input <kind>', 'mesh input: feed the model noisy surface points, or the mesh voxelised at the model\'s resolution (32³; default model: models/voxels)').choices(['points', 'voxels']).default('points'))
       .option('--points <n>', `mesh input: number of noisy surface points (${MIN_INPUT_POINTS}–10⁷; default: the model's inputPoints)`, int('points', MIN_INPUT_POINTS, 10_000_000))
       .option('--noise <sigma>', 'mesh input: Gaussian noise σ in unit-cube units (0–1; default: the model\'s noiseStd)', num('noise', 0, 1))
       .option('--no-normalize', 'point-cloud input is already in the model\'s unit cube')
@@ -247,16 +249,18 @@ export function buildProgram(): Command {
     if (o.model) await checkExists(o.model, 'model folder', 'dir');
     const data = await readInput(input);
     if (data.kind === 'points') checkNotDegenerate(data.cloud.points, `input point cloud ${input}`);
-    else checkNotDegenerate(data.mesh.positions, `input mesh ${input}'s vertices`, 4);
+    else if (data.kind === 'mesh') checkNotDegenerate(data.mesh.positions, `input mesh ${input}'s vertices`, 4);
     const gt = o.gt ? await readMeshFile(o.gt) : undefined;
     const backend = await selectNodeBackend(o.backend as NodeBackendName);
     console.error(backend.message);
-    const loaded = await loadModel(o.model ?? modelDir(), { testTimeAugmentation: o.testTimeAugmentation });
+    const voxelInput = data.kind === 'voxels' || (data.kind === 'mesh' && o.input === 'voxels');
+    const loaded = await loadModel(o.model ?? modelDir(voxelInput ? 'voxels' : 'default'), { testTimeAugmentation: o.testTimeAugmentation });
     console.error(loaded.message);
     const bar = miseProgressBar();
     let res;
     try {
       res = await reconstructFile(loaded.model, data, {
+        input: o.input,
         output: o.output,
         gtMesh: gt,
         points: o.points,
@@ -272,11 +276,20 @@ export function buildProgram(): Command {
       loaded.model.dispose();
     }
     for (const w of res.warnings) console.error(`onet: warning: ${w}`);
-    say(`input: ${input} (${res.inputKind === 'mesh' ? `mesh → ${res.points.length / 3} noisy surface points` : `${res.points.length / 3} points`}, ${res.input.length / 3} fed to the encoder)`);
+    if (voxelInput) say(describeVoxelInput(input, data, res));
+    else say(`input: ${input} (${res.inputKind === 'mesh' ? `mesh → ${res.points.length / 3} noisy surface points` : `${res.points.length / 3} points`}, ${res.input.length / 3} fed to the encoder)`);
     say(formatStats(res.stats));
-    if (res.metrics) say(formatMetrics(res.metrics));
+    if (res.metrics) say(formatMetrics(res.metrics, voxelInput ? 'model       ' : 'metrics'));
+    if (res.voxelMetrics) say(formatMetrics(res.voxelMetrics, 'input voxels'));
     say(`wrote ${o.output}`);
-    result({ backend: backend.backend, output: o.output, stats: res.stats, metrics: res.metrics ?? null, warnings: res.warnings });
+    result({
+      backend: backend.backend,
+      output: o.output,
+      stats: res.stats,
+      metrics: res.metrics ?? null,
+      ...(voxelInput ? { voxelMetrics: res.voxelMetrics ?? null } : {}),
+      warnings: res.warnings,
+    });
   });
 
   const generate = generationOptions(

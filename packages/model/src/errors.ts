@@ -4,6 +4,8 @@ export type PipelineErrorCode =
   | 'INVALID_OPTION'
   /** The input point cloud has no points. */
   | 'EMPTY_INPUT'
+  /** A voxel input is not the model's grid shape (message names the expected one), or is full, or has values other than 0/1. */
+  | 'BAD_VOXEL_GRID'
   /** The input contains NaN or ±Infinity. */
   | 'NON_FINITE_INPUT'
   /** An input file cannot be read or parsed (missing, unknown extension, corrupt). */

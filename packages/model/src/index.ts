@@ -21,6 +21,8 @@ export { thresholdForInput, describeThreshold, type InputSizeThreshold, type Thr
 export { reconstruct, type ConditionableModel, type ReconstructOptions, type ReconstructionResult } from './reconstruct.js';
 export { checkNotDegenerate, MIN_INPUT_POINTS, DEGENERATE_RATIO } from './checkNotDegenerate.js';
 export { reconstructFromMesh, type ReconstructFromMeshOptions, type ReconstructFromMeshResult } from './reconstructFromMesh.js';
+export { isVoxelModel, checkVoxelInput, type VoxelEncoderModule } from './voxelModel.js';
+export { reconstructVoxels, type VoxelGridInput, type VoxelConditionableModel, type VoxelReconstructionResult } from './reconstructVoxels.js';
 export {
   evaluateMeshes,
   evaluateAgainstSamples,

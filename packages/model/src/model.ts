@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, encodeWeights, seedInit, type ModelJson, type PlaneName } from '@onet/nn';
 import { LocalPoolPointnet, ResnetPointnet, type LocalFeatures } from '@onet/encoders';
+import { buildVoxelNet, checkVoxelConfig, checkVoxelInput, isVoxelModel, type VoxelEncoderModule } from './voxelModel.js';
 import { LocalDecoder } from '@onet/decoder-local';
 import { DecoderCBatchNorm } from '@onet/decoder-cbn';
 import { PipelineError } from './errors.js';
@@ -15,6 +16,14 @@ import type { InputSizeThreshold } from './threshold.js';
 export interface ModelConfig {
   /** Which network. */
   kind: 'conv-onet' | 'onet';
+  /**
+   * Encoder input: `points` (default; a point cloud) or `voxels` (an occupancy grid `voxelResolution³`, voxel
+   * super-resolution, ONet §4.3): `onet` = the paper's 3D CNN + CBN decoder, `conv-onet` = Conv3d → feature grid →
+   * 3D U-Net → local decoder (CON's voxel configs). See `voxelModel.ts`.
+   */
+  input?: 'points' | 'voxels';
+  /** voxels: side of the input grid (reference 32; the `onet` voxel encoder needs 32). */
+  voxelResolution?: number;
   /** Input point-cloud size the model was trained with (reference: 300 for ONet; 3000 for CON). */
   inputPoints: number;
   /** Std of the Gaussian noise added to input points, unit-cube units (reference 0.005). */
@@ -105,11 +114,15 @@ function disposeEncoding(e: Encoding): void {
 
 /** encoder + decoder under the references' top-level key names (`encoder.*`, `decoder.*`). */
 class Net extends Module {
-  readonly encoder: LocalPoolPointnet | ResnetPointnet;
+  readonly encoder: LocalPoolPointnet | ResnetPointnet | VoxelEncoderModule;
   readonly decoder: LocalDecoder | DecoderCBatchNorm;
   constructor(readonly config: ModelConfig) {
     super();
-    if (config.kind === 'conv-onet') {
+    if (isVoxelModel(config)) {
+      const { encoder, decoder } = buildVoxelNet(config);
+      this.encoder = this.module('encoder', encoder);
+      this.decoder = this.module('decoder', decoder);
+    } else if (config.kind === 'conv-onet') {
       const depth = config.unetDepth ?? 4;
       const levels3d = config.unet3dLevels ?? 3;
       this.encoder = this.module(
@@ -132,10 +145,10 @@ class Net extends Module {
     }
   }
 
-  /** `points [B, N, 3]` → encoding (planes or code). */
-  encode(points: tf.Tensor3D): Encoding {
-    if (this.encoder instanceof LocalPoolPointnet) return this.encoder.apply(points);
-    return this.encoder.apply(points);
+  /** `points [B, N, 3]` (or, for a voxel model, `voxels [B, R, R, R]`) → encoding (planes, grid or code). */
+  encode(points: tf.Tensor): Encoding {
+    if (this.encoder instanceof LocalPoolPointnet) return this.encoder.apply(points as tf.Tensor3D);
+    return this.encoder.apply(points as tf.Tensor3D);
   }
 
   /** `p [B, T, 3]` + encoding → logits `[B, T]`. */
@@ -155,11 +168,12 @@ function checkConfig(c: unknown): ModelConfig {
     if (!Number.isInteger(v) || v < 1 || v > 1_000_000) throw new PipelineError('BAD_MODEL', `model config ${k} must be a positive integer, got ${v}`);
   }
   checkGenerationSettings(cfg, 'model config');
+  checkVoxelConfig(cfg);
   for (const k of ['noiseStd', 'padding'] as const) {
     const v = cfg[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) throw new PipelineError('BAD_MODEL', `model config ${k} must be in [0, 1], got ${v}`);
   }
-  if (cfg.kind === 'conv-onet') {
+  if (cfg.kind === 'conv-onet' && !isVoxelModel(cfg)) {
     const r = cfg.planeResolution ?? 64;
     const d = cfg.unetDepth ?? 4;
     if (!Number.isInteger(r) || r < 2 || r > 1024) throw new PipelineError('BAD_MODEL', `planeResolution must be an integer in [2, 1024], got ${r}`);
@@ -228,13 +242,19 @@ export class OccupancyNetwork {
   }
 
   /**
-   * Encode a point cloud `[N·3]` (unit-cube frame, as produced by `normalizeMesh` + sampling) in eval mode.
-   * @throws PipelineError `EMPTY_INPUT`, `NON_FINITE_INPUT`, `INVALID_OPTION` for bad clouds.
+   * Encode a point cloud `[N·3]` (unit-cube frame, as produced by `normalizeMesh` + sampling) in eval mode. A
+   * voxel model (`config.input === 'voxels'`) takes its occupancy grid instead: `[R³]` 0/1 values, cell (i, j, k) at
+   * `(i·R + j)·R + k` (i along x), cells tiling [−½, ½]³ (`voxelizeMesh`'s layout).
+   * @throws PipelineError `EMPTY_INPUT`, `NON_FINITE_INPUT`, `INVALID_OPTION` for bad clouds; `BAD_VOXEL_GRID`,
+   *   `EMPTY_INPUT` for bad grids.
    */
   condition(pointCloud: Float32Array): ConditionedShape {
-    const n = checkCloud(pointCloud, 'point cloud');
+    const R = this.config.voxelResolution ?? 32;
+    const voxels = isVoxelModel(this.config);
+    const n = voxels ? checkVoxelInput(pointCloud, R) : checkCloud(pointCloud, 'point cloud');
     this.net.eval();
-    const enc = tf.tidy(() => this.net.encode(tf.tensor3d(pointCloud, [1, n, 3])) as unknown as tf.TensorContainer) as unknown as Encoding;
+    const x = () => (voxels ? tf.tensor4d(pointCloud, [1, R, R, R]) : tf.tensor3d(pointCloud, [1, n, 3]));
+    const enc = tf.tidy(() => this.net.encode(x()) as unknown as tf.TensorContainer) as unknown as Encoding;
     let disposed = false;
     const net = this.net;
     return {

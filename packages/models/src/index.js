@@ -3,6 +3,7 @@
  * `weights.bin` (or an ensemble manifest with member folders), its training `config.json`, `history.json`,
  * `curve.svg` and a README with its held-out numbers. Load one with `loadModel(modelDir('default'))` of
  * `@onet/model/node`.
+ * @module @onet/models
  * @packageDocumentation
  */
 import { existsSync } from 'node:fs';

@@ -19,6 +19,8 @@ export { windingNumbers, WINDING_NUMBERS_DEFAULTS, type WindingNumbersOptions } 
 export { contains, CONTAINS_DEFAULTS, type ContainsOptions } from './contains.js';
 export { containsWithDiagnostics, type ContainsDiagnostics, type ContainsWithDiagnosticsResult } from './containsWithDiagnostics.js';
 export { voxelize, VOXELIZE_DEFAULTS, type VoxelizeOptions } from './voxelize.js';
+export { voxelizeMesh, VOXELIZE_MESH_DEFAULTS, type VoxelizeMeshOptions } from './voxelizeMesh.js';
+export { voxelsToMesh, VOXELS_TO_MESH_DEFAULTS, type VoxelsToMeshOptions } from './voxelsToMesh.js';
 export { randomAffine, transformMesh, RANDOM_AFFINE_DEFAULTS, type RandomAffineOptions } from './affine.js';
 export {
   packBits,

@@ -66,6 +66,8 @@ export interface Batch {
   batchSize: number;
   inputPoints: number;
   pointsPerShape: number;
+  /** Voxel models: the shapes' occupancy grids `[B·R³]` (0/1), the encoder input instead of `inputs`. */
+  voxels?: Float32Array;
 }
 
 /** Fail early with a clear message when tfjs gradients are not registered (the ESM tfjs-core registers none). */
@@ -84,12 +86,16 @@ export function checkGradientsRegistered(): void {
  * (REFERENCE §2.3), a `nearFraction` of them from the near-surface pool.
  */
 export function sampleBatch(shapes: ShapeSamples[], rng: Rng, o: { batchSize: number; pointsPerShape: number; nearFraction: number; inputPoints: number; noiseStd: number }): Batch {
-  const { batchSize: B, pointsPerShape: T, inputPoints: N } = o;
+  const { batchSize: B, pointsPerShape: T } = o;
+  const cells = shapes[0].voxels?.length ?? 0; // voxel models: the grids are the input, no cloud is drawn
+  const N = cells ? 0 : o.inputPoints;
+  const voxels = cells ? new Float32Array(B * cells) : undefined;
   const inputs = new Float32Array(B * N * 3);
   const queries = new Float32Array(B * T * 3);
   const occupancy = new Float32Array(B * T);
   for (let b = 0; b < B; b++) {
     const s = shapes[Math.floor(rng.next() * shapes.length)];
+    if (voxels) voxels.set(s.voxels!, b * cells);
     const ns = s.surface.length / 3;
     for (let i = 0; i < N; i++) {
       const k = Math.floor(rng.next() * ns);
@@ -107,7 +113,7 @@ export function sampleBatch(shapes: ShapeSamples[], rng: Rng, o: { batchSize: nu
       occupancy[b * T + i] = occ[k];
     }
   }
-  return { inputs, queries, occupancy, batchSize: B, inputPoints: N, pointsPerShape: T };
+  return { inputs, queries, occupancy, batchSize: B, inputPoints: N, pointsPerShape: T, ...(voxels ? { voxels } : {}) };
 }
 
 /** Σ over points of BCE-with-logits, mean over the batch (REFERENCE §2.4). `logits`, `occ` `[B, T]`. */
@@ -123,7 +129,8 @@ export function occupancyLoss(logits: tf.Tensor, occ: tf.Tensor): tf.Scalar {
  * with the input tensors it reads (`[B, N, 3]` cloud, `[B, T, 3]` queries, `[B, T]` occupancy) for the caller to dispose.
  */
 export function batchLoss(net: OccupancyNetwork['net'], b: Batch): { f: () => tf.Scalar; tensors: tf.Tensor[] } {
-  const x = tf.tensor3d(b.inputs, [b.batchSize, b.inputPoints, 3]);
+  const R = b.voxels ? Math.round(Math.cbrt(b.voxels.length / b.batchSize)) : 0;
+  const x = b.voxels ? tf.tensor4d(b.voxels, [b.batchSize, R, R, R]) : tf.tensor3d(b.inputs, [b.batchSize, b.inputPoints, 3]);
   const p = tf.tensor3d(b.queries, [b.batchSize, b.pointsPerShape, 3]);
   const occ = tf.tensor2d(b.occupancy, [b.batchSize, b.pointsPerShape]);
   return { f: () => occupancyLoss(net.decode(p, net.encode(x)), occ), tensors: [x, p, occ] };
@@ -143,7 +150,7 @@ export function makeValidationCases(shapes: ShapeSamples[], o: { inputPoints: nu
     const rng = createRng(o.seed * 7919 + i);
     const batch = sampleBatch([s], rng, { batchSize: 1, pointsPerShape: 1, nearFraction: 0, inputPoints: o.inputPoints, noiseStd: o.noiseStd });
     const n = Math.min(o.valPoints, s.uniformOcc.length);
-    return { name: s.name, input: batch.inputs, points: s.uniform.slice(0, 3 * n), occupancy: s.uniformOcc.slice(0, n) };
+    return { name: s.name, input: s.voxels ? Float32Array.from(s.voxels) : batch.inputs, points: s.uniform.slice(0, 3 * n), occupancy: s.uniformOcc.slice(0, n) };
   });
 }
 
@@ -201,6 +208,7 @@ export function splitBatch(b: Batch, parts: number): Batch[] {
       inputs: b.inputs.slice(start * N * 3, (start + n) * N * 3),
       queries: b.queries.slice(start * T * 3, (start + n) * T * 3),
       occupancy: b.occupancy.slice(start * T, (start + n) * T),
+      ...(b.voxels ? { voxels: b.voxels.slice((start * b.voxels.length) / b.batchSize, ((start + n) * b.voxels.length) / b.batchSize) } : {}),
       batchSize: n,
       inputPoints: N,
       pointsPerShape: T,

@@ -30,6 +30,8 @@ export interface ShapeSamples {
   near: Float32Array;
   /** Occupancy of `near` `[M]`. */
   nearOcc: Uint8Array;
+  /** Voxel models: the shape's occupancy grid `[R³]` (`voxelizeMesh`, unit cube), their encoder input. */
+  voxels?: Uint8Array;
 }
 
 /** Options of {@link sampleShape}. */

@@ -1,9 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import { OnetIOError, parseGlb, parseMesh, parsePointCloud, meshFormatFromPath, type PointCloud, type TriangleMesh } from '@onet/io';
 import { PipelineError } from '../errors.js';
+import type { VoxelGridInput } from '../reconstructVoxels.js';
+import { parseVoxelFile } from './readVoxels.js';
 
-/** What {@link readInput} found in a file: a mesh (with faces) or a point cloud. */
-export type InputData = { kind: 'mesh'; mesh: TriangleMesh; path: string } | { kind: 'points'; cloud: PointCloud; path: string };
+/** What {@link readInput} found in a file: a mesh (with faces), a point cloud or a voxel grid. */
+export type InputData =
+  | { kind: 'mesh'; mesh: TriangleMesh; path: string }
+  | { kind: 'points'; cloud: PointCloud; path: string }
+  | { kind: 'voxels'; voxels: VoxelGridInput; path: string };
 
 /** Largest input file read (bytes); larger files are refused before reading. */
 export const MAX_INPUT_BYTES = 2 ** 31 - 1;
@@ -32,8 +37,9 @@ function wrapIO(e: unknown, path: string): never {
 }
 
 /**
- * Read a reconstruction input: a **mesh** (`.off`, `.obj`, `.stl`, `.glb`, or a `.ply` with faces) or a **point
- * cloud** (`.xyz`/`.txt`/`.pts`, `.npz` with a `points` array, a `.ply` without faces).
+ * Read a reconstruction input: a **mesh** (`.off`, `.obj`, `.stl`, `.glb`, or a `.ply` with faces), a **point
+ * cloud** (`.xyz`/`.txt`/`.pts`, `.npz` with a `points` array, a `.ply` without faces) or a **voxel grid**
+ * (`.binvox`, `.npy`, `.npz` with a 3-D array; see `parseVoxelFile`).
  * @throws {@link PipelineError} `UNREADABLE_INPUT` (missing, unknown format, corrupt — the message names the
  *   file and line/byte), `EMPTY_INPUT` (no points), `NON_FINITE_INPUT`.
  * @category Node
@@ -42,6 +48,10 @@ export async function readInput(path: string): Promise<InputData> {
   const bytes = await readBytes(path);
   const ext = /\.([a-z0-9]+)$/i.exec(path)?.[1].toLowerCase() ?? '';
   try {
+    if (ext === 'binvox' || ext === 'npy' || ext === 'npz') {
+      const voxels = parseVoxelFile(bytes, path);
+      if (voxels) return { kind: 'voxels', voxels, path };
+    }
     if (['xyz', 'txt', 'pts', 'csv', 'npz'].includes(ext)) return { kind: 'points', cloud: parsePointCloud(bytes, { source: path }), path };
     if (ext === 'ply') {
       try {
@@ -58,7 +68,7 @@ export async function readInput(path: string): Promise<InputData> {
     if (meshFormatFromPath(path)) return { kind: 'mesh', mesh: parseMesh(bytes, { source: path }), path };
     throw new PipelineError(
       'UNREADABLE_INPUT',
-      `${path}: unknown input extension ".${ext}"; give a point cloud (.ply .xyz .txt .pts .csv .npz) or a mesh (.ply .obj .off .stl .glb)`,
+      `${path}: unknown input extension ".${ext}"; give a point cloud (.ply .xyz .txt .pts .csv .npz), a mesh (.ply .obj .off .stl .glb) or voxels (.binvox .npy .npz)`,
     );
   } catch (e) {
     return wrapIO(e, path);

@@ -7,6 +7,7 @@ import { evaluateMeshes, type ReconstructionMetrics } from '../evaluate.js';
 import { reconstructFromMesh } from '../reconstructFromMesh.js';
 import { readInput, readMeshFile, type InputData } from './readInput.js';
 import { writeMeshFile } from './writeMeshFile.js';
+import { reconstructVoxelFile } from './reconstructVoxelFile.js';
 import type { ConditionableModel } from '../reconstruct.js';
 
 /** Options of {@link reconstructFile}. */
@@ -23,12 +24,14 @@ export interface ReconstructFileOptions extends ReconstructOptions {
   noiseStd?: number;
   /** Points per mesh for the metrics (reference 100 000). */
   evalPoints?: number;
+  /** Mesh input: what the model gets, noisy surface `points` (default) or the mesh voxelised at its resolution (`voxels`). */
+  input?: 'points' | 'voxels';
 }
 
 /** Result of {@link reconstructFile}. */
 export interface ReconstructFileResult extends ReconstructionResult {
-  /** `'mesh'` when the input was a mesh (then `points` were drawn from it), else `'points'`. */
-  inputKind: 'mesh' | 'points';
+  /** `'mesh'` when the input was a mesh (then `points` were drawn from it), `'voxels'` for a grid (a file, or the mesh voxelised), else `'points'`. */
+  inputKind: 'mesh' | 'points' | 'voxels';
   /** The input points in the input's frame `[N·3]` (all of them for a cloud, the drawn ones for a mesh). */
   points: Float32Array;
   /** Metrics in the ground truth's unit-cube frame (longest side 1), when a ground truth was available. */
@@ -38,6 +41,10 @@ export interface ReconstructFileResult extends ReconstructionResult {
    * box barely overlaps the reconstruction's (box IoU below {@link GT_OVERLAP_WARNING}), i.e. probably another frame.
    */
   warnings: string[];
+  /** Voxel input: the input voxels as a blocky closed mesh (the baseline), in the input's frame … */
+  voxelMesh?: TriangleMesh;
+  /** … and its metrics against the ground truth, when there is one. */
+  voxelMetrics?: ReconstructionMetrics;
 }
 
 /** Bounding-box IoU of ground truth and reconstruction below which {@link reconstructFile} warns. */
@@ -82,6 +89,7 @@ export async function reconstructFile(
 ): Promise<ReconstructFileResult> {
   if (options.output) await assertOutputNotInput(options.output, [typeof input === 'string' ? input : input.path, options.gt]);
   const data = typeof input === 'string' ? await readInput(input) : input;
+  if (data.kind === 'voxels' || (data.kind === 'mesh' && options.input === 'voxels')) return reconstructVoxelFile(model, data, options);
   const givenGt = options.gtMesh ?? (options.gt ? await readMeshFile(options.gt) : undefined);
   let result: ReconstructionResult;
   let points: Float32Array;

@@ -14,6 +14,7 @@ import { Trainer, makeValidationCases, curveSvg, type TrainOptions, type History
 import { sampleShape, augmentedMesh, proceduralShape, type ShapeSamples, type SampleShapeOptions } from '../trainingData.js';
 import { ensureNodeGradients } from './gradients.js';
 import { createGradientWorkers, type GradientWorkerPool } from './gradientWorkers.js';
+import { voxelInputs } from './voxelData.js';
 
 export { ensureNodeGradients };
 
@@ -238,6 +239,7 @@ export async function loadTrainingShapes(config: TrainConfigFile, baseDir: strin
   const valSampling = { ...sampling, nearPoints: 0 };
   const t0 = performance.now();
   const valStride = Math.ceil(mainFiles.length / Math.max(1, d.valMeshes));
+  const vox = voxelInputs(config.model, cacheDir);
   for (const [fi, path] of trainFiles.entries()) {
     const f = names[fi];
     let bytes: Uint8Array;
@@ -250,25 +252,33 @@ export async function loadTrainingShapes(config: TrainConfigFile, baseDir: strin
     const source = shortHash(bytes);
     for (let c = 0; c < d.copies; c++) {
       const seed = 1000 * fi + c + 1;
-      train.push(await cachedShape(cacheDir, `${f}#${c}-${tag}`, () => sampleShape(`${f}#${c}`, augmentedMesh(mesh, c, seed), { ...sampling, seed }), source));
+      const s = await cachedShape(cacheDir, `${f}#${c}-${tag}`, () => sampleShape(`${f}#${c}`, augmentedMesh(mesh, c, seed), { ...sampling, seed }), source);
+      if (vox) s.voxels = await vox(`${f}#${c}`, () => augmentedMesh(mesh, c, seed), source);
+      train.push(s);
     }
     if (fi < mainFiles.length && fi < d.valMeshes * valStride && fi % valStride === 0) {
       const seed = 900_000 + fi;
-      val.push(await cachedShape(cacheDir, `${f}#val-${tag}`, () => sampleShape(`${f}#val`, augmentedMesh(mesh, 1, seed), { ...valSampling, seed }), source));
+      const s = await cachedShape(cacheDir, `${f}#val-${tag}`, () => sampleShape(`${f}#val`, augmentedMesh(mesh, 1, seed), { ...valSampling, seed }), source);
+      if (vox) s.voxels = await vox(`${f}#val`, () => augmentedMesh(mesh, 1, seed), source);
+      val.push(s);
     }
     onProgress?.({ phase: 'data', message: `data ${fi + 1}/${trainFiles.length} meshes (${((performance.now() - t0) / 1000).toFixed(0)} s)` });
   }
   for (let i = 0; i < d.procedural; i++) {
-    train.push(await cachedShape(cacheDir, `proc${i}-${tag}`, () => {
+    const s = await cachedShape(cacheDir, `proc${i}-${tag}`, () => {
       const p = proceduralShape(i + 1);
       return sampleShape(p.name, p.mesh, { ...sampling, seed: 500_000 + i });
-    }));
+    });
+    if (vox) s.voxels = await vox(`proc${i}`, () => proceduralShape(i + 1).mesh);
+    train.push(s);
   }
   for (let i = 0; i < d.valProcedural; i++) {
-    val.push(await cachedShape(cacheDir, `procval${i}-${tag}`, () => {
+    const s = await cachedShape(cacheDir, `procval${i}-${tag}`, () => {
       const p = proceduralShape(700_000 + i);
       return sampleShape(p.name, p.mesh, { ...valSampling, seed: 800_000 + i });
-    }));
+    });
+    if (vox) s.voxels = await vox(`procval${i}`, () => proceduralShape(700_000 + i).mesh);
+    val.push(s);
   }
   onProgress?.({ phase: 'data', message: `data: ${train.length} training shapes, ${val.length} validation shapes (${((performance.now() - t0) / 1000).toFixed(0)} s)` });
   return { train, val };
