@@ -23,7 +23,6 @@ import { parseGlb, parseMesh } from '@onet/io';
 import { selectBackend } from '@onet/nn';
 import { thresholdForInput } from '@onet/model';
 import { loadModel } from '@onet/model/node';
-import { modelDir } from '@onet/models';
 import { loadBunny } from '@onet/cli';
 import { runReconstruction, type RunSettings } from '../src/run.js';
 import type { PageState } from '../src/main.js';

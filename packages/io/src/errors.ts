@@ -47,5 +47,5 @@ export function asIOError(e: unknown, source: string): OnetIOError {
  * find `Object.prototype` members. @internal
  */
 export function ownLookup<V>(table: Readonly<Record<string, V>>, key: string | undefined): V | undefined {
-  return key !== undefined && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+  return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
 }

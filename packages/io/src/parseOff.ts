@@ -39,7 +39,7 @@ export function parseOff(bytes: Uint8Array, options: ParseOffOptions = {}): Tria
 export function readOff(bytes: Uint8Array, source: string, requireFaces: boolean): TriangleMesh {
   const text = decodeText(bytes, source);
   const r = new LineReader(text, '#');
-  let tok = r.next();
+  const tok = r.next();
   if (tok === null) throw new OnetIOError('EMPTY', 'the file has no content (only blanks or comments)', source);
 
   let homogeneous = false;

@@ -1,5 +1,4 @@
 import type { ConditionedShape } from './model.js';
-import { PipelineError } from './errors.js';
 
 /**
  * A symmetry of the cube centred at the origin: `x'[a] = sign[a] · x[perm[a]]` for a = 0, 1, 2 (x, y, z). It maps

@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '@onet/io/node';
-import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { decodeWeights, type ModelJson } from './weights.js';
 import { NNError } from './errors.js';

@@ -28,7 +28,7 @@ export async function readBytes(path: string, what = 'input'): Promise<Uint8Arra
   return new Uint8Array(await readFile(path));
 }
 
-function wrapIO(e: unknown, path: string): never {
+function wrapIO(e: unknown, _path: string): never {
   if (e instanceof OnetIOError) {
     const code = e.code === 'EMPTY' ? 'EMPTY_INPUT' : e.code === 'NON_FINITE' ? 'NON_FINITE_INPUT' : 'UNREADABLE_INPUT';
     throw new PipelineError(code, e.message, { cause: e });

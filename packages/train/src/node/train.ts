@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRequire } from 'node:module';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve, basename } from 'node:path';
-import { tmpdir } from 'node:os';
 import { parseMesh } from '@onet/io';
 import { writeFileAtomic } from '@onet/io/node';
 import { selectBackend, type BackendName } from '@onet/nn';
