@@ -21,6 +21,7 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
  */
 export const ONET_ASSET_FOLDERS: AssetFolder[] = [
   { prefix: 'models/default/', dir: join(repoRoot, 'packages/models/default'), include: /^(model\.json|weights\.bin|config\.json)$/ },
+  { prefix: 'models/voxels/', dir: join(repoRoot, 'packages/models/voxels'), include: /^(model\.json|weights\.bin|config\.json)$/ },
   { prefix: 'tfjs-wasm/', dir: join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'), include: /\.wasm$/ },
 ];
 

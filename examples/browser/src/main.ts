@@ -13,7 +13,9 @@ import type { MiseProgress } from '@onet/mise';
 import { GENERATE_MESH_DEFAULTS, thresholdForInput } from '@onet/model';
 import { chooseBackend, type BackendPreference, type BrowserBackend } from './backend.js';
 import { fetchGenerationPreview, loadPageModel, type GenerationPreview, type PageModel } from './model.js';
-import { RUN_DEFAULTS, runReconstruction, type RunSettings } from './run.js';
+import { RUN_DEFAULTS, runReconstruction, runVoxelReconstruction, type RunResult, type RunSettings, type VoxelRunResult } from './run.js';
+import type { VoxelConditionableModel } from '@onet/model';
+import { voxelsToMesh } from '@onet/sampling';
 import { SAMPLES, loadFile, type PageInput } from './samples.js';
 import { SideBySideViewer } from './viewer.js';
 
@@ -43,6 +45,8 @@ export interface PageState {
     pointsChecksum: number;
     timeMs: Record<string, number>;
     evaluateMs: number;
+    /** Voxel task: the input voxels' IoU against the mesh input (the baseline beside the model's `iou`). */
+    voxelIou?: number;
     iou?: number;
     chamferL1?: number;
     normalConsistency?: number;
@@ -62,14 +66,18 @@ const state: PageState = { status: 'idle' };
 window.onet = state;
 
 const params = new URLSearchParams(location.search);
-/** The served model folder (`models/<name>/`): the shipped default, or e.g. `default/planes` (one member). */
-const modelName = params.get('model') ?? 'default';
+/** The task: point cloud → mesh (the default) or voxel super-resolution (32³ grid → mesh). */
+type Task = 'points' | 'voxels';
+const task: Task = params.get('task') === 'voxels' ? 'voxels' : 'points';
+/** The served model folder (`models/<name>/`): the task's shipped model, or e.g. `default/planes` (one member). */
+const modelName = params.get('model') ?? (task === 'voxels' ? 'voxels' : 'default');
 const num = (key: string, fallback: number): number => {
   const v = params.get(key);
   return v !== null && v !== '' && Number.isFinite(Number(v)) ? Number(v) : fallback;
 };
 
 const ui = {
+  task: $<HTMLSelectElement>('task'),
   sample: $<HTMLSelectElement>('sample'),
   file: $<HTMLInputElement>('file'),
   drop: $<HTMLLabelElement>('drop'),
@@ -249,21 +257,29 @@ async function run(): Promise<void> {
     const rounds = s.upsamplingSteps + 1;
     const progress = { updates: 0, rounds: [] as number[] };
     state.progress = progress;
-    setPhase(input.kind === 'mesh' ? `drawing ${s.points ?? pageModel!.model.config.inputPoints} noisy surface points and encoding…` : 'encoding the point cloud…');
+    if (task === 'voxels') setPhase(input.kind === 'mesh' ? 'voxelising the mesh at the model\'s 32³ and encoding…' : 'encoding the voxel grid…');
+    else setPhase(input.kind === 'mesh' ? `drawing ${s.points ?? pageModel!.model.config.inputPoints} noisy surface points and encoding…` : 'encoding the point cloud…');
     const t0 = performance.now();
-    const result = await runReconstruction(pageModel!.model, input, s, {
+    const hooks = {
       signal,
-      onProgress: (p) => {
+      onProgress: (p: MiseProgress) => {
         progress.updates++;
         if (!progress.rounds.includes(p.round)) progress.rounds.push(p.round);
         ui.progress.value = Math.min(1, (p.round + p.evaluatedInRound / Math.max(1, p.pointsInRound)) / rounds);
         setPhase(progressText(p, rounds));
       },
-      beforeBatch: () => new Promise((r) => setTimeout(r, 0)),
-    });
+      beforeBatch: () => new Promise<void>((r) => setTimeout(r, 0)),
+    };
+    if (task === 'points' && input.kind === 'voxels') throw new Error('a voxel grid needs the voxel task: choose "Voxels → mesh"');
+    const result: RunResult | VoxelRunResult =
+      task === 'voxels'
+        ? await runVoxelReconstruction(pageModel!.model as unknown as VoxelConditionableModel, input, s, hooks)
+        : await runReconstruction(pageModel!.model, input, s, hooks);
     const wall = performance.now() - t0;
     ui.progress.value = 1;
-    viewer.setPoints(result.points);
+    const voxelResult = task === 'voxels' ? (result as VoxelRunResult) : undefined;
+    if (voxelResult) viewer.setInputMesh(voxelResult.voxelMesh);
+    else viewer.setPoints(result.points);
     viewer.setMesh(result.mesh);
     lastMesh = { mesh: result.mesh, name: input.name };
     const st = result.stats;
@@ -284,10 +300,13 @@ async function run(): Promise<void> {
       ...(result.metrics
         ? { iou: result.metrics.iou, chamferL1: result.metrics.chamferL1, normalConsistency: result.metrics.normalConsistency, fscore: result.metrics.fscore }
         : {}),
+      ...(voxelResult?.voxelMetrics ? { voxelIou: voxelResult.voxelMetrics.iou } : {}),
     };
     const rows: [string, string][] = [
       ['backend', state.backend ?? '?'],
-      ['input', `${input.name}: ${result.points.length / 3} points${input.kind === 'mesh' ? ' (noisy surface samples)' : ''}`],
+      voxelResult
+        ? ['input', `${input.name}: ${input.kind === 'mesh' ? 'mesh voxelised at ' : ''}${(pageModel!.model.config as { voxelResolution?: number }).voxelResolution ?? 32}³ voxels (left)`]
+        : ['input', `${input.name}: ${result.points.length / 3} points${input.kind === 'mesh' ? ' (noisy surface samples)' : ''}`],
       ['network evaluations', `${st.evaluations.toLocaleString('en')} (${st.evaluationsPerRound.map((n) => n.toLocaleString('en')).join(' + ')})`],
       ['grid', `${s.resolution0} → ${st.resolution}³, τ = ${+tau.toFixed(4)}${s.threshold === undefined ? ' (the model\'s for this input size)' : ''}`],
       ['mesh', `${st.vertices.toLocaleString('en')} vertices, ${st.faces.toLocaleString('en')} faces`],
@@ -304,6 +323,14 @@ async function run(): Promise<void> {
         ['normal consistency', m.normalConsistency.toFixed(3)],
         ['F-score@1%', m.fscore.toFixed(3)],
         ['evaluation', `${s.evalPoints.toLocaleString('en')} points, ${ms(result.evaluateMs)}`],
+      );
+    }
+    if (voxelResult?.voxelMetrics) {
+      const v = voxelResult.voxelMetrics;
+      rows.push(
+        ['input voxels IoU', v.iou.toFixed(3)],
+        ['input voxels Chamfer-L1', v.chamferL1.toFixed(4)],
+        ['input voxels F-score@1%', v.fscore.toFixed(3)],
       );
     }
     showStats(rows);
@@ -338,7 +365,7 @@ ui.downloadGlb.addEventListener('click', async () => {
 ui.sample.addEventListener('change', () => {
   dropped = undefined;
   fileOption.hidden = true;
-  ui.drop.firstChild!.textContent = 'or drop / choose a file (.ply .obj .off .stl .glb .xyz)';
+  ui.drop.firstChild!.textContent = 'or drop / choose a file (.ply .obj .off .stl .glb .xyz .binvox .npy)';
 });
 
 /** An entry of the sample selector that names a chosen file while it is the input. */
@@ -349,7 +376,13 @@ ui.sample.add(fileOption);
 
 /** Show an input as soon as it is read: a point cloud's points, a mesh's vertices (its noisy samples come with the run). */
 function showInput(input: PageInput): void {
-  viewer.setPoints(input.kind === 'points' ? input.points : input.mesh.positions);
+  if (input.kind === 'voxels') {
+    const { grid, transform } = input.voxels;
+    const blocks = voxelsToMesh(grid);
+    const p = blocks.positions;
+    for (let i = 0; i < p.length; i += 3) for (let k = 0; k < 3; k++) p[i + k] = p[i + k] * transform.scale + transform.loc[k];
+    viewer.setInputMesh(blocks);
+  } else viewer.setPoints(input.kind === 'points' ? input.points : input.mesh.positions);
 }
 
 async function takeFile(file: File | undefined): Promise<void> {
@@ -361,7 +394,7 @@ async function takeFile(file: File | undefined): Promise<void> {
     fileOption.hidden = false;
     ui.sample.value = fileOption.value; // the selector no longer names the previous sample
     showInput(dropped);
-    ui.drop.firstChild!.textContent = `${file.name}: ${dropped.kind === 'mesh' ? `mesh, ${dropped.mesh.indices.length / 3} faces` : `${dropped.points.length / 3} points`}`;
+    ui.drop.firstChild!.textContent = `${file.name}: ${dropped.kind === 'mesh' ? `mesh, ${dropped.mesh.indices.length / 3} faces` : dropped.kind === 'voxels' ? `${dropped.voxels.resolution}³ voxels` : `${dropped.points.length / 3} points`}`;
     void run();
   } catch (e) {
     dropped = undefined;
@@ -388,6 +421,15 @@ async function showModelDefaults(): Promise<void> {
   useModelTau();
   if (!fillChosen) ui.fill.checked = preview.fillCavities === true;
 }
+
+ui.task.value = task;
+// Switching the task reloads the page with ?task=…: a different model, a different input kind.
+ui.task.addEventListener('change', () => {
+  const next = new URLSearchParams(location.search);
+  next.set('task', ui.task.value);
+  next.delete('model');
+  location.search = next.toString();
+});
 
 if (params.get('autorun') === '1') void run();
 else void showModelDefaults();

@@ -1,9 +1,11 @@
 import { parseGlb, parseMesh, parsePointCloud, type TriangleMesh } from '@onet/io';
+import { parseVoxelFile, type VoxelGridInput } from '@onet/model';
 
 /** What the page reconstructs from: a mesh (points are drawn from it; it is also the ground truth) or a point cloud. */
 export type PageInput =
   | { kind: 'mesh'; name: string; mesh: TriangleMesh }
-  | { kind: 'points'; name: string; points: Float32Array };
+  | { kind: 'points'; name: string; points: Float32Array }
+  | { kind: 'voxels'; name: string; voxels: VoxelGridInput };
 
 /** A built-in sample. */
 export interface Sample {
@@ -55,7 +57,8 @@ export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 /**
  * Read a dropped or chosen file: OFF/OBJ/STL/GLB are meshes; PLY is a mesh when it has faces, else a point
- * cloud; XYZ/TXT/PTS/NPZ are point clouds.
+ * cloud; BINVOX/NPY are voxel grids, NPZ a voxel grid when it holds one, else a point cloud; XYZ/TXT/PTS are point
+ * clouds.
  * @throws an `OnetIOError` (code, source, location) from @onet/io for unreadable files, or an Error for size.
  */
 export async function loadFile(file: File): Promise<PageInput> {
@@ -63,6 +66,10 @@ export async function loadFile(file: File): Promise<PageInput> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const name = file.name.replace(/\.[^.]+$/, '');
   const ext = /\.([a-z0-9]+)$/i.exec(file.name)?.[1].toLowerCase() ?? '';
+  if (ext === 'binvox' || ext === 'npy' || ext === 'npz') {
+    const voxels = parseVoxelFile(bytes, file.name); // a 3-D occupancy grid, else (npz) undefined: a point cloud
+    if (voxels) return { kind: 'voxels', name, voxels };
+  }
   if (['xyz', 'txt', 'pts', 'npz', 'csv'].includes(ext)) return { kind: 'points', name, points: parsePointCloud(bytes, { source: file.name }).points };
   if (ext === 'glb') return { kind: 'mesh', name, mesh: await parseGlb(bytes, { source: file.name }) };
   if (ext === 'ply') {

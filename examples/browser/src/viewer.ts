@@ -61,6 +61,20 @@ export class SideBySideViewer {
     this.frame(sphere.center, r);
   }
 
+  /** Show an input `mesh` on the left (e.g. input voxels as blocks; clears the right), framing the camera on it. */
+  setInputMesh(mesh: TriangleMesh): void {
+    SideBySideViewer.clear(this.left);
+    SideBySideViewer.clear(this.right);
+    const g = new THREE.BufferGeometry();
+    g.setAttribute('position', new THREE.BufferAttribute(mesh.positions, 3));
+    g.setIndex(new THREE.BufferAttribute(mesh.indices, 1));
+    g.computeVertexNormals();
+    g.computeBoundingSphere();
+    const s = g.boundingSphere!;
+    this.left.add(new THREE.Mesh(g, new THREE.MeshStandardMaterial({ color: 0x1d4ed8, roughness: 0.8, flatShading: true })));
+    this.frame(s.center, s.radius);
+  }
+
   /** Show `mesh` on the right (flat shaded, both sides, with a faint wireframe). */
   setMesh(mesh: TriangleMesh): void {
     SideBySideViewer.clear(this.right);

@@ -24,7 +24,8 @@ import { selectBackend } from '@onet/nn';
 import { thresholdForInput } from '@onet/model';
 import { loadModel } from '@onet/model/node';
 import { loadBunny } from '@onet/cli';
-import { runReconstruction, type RunSettings } from '../src/run.js';
+import { runReconstruction, runVoxelReconstruction, type RunSettings } from '../src/run.js';
+import type { VoxelConditionableModel } from '@onet/model';
 import type { PageState } from '../src/main.js';
 import { serveStatic } from './staticServer.js';
 
@@ -47,7 +48,7 @@ const PAGE_SETTINGS: RunSettings = { points: 1000, seed: 0, threshold: 0.2, fill
 const WEBGPU_MODEL = 'default/planes';
 /** How long a page may take to finish: wide, since the software adapter runs several times slower on a loaded 2-core box. */
 const PAGE_BUDGET_MS = 420_000;
-const query = (backend: string, model?: string): string =>
+const query = (backend: string, model?: string, extra: Record<string, string> = {}): string =>
   new URLSearchParams({
     sample: 'bunny',
     backend,
@@ -60,6 +61,7 @@ const query = (backend: string, model?: string): string =>
     eval: String(PAGE_SETTINGS.evalPoints),
     autorun: '1',
     ...(model ? { model } : {}),
+    ...extra,
   }).toString();
 
 /** Fraction of pixels of a PNG (decoded by the page) that differ from its top-left pixel, per half. */
@@ -132,12 +134,12 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     for (const d of [dist, profile]) if (d) rmSync(d, { recursive: true, force: true });
   });
 
-  async function runPage(backend: string, init?: () => void, model?: string): Promise<{ page: Page; state: PageState; errors: string[] }> {
+  async function runPage(backend: string, init?: () => void, model?: string, extra?: Record<string, string>): Promise<{ page: Page; state: PageState; errors: string[] }> {
     const page = await context!.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     if (init) await page.addInitScript(init);
-    await page.goto(`${server!.url}?${query(backend, model)}`);
+    await page.goto(`${server!.url}?${query(backend, model, extra)}`);
     await page.waitForFunction(() => ['done', 'error'].includes((window as unknown as { onet?: PageState }).onet?.status ?? ''), undefined, {
       timeout: PAGE_BUDGET_MS,
       polling: 250,
@@ -224,6 +226,32 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     const n = await nodeResult();
     expect(Math.abs(state.result!.iou! - n.metrics!.iou)).toBeLessThanOrEqual(0.02);
     writeFileSync(join(artifacts, 'browser-e2e-wasm.png'), await page.locator('#view').screenshot());
+    await page.close();
+  }, 240_000);
+
+  it('voxel task (wasm): the cow voxelised at 32³ → mesh; model and input-voxel IoU as in Node', async () => {
+    const { page, state, errors } = await runPage('wasm', undefined, undefined, { task: 'voxels', sample: 'cow' });
+    expect(state.error).toBeUndefined();
+    expect(errors).toEqual([]);
+    expect(state.status).toBe('done');
+    expect(state.modelMessage).toContain('models/voxels/model.json');
+    expect(await page.locator('#task').inputValue()).toBe('voxels');
+    expect(await page.locator('#stats').textContent()).toMatch(/input voxels IoU/);
+    const cow = parseMesh(new Uint8Array(readFileSync(join(app, 'public/samples/cow.off'))), { source: 'cow.off' });
+    expect(await selectBackend('wasm')).toBe('wasm');
+    const { model, fresh } = await loadModel(join(dist, 'models/voxels'), { allowFresh: true, seed: 0 }); // what the page was served
+    let n;
+    try {
+      n = await runVoxelReconstruction(model as unknown as VoxelConditionableModel, { kind: 'mesh', name: 'cow', mesh: cow }, PAGE_SETTINGS);
+    } finally {
+      model.dispose();
+    }
+    expect(state.result!.voxelIou).toBeCloseTo(n.voxelMetrics!.iou, 6); // the same voxelisation, the same blocks
+    expect(n.voxelMetrics!.iou).toBeGreaterThan(0.5);
+    if (!fresh) expect(state.result!.faces).toBeGreaterThan(0);
+    expect(Math.abs(state.result!.faces - n.stats.faces)).toBeLessThanOrEqual(Math.max(16, 0.05 * n.stats.faces));
+    if (n.metrics && state.result!.iou !== undefined) expect(Math.abs(state.result!.iou - n.metrics.iou)).toBeLessThanOrEqual(0.02);
+    writeFileSync(join(artifacts, 'browser-e2e-voxels.png'), await page.locator('#view').screenshot());
     await page.close();
   }, 240_000);
 

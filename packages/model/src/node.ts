@@ -6,8 +6,6 @@
  */
 export { loadModel, fileModelSource } from './node/loadModel.js';
 export { readInput, readMeshFile, type InputData } from './node/readInput.js';
-export { parseVoxelFile, VOXEL_EXTENSIONS } from './node/readVoxels.js';
-export { meshToVoxelInput } from './node/reconstructVoxelFile.js';
 export { writeMeshFile, MESH_OUTPUT_EXTENSIONS } from './node/writeMeshFile.js';
 export { assertOutputNotInput } from './node/assertOutputNotInput.js';
 export { reconstructFile, GT_OVERLAP_WARNING, type ReconstructFileOptions, type ReconstructFileResult } from './node/reconstructFile.js';

@@ -1,5 +1,5 @@
 import type { TriangleMesh } from '@onet/io';
-import { voxelsToMesh } from '@onet/sampling';
+import { normalizeMesh, voxelizeMesh, voxelsToMesh } from '@onet/sampling';
 import { PipelineError } from './errors.js';
 import { fromUnitFrame } from './unitFrame.js';
 import { generateMesh, type GenerateMeshOptions } from './generate.js';
@@ -79,4 +79,20 @@ export async function reconstructVoxels(model: VoxelConditionableModel, input: V
   const blocks = voxelsToMesh(grid);
   const voxelMesh = { positions: fromUnitFrame(blocks.positions, loc, scale), indices: blocks.indices };
   return { mesh, unitMesh, input: floats, transform: { loc: [loc[0], loc[1], loc[2]], scale }, stats: result.stats, voxelMesh };
+}
+
+/**
+ * A mesh voxelised as a voxel model's input: normalised (bbox centre to the origin, longest side 1, the training
+ * frame), `voxelizeMesh` at the model's resolution (surface + fill, like binvox), with the transform back to the
+ * mesh's frame: the input `onet reconstruct mesh.off --input voxels` gives a voxel model.
+ * @throws {@link PipelineError} `INVALID_OPTION` for a mesh that cannot be normalised (no extent).
+ */
+export function meshToVoxelInput(mesh: TriangleMesh, resolution: number): VoxelGridInput {
+  let n;
+  try {
+    n = normalizeMesh(mesh);
+  } catch (e) {
+    throw new PipelineError('INVALID_OPTION', `cannot normalise the mesh: ${(e as Error).message}`, { cause: e });
+  }
+  return { grid: voxelizeMesh(n.mesh, { resolution }), resolution, transform: { loc: [n.loc[0], n.loc[1], n.loc[2]], scale: n.scale } };
 }

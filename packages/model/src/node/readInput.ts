@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { OnetIOError, parseGlb, parseMesh, parsePointCloud, meshFormatFromPath, type PointCloud, type TriangleMesh } from '@onet/io';
 import { PipelineError } from '../errors.js';
 import type { VoxelGridInput } from '../reconstructVoxels.js';
-import { parseVoxelFile } from './readVoxels.js';
+import { parseVoxelFile } from '../readVoxels.js';
 
 /** What {@link readInput} found in a file: a mesh (with faces), a point cloud or a voxel grid. */
 export type InputData =

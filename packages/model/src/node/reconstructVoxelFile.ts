@@ -1,28 +1,11 @@
-import { normalizeMesh, voxelizeMesh } from '@onet/sampling';
 import type { TriangleMesh } from '@onet/io';
 import { evaluateMeshes } from '../evaluate.js';
-import { reconstructVoxels, type VoxelConditionableModel, type VoxelGridInput } from '../reconstructVoxels.js';
+import { meshToVoxelInput, reconstructVoxels, type VoxelConditionableModel, type VoxelGridInput } from '../reconstructVoxels.js';
 import { PipelineError } from '../errors.js';
 import { readMeshFile, type InputData } from './readInput.js';
 import { writeMeshFile } from './writeMeshFile.js';
 import type { ReconstructFileOptions, ReconstructFileResult } from './reconstructFile.js';
 
-/**
- * A mesh voxelised as a voxel model's input: normalised (bbox centre to the origin, longest side 1, the training
- * frame), `voxelizeMesh` at the model's resolution (surface + fill, like binvox), with the transform back to the
- * mesh's frame: the input `onet reconstruct mesh.off --input voxels` gives a voxel model.
- * @throws {@link PipelineError} `INVALID_OPTION` for a mesh that cannot be normalised (no extent).
- * @category Node
- */
-export function meshToVoxelInput(mesh: TriangleMesh, resolution: number): VoxelGridInput {
-  let n;
-  try {
-    n = normalizeMesh(mesh);
-  } catch (e) {
-    throw new PipelineError('INVALID_OPTION', `cannot normalise the mesh: ${(e as Error).message}`, { cause: e });
-  }
-  return { grid: voxelizeMesh(n.mesh, { resolution }), resolution, transform: { loc: [n.loc[0], n.loc[1], n.loc[2]], scale: n.scale } };
-}
 
 /**
  * The voxel branch of `reconstructFile`: a voxel file (`data.kind === 'voxels'`), or a mesh voxelised at the model's

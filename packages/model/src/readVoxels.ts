@@ -1,6 +1,6 @@
 import { OnetIOError, parseBinvox, parseNpy, parseNpz, type NpyArray } from '@onet/io';
-import { PipelineError } from '../errors.js';
-import type { VoxelGridInput } from '../reconstructVoxels.js';
+import { PipelineError } from './errors.js';
+import type { VoxelGridInput } from './reconstructVoxels.js';
 
 /** File extensions read as voxel grids by {@link parseVoxelFile} (`.npz` only when it holds a 3-D array and no `points`). */
 export const VOXEL_EXTENSIONS = ['binvox', 'npy', 'npz'] as const;
