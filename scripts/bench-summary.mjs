@@ -31,7 +31,7 @@ const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json
 const results = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
 
 const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const head = ['bench', 'what', 'ours CPU / wall ms', 'peer', 'peer CPU / wall ms', '× CPU', '× wall', 'threads (ours · peer)'];
+const head = ['bench', 'what', 'ours CPU / wall ms', 'peer', 'peer CPU / wall ms', '× CPU', '× wall', 'threads'];
 const table = [];
 for (const r of results.sort((a, b) => a.bench.localeCompare(b.bench)))
   for (const row of r.rows) {
@@ -41,10 +41,10 @@ for (const r of results.sort((a, b) => a.bench.localeCompare(b.bench)))
       row.what,
       `${ms(row.ours.cpuMs)} / ${ms(row.ours.wallMs)}`,
       row.peer === null ? '—' : row.peer,
-      p ? `${ms(p.cpuMs)} / ${ms(p.wallMs)}` : row.peerMissing ?? '—',
+      p ? `${ms(p.cpuMs)} / ${ms(p.wallMs)}` : row.peerMissing ? 'peer missing (see below)' : '—',
       row.ratioCpu === undefined ? '—' : `${row.ratioCpu.toFixed(2)}×`,
       row.ratioWall === undefined ? '—' : `${row.ratioWall.toFixed(2)}×`,
-      `${row.oursThreads} · ${row.peerThreads ?? '—'}`,
+      `ours ${row.oursThreads}; peer ${row.peerThreads ?? '—'}`,
     ]);
   }
 const missing = benches.filter((b) => !results.some((r) => r.bench === b));
@@ -57,4 +57,8 @@ console.log('times are the minimum over alternating runs of ours and the peer in
 console.log(line(head));
 console.log(`|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of table) console.log(line(row));
+const notes = results.flatMap((r) =>
+  r.rows.filter((row) => row.note || row.peerMissing).map((row) => `- ${r.bench} · ${row.what}: ${[row.peerMissing && `${row.peer}: ${row.peerMissing}`, row.note].filter(Boolean).join('; ')}`),
+);
+if (notes.length) console.log(`\nNotes:\n${notes.join('\n')}`);
 process.exit(missing.length ? 1 : 0);
