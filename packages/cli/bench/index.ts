@@ -104,8 +104,8 @@ d = Dec().eval(); c = torch.randn(1, 512); n = int(sys.argv[1])
 pts = torch.rand(1, n, 3) - 0.5
 def run():
     with torch.no_grad():
-        for s in range(0, n, 100000):
-            d(pts[:, s:s + 100000], c)
+        for s in range(0, n, 16384):  # evaluateLogits' default chunk: the same batch shape as ours
+            d(pts[:, s:s + 16384], c)
 `;
 
 const choice = await selectNodeBackend(arg('backend', 'wasm') as NodeBackendName);

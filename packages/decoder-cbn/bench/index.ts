@@ -89,9 +89,11 @@ def forward(p):
         net = net + conv(torch.relu(cbn(h, f'block{i}.bn_1')), f'block{i}.fc_1')
     return conv(torch.relu(cbn(net, 'bn')), 'fc_out')[:, 0]
 p = torch.from_numpy(np.fromfile(sys.argv[2], dtype=np.float32).reshape(1, -1, 3))
+chunk = int(sys.argv[3])  # the same chunks as ours: the batch shape matters to both
 def run():
     with torch.no_grad():
-        return forward(p)[0, :8]
+        out = [forward(p[:, s:s + chunk]) for s in range(0, p.shape[1], chunk)]
+        return out[0][0, :8]
 `;
 
 /** PyTorch on one thread with the fixture's weights on the same points, or why it cannot run. */
@@ -99,7 +101,7 @@ async function torchPeer(n: number, dir: string) {
   if (!fixtureFile) return named('PyTorch CPU, same weights', { missing: 'peer missing: fixture parity/decoder_cbn_c512_h256.npz (set ONET_FIXTURES)' });
   const file = join(dir, `points-${n}.f32`);
   writeFileSync(file, points.subarray(0, 3 * n));
-  return pythonPeer({ name: 'PyTorch CPU, same weights', modules: ['numpy', 'torch'], code: TORCH, args: [fixtureFile, file] });
+  return pythonPeer({ name: 'PyTorch CPU, same weights', modules: ['numpy', 'torch'], code: TORCH, args: [fixtureFile, file, String(CHUNK)] });
 }
 
 console.log(`DecoderCBatchNorm c_dim 512, hidden 256 (3,548,417 params), ${availableParallelism()} cores, chunks of ${CHUNK}`);
