@@ -3,12 +3,13 @@
  * reference-sized point-cloud ONet (ResNet-PointNet H512, C 512 + CBN decoder H256: 10.4M parameters,
  * REFERENCE §1.5), on the Stanford bunny from 300 noisy points, MISE 32 + 2 at each model's τ (the shipped
  * ensemble's 0.35; 0.2 for the reference-sized network).
- * Prints the peak memory of a generation (RSS and tfjs bytes) and, when python3-torch is installed, the
- * ratio against PyTorch CPU evaluating the same number of points with the same architecture.
+ * Prints the peak memory of a generation (RSS and tfjs bytes), and measures the reference-sized decoder
+ * against PyTorch CPU on one thread evaluating the same number of points with the same architecture, run
+ * alternately in the same process group by `@onet/test-utils/peers` (min CPU and wall time; "peer missing:
+ * apt-get install python3-torch" when no Python imports torch).
  *
- *   npm run bench -w @onet/cli [-- --backend wasm|cpu|webgpu|auto] [-- --runs 3]
+ *   npm run bench -w @onet/cli [-- --backend wasm|cpu|webgpu|auto] [-- --runs 3] [-- --quick]
  */
-import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import { seedInit } from '@onet/nn';
 import { ResnetPointnet } from '@onet/encoders';
@@ -17,13 +18,15 @@ import { reconstructFromMesh, type ConditionableModel } from '@onet/model';
 import { selectNodeBackend, type NodeBackendName } from '@onet/nn/node';
 import { loadModel } from '@onet/model/node';
 import { modelDir } from '@onet/models';
+import { sampleSurface } from '@onet/sampling';
+import { benchQuick, createBench, pythonPeer } from '@onet/test-utils/peers';
 import { loadBunny } from '../src/demo.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
-const runs = Number(arg('runs', '2'));
+const runs = Number(arg('runs', benchQuick() ? '1' : '2'));
 
 function referenceSized(): ConditionableModel & { dispose(): void; parameters: number } {
   seedInit(0);
@@ -43,6 +46,9 @@ function referenceSized(): ConditionableModel & { dispose(): void; parameters: n
   };
 }
 
+const bench = createBench('cli');
+const quick = benchQuick();
+
 async function measure(label: string, model: ConditionableModel) {
   const bunny = loadBunny();
   let peakRss = 0;
@@ -53,28 +59,29 @@ async function measure(label: string, model: ConditionableModel) {
   };
   const timer = setInterval(sample, 20);
   const rssBefore = process.memoryUsage().rss;
-  const times: number[] = [];
-  let last;
-  for (let i = 0; i <= runs; i++) {
-    const r = await reconstructFromMesh(model, bunny, { seed: i, onProgress: sample });
-    if (i > 0) times.push(r.stats.timeMs.encode + r.stats.timeMs.mise + r.stats.timeMs.marchingCubes); // run 0 = warm-up
-    last = r.stats;
-  }
+  let last: Awaited<ReturnType<typeof reconstructFromMesh>>['stats'] | undefined;
+  let seed = 0;
+  const row = await bench.compare({
+    what: `reconstruct bunny (300 points, MISE 32 + 2), ${label}`,
+    ours: async () => (last = (await reconstructFromMesh(model, bunny, { seed: seed++, onProgress: sample })).stats),
+    oursThreads: `1 (tfjs ${tf.getBackend()})`,
+    peer: null,
+    runs,
+  });
   clearInterval(timer);
   sample();
-  const mean = times.reduce((a, b) => a + b, 0) / times.length / 1000;
   const t = last!.timeMs;
+  row.note = `peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB, peak tfjs ${(peakTf / 2 ** 20).toFixed(1)} MiB`;
   console.log(
-    `${label}: ${mean.toFixed(2)} s/reconstruction (encode ${(t.encode / 1000).toFixed(3)} s, MISE ${(t.mise / 1000).toFixed(2)} s, ` +
-      `MC ${(t.marchingCubes / 1000).toFixed(2)} s; ${last!.evaluations} evaluations, ${((last!.evaluations / t.network) * 1000).toFixed(0)} points/s; ` +
-      `${last!.faces} faces) · peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (+${((peakRss - rssBefore) / 2 ** 20).toFixed(0)} MiB) · peak tfjs ${(peakTf / 2 ** 20).toFixed(1)} MiB`,
+    `  ${label}: encode ${(t.encode / 1000).toFixed(3)} s, MISE ${(t.mise / 1000).toFixed(2)} s, ` +
+      `MC ${(t.marchingCubes / 1000).toFixed(2)} s; ${last!.evaluations} evaluations; ` +
+      `${last!.faces} faces · peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (+${((peakRss - rssBefore) / 2 ** 20).toFixed(0)} MiB) · peak tfjs ${(peakTf / 2 ** 20).toFixed(1)} MiB`,
   );
-  return { seconds: mean, evaluations: last!.evaluations, encode: t.encode / 1000, mc: t.marchingCubes / 1000, pointsPerSecond: (last!.evaluations / t.network) * 1000 };
+  return { evaluations: last!.evaluations };
 }
 
-function torchPeer(evaluations: number): number | undefined {
-  const script = `
-import time, torch, torch.nn as nn
+const TORCH = `
+import sys, torch, torch.nn as nn
 torch.set_num_threads(1)
 class CBN(nn.Module):
     def __init__(s, c, f):
@@ -93,51 +100,43 @@ class Dec(nn.Module):
         x = s.p(p.transpose(1, 2))
         for b in s.bl: x = b(x, c)
         return s.o(torch.relu(s.bn(x, c))).squeeze(1)
-d = Dec().eval(); c = torch.randn(1, 512); n = ${evaluations}
-with torch.no_grad():
-    t = time.time()
-    for s in range(0, n, 100000):
-        d(torch.rand(1, min(100000, n - s), 3) - 0.5, c)
-    print(time.time() - t)
+d = Dec().eval(); c = torch.randn(1, 512); n = int(sys.argv[1])
+pts = torch.rand(1, n, 3) - 0.5
+def run():
+    with torch.no_grad():
+        for s in range(0, n, 16384):  # evaluateLogits' default chunk: the same batch shape as ours
+            d(pts[:, s:s + 16384], c)
 `;
-  // The first python3 on PATH may be a private one (pyenv, venv) without the Debian package's torch.
-  for (const python of ['python3', '/usr/bin/python3']) {
-    try {
-      return Number(execFileSync(python, ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-    } catch {
-      // try the next interpreter
-    }
-  }
-  return undefined;
-}
 
 const choice = await selectNodeBackend(arg('backend', 'wasm') as NodeBackendName);
 console.log(choice.message);
 
-let a: Awaited<ReturnType<typeof measure>> | undefined;
+let evaluations = quick ? 2_000 : 100_000;
 try {
   const shipped = await loadModel(modelDir(), { allowFresh: true });
   console.log(shipped.message);
-  a = await measure(`shipped model (${shipped.model.parameterCount()} parameters${shipped.fresh ? ', UNTRAINED' : ''})`, shipped.model);
+  const a = await measure(`shipped model (${shipped.model.parameterCount()} parameters${shipped.fresh ? ', UNTRAINED' : ''})`, shipped.model);
+  if (!quick) evaluations = a.evaluations;
   shipped.model.dispose();
 } catch (e) {
   console.log(`shipped model: not available (${(e as Error).message})`);
 }
 
+// The reference-sized decoder (c 512, hidden 256, random weights) on as many points as the shipped model's
+// reconstruction evaluated, against PyTorch on one thread with the same architecture, alternately.
 const ref = referenceSized();
-const b = await measure(`reference-sized ONet (${ref.parameters} parameters)`, ref);
+// untrained, so MISE stops after round 0: encoder cost and the 33³ first-round points (skipped in quick mode)
+if (!quick) await measure(`reference-sized ONet (${ref.parameters} parameters, untrained)`, ref);
+const bunny = loadBunny();
+const cond = ref.condition(sampleSurface(bunny, 300, { seed: 0 }).points);
+const pts = new Float32Array(3 * evaluations).map((_, i) => ((i * 0.6180339887) % 1) - 0.5);
+await bench.compare({
+  what: `reference-sized decoder (c 512, h 256), ${evaluations} points`,
+  ours: () => cond.logits(pts),
+  oursThreads: `1 (tfjs ${tf.getBackend()})`,
+  peer: await pythonPeer({ name: 'PyTorch CPU, same architecture', modules: ['torch'], code: TORCH, args: [String(evaluations)] }),
+  runs: quick ? 2 : 3,
+});
+cond.dispose();
 ref.dispose();
-if (a) {
-  // An untrained reference-sized network has no surface, so MISE stops after round 0: project its time to the
-  // shipped model's evaluation count instead (same points per second, same marching cubes).
-  const projected = b.encode + a.evaluations / b.pointsPerSecond + a.mc;
-  console.log(
-    `reference-sized, projected to the shipped model's ${a.evaluations} evaluations: ${projected.toFixed(2)} s/reconstruction · ` +
-      `ratio reference-sized / shipped ${(projected / a.seconds).toFixed(2)}×`,
-  );
-}
-
-const torchSeconds = torchPeer(a ? a.evaluations : b.evaluations);
-const torchPoints = a ? a.evaluations : b.evaluations;
-if (torchSeconds === undefined) console.log('PyTorch CPU (reference decoder, 1 thread): peer not installed (python3-torch)');
-else console.log(`PyTorch CPU reference decoder on ${torchPoints} points: ${torchSeconds.toFixed(2)} s (${(torchPoints / torchSeconds).toFixed(0)} points/s) · ours/PyTorch points/s ${(b.pointsPerSecond / (torchPoints / torchSeconds)).toFixed(2)}×`);
+bench.finish();

@@ -2,22 +2,26 @@
  * Decoder throughput: points/s of the full-size DecoderCBatchNorm (c_dim 512, hidden 256, weights of the
  * reference fixture decoder_cbn_c512_h256) on one shape's query points, per backend:
  * cpu (10k points: the pure-JS backend is slow), wasm (100k, chunked), wasm folded (foldForInference),
- * and the folded decoder on 2 worker threads (one wasm backend each). Peer: PyTorch CPU on the same weights
- * if `python3 -c 'import torch'` works. Run: `npm run bench -w @onet/decoder-cbn` (builds deps first);
- * `ONET_BENCH_SKIP_CPU=1` skips the slow cpu row.
+ * and the folded decoder on 2 worker threads (one wasm backend each). Peer: PyTorch CPU on one thread
+ * (`torch.set_num_threads(1)`) with the same weights on the same points, run alternately with ours in the same
+ * process group by `@onet/test-utils/peers` (min CPU and wall time, ratio torch / ours by both); "peer missing:
+ * apt-get install python3-torch" when no Python imports torch — no recorded number stands in for it.
+ * Run: `npm run bench -w @onet/decoder-cbn` (builds deps first); `ONET_BENCH_SKIP_CPU=1` skips the slow cpu
+ * row; `--quick`: 2k points, no cpu row.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseNpz } from '@onet/io';
 import { findFixture } from '@onet/test-utils/data';
+import { benchQuick, createBench, named, pythonPeer } from '@onet/test-utils/peers';
 import { selectBackend, type NamedArray } from '@onet/nn';
 import { DecoderCBatchNorm, foldForInference, evaluateLogits } from '../src/index.js';
 import { createFoldedWorkerPool } from '../src/node.js';
 
-const N = 100_000;
+const quick = benchQuick();
+const N = quick ? 2_000 : 100_000;
 const CHUNK = 16_384;
 const fixtureFile = findFixture('parity/decoder_cbn_c512_h256.npz'); // full-size: ../shared or ONET_FIXTURES, else null
 const points = new Float32Array(3 * N);
@@ -64,21 +68,9 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return m;
 }
 
-function torchPeer(): number | null {
-  const py = ['python3', '/usr/bin/python3'].find((p) => {
-    try {
-      execFileSync(p, ['-c', 'import torch'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (!py || !fixtureFile) return null;
-  const dir = mkdtempSync(join(tmpdir(), 'onet-bench-'));
-  const script = join(dir, 'peer.py');
-  writeFileSync(script, `
-import sys, time, numpy as np, torch
-torch.set_num_threads(${availableParallelism()})
+const TORCH = `
+import sys, numpy as np, torch
+torch.set_num_threads(1)
 d = np.load(sys.argv[1])
 P = {k[6:]: torch.from_numpy(d[k]) for k in d.files if k.startswith('param/')}
 c = torch.from_numpy(d['input/c'][:1])
@@ -96,46 +88,63 @@ def forward(p):
         h = conv(torch.relu(cbn(net, f'block{i}.bn_0')), f'block{i}.fc_0')
         net = net + conv(torch.relu(cbn(h, f'block{i}.bn_1')), f'block{i}.fc_1')
     return conv(torch.relu(cbn(net, 'bn')), 'fc_out')[:, 0]
-p = torch.rand(1, ${N}, 3) - 0.5
-with torch.no_grad():
-    forward(p[:, :1024])
-    t = time.time()
-    forward(p)
-    print(${N} / (time.time() - t))
-`);
-  return Number(execFileSync(py, [script, fixtureFile], { encoding: 'utf8' }).trim());
+p = torch.from_numpy(np.fromfile(sys.argv[2], dtype=np.float32).reshape(1, -1, 3))
+chunk = int(sys.argv[3])  # the same chunks as ours: the batch shape matters to both
+def run():
+    with torch.no_grad():
+        out = [forward(p[:, s:s + chunk]) for s in range(0, p.shape[1], chunk)]
+        return out[0][0, :8]
+`;
+
+/** PyTorch on one thread with the fixture's weights on the same points, or why it cannot run. */
+async function torchPeer(n: number, dir: string) {
+  if (!fixtureFile) return named('PyTorch CPU, same weights', { missing: 'peer missing: fixture parity/decoder_cbn_c512_h256.npz (set ONET_FIXTURES)' });
+  const file = join(dir, `points-${n}.f32`);
+  writeFileSync(file, points.subarray(0, 3 * n));
+  return pythonPeer({ name: 'PyTorch CPU, same weights', modules: ['numpy', 'torch'], code: TORCH, args: [fixtureFile, file, String(CHUNK)] });
 }
 
 console.log(`DecoderCBatchNorm c_dim 512, hidden 256 (3,548,417 params), ${availableParallelism()} cores, chunks of ${CHUNK}`);
 console.log('points/s is wall time (what a user gets); points per CPU-second is robust to a loaded machine.');
-const results: Record<string, number> = {};
-const idleEstimates: Record<string, number> = {};
 
 await selectBackend('cpu');
-if (process.env.ONET_BENCH_SKIP_CPU) console.log('cpu: skipped (ONET_BENCH_SKIP_CPU)');
+if (process.env.ONET_BENCH_SKIP_CPU || quick) console.log('cpu: skipped (ONET_BENCH_SKIP_CPU or quick mode)');
 else {
   const { dec, c } = build();
-  results.cpu = (await timeIt('cpu (pure JS)', 10_000, (p) => evaluateLogits(dec, p, { c, chunkSize: CHUNK }), 512)).rate;
+  await timeIt('cpu (pure JS)', 10_000, (p) => evaluateLogits(dec, p, { c, chunkSize: CHUNK }), 512);
   dec.dispose();
   c.dispose();
 }
 
 await selectBackend('wasm');
+const bench = createBench('decoder-cbn');
+const dir = mkdtempSync(join(tmpdir(), 'onet-bench-'));
 const { dec, c } = build();
 const unfolded = await timeIt('wasm', N, (p) => evaluateLogits(dec, p, { c, chunkSize: CHUNK }));
-results.wasm = unfolded.rate;
 const folded = await foldForInference(dec, c);
 const fw = await timeIt('wasm folded', N, (p) => evaluateLogits(folded, p, { chunkSize: CHUNK }));
-results['wasm folded'] = fw.rate;
 console.log(`  folded vs unfolded: max |Δlogit| = ${maxAbsDiff(fw.out, unfolded.out).toExponential(2)}`);
+const pts = points.subarray(0, 3 * N);
+const agree = (ours: Float32Array) => (_o: unknown, t: unknown) =>
+  `max |Δlogit| vs torch on the first 8: ${maxAbsDiff(ours.subarray(0, 8), Float32Array.from(t as number[])).toExponential(1)}`;
+const oursThreads = '1 (tfjs wasm, single-threaded in Node)';
+try {
+  for (const [label, f, out] of [
+    ['wasm', () => evaluateLogits(dec, pts, { c, chunkSize: CHUNK }), unfolded.out],
+    ['wasm folded', () => evaluateLogits(folded, pts, { chunkSize: CHUNK }), fw.out],
+  ] as const) {
+    const row = await bench.compare({ what: `DecoderCBatchNorm c512 h256, ${label}, ${N} points`, ours: f, oursThreads, peer: await torchPeer(N, dir), runs: quick ? 2 : 3, check: agree(out) });
+    const rate = (t: { cpuMs: number } | undefined) => (t ? `${Math.round(N / (t.cpuMs / 1000)).toLocaleString('en-US')}` : '—');
+    console.log(`  points per CPU-second: ours ${rate(row.ours)}, torch ${rate(row.peerTimes)}`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
 const cores = Math.max(2, Math.min(availableParallelism(), 8));
 try {
   const pool = await createFoldedWorkerPool(folded.arrays, { threads: cores, chunkSize: CHUNK });
   const ww = await timeIt(`wasm folded, ${cores} worker threads`, N, (p) => pool.evaluate(p));
-  results[`wasm folded ×${cores} workers`] = ww.rate;
-  console.log(`  workers vs single thread: max |Δlogit| = ${maxAbsDiff(ww.out, fw.out).toExponential(2)}`);
-  idleEstimates[`wasm folded ×${cores} workers`] = cores * ww.perCpuSecond;
-  console.log(`  on ${cores} idle cores this would be ≈ ${Math.round(cores * ww.perCpuSecond).toLocaleString('en-US')} points/s (estimate: ${cores} × points per CPU-second)`);
+  console.log(`  workers vs single thread: max |Δlogit| = ${maxAbsDiff(ww.out, fw.out).toExponential(2)} (not in the summary: no per-core peer)`);
   await pool.close();
 } catch (e) {
   console.log(`worker threads unavailable: ${(e as Error).message}`);
@@ -143,21 +152,4 @@ try {
 folded.dispose();
 dec.dispose();
 c.dispose();
-
-const best = Math.max(...Object.values(results));
-const bestIdle = Math.max(0, ...Object.values(idleEstimates));
-let torch: number | null = null;
-try {
-  torch = torchPeer();
-} catch (e) {
-  console.log(`PyTorch peer failed: ${(e as Error).message.split('\n')[0]}`);
-}
-if (torch) {
-  console.log(`PyTorch CPU (same weights)            ${String(N).padStart(7)} points  ${Math.round(torch).toLocaleString('en-US').padStart(17)} points/s`);
-  for (const [k, v] of Object.entries(results)) console.log(`  ratio ${k} / PyTorch CPU: ${(v / torch).toFixed(2)}×`);
-  if (bestIdle) console.log(`  ratio idle-core estimate / PyTorch CPU: ${(bestIdle / torch).toFixed(2)}× (PyTorch measured on the same, possibly busy, machine)`);
-} else {
-  console.log('PyTorch: peer not installed (PyTorch CPU measured 39k points/s here per TOOLCHAIN.md)');
-  console.log(`  best ours (wall, this run) / 39k (recorded): ${(best / 39_000).toFixed(2)}×`);
-  if (bestIdle) console.log(`  best ours (idle-core estimate) / 39k (recorded): ${(bestIdle / 39_000).toFixed(2)}×`);
-}
+bench.finish();

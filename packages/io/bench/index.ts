@@ -1,15 +1,17 @@
 /**
- * Parse/write throughput of @onet/io against peers measured in the same run: three.js loaders (PLYLoader,
- * OBJLoader, STLLoader) and, when importable, Python trimesh / Open3D. Run: `npm run bench -w @onet/io`.
+ * Parse/write throughput of @onet/io against peers run alternately with ours (`@onet/test-utils/peers`: min
+ * CPU and wall time of each, ratio peer / ours by both): three.js loaders (PLYLoader, OBJLoader, STLLoader)
+ * and Python Open3D / trimesh from the Python that imports them ("peer missing: …" otherwise).
+ * Run: `npm run bench -w @onet/io` (`--quick`: the mesh without subdivision).
  */
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { dataPath } from '@onet/test-utils/data';
+import { benchQuick, createBench, jsPeer, named, pythonPeer } from '@onet/test-utils/peers';
 import { parseMesh, parseStl, writeObj, writeOff, writePly, writeStl, type TriangleMesh } from '../src/index.js';
 
-// three.js is a peer, not a dependency of @onet/io: without it the bench says "peer not installed".
+// three.js is a peer, not a dependency of @onet/io: without it the bench says "peer missing".
 type Loader = new () => { parse(data: ArrayBuffer | string): unknown };
 let loaders: { PLYLoader: Loader; OBJLoader: Loader; STLLoader: Loader } | undefined;
 try {
@@ -54,9 +56,9 @@ function time(fn: () => unknown, minMs = 300): number {
 }
 
 const base = parseMesh(readFileSync(dataPath('meshes/bear_bis.off')), { source: 'bear_bis.off' });
-const mesh = subdivide(subdivide(base));
+const mesh = benchQuick() ? base : subdivide(subdivide(base));
 const F = mesh.indices.length / 3;
-console.log(`mesh: bear_bis.off subdivided twice, ${mesh.positions.length / 3} vertices, ${F} triangles\n`);
+console.log(`mesh: bear_bis.off${benchQuick() ? ' (quick: as is)' : ' subdivided twice'}, ${mesh.positions.length / 3} vertices, ${F} triangles\n`);
 
 const files: Record<string, Uint8Array> = {
   'PLY binary': writePly(mesh),
@@ -80,41 +82,33 @@ const three: Record<string, ((u: Uint8Array) => unknown) | undefined> = L
 const fmt: Record<string, string> = { 'PLY binary': 'ply', 'PLY ASCII': 'ply', OBJ: 'obj', OFF: 'off', 'STL binary': 'stl' };
 
 const dir = mkdtempSync(join(tmpdir(), 'onet-io-bench-'));
-function python(module: string, call: (path: string) => string, path: string): number | undefined {
-  try {
-    execFileSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' });
-  } catch {
-    return undefined;
-  }
-  const code = `import time, ${module}\n${call(path)}\nt=time.perf_counter()\nfor _ in range(3): ${call(path)}\nprint((time.perf_counter()-t)/3*1000)`;
-  return Number(execFileSync('python3', ['-c', code]).toString().trim());
-}
+const bench = createBench('io');
+const PY_PEERS = [
+  { name: 'open3d read_triangle_mesh', modules: ['open3d'], code: 'import sys, open3d\ndef run():\n    return len(open3d.io.read_triangle_mesh(sys.argv[1]).triangles)\n' },
+  { name: 'trimesh.load', modules: ['trimesh'], code: 'import sys, trimesh\ndef run():\n    return len(trimesh.load(sys.argv[1], process=False).faces)\n' },
+];
 
-console.log('parse (ms, lower is better; ratio = peer time / ours)');
+console.log('parse: ours and each peer alternately, min CPU / wall time; × = peer time / ours (> 1: ours faster)');
 for (const [name, bytes] of Object.entries(files)) {
-  const ours = time(() => parseMesh(bytes, { format: fmt[name] as 'ply' }));
-  const mb = bytes.length / 1e6;
-  let line = `${name.padEnd(11)} ${mb.toFixed(1).padStart(5)} MB  @onet/io ${ours.toFixed(1).padStart(7)} ms (${(F / ours / 1e3).toFixed(2)} Mtri/s)`;
+  const what = `parse ${name} ${(bytes.length / 1e6).toFixed(1)} MB, ${F} triangles`;
+  const ours = () => parseMesh(bytes, { format: fmt[name] as 'ply' }).indices.length / 3;
   const t = three[name];
-  if (t) {
-    const ms = time(() => t(bytes));
-    line += ` | three.js ${ms.toFixed(1)} ms (×${(ms / ours).toFixed(2)})`;
-  } else line += L ? ' | three.js: no loader' : ' | three.js: peer not installed';
+  if (t) await bench.compare({ what, ours, peer: jsPeer('three.js loader', () => t(bytes)) });
+  else if (!L) await bench.compare({ what, ours, peer: named('three.js loader', { missing: 'peer missing: npm install three' }) });
+  else console.log(`${what}: three.js has no loader for this format`);
   const path = join(dir, `m.${fmt[name]}`);
   writeFileSync(path, bytes);
-  const tm = python('trimesh', (p) => `trimesh.load(${JSON.stringify(p)}, process=False)`, path);
-  line += tm === undefined ? ' | trimesh: peer not installed' : ` | trimesh ${tm.toFixed(1)} ms (×${(tm / ours).toFixed(2)})`;
-  const o3 = python('open3d', (p) => `open3d.io.read_triangle_mesh(${JSON.stringify(p)})`, path);
-  line += o3 === undefined ? ' | open3d: peer not installed' : ` | open3d ${o3.toFixed(1)} ms (×${(o3 / ours).toFixed(2)})`;
-  console.log(line);
+  for (const py of PY_PEERS) await bench.compare({ what, ours, peer: await pythonPeer({ ...py, args: [path] }) });
 }
+rmSync(dir, { recursive: true, force: true });
 {
   const stl = files['STL binary'];
   const ours = time(() => parseStl(stl, { mergeVertices: false }));
   const peer = L ? time(() => new L.STLLoader().parse(ab(stl))) : undefined;
-  const tail = peer === undefined ? 'three.js: peer not installed' : `three.js ${peer.toFixed(1)} ms (×${(peer / ours).toFixed(2)})`;
+  const tail = peer === undefined ? 'three.js: peer missing: npm install three' : `three.js ${peer.toFixed(1)} ms (×${(peer / ours).toFixed(2)})`;
   console.log(`STL binary without merging vertices (three.js does not merge): @onet/io ${ours.toFixed(1)} ms | ${tail}`);
 }
+bench.finish();
 
 console.log('\nwrite (ms)');
 for (const [name, fn] of [

@@ -1,19 +1,20 @@
 /**
  * @onet/metrics benchmark: Chamfer-L1 on 100k × 100k surface points — build a k-d tree on each cloud and
- * query both ways (what evaluation does per object) — against scipy's cKDTree doing the same in the same
- * run (python3 via child_process), on the same points. Prints the median and best of several repeats and
- * the ratio (scipy time / our time: > 1 means we are faster). Run: `npm run bench -w @onet/metrics`.
+ * query both ways (what evaluation does per object) — against scipy's cKDTree doing the same on the same
+ * points, run alternately with ours in the same process group (`@onet/test-utils/peers`: the Python that
+ * imports scipy, else "peer missing"). Rows: minimum CPU and wall time of each, ratio scipy / ours by both
+ * (> 1 means we are faster). Run: `npm run bench -w @onet/metrics` (`--quick`: 2k points).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNpy } from '@onet/io';
 import { icosphere, sampleSurface, torus } from '@onet/sampling';
+import { benchQuick, createBench, pythonPeer } from '@onet/test-utils/peers';
 import { evaluatePointClouds, KdTree } from '../src/index.js';
 
-const N = 100_000;
-const REPEATS = 5;
+const N = benchQuick() ? 2_000 : 100_000;
+const REPEATS = benchQuick() ? 2 : 5;
 
 function chamferL1Ours(a: Float32Array, b: Float32Array): number {
   const ta = KdTree.build(a);
@@ -52,45 +53,14 @@ function timeIt<T>(f: () => T, repeats: number): Timing & { value: T } {
 }
 
 const PY = `
-import sys, json, time
-import numpy as np
+import sys, numpy as np
 from scipy.spatial import cKDTree
-a = np.load(sys.argv[1]); b = np.load(sys.argv[2]); reps = int(sys.argv[3])
-def chamfer():
+a = np.load(sys.argv[1]); b = np.load(sys.argv[2])
+def run():
     ta = cKDTree(a); tb = cKDTree(b)
     d1, _ = tb.query(a); d2, _ = ta.query(b)
-    return 0.5 * (d1.mean() + d2.mean())
-chamfer()
-ms = []; cpu = []
-for _ in range(reps):
-    c = time.process_time(); t = time.perf_counter(); v = chamfer()
-    ms.append((time.perf_counter() - t) * 1e3); cpu.append((time.process_time() - c) * 1e3)
-ms.sort()
-import scipy
-print(json.dumps({"value": float(v), "median": ms[len(ms) // 2], "best": ms[0], "cpuBest": min(cpu), "scipy": scipy.__version__}))
+    return float(0.5 * (d1.mean() + d2.mean()))
 `;
-
-function scipyPeer(a: Float32Array, b: Float32Array): (Timing & { value: number; scipy: string }) | null {
-  try {
-    execFileSync('python3', ['-c', 'import numpy, scipy.spatial'], { stdio: 'ignore' });
-  } catch {
-    return null;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'onet-metrics-bench-'));
-  try {
-    const fa = join(dir, 'a.npy');
-    const fb = join(dir, 'b.npy');
-    writeFileSync(fa, writeNpy(a, [a.length / 3, 3]));
-    writeFileSync(fb, writeNpy(b, [b.length / 3, 3]));
-    const out = execFileSync('python3', ['-c', PY, fa, fb, String(REPEATS)], { encoding: 'utf8' });
-    return JSON.parse(out.trim().split('\n').pop()!);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const fmt = (t: Timing): string =>
-  `${t.median.toFixed(1).padStart(6)} ms median / ${t.best.toFixed(1).padStart(6)} best / ${t.cpuBest.toFixed(1).padStart(6)} CPU`;
 
 const cases: [string, Float32Array, Float32Array][] = [
   ['sphere r=0.4 (two independent samplings)', sampleSurface(icosphere(5, 0.4), N, { seed: 1 }).points, sampleSurface(icosphere(5, 0.4), N, { seed: 2 }).points],
@@ -103,21 +73,26 @@ const cases: [string, Float32Array, Float32Array][] = [
   cases.push(['uniform in the unit cube', new Float32Array(3 * N).map(next), new Float32Array(3 * N).map(next)]);
 })();
 
-console.log(`@onet/metrics benchmark — Chamfer-L1, ${N / 1000}k × ${N / 1000}k points: build both trees, query both ways (median and best wall time of ${REPEATS}, best CPU time)`);
-for (const [name, a, b] of cases) {
-  const ours = timeIt(() => chamferL1Ours(a, b), REPEATS);
-  const peer = scipyPeer(a, b);
-  const line = [`${name.padEnd(42)} ours ${fmt(ours)}`];
-  if (peer) {
-    line.push(
-      `scipy cKDTree ${peer.scipy} ${fmt(peer)}`,
-      `scipy/ours: ${(peer.median / ours.median).toFixed(2)}× median, ${(peer.best / ours.best).toFixed(2)}× best, ${(peer.cpuBest / ours.cpuBest).toFixed(2)}× CPU`,
-      `|ΔCD| ${Math.abs(peer.value - ours.value).toExponential(1)}`,
-    );
-  } else {
-    line.push('scipy cKDTree: peer not installed');
+const bench = createBench('metrics');
+const dir = mkdtempSync(join(tmpdir(), 'onet-metrics-bench-'));
+console.log(`@onet/metrics benchmark — Chamfer-L1, ${N / 1000}k × ${N / 1000}k points: build both trees, query both ways; scipy cKDTree alternately with ours, min CPU and wall time`);
+try {
+  for (const [name, a, b] of cases) {
+    const fa = join(dir, 'a.npy');
+    const fb = join(dir, 'b.npy');
+    writeFileSync(fa, writeNpy(a, [a.length / 3, 3]));
+    writeFileSync(fb, writeNpy(b, [b.length / 3, 3]));
+    const peer = await pythonPeer({ name: 'scipy cKDTree', modules: ['numpy', 'scipy.spatial'], code: PY, args: [fa, fb] });
+    await bench.compare({
+      what: `Chamfer-L1 ${N / 1000}k × ${N / 1000}k, ${name}`,
+      ours: () => chamferL1Ours(a, b),
+      peer,
+      runs: REPEATS,
+      check: (o, p) => `|ΔCD| ${Math.abs((o as number) - (p as number)).toExponential(1)}`,
+    });
   }
-  console.log(line.join('  |  '));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
 }
 
 // phases, and the all-in-one evaluation (trees once, every metric)
@@ -136,3 +111,4 @@ for (const [name, a, b] of cases) {
       `evaluatePointClouds with 1000 F-score thresholds ${eva.median.toFixed(1)} ms`,
   );
 }
+bench.finish();

@@ -1,14 +1,15 @@
 /**
  * Benchmarks of @onet/sampling. Run: `npm run bench -w packages/sampling` (or `npx tsx bench/index.ts`).
- * Prints throughput, and the ratio against Open3D's RaycastingScene.compute_occupancy on the same mesh and
- * points when python3 can import open3d ("peer not installed" otherwise).
+ * Prints throughput, and the ratio against VTK's vtkSelectEnclosedPoints (one thread) on the same mesh and
+ * points, run alternately with ours by `@onet/test-utils/peers` (min CPU and wall time; "peer missing: …" when
+ * no Python imports vtk). `--quick`: a 40×40 torus and 2k points.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseNpy, writeNpy } from '@onet/io';
+import { writeNpy } from '@onet/io';
 import type { TriangleMesh } from '@onet/io';
+import { benchQuick, createBench, pythonPeer } from '@onet/test-utils/peers';
 import { contains, sampleSurface, sampleUniformPoints, torus, voxelize, windingNumbers } from '../src/index.js';
 
 function time<T>(fn: () => T, reps = 3): { ms: number; out: T } {
@@ -22,51 +23,30 @@ function time<T>(fn: () => T, reps = 3): { ms: number; out: T } {
   return { ms: best, out };
 }
 
-function peerOpen3d(mesh: TriangleMesh, points: Float32Array): { ms: number; occ: Uint8Array; version: string } | null {
-  // the first interpreter on PATH may be a pyenv one without the Debian dist-packages
-  const python = ['python3', '/usr/bin/python3'].find((py) => {
-    try {
-      execFileSync(py, ['-c', 'import open3d; open3d.t.geometry.RaycastingScene.compute_occupancy'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (!python) return null;
-  const dir = mkdtempSync(join(tmpdir(), 'onet-bench-'));
-  try {
-    writeFileSync(join(dir, 'v.npy'), writeNpy(mesh.positions, [mesh.positions.length / 3, 3]));
-    writeFileSync(join(dir, 'f.npy'), writeNpy(mesh.indices, [mesh.indices.length / 3, 3]));
-    writeFileSync(join(dir, 'p.npy'), writeNpy(points, [points.length / 3, 3]));
-    const script = `
-import numpy as np, open3d as o3d, time, sys
+// Open3D's RaycastingScene.compute_occupancy returns all zeros on closed meshes here (TOOLCHAIN.md): VTK's
+// vtkSelectEnclosedPoints is the inside-test peer, on one thread (Sequential SMP backend).
+const VTK_PEER = `
+import sys, numpy as np, vtk
+from vtk.util import numpy_support as ns
 d = sys.argv[1]
-v = np.load(d + '/v.npy'); f = np.load(d + '/f.npy').astype(np.uint32); p = np.load(d + '/p.npy')
-best = 1e9
-for _ in range(3):
-    t = time.perf_counter()
-    scene = o3d.t.geometry.RaycastingScene()
-    scene.add_triangles(o3d.core.Tensor(v), o3d.core.Tensor(f))
-    occ = scene.compute_occupancy(o3d.core.Tensor(p)).numpy()
-    best = min(best, time.perf_counter() - t)
-np.save(d + '/occ.npy', (occ > 0.5).astype(np.uint8))
-print(o3d.__version__)
-print(best * 1000)
+v = np.load(d + '/v.npy').astype(np.float64); f = np.load(d + '/f.npy').astype(np.int64); p = np.load(d + '/p.npy').astype(np.float64)
+vtk.vtkSMPTools.SetBackend('Sequential'); vtk.vtkSMPTools.Initialize(1)
+pts = vtk.vtkPoints(); pts.SetData(ns.numpy_to_vtk(v, deep=1))
+cells = vtk.vtkCellArray(); cells.SetCells(len(f), ns.numpy_to_vtkIdTypeArray(np.hstack([np.full((len(f), 1), 3), f]).ravel(), deep=1))
+surface = vtk.vtkPolyData(); surface.SetPoints(pts); surface.SetPolys(cells)
+qp = vtk.vtkPoints(); qp.SetData(ns.numpy_to_vtk(p, deep=1))
+query = vtk.vtkPolyData(); query.SetPoints(qp)
+sel = vtk.vtkSelectEnclosedPoints(); sel.SetSurfaceData(surface); sel.SetInputData(query); sel.CheckSurfaceOff()
+def run():
+    sel.Modified(); sel.Update()
+    return ns.vtk_to_numpy(sel.GetOutput().GetPointData().GetArray('SelectedPoints')).astype(np.uint8)
 `;
-    const lines = execFileSync(python, ['-c', script, dir], { encoding: 'utf8' }).trim().split('\n');
-    const ms = Number(lines.pop());
-    const version = lines.pop() ?? '?';
-    const occ = parseNpy(new Uint8Array(readFileSync(join(dir, 'occ.npy'))), 'occ.npy').data as Uint8Array;
-    return { ms, occ, version };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
+const quick = benchQuick();
 const R = 0.35, r = 0.12;
-const mesh = torus(R, r, 160, 160);
+const mesh = quick ? torus(R, r, 40, 40) : torus(R, r, 160, 160);
 const nFaces = mesh.indices.length / 3;
-const points = sampleUniformPoints(100_000, { seed: 0 });
+const points = sampleUniformPoints(quick ? 2_000 : 100_000, { seed: 0 });
 console.log(`@onet/sampling bench — torus with ${nFaces} faces, ${points.length / 3} uniform points in [−0.55, 0.55]³`);
 
 // analytic labels away from the surface, to validate every method (and the peer)
@@ -98,15 +78,27 @@ let agree = 0;
 for (let i = 0; i < occ.out.length; i++) agree += occ.out[i] === rp.out[i] ? 1 : 0;
 console.log(`winding vs ray parity agreement: ${((100 * agree) / occ.out.length).toFixed(3)} %`);
 
-const peer = peerOpen3d(mesh, points);
-if (!peer) console.log('Open3D RaycastingScene.compute_occupancy: peer not installed (python3 -c "import open3d" failed)');
-else {
-  console.log(`Open3D ${peer.version} compute_occupancy: ${peer.ms.toFixed(0)} ms (${accuracy(peer.occ)})`);
-  console.log(`ratio ours/Open3D: default ${(occ.ms / peer.ms).toFixed(2)}×, tree only ${(tree.ms / peer.ms).toFixed(2)}× (<1 = ours faster)`);
+const bench = createBench('sampling');
+const dir = mkdtempSync(join(tmpdir(), 'onet-bench-'));
+try {
+  writeFileSync(join(dir, 'v.npy'), writeNpy(mesh.positions, [mesh.positions.length / 3, 3]));
+  writeFileSync(join(dir, 'f.npy'), writeNpy(mesh.indices, [mesh.indices.length / 3, 3]));
+  writeFileSync(join(dir, 'p.npy'), writeNpy(points, [points.length / 3, 3]));
+  const peer = await pythonPeer({ name: 'VTK vtkSelectEnclosedPoints', modules: ['numpy', 'vtk'], code: VTK_PEER, args: [dir] });
+  await bench.compare({
+    what: `contains (default) torus ${nFaces} faces, ${n} points`,
+    ours: () => contains(mesh, points),
+    peer,
+    runs: quick ? 2 : 3,
+    check: (_o, p) => `peer ${accuracy(Uint8Array.from(p as number[]))}; ours ${accuracy(occ.out)}`,
+  });
+} finally {
+  rmSync(dir, { recursive: true, force: true });
 }
+bench.finish();
 
-const surf = time(() => sampleSurface(mesh, 100_000, { seed: 1 }));
-console.log(`sampleSurface 100k: ${surf.ms.toFixed(1)} ms`);
+const surf = time(() => sampleSurface(mesh, n, { seed: 1 }));
+console.log(`sampleSurface ${n}: ${surf.ms.toFixed(1)} ms`);
 const uni = time(() => sampleUniformPoints(100_000, { seed: 1 }));
 console.log(`sampleUniformPoints 100k: ${uni.ms.toFixed(1)} ms`);
 const vox = time(() => voxelize(mesh, { resolution: 32 }));

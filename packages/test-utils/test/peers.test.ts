@@ -1,0 +1,86 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBench, findPython, PeerError, PythonPeer } from '@onet/test-utils/peers';
+
+const saved = { ONET_PYTHON: process.env.ONET_PYTHON, ONET_BENCH_OUT: process.env.ONET_BENCH_OUT };
+afterEach(() => {
+  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+});
+
+const python = findPython([]);
+
+describe('findPython', () => {
+  it('reports a peer missing, with the Debian package, when no candidate imports the module', () => {
+    process.env.ONET_PYTHON = '/nonexistent/onet-python3';
+    const r = findPython(['torch', 'onet_no_such_module'], { install: 'build it from the reference repo' });
+    expect(r.python).toBeUndefined();
+    expect(r.missing).toMatch(/^peer missing: /);
+    expect(r.missing).toContain('build it from the reference repo');
+  });
+
+  it('reports a peer missing when ONET_PYTHON is the only candidate and does not exist', () => {
+    const r = findPython(['json'], { candidates: ['/nonexistent/onet-python3'] });
+    expect(r.missing).toMatch(/^peer missing: apt-get install python3 \(\/nonexistent\/onet-python3: does not run/);
+  });
+
+  it.skipIf(!python.python)('passes over a broken ONET_PYTHON and says so', () => {
+    process.env.ONET_PYTHON = '/nonexistent/onet-python3-b';
+    const r = findPython(['json']);
+    expect(r.python).toBeDefined();
+    expect(r.python).not.toBe('/nonexistent/onet-python3-b');
+    expect(r.version).toMatch(/^3\.\d+/);
+    expect(r.skipped![0]).toMatch(/^ONET_PYTHON=\/nonexistent\/onet-python3-b: does not run/);
+  });
+});
+
+describe.skipIf(!python.python)('PythonPeer and Bench.compare (Python found: ' + (python.python ?? python.missing) + ')', () => {
+  it('times a trivial peer and ours by CPU and wall time, and writes the row', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'onet-peers-test-'));
+    process.env.ONET_BENCH_OUT = out;
+    try {
+      const peer = await PythonPeer.start({
+        name: 'python sum',
+        python: python.python!,
+        code: 'import sys\nN = int(sys.argv[1])\ndef run():\n    return sum(i % 7 for i in range(N))\n',
+        args: ['2000000'],
+      });
+      expect(peer.threads).toContain('OMP/MKL/OPENBLAS_NUM_THREADS=1');
+      const bench = createBench('peers-test');
+      const ours = () => {
+        let s = 0;
+        for (let i = 0; i < 2_000_000; i++) s += i % 7;
+        return s;
+      };
+      const row = await bench.compare({ what: 'sum of squares', ours, peer, runs: 2, check: (a, b) => `same sum: ${a === b}` });
+      for (const t of [row.ours.cpuMs, row.ours.wallMs, row.peerTimes!.cpuMs, row.peerTimes!.wallMs, row.ratioCpu!, row.ratioWall!]) {
+        expect(Number.isFinite(t)).toBe(true);
+        expect(t).toBeGreaterThan(0);
+      }
+      expect(row.note).toBe('same sum: true');
+      const file = bench.finish();
+      const saved = JSON.parse(readFileSync(file, 'utf8'));
+      expect(saved.rows[0].what).toBe('sum of squares');
+      expect(saved.rows[0].ratioCpu).toBe(row.ratioCpu);
+      await expect(peer.run()).rejects.toMatchObject({ code: 'PEER_EXITED' }); // compare closed it
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('gives a missing peer a row with its install line and no ratio', async () => {
+    const bench = createBench('peers-test');
+    const row = await bench.compare({ what: 'x', ours: () => 1, peer: { name: 'torch', missing: 'peer missing: apt-get install python3-torch' }, runs: 1 });
+    expect(row.peerMissing).toBe('peer missing: apt-get install python3-torch');
+    expect(row.ratioCpu).toBeUndefined();
+    expect(row.peerTimes).toBeUndefined();
+  });
+
+  it('fails with a typed error when the peer code raises', async () => {
+    const start = PythonPeer.start({ name: 'broken', python: python.python!, code: 'raise ValueError("no input")\n' });
+    await expect(start).rejects.toBeInstanceOf(PeerError);
+    await expect(start).rejects.toMatchObject({ code: 'PEER_START_FAILED', message: expect.stringContaining('ValueError: no input') });
+  });
+});
