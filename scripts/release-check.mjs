@@ -97,7 +97,12 @@ try {
     for (const need of ['LICENSE', 'README.md', 'package.json']) if (!files.includes(need)) p(`no ${need}`);
     if (!files.some((f) => f.startsWith('dist/'))) p('no dist/ (not built?)');
     const bad = files.filter((f) => /^(src|test|bench|scripts)\//.test(f) || (/\.[cm]?ts$/.test(f) && !/\.d\.[cm]?ts$/.test(f)) || /(^|\/)tsconfig|tsup\.config/.test(f));
-    if (t.name === '@onet/models') bad.push(...files.filter((f) => !/^(dist|default)\//.test(f) && !['LICENSE', 'README.md', 'package.json'].includes(f)));
+    // @onet/models ships its SHIPPED_MODELS folders (the `files` entries besides dist) and nothing retired
+    if (t.name === '@onet/models') {
+      const shipped = new Set(JSON.parse(readFileSync(join(root, 'packages/models/package.json'), 'utf8')).files.filter((f) => !['dist', 'README.md', 'LICENSE'].includes(f)));
+      bad.push(...files.filter((f) => !(f.startsWith('dist/') || shipped.has(f.split('/')[0])) && !['LICENSE', 'README.md', 'package.json'].includes(f)));
+      for (const retired of ['grid-v1', 'planes-v1', 'onet', 'voxels-onet', 'scripts']) if (shipped.has(retired)) bad.push(`${retired}/ (retired or repository-only)`);
+    }
     if (bad.length) p(`ships ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''}`);
     console.log(`${t.name.padEnd(22)} ${kb(t.size)} packed ${kb(t.unpackedSize)} unpacked, ${t.entryCount} files`);
   }

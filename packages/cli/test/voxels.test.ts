@@ -106,6 +106,17 @@ describe('onet reconstruct with voxel inputs', () => {
     expect(existsSync(join(modelDir('voxels'), 'config.json'))).toBe(true);
   });
 
+  it('the shipped voxel model (no --model) beats the input voxels on a 32³ binvox of a sphere', async () => {
+    const sphere = icosphere(4, 0.45);
+    await writeFile(join(dir, 'sphere32.binvox'), writeBinvox({ data: voxelizeMesh(sphere), dims: [32, 32, 32], translate: [-0.5, -0.5, -0.5], scale: 1 }));
+    await writeFile(join(dir, 'sphere.off'), writeOff(sphere));
+    const r = await run('reconstruct', join(dir, 'sphere32.binvox'), '-o', join(dir, 's.ply'), '--gt', join(dir, 'sphere.off'), '--eval-points', '20000', '--backend', 'wasm', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.metrics.iou).toBeGreaterThan(j.voxelMetrics.iou + 0.05);
+    expect(j.metrics.chamferL1).toBeLessThan(0.8 * j.voxelMetrics.chamferL1);
+  });
+
   it('repeated voxel reconstructions leak no tensors', async () => {
     const model = trilinearVoxelModel(R);
     const input = { grid: voxelizeMesh(ball, { resolution: R }), resolution: R, transform: { loc: [0, 0, 0] as [number, number, number], scale: 1 } };
