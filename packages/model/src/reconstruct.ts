@@ -3,7 +3,7 @@ import { boundingBox, subsamplePointCloud } from '@onet/sampling';
 import { PipelineError } from './errors.js';
 import { checkNotDegenerate, type MIN_INPUT_POINTS } from './checkNotDegenerate.js';
 import { fromUnitFrame, toUnitFrame } from './unitFrame.js';
-import { generateMesh, type GenerateMeshOptions, type GenerationStats, type LogitsSource } from './generate.js';
+import { generateMesh, type GenerateMeshOptions, type GenerationResult, type GenerationStats, type LogitsSource } from './generate.js';
 import { thresholdForInput, type ThresholdSettings } from './threshold.js';
 
 /** The part of an `OccupancyNetwork` that {@link reconstruct} uses (structural, so any model with it works). */
@@ -106,15 +106,27 @@ export async function reconstruct(
     input = points.slice();
   }
 
+  const threshold = options.threshold ?? thresholdForInput(model.config, input.length / 3);
+  const { mesh: unitMesh, stats } = await conditionAndGenerate(model, input, { ...options, threshold });
+  let mesh = unitMesh;
+  if (normalize) mesh = meshFromUnitFrame(unitMesh, loc, scale);
+  return { mesh, unitMesh, input, transform: { loc, scale }, stats };
+}
+
+/**
+ * Encode `input` with `model` (its encoder's input: points `[N·3]` or a voxel grid `[R³]`), extract the isosurface with
+ * the model's padding and fillCavities unless `options` sets them, dispose the conditioned shape, and count the
+ * encoding in `stats.timeMs`. The one generation path of {@link reconstruct} and `reconstructVoxels`. @internal
+ */
+export async function conditionAndGenerate(model: ConditionableModel, input: Float32Array, options: GenerateMeshOptions): Promise<GenerationResult> {
   const t0 = performance.now();
   const shape = model.condition(input);
   const encode = performance.now() - t0;
-  let result;
+  let result: GenerationResult;
   try {
     result = await generateMesh(shape, {
       padding: model.config.padding,
       ...options,
-      threshold: options.threshold ?? thresholdForInput(model.config, input.length / 3),
       fillCavities: options.fillCavities ?? model.config.fillCavities,
     });
   } finally {
@@ -122,12 +134,12 @@ export async function reconstruct(
   }
   result.stats.timeMs.encode = encode;
   result.stats.timeMs.total += encode;
+  return result;
+}
 
-  const unitMesh = result.mesh;
-  let mesh = unitMesh;
-  if (normalize) {
-    mesh = { positions: fromUnitFrame(unitMesh.positions, loc, scale), indices: unitMesh.indices };
-    if (unitMesh.normals) mesh.normals = unitMesh.normals; // uniform scale: normals unchanged
-  }
-  return { mesh, unitMesh, input, transform: { loc, scale }, stats: result.stats };
+/** A unit-frame mesh mapped back to the user's frame, `x·scale + loc` (uniform scale: normals unchanged). @internal */
+export function meshFromUnitFrame(unitMesh: TriangleMesh, loc: ArrayLike<number>, scale: number): TriangleMesh {
+  const mesh: TriangleMesh = { positions: fromUnitFrame(unitMesh.positions, loc, scale), indices: unitMesh.indices };
+  if (unitMesh.normals) mesh.normals = unitMesh.normals;
+  return mesh;
 }

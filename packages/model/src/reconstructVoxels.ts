@@ -2,9 +2,9 @@ import type { TriangleMesh } from '@onet/io';
 import { normalizeMesh, voxelizeMesh, voxelsToMesh } from '@onet/sampling';
 import { PipelineError } from './errors.js';
 import { fromUnitFrame } from './unitFrame.js';
-import { generateMesh, type GenerateMeshOptions } from './generate.js';
+import type { GenerateMeshOptions } from './generate.js';
 import { checkVoxelInput } from './voxelModel.js';
-import type { ConditionableModel, ReconstructionResult } from './reconstruct.js';
+import { conditionAndGenerate, meshFromUnitFrame, type ConditionableModel, type ReconstructionResult } from './reconstruct.js';
 
 /**
  * An occupancy grid with its place in the user's frame: `grid [R³]` 0/1, cell (i, j, k) at `(i·R + j)·R + k` (i along
@@ -56,29 +56,12 @@ export async function reconstructVoxels(model: VoxelConditionableModel, input: V
   }
   checkVoxelInput(grid, R);
   const floats = grid instanceof Float32Array ? grid : Float32Array.from(grid);
-  const t0 = performance.now();
-  const shape = model.condition(floats);
-  const encode = performance.now() - t0;
-  let result;
-  try {
-    result = await generateMesh(shape, {
-      padding: model.config.padding,
-      ...options,
-      threshold: options.threshold ?? model.config.threshold ?? 0.2,
-      fillCavities: options.fillCavities ?? model.config.fillCavities,
-    });
-  } finally {
-    shape.dispose();
-  }
-  result.stats.timeMs.encode = encode;
-  result.stats.timeMs.total += encode;
+  const { mesh: unitMesh, stats } = await conditionAndGenerate(model, floats, { ...options, threshold: options.threshold ?? model.config.threshold ?? 0.2 });
   const { loc, scale } = transform;
-  const unitMesh = result.mesh;
-  const mesh: TriangleMesh = { positions: fromUnitFrame(unitMesh.positions, loc, scale), indices: unitMesh.indices };
-  if (unitMesh.normals) mesh.normals = unitMesh.normals;
+  const mesh = meshFromUnitFrame(unitMesh, loc, scale);
   const blocks = voxelsToMesh(grid);
   const voxelMesh = { positions: fromUnitFrame(blocks.positions, loc, scale), indices: blocks.indices };
-  return { mesh, unitMesh, input: floats, transform: { loc: [loc[0], loc[1], loc[2]], scale }, stats: result.stats, voxelMesh };
+  return { mesh, unitMesh, input: floats, transform: { loc: [loc[0], loc[1], loc[2]], scale }, stats, voxelMesh };
 }
 
 /**
