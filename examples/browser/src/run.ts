@@ -90,6 +90,19 @@ function withHook(model: ConditionableModel, beforeBatch?: () => Promise<void>):
   };
 }
 
+/** The generation options of the page's settings and hooks, the same for both tasks. */
+function generationOptions(settings: RunSettings, hooks: RunHooks) {
+  return {
+    threshold: settings.threshold,
+    fillCavities: settings.fillCavities,
+    resolution0: settings.resolution0,
+    upsamplingSteps: settings.upsamplingSteps,
+    batchSize: settings.batchSize,
+    onProgress: hooks.onProgress,
+    signal: hooks.signal,
+  };
+}
+
 /**
  * The page's reconstruction, free of DOM code so the end-to-end test runs the very same function in Node:
  * a mesh input goes through `reconstructFromMesh` (normalise, `points` noisy surface samples, seeded) and is
@@ -103,16 +116,7 @@ export async function runReconstruction(
   hooks: RunHooks = {},
 ): Promise<RunResult> {
   const m = withHook(model, hooks.beforeBatch) as ConditionableModel & { config: { noiseStd?: number } };
-  const gen = {
-    seed: settings.seed,
-    threshold: settings.threshold,
-    fillCavities: settings.fillCavities,
-    resolution0: settings.resolution0,
-    upsamplingSteps: settings.upsamplingSteps,
-    batchSize: settings.batchSize,
-    onProgress: hooks.onProgress,
-    signal: hooks.signal,
-  };
+  const gen = { seed: settings.seed, ...generationOptions(settings, hooks) };
   if (input.kind === 'mesh') {
     const r = await reconstructFromMesh(m, input.mesh, { ...gen, points: settings.points });
     let metrics: ReconstructionMetrics | undefined;
@@ -146,15 +150,7 @@ export async function runVoxelReconstruction(model: VoxelConditionableModel, inp
   if (input.kind === 'points') throw new Error('a point cloud cannot be voxelised: choose a mesh or a voxel file (.binvox, .npy, .npz) for the voxel task');
   const voxels = input.kind === 'voxels' ? input.voxels : meshToVoxelInput(input.mesh, model.config.voxelResolution ?? 32);
   const m = withHook(model, hooks.beforeBatch) as VoxelConditionableModel;
-  const r = await reconstructVoxels(m, voxels, {
-    threshold: settings.threshold,
-    fillCavities: settings.fillCavities,
-    resolution0: settings.resolution0,
-    upsamplingSteps: settings.upsamplingSteps,
-    batchSize: settings.batchSize,
-    onProgress: hooks.onProgress,
-    signal: hooks.signal,
-  });
+  const r = await reconstructVoxels(m, voxels, generationOptions(settings, hooks));
   const t0 = performance.now();
   let metrics: ReconstructionMetrics | undefined;
   let voxelMetrics: ReconstructionMetrics | undefined;

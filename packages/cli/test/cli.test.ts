@@ -1,29 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOff } from '@onet/io';
 import { icosphere } from '@onet/sampling';
-import { main, buildProgram, generationFlags } from '../src/program.js';
+import { buildProgram, generationFlags } from '../src/program.js';
 import { formatStats } from '../src/format.js';
+import { runCli } from './helpers/runCli.js';
 
-async function run(...args: string[]): Promise<{ code: number; err: string; out: string }> {
-  let err = '';
-  let out = '';
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const l = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += `${a.join(' ')}\n`));
-  const ce = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (err += `${a.join(' ')}\n`));
-  try {
-    const code = await main(['node', 'onet', ...args]);
-    return { code, err, out };
-  } finally {
-    e.mockRestore();
-    o.mockRestore();
-    l.mockRestore();
-    ce.mockRestore();
-  }
-}
+const run = runCli;
 
 describe('onet CLI errors: typed, one line, exit code ≠ 0', () => {
   let dir: string;

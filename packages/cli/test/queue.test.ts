@@ -5,27 +5,14 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOff } from '@onet/io';
 import { box, icosphere } from '@onet/sampling';
 import { readShapeNetModel } from '@onet/sampling/node';
 import { freePort, REDIS_NOT_RUN, REDIS_SERVER, startRedisServer } from '@onet/test-utils/redis';
-import { main } from '../src/program.js';
+import { runCli } from './helpers/runCli.js';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const l = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += `${a.join(' ')}\n`));
-  const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (err += `${a.join(' ')}\n`));
-  const w = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await main(['node', 'onet', ...args]), out, err };
-  } finally {
-    l.mockRestore();
-    e.mockRestore();
-    w.mockRestore();
-  }
-}
+const run = runCli;
 
 describe('onet queue without Redis', () => {
   it('an unreachable Redis is one typed line within the timeout', async () => {

@@ -1,32 +1,19 @@
 import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { writeBinvox, writeNpy, writeNpz, writeOff, parseMesh } from '@onet/io';
 import { icosphere, voxelizeMesh, transformMesh } from '@onet/sampling';
 import { saveModelFiles } from '@onet/nn/node';
-import { main } from '../src/program.js';
 import { reconstructVoxels } from '@onet/model';
 import { modelDir } from '@onet/models';
 import { existsSync } from 'node:fs';
 import { trilinearVoxelModel } from './helpers/voxelModel.js';
+import { runCli } from './helpers/runCli.js';
 
-async function run(...args: string[]): Promise<{ code: number; err: string; out: string }> {
-  let err = '';
-  let out = '';
-  const l = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += `${a.join(' ')}\n`));
-  const ce = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (err += `${a.join(' ')}\n`));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await main(['node', 'onet', ...args]), err, out };
-  } finally {
-    l.mockRestore();
-    ce.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCli;
 
 const R = 8;
 const ball = icosphere(3, 0.4); // unit frame; the binvox places the grid [−½, ½]³ at [10, 12] × [20, 22] × [30, 32]
