@@ -1,4 +1,4 @@
-import { decodeWeights, type ModelJson } from '@onet/nn';
+import { decodeWeights, weightsFileName, type ModelJson } from '@onet/nn';
 import { OccupancyNetwork, ONET_REFERENCE_CONFIG, type ModelConfig } from './model.js';
 import { ensembleMembers, isMemberPath, parseEnsembleManifest, OccupancyEnsemble, type EnsembleManifest } from './ensemble.js';
 import { PipelineError } from './errors.js';
@@ -145,9 +145,11 @@ async function loadNetwork(source: ModelSource, json: unknown, options: LoadMode
       message: `WARNING: no trained weights at ${where}; using a freshly initialised (untrained) model — the mesh will not resemble the input`,
     };
   }
-  const weightsName = modelJson.weightsManifest?.[0]?.paths?.[0] ?? 'weights.bin';
-  if (!isMemberPath(weightsName)) {
-    throw new PipelineError('BAD_MODEL', `${where}: weights path ${JSON.stringify(weightsName)} must be a file inside the model's folder (no "..", absolute paths or URLs)`);
+  let weightsName: string;
+  try {
+    weightsName = weightsFileName(modelJson);
+  } catch (e) {
+    throw new PipelineError('BAD_MODEL', `${where}: ${(e as Error).message}`, { cause: e });
   }
   let bin: Uint8Array | undefined;
   try {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '@onet/io/node';
 import { join, dirname } from 'node:path';
-import { decodeWeights, type ModelJson } from './weights.js';
+import { decodeWeights, weightsFileName, type ModelJson } from './weights.js';
 import { NNError } from './errors.js';
 
 export { initNodeWebGPU, selectNodeBackend, type BackendChoice, type NodeBackendName } from './nodeBackend.js';
@@ -33,7 +33,12 @@ export async function loadModelFiles(path: string): Promise<{ modelJson: ModelJs
   } catch (e) {
     throw new NNError('BAD_WEIGHTS_FILE', `${jsonPath}: cannot read model.json (${(e as Error).message})`);
   }
-  const binPath = join(dirname(jsonPath), modelJson.weightsManifest?.[0]?.paths?.[0] ?? 'weights.bin');
+  let binPath: string;
+  try {
+    binPath = join(dirname(jsonPath), weightsFileName(modelJson));
+  } catch (e) {
+    throw new NNError('BAD_WEIGHTS_FILE', `${jsonPath}: ${(e as Error).message}`);
+  }
   let bin: Uint8Array;
   try {
     bin = new Uint8Array(await readFile(binPath));

@@ -86,13 +86,27 @@ export function decodeWeights(modelJson: ModelJson, weights: Uint8Array): Map<st
   return out;
 }
 
+/**
+ * The weights file a model.json names (`weightsManifest[0].paths[0]`, default `weights.bin`), checked to be a plain
+ * file name inside the model's folder: no `/`, `\\`, `..`, absolute path or URL scheme, so a downloaded model.json
+ * cannot make a loader read another file of the machine (or of another origin).
+ * @throws {@link NNError} `BAD_WEIGHTS_FILE` otherwise.
+ */
+export function weightsFileName(modelJson: ModelJson): string {
+  const name: unknown = modelJson.weightsManifest?.[0]?.paths?.[0] ?? 'weights.bin';
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) || name.includes('..')) {
+    throw new NNError('BAD_WEIGHTS_FILE', `model.json names the weights file ${JSON.stringify(name)}: it must be a plain file name in the model's folder`);
+  }
+  return name;
+}
+
 /** Load a model from a base URL holding `model.json` and `weights.bin` (browser or Node 18+ fetch). */
 export async function fetchModel(baseUrl: string | URL): Promise<{ modelJson: ModelJson; weights: Map<string, { data: Float32Array; shape: number[] }> }> {
   const base = new URL(String(baseUrl).endsWith('/') ? String(baseUrl) : `${baseUrl}/`, typeof location !== 'undefined' ? location.href : undefined);
   const mj = await fetch(new URL('model.json', base));
   if (!mj.ok) throw new NNError('BAD_WEIGHTS_FILE', `could not fetch ${new URL('model.json', base)}: HTTP ${mj.status}`);
   const modelJson = (await mj.json()) as ModelJson;
-  const wb = await fetch(new URL(modelJson.weightsManifest?.[0]?.paths?.[0] ?? 'weights.bin', base));
+  const wb = await fetch(new URL(weightsFileName(modelJson), base));
   if (!wb.ok) throw new NNError('BAD_WEIGHTS_FILE', `could not fetch weights: HTTP ${wb.status}`);
   return { modelJson, weights: decodeWeights(modelJson, new Uint8Array(await wb.arrayBuffer())) };
 }
