@@ -87,8 +87,11 @@ function cutOff(text: string, maxFaces: number): TriangleMesh {
   return { positions: Float32Array.from(pos), indices: Uint32Array.from(idx) };
 }
 
-/** Seeds: files of shared/data (cut to 40 faces, and three small ones whole) written in every format. */
-export async function makeSeeds(dataDir = new URL('../../../../shared/data/', import.meta.url)): Promise<Seed[]> {
+/**
+ * Seeds: four CGAL meshes (cut to 40 faces, and the small ones whole) written in every format. They are committed
+ * under `<repo>/fixtures/` (CGAL's NOTICE beside them), so the corpus is the same on every machine.
+ */
+export async function makeSeeds(dataDir = new URL('../../../fixtures/', import.meta.url)): Promise<Seed[]> {
   const seeds: Seed[] = [];
   const meshes: [string, TriangleMesh][] = [];
   for (const f of ['meshes/ellipsoid.off', 'meshes/eight.off', 'meshes-open/open_cube.off', 'meshes/cube-meshed.off']) {
