@@ -10,6 +10,7 @@ import { loadModel, reconstructFile, readInput, readMeshFile } from '@onet/model
 import { modelDir } from '@onet/models';
 import { PipelineError, type GenerateMeshOptions, TEST_TIME_AUGMENTATIONS } from '@onet/model';
 import { formatMetrics, formatStats } from './format.js';
+import { registerSampleCommands } from './sample.js';
 
 const VERSION = '0.1.0';
 
@@ -270,6 +271,8 @@ export function buildProgram(): Command {
         console.log(line(await trainFromConfigFile(o.config, run)));
       }
     });
+
+  registerSampleCommands(program);
 
   program
     .command('demo')
