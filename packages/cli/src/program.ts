@@ -26,6 +26,7 @@ import { describeVoxelInput } from './describeVoxelInput.js';
 import { registerQueueCommands } from './queue.js';
 import { progress } from './progress.js';
 import cliProgress from 'cli-progress';
+import { registerSampleCommands } from './sample.js';
 
 const VERSION = '0.1.0';
 
@@ -457,6 +458,8 @@ export function buildProgram(): Command {
         process.off('SIGINT', onSigint);
       }
     });
+
+  registerSampleCommands(program);
 
   program
     .command('demo')

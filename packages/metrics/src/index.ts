@@ -45,3 +45,8 @@ export {
   type MeshMetrics,
 } from './evaluateMesh.js';
 export type { PointsInput } from './validate.js';
+export { chamferDistanceMatrix, type DistanceMatrix } from './chamferDistanceMatrix.js';
+export { coverage } from './coverage.js';
+export { minimumMatchingDistance } from './minimumMatchingDistance.js';
+export { oneNearestNeighborAccuracy } from './oneNearestNeighborAccuracy.js';
+export { generativeMetrics, type GenerativeMetrics } from './generativeMetrics.js';

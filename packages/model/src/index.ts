@@ -36,6 +36,7 @@ export {
 export {
   OccupancyNetwork,
   ONET_REFERENCE_CONFIG,
+  VAE_REFERENCE_CONFIG,
   CONV_ONET_REFERENCE_CONFIG,
   type ModelConfig,
   type ConditionedShape,
@@ -51,3 +52,4 @@ export {
 export { ensembleShape, ensembleMembers, isMemberPath, parseEnsembleManifest, OccupancyEnsemble, type EnsembleManifest, type EnsembleConfig } from './ensemble.js';
 export { loadModelFrom, urlModelSource, LOAD_MODEL_DEFAULTS, type ModelSource, type LoadedModel, type LoadModelOptions } from './loadModel.js';
 export { checkGenerationSettings, pickGenerationSettings, GENERATION_SETTING_KEYS, type GenerationSettings } from './generationSettings.js';
+export { sampleShapes, encodeShape, interpolateShapes, SAMPLE_SHAPES_DEFAULTS, type SampleShapesOptions, type GeneratedShape } from './sampleShapes.js';

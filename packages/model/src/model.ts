@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, encodeWeights, seedInit, type ModelJson, type PlaneName } from '@onet/nn';
-import { LocalPoolPointnet, ResnetPointnet, type LocalFeatures } from '@onet/encoders';
+import { LocalPoolPointnet, ResnetPointnet, LatentEncoder, type LocalFeatures } from '@onet/encoders';
 import { buildVoxelNet, checkVoxelConfig, checkVoxelInput, isVoxelModel, type VoxelEncoderModule } from './voxelModel.js';
 import { LocalDecoder } from '@onet/decoder-local';
-import { DecoderCBatchNorm } from '@onet/decoder-cbn';
+import { DecoderCBatchNorm, Decoder } from '@onet/decoder-cbn';
+import { createRng } from '@onet/sampling';
 import { PipelineError } from './errors.js';
 import { checkGenerationSettings } from './generationSettings.js';
 import type { InputSizeThreshold } from './threshold.js';
@@ -11,29 +12,38 @@ import type { InputSizeThreshold } from './threshold.js';
 /**
  * Architecture and input settings of an {@link OccupancyNetwork}; stored in `model.json` as `modelConfig`.
  * `conv-onet`: Convolutional Occupancy Network (Peng et al. 2020) with feature planes and/or a feature grid;
- * `onet`: the paper's global-code network (ResNet-PointNet + CBN decoder, Mescheder et al. 2019 §4).
+ * `onet`: the paper's global-code network (ResNet-PointNet + CBN decoder, Mescheder et al. 2019 §4);
+ * `vae`: the paper's unconditional generative model (§4.4): latent encoder q(z | p, o) (`encoder_latent`) + the
+ * 'simple' decoder conditioned on z, trained as a VAE; shapes come from z ~ N(0, I) (no point-cloud encoder).
  */
 export interface ModelConfig {
   /** Which network. */
-  kind: 'conv-onet' | 'onet';
+  kind: 'conv-onet' | 'onet' | 'vae';
   /**
    * Encoder input: `points` (default; a point cloud) or `voxels` (an occupancy grid `voxelResolution³`, voxel
    * super-resolution, ONet §4.3): `onet` = the paper's 3D CNN + CBN decoder, `conv-onet` = Conv3d → feature grid →
-   * 3D U-Net → local decoder (CON's voxel configs). See `voxelModel.ts`.
+   * 3D U-Net → local decoder (CON's voxel configs). See `voxelModel.ts`. Not for `vae`.
    */
   input?: 'points' | 'voxels';
   /** voxels: side of the input grid (reference 32; the `onet` voxel encoder needs 32). */
   voxelResolution?: number;
-  /** Input point-cloud size the model was trained with (reference: 300 for ONet; 3000 for CON). */
+  /**
+   * Input point-cloud size the model was trained with (reference: 300 for ONet; 3000 for CON). `vae`: labelled points
+   * fed to q(z | p, o) when a shape is encoded (`encodeLatent` callers; reference 2048).
+   */
   inputPoints: number;
   /** Std of the Gaussian noise added to input points, unit-cube units (reference 0.005). */
   noiseStd: number;
   /** Padding of the unit cube: queries and planes span [−(1+padding)/2, (1+padding)/2] (reference 0.1). */
   padding: number;
-  /** Feature / code size c_dim (conv-onet 32, onet 512 in the references). */
+  /** Feature / code size c_dim (conv-onet 32, onet 512 in the references; `vae`: 0, unconditional). */
   cDim: number;
-  /** Encoder hidden width (conv-onet 32, onet 512). */
+  /** Encoder hidden width (conv-onet 32, onet 512; `vae`: unused, the latent encoder is 128 wide). */
   encoderHidden: number;
+  /** `vae`: latent size z_dim (reference unconditional configs: 128). */
+  zDim?: number;
+  /** `vae`: weight of KL(q(z | p, o) ‖ N(0, I)) in the training loss (reference 1). Training only. */
+  klWeight?: number;
   /** Decoder hidden width (conv-onet 32, onet 256). */
   decoderHidden: number;
   /** conv-onet: side of each feature plane in cells (reference 64). */
@@ -94,6 +104,19 @@ export const ONET_REFERENCE_CONFIG: ModelConfig = {
   decoderHidden: 256,
 };
 
+/** Small unconditional VAE (the reference's unconditional/onet_*.yaml layout with a smaller latent). */
+export const VAE_REFERENCE_CONFIG: ModelConfig = {
+  kind: 'vae',
+  inputPoints: 2048,
+  noiseStd: 0,
+  padding: 0.1,
+  cDim: 0,
+  encoderHidden: 128,
+  decoderHidden: 128,
+  zDim: 128,
+  klWeight: 1,
+};
+
 /** Points per network call when evaluating logits (reference: 100k; smaller keeps the wasm heap safe). */
 const CHUNK = 50_000;
 
@@ -112,13 +135,22 @@ function disposeEncoding(e: Encoding): void {
   else for (const t of Object.values(e)) t?.dispose();
 }
 
-/** encoder + decoder under the references' top-level key names (`encoder.*`, `decoder.*`). */
+/**
+ * encoder + decoder under the references' top-level key names (`encoder.*`, `decoder.*`; `vae`: `encoder_latent.*`,
+ * `decoder.*`, and no `encoder`).
+ */
 class Net extends Module {
-  readonly encoder: LocalPoolPointnet | ResnetPointnet | VoxelEncoderModule;
-  readonly decoder: LocalDecoder | DecoderCBatchNorm;
+  readonly encoder?: LocalPoolPointnet | ResnetPointnet | VoxelEncoderModule;
+  readonly decoder: LocalDecoder | DecoderCBatchNorm | Decoder;
+  /** `vae` only: q(z | p, o). */
+  readonly encoderLatent?: LatentEncoder;
   constructor(readonly config: ModelConfig) {
     super();
-    if (isVoxelModel(config)) {
+    if (config.kind === 'vae') {
+      const zDim = config.zDim ?? 128;
+      this.encoderLatent = this.module('encoder_latent', new LatentEncoder({ zDim, cDim: 0 }));
+      this.decoder = this.module('decoder', new Decoder({ zDim, cDim: 0, hidden: config.decoderHidden }));
+    } else if (isVoxelModel(config)) {
       const { encoder, decoder } = buildVoxelNet(config);
       this.encoder = this.module('encoder', encoder);
       this.decoder = this.module('decoder', decoder);
@@ -145,14 +177,16 @@ class Net extends Module {
     }
   }
 
-  /** `points [B, N, 3]` (or, for a voxel model, `voxels [B, R, R, R]`) → encoding (planes, grid or code). */
+  /** `points [B, N, 3]` (or, for a voxel model, `voxels [B, R, R, R]`) → encoding (planes, grid or code). Not for `vae`. */
   encode(points: tf.Tensor): Encoding {
+    if (!this.encoder) throw new PipelineError('INVALID_OPTION', 'an unconditional (vae) model has no point-cloud encoder');
     if (this.encoder instanceof LocalPoolPointnet) return this.encoder.apply(points as tf.Tensor3D);
     return this.encoder.apply(points as tf.Tensor3D);
   }
 
-  /** `p [B, T, 3]` + encoding → logits `[B, T]`. */
+  /** `p [B, T, 3]` + encoding (`vae`: z `[B, zDim]`) → logits `[B, T]`. */
   decode(p: tf.Tensor3D, e: Encoding): tf.Tensor2D {
+    if (this.decoder instanceof Decoder) return this.decoder.apply(p, e as tf.Tensor2D, null);
     if (this.decoder instanceof LocalDecoder) return this.decoder.apply(p, e as LocalFeatures);
     return (this.decoder as DecoderCBatchNorm).apply(p, null, e as tf.Tensor2D) as tf.Tensor2D;
   }
@@ -160,10 +194,17 @@ class Net extends Module {
 
 function checkConfig(c: unknown): ModelConfig {
   const cfg = c as ModelConfig;
-  if (!cfg || (cfg.kind !== 'conv-onet' && cfg.kind !== 'onet')) {
-    throw new PipelineError('BAD_MODEL', `model config kind must be "conv-onet" or "onet", got ${JSON.stringify(cfg?.kind)}`);
+  if (!cfg || (cfg.kind !== 'conv-onet' && cfg.kind !== 'onet' && cfg.kind !== 'vae')) {
+    throw new PipelineError('BAD_MODEL', `model config kind must be "conv-onet", "onet" or "vae", got ${JSON.stringify(cfg?.kind)}`);
   }
-  for (const k of ['inputPoints', 'cDim', 'encoderHidden', 'decoderHidden'] as const) {
+  if (cfg.kind === 'vae') {
+    const z = cfg.zDim ?? 128;
+    if (!Number.isInteger(z) || z < 1 || z > 65_536) throw new PipelineError('BAD_MODEL', `model config zDim must be a positive integer, got ${cfg.zDim}`);
+    const w = cfg.klWeight ?? 1;
+    if (typeof w !== 'number' || !(w >= 0) || !Number.isFinite(w)) throw new PipelineError('BAD_MODEL', `model config klWeight must be a finite number ≥ 0, got ${cfg.klWeight}`);
+    if (cfg.cDim !== 0) throw new PipelineError('BAD_MODEL', `a vae model is unconditional: cDim must be 0, got ${cfg.cDim}`);
+  }
+  for (const k of cfg.kind === 'vae' ? (['inputPoints', 'decoderHidden'] as const) : (['inputPoints', 'cDim', 'encoderHidden', 'decoderHidden'] as const)) {
     const v = cfg[k];
     if (!Number.isInteger(v) || v < 1 || v > 1_000_000) throw new PipelineError('BAD_MODEL', `model config ${k} must be a positive integer, got ${v}`);
   }
@@ -249,12 +290,81 @@ export class OccupancyNetwork {
    *   `EMPTY_INPUT` for bad grids.
    */
   condition(pointCloud: Float32Array): ConditionedShape {
+    if (this.config.kind === 'vae') {
+      throw new PipelineError('INVALID_OPTION', 'an unconditional (vae) model takes no point cloud: use sampleLatent + decodeLatent (onet sample), or encodeLatent (onet interpolate)');
+    }
     const R = this.config.voxelResolution ?? 32;
     const voxels = isVoxelModel(this.config);
     const n = voxels ? checkVoxelInput(pointCloud, R) : checkCloud(pointCloud, 'point cloud');
     this.net.eval();
     const x = () => (voxels ? tf.tensor4d(pointCloud, [1, R, R, R]) : tf.tensor3d(pointCloud, [1, n, 3]));
     const enc = tf.tidy(() => this.net.encode(x()) as unknown as tf.TensorContainer) as unknown as Encoding;
+    return this.shapeOf(enc);
+  }
+
+  /** Latent size z_dim of a `vae` model (0 for the conditional kinds). */
+  get zDim(): number {
+    return this.config.kind === 'vae' ? (this.config.zDim ?? 128) : 0;
+  }
+
+  private requireVae(what: string): number {
+    if (this.config.kind !== 'vae') throw new PipelineError('INVALID_OPTION', `${what} needs an unconditional (vae) model; this one is ${this.config.kind}`);
+    return this.zDim;
+  }
+
+  /**
+   * `count` latent codes z ~ N(0, I) (the prior), reproducible from `seed` on every backend (drawn in JS, not by tfjs).
+   * @returns `[count·zDim]`, code k at `k·zDim`.
+   * @throws PipelineError `INVALID_OPTION` for a conditional model or a bad count/seed.
+   */
+  sampleLatent(count: number, seed = 0): Float32Array {
+    const zDim = this.requireVae('sampleLatent');
+    if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new PipelineError('INVALID_OPTION', `count must be a positive integer, got ${count}`);
+    if (!Number.isFinite(seed)) throw new PipelineError('INVALID_OPTION', `seed must be a finite number, got ${seed}`);
+    const rng = createRng(seed);
+    const z = new Float32Array(count * zDim);
+    for (let i = 0; i < z.length; i++) z[i] = rng.normal();
+    return z;
+  }
+
+  /**
+   * Encode a shape given as labelled points with q(z | p, o) and return the **posterior mean** μ (eval mode), e.g. to
+   * interpolate between two shapes' codes.
+   * @param points `[T·3]` query points (unit-cube frame; reference: 2048 uniform in the padded box).
+   * @param occupancy `[T]` their labels (1 inside, 0 outside).
+   * @returns `[zDim]`.
+   * @throws PipelineError `INVALID_OPTION` for a conditional model or mismatched arrays; `EMPTY_INPUT`, `NON_FINITE_INPUT`.
+   */
+  encodeLatent(points: Float32Array, occupancy: ArrayLike<number>): Float32Array {
+    this.requireVae('encodeLatent');
+    const n = checkCloud(points, 'points');
+    if (!occupancy || occupancy.length !== n) throw new PipelineError('INVALID_OPTION', `occupancy must hold one label per point (${n}), got ${occupancy?.length}`);
+    const enc = this.net.encoderLatent!;
+    this.net.eval();
+    const occ = Float32Array.from(occupancy as ArrayLike<number>, (v) => (v >= 0.5 ? 1 : 0));
+    const mean = tf.tidy(() => {
+      const q = enc.apply(tf.tensor3d(points, [1, n, 3]), tf.tensor2d(occ, [1, n]));
+      tf.dispose(q.logstd);
+      return q.mean;
+    });
+    const out = Float32Array.from(mean.dataSync() as Float32Array);
+    mean.dispose();
+    return out;
+  }
+
+  /**
+   * The shape of latent code `z` `[zDim]`: occupancy logits from the decoder conditioned on z (eval mode).
+   * @throws PipelineError `INVALID_OPTION` for a conditional model or a code of the wrong size; `NON_FINITE_INPUT`.
+   */
+  decodeLatent(z: Float32Array): ConditionedShape {
+    const zDim = this.requireVae('decodeLatent');
+    if (!(z instanceof Float32Array) || z.length !== zDim) throw new PipelineError('INVALID_OPTION', `z must be a Float32Array of zDim = ${zDim} values, got ${z?.length}`);
+    for (let i = 0; i < z.length; i++) if (!Number.isFinite(z[i])) throw new PipelineError('NON_FINITE_INPUT', `z[${i}] is ${z[i]}`);
+    this.net.eval();
+    return this.shapeOf(tf.tensor2d(z, [1, zDim]));
+  }
+
+  private shapeOf(enc: Encoding): ConditionedShape {
     let disposed = false;
     const net = this.net;
     return {

@@ -1,5 +1,5 @@
 /** The models this package ships (in its tarball); other folders in the repository are kept for comparison only. */
-export declare const SHIPPED_MODELS: readonly ["default"];
+export declare const SHIPPED_MODELS: readonly ["default", "voxels"];
 /** Name of a shipped model. */
 export type ShippedModelName = (typeof SHIPPED_MODELS)[number];
 /** Error of {@link modelDir}: `code` `UNKNOWN_MODEL` when the name is not a model folder of this package. */
@@ -8,8 +8,8 @@ export declare class ModelsError extends Error {
     readonly code: "UNKNOWN_MODEL";
 }
 /**
- * Absolute folder of a model of this package: `modelDir()` is the shipped default (the point-cloud ensemble).
- * Retired models (`grid-v1`, `planes-v1`, `onet`) are found in a repository checkout, not in the published package.
+ * Absolute folder of a model of this package: `modelDir()` is the shipped default (the point-cloud ensemble), `modelDir('voxels')` the voxel super-resolution model.
+ * Retired or untrained models (`grid-v1`, `planes-v1`, `onet`, `voxels-onet`) are found in a repository checkout, not in the published package.
  *
  * @example
  * ```ts

@@ -9,15 +9,15 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 /** The models this package ships (in its tarball); other folders in the repository are kept for comparison only. */
-export const SHIPPED_MODELS = ['default'];
+export const SHIPPED_MODELS = ['default', 'voxels'];
 /** Error of {@link modelDir}: `code` `UNKNOWN_MODEL` when the name is not a model folder of this package. */
 export class ModelsError extends Error {
     name = 'ModelsError';
     code = 'UNKNOWN_MODEL';
 }
 /**
- * Absolute folder of a model of this package: `modelDir()` is the shipped default (the point-cloud ensemble).
- * Retired models (`grid-v1`, `planes-v1`, `onet`) are found in a repository checkout, not in the published package.
+ * Absolute folder of a model of this package: `modelDir()` is the shipped default (the point-cloud ensemble), `modelDir('voxels')` the voxel super-resolution model.
+ * Retired or untrained models (`grid-v1`, `planes-v1`, `onet`, `voxels-onet`) are found in a repository checkout, not in the published package.
  *
  * @example
  * ```ts

@@ -38,3 +38,13 @@ export {
 /** Re-exported from `@onet/io` (the one float16 encoder), where it lives. */
 export { float32ToFloat16 } from '@onet/io';
 export { sampleTrainingData, SAMPLE_TRAINING_DATA_DEFAULTS, type SampleTrainingDataOptions, type TrainingData } from './sampleTrainingData.js';
+export { lathe, sweepTube } from './primitives/index.js';
+export {
+  shapeFamily,
+  familyIndices,
+  SHAPE_FAMILIES,
+  FAMILY_SPLITS,
+  type ShapeFamilyName,
+  type FamilySplit,
+  type FamilyShape,
+} from './shapeFamily.js';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, type Rng } from '@onet/sampling';
 import { registerFastMatMulGradient } from '@onet/nn';
 import { type OccupancyNetwork, PipelineError } from '@onet/model';
+import { latentKL, sampleLatent } from '@onet/encoders';
 import type { ShapeSamples } from './trainingData.js';
 
 /** Options of {@link Trainer}. */
@@ -68,6 +69,8 @@ export interface Batch {
   pointsPerShape: number;
   /** Voxel models: the shapes' occupancy grids `[B·R³]` (0/1), the encoder input instead of `inputs`. */
   voxels?: Float32Array;
+  /** Seed of the VAE's reparameterisation noise ε (`vae` models; a shard of a split batch gets its own). */
+  seed?: number;
 }
 
 /** Fail early with a clear message when tfjs gradients are not registered (the ESM tfjs-core registers none). */
@@ -125,10 +128,38 @@ export function occupancyLoss(logits: tf.Tensor, occ: tf.Tensor): tf.Scalar {
 }
 
 /**
- * A batch's loss as a function for `minimize`/`variableGrads` ({@link occupancyLoss} of the network's logits),
- * with the input tensors it reads (`[B, N, 3]` cloud, `[B, T, 3]` queries, `[B, T]` occupancy) for the caller to dispose.
+ * The VAE loss of an unconditional model (REFERENCE §2.4, reference `compute_elbo`): q(z | p, o) from the batch's
+ * labelled points, z = μ + σ·ε (ε seeded by `seed`), {@link occupancyLoss} of the decoder's logits at the same points
+ * (Σ over points, mean over the batch) + `klWeight` · KL(q ‖ N(0, I)) (Σ over latent dimensions, mean over the batch).
+ * `p` `[B, T, 3]`, `occ` `[B, T]`; returns the scalar loss (the parts are returned only through `parts` when given).
+ */
+export function vaeLoss(net: OccupancyNetwork['net'], p: tf.Tensor3D, occ: tf.Tensor2D, klWeight: number, seed?: number, parts?: { rec?: number; kl?: number }): tf.Scalar {
+  const enc = net.encoderLatent;
+  if (!enc) throw new PipelineError('INVALID_OPTION', 'vaeLoss needs a vae model (no encoder_latent)');
+  return tf.tidy(() => {
+    const { mean, logstd } = enc.apply(p, occ);
+    const z = sampleLatent(mean, logstd, seed);
+    const rec = occupancyLoss(net.decode(p, z), occ);
+    const kl = latentKL(mean, logstd);
+    if (parts) {
+      parts.rec = rec.dataSync()[0];
+      parts.kl = kl.dataSync()[0];
+    }
+    return tf.add(rec, tf.mul(kl, klWeight)) as tf.Scalar;
+  });
+}
+
+/**
+ * A batch's loss as a function for `minimize`/`variableGrads` ({@link occupancyLoss} of the network's logits; for a
+ * `vae` model {@link vaeLoss}), with the input tensors it reads (`[B, N, 3]` cloud, `[B, T, 3]` queries, `[B, T]`
+ * occupancy) for the caller to dispose.
  */
 export function batchLoss(net: OccupancyNetwork['net'], b: Batch): { f: () => tf.Scalar; tensors: tf.Tensor[] } {
+  if (net.config.kind === 'vae') {
+    const p = tf.tensor3d(b.queries, [b.batchSize, b.pointsPerShape, 3]);
+    const occ = tf.tensor2d(b.occupancy, [b.batchSize, b.pointsPerShape]);
+    return { f: () => vaeLoss(net, p, occ, net.config.klWeight ?? 1, b.seed), tensors: [p, occ] };
+  }
   const R = b.voxels ? Math.round(Math.cbrt(b.voxels.length / b.batchSize)) : 0;
   const x = b.voxels ? tf.tensor4d(b.voxels, [b.batchSize, R, R, R]) : tf.tensor3d(b.inputs, [b.batchSize, b.inputPoints, 3]);
   const p = tf.tensor3d(b.queries, [b.batchSize, b.pointsPerShape, 3]);
@@ -212,6 +243,7 @@ export function splitBatch(b: Batch, parts: number): Batch[] {
       batchSize: n,
       inputPoints: N,
       pointsPerShape: T,
+      ...(b.seed !== undefined ? { seed: b.seed + 7919 * k } : {}),
     });
     start += n;
   }
@@ -273,8 +305,11 @@ export class Trainer {
     const o = this.options;
     const rng = createRng(o.seed * 1_000_003 + this.step);
     const [lo, hi] = o.inputPointsRange;
-    const inputPoints = lo + Math.floor(rng.next() * (hi - lo + 1));
-    return sampleBatch(this.shapes, rng, { batchSize: o.batchSize, pointsPerShape: o.pointsPerShape, nearFraction: o.nearFraction, inputPoints, noiseStd: this.model.config.noiseStd });
+    const vae = this.model.config.kind === 'vae';
+    // a vae reads no input cloud: draw none
+    const inputPoints = vae ? 0 : lo + Math.floor(rng.next() * (hi - lo + 1));
+    const b = sampleBatch(this.shapes, rng, { batchSize: o.batchSize, pointsPerShape: o.pointsPerShape, nearFraction: o.nearFraction, inputPoints, noiseStd: this.model.config.noiseStd });
+    return vae ? { ...b, seed: o.seed * 1_000_003 + this.step } : b;
   }
 
   private finishStep(value: number): number {
@@ -353,11 +388,16 @@ export class Trainer {
     return this.finishStep(loss);
   }
 
-  /** Mean validation IoU at τ over the cases (eval mode). */
+  /**
+   * Mean validation IoU at τ over the cases (eval mode). A `vae` model is scored on reconstruction: each case is encoded
+   * by the posterior mean of q(z | p, o) from its first `inputPoints` labelled points, then decoded at all of them.
+   */
   async validate(cases: ValidationCase[]): Promise<{ iou: number; perShape: number[] }> {
     const perShape: number[] = [];
+    const vae = this.model.config.kind === 'vae';
     for (const c of cases) {
-      const shape = this.model.condition(c.input);
+      const k = Math.min(this.model.config.inputPoints, c.occupancy.length);
+      const shape = vae ? this.model.decodeLatent(this.model.encodeLatent(c.points.subarray(0, 3 * k), c.occupancy.subarray(0, k))) : this.model.condition(c.input);
       try {
         const l = await shape.logits(c.points);
         perShape.push(occupancyIoU(l, c.occupancy, this.options.threshold));

@@ -10,6 +10,7 @@ import { saveModelFiles } from '@onet/nn/node';
 import { OccupancyNetwork, type ModelConfig, PipelineError, parseEnsembleManifest, type EnsembleManifest, type InputSizeThreshold, type TestTimeAugmentation } from '@onet/model';
 import { Trainer, makeValidationCases, curveSvg, type TrainOptions, type HistoryEntry } from '../train.js';
 import { sampleShape, augmentedMesh, proceduralShape, type ShapeSamples, type SampleShapeOptions } from '../trainingData.js';
+import { shapeFamily, familyIndices, SHAPE_FAMILIES, type ShapeFamilyName } from '@onet/sampling';
 import { ensureNodeGradients } from './gradients.js';
 import { createGradientWorkers, type GradientWorkerPool } from './gradientWorkers.js';
 import { voxelInputs } from './voxelData.js';
@@ -21,6 +22,12 @@ export interface TrainConfigFile {
   /** Network architecture and input settings. */
   model: ModelConfig;
   data: {
+    /**
+     * Train on a procedural shape family instead of a mesh folder (e.g. an unconditional `vae` model): the first
+     * `train` shapes of the family's train split, validation on the first `val` of its val split (`shapeFamily` of
+     * @onet/sampling). With it, `meshDir`, `heldOut`, `copies` and the procedural counts are ignored.
+     */
+    family?: { name: ShapeFamilyName; train: number; val: number };
     /** Folder of closed meshes (OFF/OBJ/PLY/STL). */
     meshDir: string;
     /** File names excluded from training (the evaluation meshes). */
@@ -208,6 +215,7 @@ async function cachedShape(cacheDir: string, key: string, make: () => ShapeSampl
 /** Build (or load from the cache) the training and validation shapes of a config. */
 export async function loadTrainingShapes(config: TrainConfigFile, baseDir: string, onProgress?: (p: TrainProgress) => void): Promise<{ train: ShapeSamples[]; val: ShapeSamples[] }> {
   const d = config.data;
+  if (d.family) return loadFamilyShapes(config, baseDir, onProgress);
   const meshDir = resolve(baseDir, d.meshDir);
   const cacheDir = resolve(baseDir, d.cacheDir);
   let files: string[];
@@ -279,6 +287,36 @@ export async function loadTrainingShapes(config: TrainConfigFile, baseDir: strin
     val.push(s);
   }
   onProgress?.({ phase: 'data', message: `data: ${train.length} training shapes, ${val.length} validation shapes (${((performance.now() - t0) / 1000).toFixed(0)} s)` });
+  return { train, val };
+}
+
+/** {@link loadTrainingShapes} for `data.family`: labelled samples of a procedural family's train and val shapes. */
+async function loadFamilyShapes(config: TrainConfigFile, baseDir: string, onProgress?: (p: TrainProgress) => void): Promise<{ train: ShapeSamples[]; val: ShapeSamples[] }> {
+  const { name, train: nTrain, val: nVal } = config.data.family!;
+  if (!SHAPE_FAMILIES.includes(name)) throw new PipelineError('BAD_DATASET', `data.family.name must be one of ${SHAPE_FAMILIES.join(', ')}, got ${JSON.stringify(name)}`);
+  let trainIdx: number[];
+  let valIdx: number[];
+  try {
+    trainIdx = familyIndices('train', nTrain);
+    valIdx = familyIndices('val', nVal);
+  } catch (e) {
+    throw new PipelineError('BAD_DATASET', `data.family: ${(e as Error).message}`);
+  }
+  if (trainIdx.length === 0) throw new PipelineError('BAD_DATASET', 'data.family.train must be ≥ 1');
+  const cacheDir = resolve(baseDir, config.data.cacheDir);
+  const sampling = { ...config.data.sampling, padding: config.model.padding };
+  const tag = shortHash(JSON.stringify(sampling));
+  const t0 = performance.now();
+  const load = async (idx: number[], opts: SampleShapeOptions, what: string): Promise<ShapeSamples[]> => {
+    const out: ShapeSamples[] = [];
+    for (const [k, i] of idx.entries()) {
+      out.push(await cachedShape(cacheDir, `${name}#${i}-${tag}`, () => sampleShape(`${name}#${i}`, shapeFamily(name, i).mesh, { ...opts, seed: 1_000_000 + i })));
+      if ((k + 1) % 100 === 0 || k + 1 === idx.length) onProgress?.({ phase: 'data', message: `data: ${k + 1}/${idx.length} ${what} ${name} shapes (${((performance.now() - t0) / 1000).toFixed(0)} s)` });
+    }
+    return out;
+  };
+  const train = await load(trainIdx, sampling, 'train');
+  const val = await load(valIdx, sampling, 'val');
   return { train, val };
 }
 
