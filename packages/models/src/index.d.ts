@@ -1,5 +1,5 @@
 /** The models this package ships (in its tarball); other folders in the repository are kept for comparison only. */
-export declare const SHIPPED_MODELS: readonly ["default"];
+export declare const SHIPPED_MODELS: readonly ["default", "chair-vae"];
 /** Name of a shipped model. */
 export type ShippedModelName = (typeof SHIPPED_MODELS)[number];
 /** Error of {@link modelDir}: `code` `UNKNOWN_MODEL` when the name is not a model folder of this package. */

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 /** The models this package ships (in its tarball); other folders in the repository are kept for comparison only. */
-export const SHIPPED_MODELS = ['default'];
+export const SHIPPED_MODELS = ['default', 'chair-vae'];
 /** Error of {@link modelDir}: `code` `UNKNOWN_MODEL` when the name is not a model folder of this package. */
 export class ModelsError extends Error {
     name = 'ModelsError';
