@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The models this package ships (in its tarball); other folders in the repository are kept for comparison only. */
-export const SHIPPED_MODELS = ['default', 'voxels'] as const;
+export const SHIPPED_MODELS = ['default', 'voxels', 'chair-vae'] as const;
 
 /** Name of a shipped model. */
 export type ShippedModelName = (typeof SHIPPED_MODELS)[number];
