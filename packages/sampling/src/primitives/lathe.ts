@@ -1,7 +1,7 @@
 import type { TriangleMesh } from '@onet/io';
 import { SamplingError } from '../errors.js';
 import { checkSegments } from './orient.js';
-import { flipIfInsideOut } from './sweepTube.js';
+import { cappedTubeIndices, flipIfInsideOut } from './sweepTube.js';
 
 /**
  * A closed, outward-oriented surface of revolution about the **z** axis: the polyline `profile` in the (r, z)
@@ -45,19 +45,7 @@ export function lathe(profile: ArrayLike<number>, segments = 32): TriangleMesh {
   const north = south + 1;
   positions.set([0, 0, profile[1]], 3 * south);
   positions.set([0, 0, profile[2 * k - 1]], 3 * north);
-  const indices = new Uint32Array(3 * (2 * n + 2 * n * (rings - 1)));
-  let o = 0;
-  for (let s = 0; s < n; s++) {
-    const t = (s + 1) % n;
-    indices.set([south, t, s], o);
-    indices.set([north, (rings - 1) * n + s, (rings - 1) * n + t], o + 3);
-    o += 6;
-    for (let i = 0; i + 1 < rings; i++) {
-      const a = i * n + s, b = i * n + t, c = (i + 1) * n + t, d = (i + 1) * n + s;
-      indices.set([a, b, c, a, c, d], o);
-      o += 6;
-    }
-  }
+  const indices = cappedTubeIndices(rings, n, south, north);
   const mesh = { positions, indices };
   flipIfInsideOut(mesh);
   return mesh;

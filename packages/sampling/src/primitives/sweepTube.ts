@@ -59,22 +59,32 @@ export function sweepTube(path: ArrayLike<number>, radius: number, segments = 16
   const first = K * n, last = first + 1;
   positions.set(P(0), 3 * first);
   positions.set(P(K - 1), 3 * last);
-  const indices = new Uint32Array(3 * (2 * n * (K - 1) + 2 * n));
+  const indices = cappedTubeIndices(K, n, first, last);
+  const mesh = { positions, indices };
+  flipIfInsideOut(mesh);
+  return mesh;
+}
+
+/**
+ * Triangles of a closed tube: `rings` rings of `n` vertices (vertex `i·n + s`), each ring joined to the next by quads,
+ * the first ring fanned to the cap vertex `first` and the last to `last`. The layout of {@link lathe} and
+ * {@link sweepTube}; orientation is fixed afterwards by {@link flipIfInsideOut}. @internal
+ */
+export function cappedTubeIndices(rings: number, n: number, first: number, last: number): Uint32Array {
+  const indices = new Uint32Array(3 * (2 * n * (rings - 1) + 2 * n));
   let o = 0;
   for (let s = 0; s < n; s++) {
     const u = (s + 1) % n;
     indices.set([first, u, s], o);
-    indices.set([last, (K - 1) * n + s, (K - 1) * n + u], o + 3);
+    indices.set([last, (rings - 1) * n + s, (rings - 1) * n + u], o + 3);
     o += 6;
-    for (let i = 0; i + 1 < K; i++) {
+    for (let i = 0; i + 1 < rings; i++) {
       const a = i * n + s, b = i * n + u, c = (i + 1) * n + u, d = (i + 1) * n + s;
       indices.set([a, b, c, a, c, d], o);
       o += 6;
     }
   }
-  const mesh = { positions, indices };
-  flipIfInsideOut(mesh);
-  return mesh;
+  return indices;
 }
 
 /** Reverse every triangle of a closed mesh whose signed volume is negative (so it encloses positive volume). @internal */
