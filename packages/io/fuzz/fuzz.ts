@@ -255,7 +255,8 @@ function deepen(b: Uint8Array, kind: SeedKind, r: () => number): Uint8Array {
   return binaryHuge(b, r);
 }
 
-function glbEdit(b: Uint8Array, edit: (j: Record<string, any>) => void): Uint8Array {
+/** `b` (a GLB) with its JSON chunk passed through `edit`, re-padded, binary chunk kept; `b` itself when it is not one. */
+export function glbEdit(b: Uint8Array, edit: (j: Record<string, any>) => void): Uint8Array {
   if (b.length < 20) return b;
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const jl = v.getUint32(12, true);
