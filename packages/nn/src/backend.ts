@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NNError } from './errors.js';
+import { registerFastWasmKernels } from './fastWasmKernels.js';
 
 /** Backends onet can run on. `auto` = webgpu when an adapter exists, else wasm, else cpu. */
 export type BackendName = 'auto' | 'webgpu' | 'wasm' | 'cpu';
@@ -13,7 +14,8 @@ export interface SelectBackendOptions {
 /**
  * Register and activate a tfjs backend, falling back `webgpu → wasm → cpu` for `auto`. Returns the backend
  * that actually runs (always check it: tfjs silently stays on the previous backend when one fails).
- * In Node, call `initNodeWebGPU()` from `@onet/nn/node` first for WebGPU.
+ * In Node, call `initNodeWebGPU()` from `@onet/nn/node` first for WebGPU. Selecting wasm also installs
+ * {@link registerFastWasmKernels} (same results, fewer copies and transposes).
  * @throws {@link NNError} `BACKEND_UNAVAILABLE` when an explicitly requested backend cannot start.
  */
 export async function selectBackend(name: BackendName = 'auto', options: SelectBackendOptions = {}): Promise<string> {
@@ -24,6 +26,7 @@ export async function selectBackend(name: BackendName = 'auto', options: SelectB
       if (b === 'wasm') {
         const w = await import('@tensorflow/tfjs-backend-wasm');
         if (options.wasmPaths) w.setWasmPaths(options.wasmPaths);
+        registerFastWasmKernels();
       }
       if (b === 'webgpu') {
         if (typeof navigator === 'undefined' || !(navigator as { gpu?: unknown }).gpu) continue;

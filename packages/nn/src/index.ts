@@ -15,3 +15,4 @@ export { gatherRows, scatterAddRows, scatterMeanRows, conv3x3, convTranspose2x2,
 export { normalizeGridCoordinates, gridCellIndex, sampleGridTrilinear, type LocalFeatures } from './grid.js';
 export { normalizePlaneCoordinates, planeCellIndex, samplePlaneBilinear, PLANE_AXES, type PlaneName } from './planes.js';
 export { registerFastMatMulGradient } from './fastGradients.js';
+export { registerFastWasmKernels } from './fastWasmKernels.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, type Rng } from '@onet/sampling';
-import { registerFastMatMulGradient } from '@onet/nn';
+import { registerFastMatMulGradient, registerFastWasmKernels } from '@onet/nn';
 import { type OccupancyNetwork, PipelineError } from '@onet/model';
 import { latentKL, sampleLatent } from '@onet/encoders';
 import type { ShapeSamples } from './trainingData.js';
@@ -275,7 +275,10 @@ export class Trainer {
     }
     if (!(o.lr > 0 && o.lr < 1)) throw new PipelineError('INVALID_OPTION', `lr must be in (0, 1), got ${o.lr}`);
     if (!(range[0] >= 1 && range[1] >= range[0])) throw new PipelineError('INVALID_OPTION', `inputPointsRange must be [lo, hi] with 1 ≤ lo ≤ hi, got ${range}`);
-    if (tf.getBackend() === 'wasm') registerFastMatMulGradient();
+    if (tf.getBackend() === 'wasm') {
+      registerFastMatMulGradient();
+      registerFastWasmKernels();
+    }
     this.optimizer = tf.train.adam(o.lr);
     this.vars = model.net.trainableVariables();
   }

@@ -1,0 +1,120 @@
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { registerFastWasmKernels, registerFastMatMulGradient, selectBackend } from '../src/index.js';
+
+/** Values of `f()` on the cpu backend (the reference) and on wasm with our kernels. */
+async function both<T>(f: () => T): Promise<{ cpu: T; wasm: T }> {
+  await tf.setBackend('cpu');
+  const cpu = f();
+  await tf.setBackend('wasm');
+  const wasm = f();
+  return { cpu, wasm };
+}
+
+const values = (t: tf.Tensor) => ({ shape: t.shape, dtype: t.dtype, data: Array.from(t.dataSync() as Float32Array) });
+
+describe('registerFastWasmKernels', () => {
+  beforeAll(async () => {
+    await selectBackend('cpu');
+    await selectBackend('wasm'); // registers our kernels
+    registerFastWasmKernels(); // a second call keeps them (no wrapper around a wrapper)
+    registerFastMatMulGradient();
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('installs its kernels on wasm once', () => {
+    const k = tf.getKernel('Sum', 'wasm');
+    registerFastWasmKernels();
+    expect(tf.getKernel('Sum', 'wasm')).toBe(k);
+  });
+
+  it('Sum and Mean over leading, middle, negative, all and last axes equal the cpu backend', async () => {
+    const cases: [number[], number | number[] | null, boolean][] = [
+      [[37, 5], 0, false],
+      [[2, 9, 6], [0, 1], false],
+      [[2, 9, 6], 1, true],
+      [[3, 4, 5, 6], [-3, -2], false],
+      [[3, 4, 5, 6], [2, 1], true],
+      [[4, 6], null, false],
+      [[4, 6], -1, true],
+      [[3, 4, 5], [0, 2], false],
+    ];
+    for (const [shape, axis, keepDims] of cases) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const data = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7) * (1 + (i % 7)));
+      const r = await both(() => {
+        const x = tf.tensor(data, shape);
+        const out = [values(tf.sum(x, axis ?? undefined, keepDims)), values(tf.mean(x, axis ?? undefined, keepDims))];
+        x.dispose();
+        return out;
+      });
+      for (let k = 0; k < 2; k++) {
+        expect(r.wasm[k].shape, `${shape} ${axis}`).toEqual(r.cpu[k].shape);
+        r.wasm[k].data.forEach((v, i) => expect(v).toBeCloseTo(r.cpu[k].data[i], 4));
+      }
+    }
+  });
+
+  it('int32 sums fall back to the wasm kernel and stay int32', async () => {
+    await tf.setBackend('wasm');
+    const s = tf.sum(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), 0);
+    expect(s.dtype).toBe('int32');
+    expect(Array.from(s.dataSync())).toEqual([9, 12]);
+  });
+
+  it('Transpose: 2-D swaps (blocked) and other permutations equal the cpu backend', async () => {
+    for (const [shape, perm] of [
+      [[67, 45], [1, 0]],
+      [[3, 5, 7, 11], [2, 3, 0, 1]],
+      [[3, 5, 7, 11], [3, 0, 1, 2]],
+      [[3, 5, 7], [0, 2, 1]],
+      [[1, 9], [1, 0]],
+    ] as [number[], number[]][]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const r = await both(() => values(tf.transpose(tf.tensor(Float32Array.from({ length: n }, (_, i) => i), shape), perm)));
+      expect(r.wasm).toEqual(r.cpu);
+    }
+  });
+
+  it('Identity and same-dtype Cast share the buffer: the copy outlives its source, values intact', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor1d([1.5, -2, 3]);
+    const c = tf.clone(x);
+    const k = tf.cast(x, 'float32');
+    const i = tf.cast(x, 'int32');
+    x.dispose();
+    expect(Array.from(c.dataSync())).toEqual([1.5, -2, 3]);
+    expect(Array.from(k.dataSync())).toEqual([1.5, -2, 3]);
+    expect(i.dtype).toBe('int32');
+    expect(Array.from(i.dataSync())).toEqual([1, -2, 3]);
+    const before = tf.memory().numBytes;
+    tf.dispose([c, k]);
+    expect(tf.memory().numBytes).toBeLessThan(before); // the shared buffer is freed with its last user
+    i.dispose();
+  });
+
+  it('a training-style graph (matmul, bias, batch statistics, relu) has the cpu backend gradients', async () => {
+    const x0 = Float32Array.from({ length: 2 * 50 * 8 }, (_, i) => Math.cos(i * 0.37));
+    const w0 = Float32Array.from({ length: 8 * 6 }, (_, i) => Math.sin(i * 0.91) * 0.5);
+    const r = await both(() => {
+      const x = tf.tensor3d(x0, [2, 50, 8]);
+      const w = tf.tensor2d(w0, [8, 6]);
+      const b = tf.tensor1d([0.1, -0.2, 0.3, 0, 0.5, -0.1]);
+      const f = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => {
+        const h = tf.add(tf.reshape(tf.matMul(tf.reshape(xx, [-1, 8]), ww), [2, 50, 6]), bb);
+        const { mean, variance } = tf.moments(h, [0, 1]);
+        const y = tf.relu(tf.div(tf.sub(h, mean), tf.sqrt(tf.add(variance, 1e-5))));
+        return tf.sum(tf.mul(y, tf.reshape(tf.transpose(h, [1, 0, 2]), [2, 50, 6])));
+      };
+      const g = tf.grads(f)([x, w, b]);
+      return g.map(values);
+    });
+    r.wasm.forEach((g, k) => {
+      expect(g.shape).toEqual(r.cpu[k].shape);
+      g.data.forEach((v, i) => expect(Math.abs(v - r.cpu[k].data[i])).toBeLessThan(1e-3 * Math.max(1, Math.abs(r.cpu[k].data[i]))));
+    });
+  });
+});
