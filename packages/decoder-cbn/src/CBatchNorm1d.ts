@@ -56,7 +56,7 @@ export class CBatchNorm1d extends Module {
     return tf.tidy(() => {
       const g = tf.expandDims(this.gamma.apply(c), 1);
       const b = tf.expandDims(this.beta.apply(c), 1);
-      return tf.add(tf.mul(g, this.bn.apply(x)), b);
+      return this.bn.applyAffine(x, g, b);
     });
   }
 

@@ -16,3 +16,4 @@ export { normalizeGridCoordinates, gridCellIndex, sampleGridTrilinear, type Loca
 export { normalizePlaneCoordinates, planeCellIndex, samplePlaneBilinear, PLANE_AXES, type PlaneName } from './planes.js';
 export { registerFastMatMulGradient } from './fastGradients.js';
 export { registerFastWasmKernels } from './fastWasmKernels.js';
+export { linear, batchNormTrain, type BatchNormTrainResult } from './fusedOps.js';

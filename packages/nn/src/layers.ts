@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, type ParamLayout } from './module.js';
 import { torchUniform } from './init.js';
+import { batchNormTrain, linear } from './fusedOps.js';
 
 /** Options of {@link Linear}. */
 export interface LinearOptions {
@@ -55,13 +56,7 @@ export class Linear extends Module {
 
   /** `[..., in]` → `[..., out]`. */
   apply(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const shape = x.shape;
-      const flat = tf.reshape(x, [-1, this.inFeatures]);
-      let y = tf.matMul(flat, this.weight);
-      if (this.bias) y = tf.add(y, this.bias);
-      return tf.reshape(y, [...shape.slice(0, -1), this.outFeatures]);
-    });
+    return tf.tidy(() => linear(x, this.weight, this.bias ?? null));
   }
 }
 
@@ -110,24 +105,34 @@ export class BatchNorm extends Module {
 
   /** Normalise `[..., F]`; in train mode also updates the running statistics (not differentiated). */
   apply(x: tf.Tensor): tf.Tensor {
+    return this.normalize(x, this.weight ?? null, this.bias ?? null);
+  }
+
+  /**
+   * Conditional form: `γ ⊙ BN(x) + β` with `gamma`, `beta` broadcastable to `x` (e.g. `[B, 1, F]` from a code),
+   * applied instead of this layer's own affine (use on a layer built with `affine: false`). Train mode is one fused
+   * op (see `batchNormTrain`); eval mode uses the running statistics. Updates the running statistics in train mode.
+   */
+  applyAffine(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+    if (!this.training) return tf.tidy(() => tf.add(tf.mul(gamma, this.normalize(x, null, null)), beta));
+    return this.normalize(x, gamma, beta);
+  }
+
+  private normalize(x: tf.Tensor, gamma: tf.Tensor | null, beta: tf.Tensor | null): tf.Tensor {
     return tf.tidy(() => {
-      let mean: tf.Tensor;
-      let variance: tf.Tensor;
       if (this.training) {
-        const axes = x.shape.slice(0, -1).map((_, i) => i);
         const n = x.size / this.features;
-        ({ mean, variance } = tf.moments(x, axes));
+        const { y, mean, variance } = batchNormTrain(x, gamma, beta, this.eps);
         const unbiased = n > 1 ? n / (n - 1) : 1;
         const mom = this.momentum;
         // Side effect only: these ops do not feed the output, so no gradient flows through them.
         this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - mom), tf.mul(mean, mom)));
         this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - mom), tf.mul(variance, mom * unbiased)));
-      } else {
-        mean = this.runningMean;
-        variance = this.runningVar;
+        tf.dispose([mean, variance]);
+        return y;
       }
-      let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.eps)));
-      if (this.weight && this.bias) y = tf.add(tf.mul(y, this.weight), this.bias);
+      let y = tf.mul(tf.sub(x, this.runningMean), tf.rsqrt(tf.add(this.runningVar, this.eps)));
+      if (gamma && beta) y = tf.add(tf.mul(y, gamma), beta);
       return y;
     });
   }

@@ -1,0 +1,106 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Sum `t` over the axes along which `shape` was broadcast to `t.shape`, then reshape to `shape`. */
+function reduceTo(t: tf.Tensor, shape: number[]): tf.Tensor {
+  const axes = tf.backend_util.getReductionAxes(shape, t.shape);
+  return tf.reshape(axes.length > 0 ? tf.sum(t, axes) : t, shape);
+}
+
+/**
+ * `x·W + b` over the last axis as one differentiable op: `x` `[..., in]`, `weight` `[in, out]`, `bias` `[out]`
+ * (or null) → `[..., out]`. The forward pass is one fused matmul (bias added inside, one output tensor instead of
+ * two); the backward pass multiplies explicitly transposed operands (tfjs's own fused-matmul gradient uses
+ * transposed-operand matmuls, which tfjs-backend-wasm runs on a naive loop) and keeps only `x` and `W`.
+ * Same values as `matMul` + `add` to float32 rounding. Used by `Linear`.
+ */
+export function linear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
+  const [inF, outF] = weight.shape as [number, number];
+  const outShape = [...x.shape.slice(0, -1), outF];
+  const forward = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor | undefined) =>
+    tf.reshape(tf.fused.matMul({ a: tf.reshape(xx, [-1, inF]) as tf.Tensor2D, b: ww as tf.Tensor2D, ...(bb ? { bias: bb } : {}) }), outShape);
+  const backward = (dy: tf.Tensor, xx: tf.Tensor, ww: tf.Tensor) => {
+    const d = tf.reshape(dy, [-1, outF]) as tf.Tensor2D;
+    const a = tf.reshape(xx, [-1, inF]) as tf.Tensor2D;
+    return {
+      dx: () => tf.reshape(tf.matMul(d, tf.transpose(ww)), xx.shape),
+      dw: () => tf.matMul(tf.transpose(a), d),
+      db: () => tf.sum(d, 0),
+    };
+  };
+  if (bias) {
+    const f = tf.customGrad(((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([xx, ww]);
+      const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const g = backward(dy, saved[0], saved[1]);
+        return [g.dx(), g.dw(), g.db()];
+      };
+      return { value: forward(xx, ww, bb), gradFunc };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    return (f as unknown as (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.Tensor)(x, weight, bias);
+  }
+  const f = tf.customGrad(((xx: tf.Tensor, ww: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([xx, ww]);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const g = backward(dy, saved[0], saved[1]);
+      return [g.dx(), g.dw()];
+    };
+    return { value: forward(xx, ww, undefined), gradFunc };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return (f as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor)(x, weight);
+}
+
+/** Output of {@link batchNormTrain}. */
+export interface BatchNormTrainResult {
+  /** `γ ⊙ (x − μ)/√(σ² + ε) + β`, same shape as x; differentiable in x, γ and β. */
+  y: tf.Tensor;
+  /** `[F]` batch mean μ (new tensor, no gradient; the caller disposes it). */
+  mean: tf.Tensor1D;
+  /** `[F]` biased batch variance σ² (new tensor, no gradient; the caller disposes it). */
+  variance: tf.Tensor1D;
+}
+
+/**
+ * Train-mode batch normalisation over every axis but the last, with an optional affine map, as one
+ * differentiable op: `x` `[..., F]`; `gamma`, `beta` broadcastable to x (`[F]` for BatchNorm's affine, `[B, 1, F]`
+ * for the conditional BN of the ONet decoder) or both null. The backward pass is the closed form
+ * `dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))/√(σ² + ε)` with `ĝ = dy·γ`, and the op keeps only `x̂` (and γ) for it,
+ * where the composed tfjs ops kept every intermediate (≈ 7 tensors the size of x per BN). Same values as the
+ * composed ops to float32 rounding.
+ */
+export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor | null, beta: tf.Tensor | null, eps: number): BatchNormTrainResult {
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  let stats: { mean: tf.Tensor1D; variance: tf.Tensor1D } | undefined;
+  const normalise = (xx: tf.Tensor) => {
+    const mean = tf.mean(xx, axes) as tf.Tensor1D;
+    const centred = tf.sub(xx, mean);
+    const variance = tf.mean(tf.square(centred), axes) as tf.Tensor1D;
+    const rstd = tf.rsqrt(tf.add(variance, eps));
+    stats = { mean: tf.keep(mean), variance: tf.keep(variance) };
+    return { xhat: tf.mul(centred, rstd), rstd };
+  };
+  // dx from ĝ = dy·γ: (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))·rstd
+  const dxOf = (g: tf.Tensor, xhat: tf.Tensor, rstd: tf.Tensor) =>
+    tf.mul(tf.sub(tf.sub(g, tf.mean(g, axes)), tf.mul(xhat, tf.mean(tf.mul(g, xhat), axes))), rstd);
+  let y: tf.Tensor;
+  if (gamma && beta) {
+    const f = tf.customGrad(((xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor, save: tf.GradSaveFunc) => {
+      const { xhat, rstd } = normalise(xx);
+      save([xhat, rstd, gg]);
+      const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xh, rs, g] = saved;
+        return [dxOf(tf.mul(dy, g), xh, rs), reduceTo(tf.mul(dy, xh), g.shape), reduceTo(dy, bb.shape)];
+      };
+      return { value: tf.add(tf.mul(xhat, gg), bb), gradFunc };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    y = (f as unknown as (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.Tensor)(x, gamma, beta);
+  } else {
+    const f = tf.customGrad(((xx: tf.Tensor, save: tf.GradSaveFunc) => {
+      const { xhat, rstd } = normalise(xx);
+      save([xhat, rstd]);
+      const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => [dxOf(dy, saved[0], saved[1])];
+      return { value: xhat, gradFunc };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    y = (f as unknown as (a: tf.Tensor) => tf.Tensor)(x);
+  }
+  return { y, mean: stats!.mean, variance: stats!.variance };
+}
