@@ -14,6 +14,7 @@ export {
   occupancyIoU,
   makeValidationCases,
   splitBatch,
+  batchGradients,
   flattenVariables,
   type TrainOptions,
   type HistoryEntry,

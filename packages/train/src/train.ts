@@ -32,6 +32,17 @@ export interface TrainOptions {
   valPoints?: number;
   /** Probability threshold τ for validation IoU (reference 0.2). */
   threshold?: number;
+  /**
+   * Split each batch (by shapes) into this many micro-batches for the forward and backward passes and sum their
+   * gradients, weighted by shapes, before one Adam step (default 1 = the whole batch at once). Bounds the memory
+   * of a step, which the wasm backend caps at 4 GiB (beyond it a step aborts with "memory access out of bounds"):
+   * the reference-size ONet needs ≈ 0.5 GiB per 2048-point shape, so 64 × 2048 points trains with 16 or more.
+   * The gradient equals the whole batch's (to float rounding) for networks without batch statistics; BatchNorm
+   * layers (the ONet decoder's CBN) normalise each micro-batch by its own statistics and update their running
+   * statistics once per micro-batch ("ghost" batch norm), as in {@link Trainer.trainStepParallel}.
+   * Used by {@link Trainer.trainStep}; at most `batchSize`.
+   */
+  microBatches?: number;
 }
 
 /** Defaults of {@link TrainOptions}. */
@@ -46,6 +57,7 @@ export const TRAIN_DEFAULTS: Required<Omit<TrainOptions, 'inputPointsRange'>> = 
   seed: 1,
   valPoints: 20_000,
   threshold: 0.2,
+  microBatches: 1,
 };
 
 /** One row of the training history. */
@@ -167,6 +179,42 @@ export function batchLoss(net: OccupancyNetwork['net'], b: Batch): { f: () => tf
   return { f: () => occupancyLoss(net.decode(p, net.encode(x)), occ), tensors: [x, p, occ] };
 }
 
+/**
+ * Loss and gradient of a batch computed in `parts` micro-batches (split by shapes with {@link splitBatch}, each
+ * forward and backward pass on its own), summed with weights shapes / batchSize: the whole batch's loss and gradient
+ * for a network without batch statistics, with less memory per pass (see `TrainOptions.microBatches` for BatchNorm).
+ * The network runs in train mode and is left in eval mode. Returns new tensors keyed by variable name (a variable
+ * no micro-batch reaches has no entry); the caller disposes them.
+ */
+export function batchGradients(net: OccupancyNetwork['net'], vars: tf.Variable[], b: Batch, parts = 1): { loss: number; grads: tf.NamedTensorMap } {
+  const sum: tf.NamedTensorMap = {};
+  let loss = 0;
+  try {
+    for (const shard of splitBatch(b, parts)) {
+      const w = shard.batchSize / b.batchSize;
+      const { f, tensors } = batchLoss(net, shard);
+      try {
+        net.train();
+        const { value, grads } = tf.variableGrads(f, vars);
+        loss += value.dataSync()[0] * w;
+        for (const [name, g] of Object.entries(grads)) {
+          const prev = sum[name];
+          sum[name] = tf.tidy(() => (prev ? tf.add(prev, tf.mul(g, w)) : tf.mul(g, w)));
+          prev?.dispose();
+        }
+        tf.dispose([value, ...Object.values(grads)]);
+      } finally {
+        net.eval();
+        tf.dispose(tensors);
+      }
+    }
+  } catch (e) {
+    tf.dispose(Object.values(sum));
+    throw e;
+  }
+  return { loss, grads: sum };
+}
+
 /** A fixed validation case: input cloud + labelled points. */
 export interface ValidationCase {
   name: string;
@@ -273,6 +321,9 @@ export class Trainer {
     for (const [k, v] of Object.entries({ batchSize: o.batchSize, pointsPerShape: o.pointsPerShape })) {
       if (!Number.isInteger(v) || v < 1 || v > 1_000_000) throw new PipelineError('INVALID_OPTION', `${k} must be a positive integer, got ${v}`);
     }
+    if (!Number.isInteger(o.microBatches) || o.microBatches < 1 || o.microBatches > o.batchSize) {
+      throw new PipelineError('INVALID_OPTION', `microBatches must be an integer in [1, batchSize = ${o.batchSize}], got ${o.microBatches}`);
+    }
     if (!(o.lr > 0 && o.lr < 1)) throw new PipelineError('INVALID_OPTION', `lr must be in (0, 1), got ${o.lr}`);
     if (!(range[0] >= 1 && range[1] >= range[0])) throw new PipelineError('INVALID_OPTION', `inputPointsRange must be [lo, hi] with 1 ≤ lo ≤ hi, got ${range}`);
     if (tf.getBackend() === 'wasm') {
@@ -321,9 +372,10 @@ export class Trainer {
     return value;
   }
 
-  /** Run one optimisation step; returns the batch loss. */
+  /** Run one optimisation step (in `microBatches` passes); returns the batch loss. */
   trainStep(): number {
     const b = this.stepBatch();
+    if (this.options.microBatches > 1) return this.finishStep(this.accumulatedStep(b));
     const net = this.model.net;
     net.train();
     const { f, tensors } = batchLoss(net, b);
@@ -332,6 +384,17 @@ export class Trainer {
     tf.dispose([...tensors, loss]);
     net.eval();
     return this.finishStep(value);
+  }
+
+  /** The gradient of `b` summed over its micro-batches (weighted by shapes), one Adam step; returns the loss. */
+  private accumulatedStep(b: Batch): number {
+    const { loss, grads } = batchGradients(this.model.net, this.vars, b, this.options.microBatches);
+    try {
+      this.optimizer.applyGradients(grads as unknown as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
+    } finally {
+      tf.dispose(Object.values(grads));
+    }
+    return loss;
   }
 
   /**

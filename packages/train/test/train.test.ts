@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createRng, icosphere, box, concatMeshes } from '@onet/sampling';
 import { writeOff } from '@onet/io';
 import { OccupancyNetwork, type ModelConfig, OccupancyEnsemble } from '@onet/model';
-import { Trainer, sampleBatch, occupancyLoss, occupancyIoU, curveSvg, makeValidationCases, splitBatch, flattenVariables } from '../src/train.js';
+import { Trainer, sampleBatch, occupancyLoss, occupancyIoU, curveSvg, makeValidationCases, splitBatch, flattenVariables, batchGradients } from '../src/train.js';
 import { createGradientWorkers } from '../src/node/gradientWorkers.js';
 import { sampleShape, proceduralShape } from '../src/trainingData.js';
 import { trainFromConfigFile, trainEnsembleFromConfigFile, loadTrainingShapes } from '../src/node/train.js';
@@ -57,6 +57,37 @@ describe('training pieces', () => {
     expect(occupancyIoU(new Float32Array([5, -5, 5, -5]), new Uint8Array([1, 1, 0, 0]))).toBeCloseTo(1 / 3);
     // τ = 0.2: logit −1 (p ≈ 0.27) counts as occupied
     expect(occupancyIoU(new Float32Array([-1]), new Uint8Array([1]))).toBe(1);
+  });
+
+  it('micro-batches: the summed gradient equals the whole batch\'s (no batch statistics); bad counts are typed errors', () => {
+    const model = OccupancyNetwork.fromConfig(TINY, 3);
+    const vars = model.net.trainableVariables();
+    const b = sampleBatch(spheres(), createRng(5), { batchSize: 5, pointsPerShape: 64, nearFraction: 0.5, inputPoints: 200, noiseStd: 0.005 });
+    const whole = batchGradients(model.net, vars, b, 1);
+    const split = batchGradients(model.net, vars, b, 3); // shards of 2, 2, 1 shapes
+    expect(split.loss).toBeCloseTo(whole.loss, 3);
+    expect(Object.keys(split.grads).sort()).toEqual(Object.keys(whole.grads).sort());
+    let norm = 0;
+    let diff = 0;
+    for (const [name, g] of Object.entries(whole.grads)) {
+      const a = g.dataSync();
+      const s = split.grads[name].dataSync();
+      for (let i = 0; i < a.length; i++) {
+        norm = Math.max(norm, Math.abs(a[i]));
+        diff = Math.max(diff, Math.abs(a[i] - s[i]));
+      }
+    }
+    expect(norm).toBeGreaterThan(1e-3); // a real gradient, not zeros
+    expect(diff).toBeLessThan(1e-5 * norm);
+    tf.dispose([...Object.values(whole.grads), ...Object.values(split.grads)]);
+    expect(() => new Trainer(model, spheres(), { batchSize: 4, microBatches: 5 })).toThrow(/microBatches must be an integer in \[1, batchSize = 4\]/);
+    expect(() => new Trainer(model, spheres(), { batchSize: 4, microBatches: 1.5 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    const t = new Trainer(model, spheres(), { batchSize: 4, pointsPerShape: 64, microBatches: 2 });
+    expect(Number.isFinite(t.trainStep())).toBe(true); // the first step creates Adam's moments
+    const before = tf.memory().numTensors;
+    expect(Number.isFinite(t.trainStep())).toBe(true);
+    expect(tf.memory().numTensors).toBe(before); // no tensor left behind by the micro-batches
+    model.dispose();
   });
 
   it('procedural unions are labelled by winding number (inside either part)', () => {
