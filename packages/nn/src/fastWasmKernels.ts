@@ -22,9 +22,11 @@ const OURS = new WeakSet<object>();
  *   every broadcast bias and the batch statistics of BatchNorm): summed in place, row by row, in the same order and
  *   float32 arithmetic as the original, which first transposed the input to put the reduced axes last.
  * - `Transpose` of what is, after merging adjacent axes, a 2-D swap (`[R, C]` → `[C, R]`): cache-blocked.
+ * - `SplitV` (the gradient of `concat`) along any axis: block copies instead of one strided slice per piece.
+ * - `Equal` of float32 tensors of equal rank with broadcasting (the gradient of `max`, e.g. PointNet pooling).
  *
  * Measured on this project's machines (2-core EPYC, Node 20): transposing or column-summing a `[4096, 256]` float32
- * tensor took ≈ 10 ms in the wasm kernels; the Identity copies, transposes and reductions together were ≈ 45 % of a
+ * tensor took ≈ 10 ms in the wasm kernels, a broadcast `Equal` of `[16, 512, 128]` with `[16, 1, 128]` ≈ 100 ms; the Identity copies, transposes and reductions together were ≈ 45 % of a
  * reference-size ONet training step. Affects the whole process, wasm backend only; call again is a no-op.
  * Called by `selectBackend('wasm')` and by the trainer; call it yourself when you activate wasm another way.
  */
@@ -34,6 +36,8 @@ export function registerFastWasmKernels(): void {
   override('Sum', (orig) => (args) => reduceLeading(args, false) ?? orig(args));
   override('Mean', (orig) => (args) => reduceLeading(args, true) ?? orig(args));
   override('Transpose', (orig) => (args) => transpose2d(args) ?? orig(args));
+  override('SplitV', (orig) => (args) => splitV(args) ?? orig(args));
+  override('Equal', (orig) => (args) => equalBroadcast(args) ?? orig(args));
 }
 
 function override(name: string, make: (orig: (a: KernelArgs) => unknown) => (a: KernelArgs) => unknown): void {
@@ -137,6 +141,78 @@ function transpose2d(args: KernelArgs): tf.TensorInfo | null {
         const d = c * rows;
         for (let r = r0; r < r1; r++) dst[d + r] = src[r * cols + c];
       }
+    }
+  }
+  return out;
+}
+
+const prod = (a: number[]) => a.reduce((p, d) => p * d, 1);
+
+function splitV(args: KernelArgs): tf.TensorInfo[] | null {
+  const { inputs: { x }, backend, attrs } = args;
+  if (x.dtype !== 'float32' || x.shape.length === 0) return null;
+  const axis = tf.util.parseAxisParam(attrs?.axis as number, x.shape)[0];
+  const sizes = tf.backend_util.prepareSplitSize(x, attrs?.numOrSizeSplits as number[] | number, axis);
+  const outer = prod(x.shape.slice(0, axis));
+  const inner = prod(x.shape.slice(axis + 1));
+  const along = x.shape[axis];
+  const outs = sizes.map((n) => backend.makeOutput(x.shape.map((d, i) => (i === axis ? n : d)), 'float32'));
+  const src = backend.typedArrayFromHeap(x) as Float32Array; // after every allocation (the heap may have grown)
+  let start = 0;
+  outs.forEach((o, k) => {
+    const dst = backend.typedArrayFromHeap(o) as Float32Array;
+    const block = sizes[k] * inner;
+    for (let i = 0; i < outer; i++) {
+      const from = (i * along + start) * inner;
+      dst.set(src.subarray(from, from + block), i * block);
+    }
+    start += sizes[k];
+  });
+  return outs;
+}
+
+function equalBroadcast(args: KernelArgs): tf.TensorInfo | null {
+  const { inputs: { a, b }, backend } = args;
+  const rank = a.shape.length;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || rank === 0 || b.shape.length !== rank) return null;
+  if (a.shape.every((d, i) => d === b.shape[i])) return null; // no broadcasting: the wasm kernel is fine
+  let shape: number[];
+  try {
+    shape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
+  } catch {
+    return null; // let the original kernel report the bad shapes
+  }
+  const strides = (s: number[]) => {
+    const st = new Array<number>(rank);
+    let acc = 1;
+    for (let d = rank - 1; d >= 0; d--) {
+      st[d] = s[d] === 1 && shape[d] !== 1 ? 0 : acc;
+      acc *= s[d];
+    }
+    return st;
+  };
+  const sa = strides(a.shape);
+  const sb = strides(b.shape);
+  const out = backend.makeOutput(shape, 'bool');
+  const A = backend.typedArrayFromHeap(a) as Float32Array;
+  const B = backend.typedArrayFromHeap(b) as Float32Array;
+  const O = backend.typedArrayFromHeap(out) as Uint8Array;
+  const last = shape[rank - 1];
+  const la = sa[rank - 1];
+  const lb = sb[rank - 1];
+  const idx = new Array<number>(rank).fill(0);
+  const rows = prod(shape) / Math.max(1, last);
+  for (let r = 0, o = 0; r < rows; r++) {
+    let ia = 0;
+    let ib = 0;
+    for (let d = 0; d < rank - 1; d++) {
+      ia += idx[d] * sa[d];
+      ib += idx[d] * sb[d];
+    }
+    for (let j = 0; j < last; j++, o++) O[o] = A[ia + j * la] === B[ib + j * lb] ? 1 : 0;
+    for (let d = rank - 2; d >= 0; d--) {
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
     }
   }
   return out;

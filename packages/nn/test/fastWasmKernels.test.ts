@@ -79,6 +79,26 @@ describe('registerFastWasmKernels', () => {
     }
   });
 
+  it('SplitV along every axis and broadcast Equal (ties, NaN) equal the cpu backend', async () => {
+    const x = Float32Array.from({ length: 2 * 6 * 5 }, (_, i) => i * 0.5);
+    for (const [axis, sizes] of [[0, [1, 1]], [1, [2, 4]], [2, [3, 2]], [-1, 5], [1, [1, -1]]] as [number, number[] | number][]) {
+      const r = await both(() => tf.split(tf.tensor3d(x, [2, 6, 5]), sizes, axis).map(values));
+      expect(r.wasm).toEqual(r.cpu);
+    }
+    const a = Float32Array.from({ length: 3 * 4 * 5 }, (_, i) => (i % 7) - 3);
+    a[7] = Number.NaN;
+    let ties = 0;
+    for (const [sa, sb] of [[[3, 4, 5], [3, 1, 5]], [[3, 4, 5], [1, 4, 1]], [[3, 1, 5], [3, 4, 5]], [[3, 4, 5], [1, 1, 5]]] as [number[], number[]][]) {
+      const bn = sb.reduce((p, d) => p * d, 1);
+      const bv = Float32Array.from({ length: bn }, (_, i) => (i % 5) - 2);
+      bv[1] = Number.NaN;
+      const r = await both(() => values(tf.equal(tf.tensor(a.subarray(0, sa.reduce((p, d) => p * d, 1)), sa), tf.tensor(bv, sb))));
+      expect(r.wasm).toEqual(r.cpu);
+      ties += r.wasm.data.filter((v) => v === 1).length;
+    }
+    expect(ties).toBeGreaterThan(10); // the cases have ties to find
+  });
+
   it('Identity and same-dtype Cast share the buffer: the copy outlives its source, values intact', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor1d([1.5, -2, 3]);
