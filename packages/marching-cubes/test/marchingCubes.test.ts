@@ -146,6 +146,17 @@ describe('marchingCubes on analytic shapes', () => {
     expect(meshArea(full)).toBeCloseTo(2 * (4 * 5 + 5 * 6 + 4 * 6), 4);
   });
 
+  it('closeBoundary interpolates the edges of the grid row (0, 0, ·) like every other row', () => {
+    // the surface crosses the first cell along x (or y): on row (0, 0) too, the vertex sits at t = 0.5
+    const dims: [number, number, number] = [4, 4, 4];
+    for (const axis of [0, 1]) {
+      const v = grid(dims, (i, j) => 0.5 - (axis === 0 ? i : j));
+      const m = marchingCubes(v, dims, { closeBoundary: true });
+      expect(meshVolume(m)).toBeCloseTo(0.5 * 3 * 3, 5); // slab [0, 0.5] × [0, 3]²
+      for (let p = 0; p < m.positions.length; p += 3) expect(m.positions[p + axis]!).toBeLessThanOrEqual(0.5);
+    }
+  });
+
   it('constant grids and levels outside the data range give an empty mesh', () => {
     const v = sphereGrid(8, 2);
     for (const level of [100, -100, Infinity]) {
