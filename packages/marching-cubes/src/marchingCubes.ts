@@ -1,3 +1,4 @@
+import { weldBoundaryCaps } from './closeBoundary.js';
 import { MarchingCubesRangeError, MarchingCubesTypeError, throwNaNAt } from './errors.js';
 import { TRI_COUNT, TRI_EDGES, TRI_OFFSET } from './tables.js';
 import type { IsoSurfaceMesh } from './types.js';
@@ -10,7 +11,7 @@ export interface MarchingCubesOptions {
   origin?: readonly number[];
   /** Node spacing `[sx, sy, sz]` (> 0): node (i, j, k) sits at origin + (i·sx, j·sy, k·sz). */
   spacing?: readonly number[];
-  /** Treat everything outside the grid as below level, closing the surface with caps on the grid's faces. */
+  /** Treat everything outside the grid as below level, closing the surface with caps on the grid's faces (one vertex per inside boundary node). */
   closeBoundary?: boolean;
   /** Also return unit vertex normals, −∇value interpolated along each edge (central differences). */
   computeNormals?: boolean;
@@ -43,7 +44,10 @@ const NO_ROW = -2;
  * consistently oriented, and with `closeBoundary` also watertight (every edge in exactly two triangles).
  *
  * A constant grid, or a level outside the data range, gives an empty mesh (with `closeBoundary`, a grid
- * entirely inside gives the closed box of the grid).
+ * entirely inside gives the closed box of the grid, its boundary nodes as vertices). With `closeBoundary` the
+ * caps lie on the grid's boundary planes with one vertex per inside boundary node, so every vertex is inside
+ * the grid's extent, and where no value equals the level no two vertices coincide and no triangle has zero
+ * area. A grid with a dimension of 1 has no cells and encloses no volume: an empty mesh, closed or not.
  *
  * Algorithm (Flying-Edges style, Schroeder et al. 2015), rows along k: pass 1 packs node classes into
  * 32-bit words per row (and spots NaN); pass 2 finds non-empty cells 32 at a time with word XORs, skipping
@@ -159,8 +163,8 @@ export function marchingCubes(
   const bits = work.bits; // bit K of row r: node (I, J, K) inside; padding stays 0 (outside)
   const rowState = work.rowState; // 0: all outside, 1: all inside, 2: mixed
   classify(values, nx, ny, nz, level, nanMode === 'error', pad, Fy, W, bits, rowState);
-  if (Fx < 2 || Fy < 2 || Fz < 2) {
-    // a flat grid has no cells: crossed edges there belong to no triangle
+  if (nx < 2 || ny < 2 || nz < 2) {
+    // a flat grid has no cells and encloses no volume: no surface, closed or not
     const empty = new Float32Array(0);
     return computeNormals
       ? { positions: empty, indices: new Uint32Array(0), normals: new Float32Array(0) }
@@ -206,7 +210,9 @@ export function marchingCubes(
     };
     emitSurface(geo, scan, bits, rowState, Fx, Fy, Fz, W, vBase, indices);
   }
-  return normals ? { positions, indices, normals } : { positions, indices };
+  const mesh = normals ? { positions, indices, normals } : { positions, indices };
+  if (pad === 0 || triangles === 0) return mesh;
+  return weldBoundaryCaps(mesh, { nx, ny, nz, origin, spacing, Fy, W, bits, vBase, zc, xc, yc });
 }
 
 /** Scratch arrays of one call: zeroed views, reused across calls when small enough (see {@link scratch}). */
