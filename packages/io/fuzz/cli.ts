@@ -2,7 +2,7 @@
  * `npm run fuzz [-- --count N --seed S --hang-ms MS]`: the seeded fuzzer of fuzz.ts in a worker thread that
  * the main thread stops and restarts past any input running longer than the hang bound (2 s by default;
  * synchronous readers cannot be interrupted in-process). Prints a JSON report; exit code 1 on any untyped or
- * wrapped error, hang, or silent non-finite / empty result.
+ * wrapped error, hang, or silent non-finite / empty / header-mismatched (npy, npz) result.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { emptyReport, makeSeeds, runFuzz, type FuzzReport } from './fuzz.js';
@@ -82,6 +82,6 @@ if (!isMainThread) {
   total.inputs += hangs.length;
   const out = { seed, count, hangBoundMs: hangMs, seconds: Math.round((performance.now() - t0) / 1000), ...total, hangInputs: hangs.slice(0, 20) };
   console.log(JSON.stringify(out, null, 2));
-  const bad = total.outcomes.untyped + total.outcomes.wrapped + total.outcomes.silentNonFinite + total.outcomes.silentEmpty + hangs.length;
+  const bad = total.outcomes.untyped + total.outcomes.wrapped + total.outcomes.silentNonFinite + total.outcomes.silentEmpty + total.outcomes.silentMismatch + hangs.length;
   process.exitCode = bad > 0 ? 1 : 0;
 }

@@ -6,7 +6,7 @@
  * @internal
  */
 import { readFileSync, existsSync } from 'node:fs';
-import { zipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import {
   OnetIOError,
   parseBinvox,
@@ -39,7 +39,7 @@ export interface Seed {
 }
 
 /** What one reader did with one input. */
-export type Outcome = 'ok' | 'typed' | 'wrapped' | 'untyped' | 'silentNonFinite' | 'silentEmpty';
+export type Outcome = 'ok' | 'typed' | 'wrapped' | 'untyped' | 'silentNonFinite' | 'silentEmpty' | 'silentMismatch';
 
 /** Counts over a fuzz run; `examples` keeps the first few defects (reader, input index, message). */
 export interface FuzzReport {
@@ -353,6 +353,41 @@ const finite = (a: ArrayLike<number>) => {
   return true;
 };
 
+/** Bytes after the header of an .npy file (v1: 10 + uint16 at 8; v2/v3: 12 + uint32 at 8); undefined if too short. */
+function npyDataBytes(b: Uint8Array): number | undefined {
+  if (b.length < 12) return undefined;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const start = b[6] === 1 ? 10 + v.getUint16(8, true) : 12 + v.getUint32(8, true);
+  return b.length - start;
+}
+
+/**
+ * Why a decoded npy array disagrees with its header, or undefined: its value count must be the shape's product and,
+ * given the member's raw bytes, the bytes after the header must be exactly product(shape) × item size (a reader that
+ * ignored extra bytes would return a silently different array).
+ */
+function npyMismatch(name: string, a: { data: ArrayLike<unknown>; shape: number[]; dtype: string }, raw: Uint8Array | undefined): string | undefined {
+  const count = a.shape.reduce((x, y) => x * y, 1);
+  if (a.data.length !== count) return `${name}: ${a.data.length} values decoded, shape (${a.shape}) holds ${count}`;
+  if (raw === undefined) return undefined;
+  const item = Number(a.dtype.slice(2)); // '<f4' → 4
+  const after = npyDataBytes(raw);
+  return after === count * item ? undefined : `${name}: ${after} data bytes after the header, shape (${a.shape}) of ${a.dtype} declares ${count * item}`;
+}
+
+/** The `.npy` members of a zip that a reader accepted, by name without `.npy` (empty when it does not unzip). */
+function npzMembers(b: Uint8Array): Map<string, Uint8Array> {
+  try {
+    const files = unzipSync(b, { filter: (f) => f.name.endsWith('.npy') });
+    return new Map(Object.entries(files).map(([k, v]) => [k.slice(0, -4), v]));
+  } catch {
+    return new Map();
+  }
+}
+
+const isNpyArray = (o: unknown): o is { data: ArrayLike<unknown>; shape: number[]; dtype: string } =>
+  !!o && typeof o === 'object' && 'data' in o && Array.isArray((o as { shape?: unknown }).shape) && typeof (o as { dtype?: unknown }).dtype === 'string';
+
 /** Classify what `read` did with `bytes`. */
 export async function fuzzOne(read: (b: Uint8Array) => unknown, bytes: Uint8Array): Promise<{ outcome: Outcome; message: string }> {
   let res: unknown;
@@ -364,6 +399,17 @@ export async function fuzzOne(read: (b: Uint8Array) => unknown, bytes: Uint8Arra
       return cause !== undefined ? { outcome: 'wrapped', message: `${e.message} ← ${(cause as Error)?.stack?.split('\n').slice(0, 3).join(' ')}` } : { outcome: 'typed', message: e.code };
     }
     return { outcome: 'untyped', message: `${(e as Error)?.name}: ${(e as Error)?.message} ${(e as Error)?.stack?.split('\n')[1] ?? ''}` };
+  }
+  // npy / npz: every array must agree with its header (value count and data bytes)
+  if (isNpyArray(res)) {
+    const why = npyMismatch('array', res, bytes);
+    if (why) return { outcome: 'silentMismatch', message: why };
+  } else if (res instanceof Map && [...res.values()].every(isNpyArray)) {
+    const raw = npzMembers(bytes);
+    for (const [k, a] of res as Map<string, { data: ArrayLike<unknown>; shape: number[]; dtype: string }>) {
+      const why = npyMismatch(k, a, raw.get(k));
+      if (why) return { outcome: 'silentMismatch', message: why };
+    }
   }
   const arrays: [string, ArrayLike<number> | undefined, boolean][] = [];
   if (res instanceof Map) {
@@ -387,7 +433,7 @@ export async function fuzzOne(read: (b: Uint8Array) => unknown, bytes: Uint8Arra
 
 /** An empty report. */
 export function emptyReport(): FuzzReport {
-  return { inputs: 0, runs: 0, outcomes: { ok: 0, typed: 0, wrapped: 0, untyped: 0, silentNonFinite: 0, silentEmpty: 0 }, hangs: 0, slowestMs: 0, examples: [] };
+  return { inputs: 0, runs: 0, outcomes: { ok: 0, typed: 0, wrapped: 0, untyped: 0, silentNonFinite: 0, silentEmpty: 0, silentMismatch: 0 }, hangs: 0, slowestMs: 0, examples: [] };
 }
 
 /**

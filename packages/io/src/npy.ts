@@ -29,8 +29,10 @@ const DTYPE_SIZES: Readonly<Record<string, number>> = { f2: 2, f4: 4, f8: 8, i1:
 
 /**
  * Parse one `.npy` file (format versions 1–3, little- or big-endian, C or Fortran order is refused).
- * The data size the header declares is checked against the file size before anything is allocated.
- * @throws {@link OnetIOError} `PARSE_ERROR` / `TRUNCATED` / `UNSUPPORTED_DTYPE` naming `source` (never another type).
+ * The data size the header declares (product of the shape × item size) must equal the bytes after the header,
+ * checked before anything is allocated: the result always has exactly `product(shape)` values.
+ * @throws {@link OnetIOError} `PARSE_ERROR` / `TRUNCATED` / `TOO_LARGE` / `UNSUPPORTED_DTYPE` naming `source` (never
+ *   another type); `PARSE_ERROR` also when data bytes follow the declared array (numpy would ignore them).
  */
 export function parseNpy(bytes: Uint8Array, source = '<buffer>'): NpyArray {
   try {
@@ -83,6 +85,16 @@ function readNpy(bytes: Uint8Array, source: string): NpyArray {
   const nbytes = count * size;
   if (dataStart + nbytes > bytes.length) {
     throw new OnetIOError(nbytes > 4 * bytes.length ? 'TOO_LARGE' : 'TRUNCATED', `expected ${nbytes} data bytes, found ${bytes.length - dataStart}`, source, `byte ${dataStart}`);
+  }
+  if (dataStart + nbytes < bytes.length) {
+    // numpy would read the first `count` values and ignore the rest: a shape edited smaller, or several arrays
+    // saved to one file, would come back as a silently different array
+    throw new OnetIOError(
+      'PARSE_ERROR',
+      `the header's shape (${shape.join(', ')}) of ${descr} declares ${nbytes} data bytes but ${bytes.length - dataStart} follow it; header and data disagree (one array per .npy file: keep several in an .npz)`,
+      source,
+      `byte ${dataStart + nbytes}`,
+    );
   }
   const little = order !== '>';
   // Copy into an aligned buffer, swapping bytes if big-endian.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fixturePath } from '@onet/test-utils';
+import { zipSync } from 'fflate';
 import { parseNpz, writeNpz, writeNpy, parseNpy, float16ToFloat32, float32ToFloat16, OnetIOError } from '../src/index.js';
 
 
@@ -47,6 +48,33 @@ describe('npy/npz', () => {
     expect(() => writeNpy(new Int32Array(3), [3], { float16: true })).toThrow(TypeError);
     expect(() => writeNpy(new Uint8Array([0, 2]), [2], { bool: true })).toThrow(TypeError);
     expect(() => writeNpy(new Float32Array(3), [2, 2])).toThrow(RangeError);
+  });
+
+  it('refuses an .npy whose data length disagrees with its shape header, either way', () => {
+    const good = writeNpy(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]);
+    expect(Array.from(parseNpy(good).data as Float32Array)).toEqual([1, 2, 3, 4, 5, 6]);
+    const code = (b: Uint8Array): string => {
+      try {
+        parseNpy(b, 'a.npy');
+      } catch (e) {
+        expect(e).toBeInstanceOf(OnetIOError);
+        return `${(e as OnetIOError).code}: ${(e as Error).message}`;
+      }
+      return 'parsed';
+    };
+    // data longer than the shape: 4 trailing bytes, a second array appended, a shape edited smaller
+    const extra = new Uint8Array(good.length + 4);
+    extra.set(good);
+    expect(code(extra)).toMatch(/^PARSE_ERROR: a\.npy \(byte \d+\): the header's shape \(2, 3\) of <f4 declares 24 data bytes but 28 follow it/);
+    const two = new Uint8Array([...good, ...writeNpy(new Float32Array([7]), [1])]);
+    expect(code(two)).toMatch(/^PARSE_ERROR: .*one array per \.npy file/);
+    const smaller = new TextDecoder('latin1').decode(good).replace("'shape': (2, 3)", "'shape': (1, 3)");
+    expect(code(Uint8Array.from(smaller, (c) => c.charCodeAt(0)))).toMatch(/^PARSE_ERROR: .*declares 12 data bytes but 24/);
+    // data shorter than the shape
+    expect(code(good.subarray(0, good.length - 4))).toMatch(/^TRUNCATED: .*expected 24 data bytes, found 20/);
+    // and inside an .npz, the member is named
+    const npz = zipSync({ 'p.npy': extra });
+    expect(() => parseNpz(npz, 'x.npz')).toThrow(/x\.npz:p\.npy.*declares 24 data bytes but 28/);
   });
 
   it('rejects corrupt input with a typed error', () => {

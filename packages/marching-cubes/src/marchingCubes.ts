@@ -1,3 +1,4 @@
+import { weldBoundaryCaps } from './closeBoundary.js';
 import { MarchingCubesRangeError, MarchingCubesTypeError, throwNaNAt } from './errors.js';
 import { TRI_COUNT, TRI_EDGES, TRI_OFFSET } from './tables.js';
 import type { IsoSurfaceMesh } from './types.js';
@@ -10,7 +11,7 @@ export interface MarchingCubesOptions {
   origin?: readonly number[];
   /** Node spacing `[sx, sy, sz]` (> 0): node (i, j, k) sits at origin + (i·sx, j·sy, k·sz). */
   spacing?: readonly number[];
-  /** Treat everything outside the grid as below level, closing the surface with caps on the grid's faces. */
+  /** Treat everything outside the grid as below level, closing the surface with caps on the grid's faces (one vertex per inside boundary node). */
   closeBoundary?: boolean;
   /** Also return unit vertex normals, −∇value interpolated along each edge (central differences). */
   computeNormals?: boolean;
@@ -29,6 +30,8 @@ export const MARCHING_CUBES_DEFAULTS: Readonly<Required<MarchingCubesOptions>> =
 });
 
 const UINT32_MAX = 0xffffffff;
+/** Row offset of a padding row in pass 3; real offsets are ≥ −1 (row (0, 0) with padding is −1). */
+const NO_ROW = -2;
 
 /**
  * Extract the iso-surface `value = level` of a dense scalar grid as a welded triangle mesh.
@@ -41,7 +44,10 @@ const UINT32_MAX = 0xffffffff;
  * consistently oriented, and with `closeBoundary` also watertight (every edge in exactly two triangles).
  *
  * A constant grid, or a level outside the data range, gives an empty mesh (with `closeBoundary`, a grid
- * entirely inside gives the closed box of the grid).
+ * entirely inside gives the closed box of the grid, its boundary nodes as vertices). With `closeBoundary` the
+ * caps lie on the grid's boundary planes with one vertex per inside boundary node, so every vertex is inside
+ * the grid's extent, and where no value equals the level no two vertices coincide and no triangle has zero
+ * area. A grid with a dimension of 1 has no cells and encloses no volume: an empty mesh, closed or not.
  *
  * Algorithm (Flying-Edges style, Schroeder et al. 2015), rows along k: pass 1 packs node classes into
  * 32-bit words per row (and spots NaN); pass 2 finds non-empty cells 32 at a time with word XORs, skipping
@@ -157,8 +163,8 @@ export function marchingCubes(
   const bits = work.bits; // bit K of row r: node (I, J, K) inside; padding stays 0 (outside)
   const rowState = work.rowState; // 0: all outside, 1: all inside, 2: mixed
   classify(values, nx, ny, nz, level, nanMode === 'error', pad, Fy, W, bits, rowState);
-  if (Fx < 2 || Fy < 2 || Fz < 2) {
-    // a flat grid has no cells: crossed edges there belong to no triangle
+  if (nx < 2 || ny < 2 || nz < 2) {
+    // a flat grid has no cells and encloses no volume: no surface, closed or not
     const empty = new Float32Array(0);
     return computeNormals
       ? { positions: empty, indices: new Uint32Array(0), normals: new Float32Array(0) }
@@ -204,7 +210,9 @@ export function marchingCubes(
     };
     emitSurface(geo, scan, bits, rowState, Fx, Fy, Fz, W, vBase, indices);
   }
-  return normals ? { positions, indices, normals } : { positions, indices };
+  const mesh = normals ? { positions, indices, normals } : { positions, indices };
+  if (pad === 0 || triangles === 0) return mesh;
+  return weldBoundaryCaps(mesh, { nx, ny, nz, origin, spacing, Fy, W, bits, vBase, zc, xc, yc });
 }
 
 /** Scratch arrays of one call: zeroed views, reused across calls when small enough (see {@link scratch}). */
@@ -515,15 +523,15 @@ function emitSurface(
       const j1 = j0 + 1;
       const y0 = oy + j0 * sy;
       const y1 = oy + j1 * sy;
-      // values index of padded position K in each of the four rows; −1: the row is padding
+      // values index of padded position K in each of the four rows (−pad for row (0, 0)); NO_ROW: padding
       const in0 = i0 >= 0;
       const in1 = i1 < nx;
       const jn0 = j0 >= 0;
       const jn1 = j1 < ny;
-      const sa = in0 && jn0 ? (i0 * ny + j0) * nz - pad : -1;
-      const sb = in1 && jn0 ? (i1 * ny + j0) * nz - pad : -1;
-      const sc = in0 && jn1 ? (i0 * ny + j1) * nz - pad : -1;
-      const sd = in1 && jn1 ? (i1 * ny + j1) * nz - pad : -1;
+      const sa = in0 && jn0 ? (i0 * ny + j0) * nz - pad : NO_ROW;
+      const sb = in1 && jn0 ? (i1 * ny + j0) * nz - pad : NO_ROW;
+      const sc = in0 && jn1 ? (i0 * ny + j1) * nz - pad : NO_ROW;
+      const sd = in1 && jn1 ? (i1 * ny + j1) * nz - pad : NO_ROW;
       let cz00 = vBase[a]!;
       let cz10 = vBase[b]!;
       let cz01 = vBase[c]!;
@@ -568,7 +576,7 @@ function emitSurface(
           const z = oz + (k - pad) * sz;
           // ---- vertices of the edges this cell owns
           if (xb0 !== 0) {
-            const t = sa < 0 ? 1 : sb < 0 ? 0 : crossing(values[sa + k]!, values[sb + k]!, level);
+            const t = sa === NO_ROW ? 1 : sb === NO_ROW ? 0 : crossing(values[sa + k]!, values[sb + k]!, level);
             const p = cx0 * 3;
             P[p] = x0 + t * sx;
             P[p + 1] = y0;
@@ -576,7 +584,7 @@ function emitSurface(
             if (N) edgeNormal(g, 0, i0, j0, k - pad, t, p);
           }
           if (yb0 !== 0) {
-            const t = sa < 0 ? 1 : sc < 0 ? 0 : crossing(values[sa + k]!, values[sc + k]!, level);
+            const t = sa === NO_ROW ? 1 : sc === NO_ROW ? 0 : crossing(values[sa + k]!, values[sc + k]!, level);
             const p = cy0 * 3;
             P[p] = x0;
             P[p + 1] = y0 + t * sy;
@@ -586,7 +594,7 @@ function emitSurface(
           if ((zx & 1) !== 0) zVertex(g, sa, k, kMax, x0, y0, z, i0, j0, cz00);
           if (lastI) {
             if (yb1 !== 0) {
-              const t = sb < 0 ? 1 : sd < 0 ? 0 : crossing(values[sb + k]!, values[sd + k]!, level);
+              const t = sb === NO_ROW ? 1 : sd === NO_ROW ? 0 : crossing(values[sb + k]!, values[sd + k]!, level);
               const p = cy1 * 3;
               P[p] = x1;
               P[p + 1] = y0 + t * sy;
@@ -597,7 +605,7 @@ function emitSurface(
           }
           if (lastJ) {
             if (xb1 !== 0) {
-              const t = sc < 0 ? 1 : sd < 0 ? 0 : crossing(values[sc + k]!, values[sd + k]!, level);
+              const t = sc === NO_ROW ? 1 : sd === NO_ROW ? 0 : crossing(values[sc + k]!, values[sd + k]!, level);
               const p = cx1 * 3;
               P[p] = x0 + t * sx;
               P[p + 1] = y1;
@@ -667,7 +675,7 @@ function emitSurface(
   }
 }
 
-/** Vertex `id` on the z-edge (K, K+1) of a row whose values start at `s` (padded K; s < 0 never crosses). */
+/** Vertex `id` on the z-edge (K, K+1) of a row whose values start at `s` (padded K; s = NO_ROW never crosses). */
 function zVertex(
   g: Geometry,
   s: number,
@@ -723,12 +731,12 @@ function lastNodeVertices(
   };
   const v = g.values;
   const L = g.level;
-  if ((n1 ^ (n1 >> 1)) & 1) put(idx0, x0, y0, 0, sa < 0 ? 1 : sb < 0 ? 0 : crossing(v[sa + K]!, v[sb + K]!, L), i0, j0);
-  if ((n1 ^ (n1 >> 2)) & 1) put(idy0, x0, y0, 1, sa < 0 ? 1 : sc < 0 ? 0 : crossing(v[sa + K]!, v[sc + K]!, L), i0, j0);
+  if ((n1 ^ (n1 >> 1)) & 1) put(idx0, x0, y0, 0, sa === NO_ROW ? 1 : sb === NO_ROW ? 0 : crossing(v[sa + K]!, v[sb + K]!, L), i0, j0);
+  if ((n1 ^ (n1 >> 2)) & 1) put(idy0, x0, y0, 1, sa === NO_ROW ? 1 : sc === NO_ROW ? 0 : crossing(v[sa + K]!, v[sc + K]!, L), i0, j0);
   if (lastI && ((n1 >> 1) ^ (n1 >> 3)) & 1)
-    put(idy1, x1, y0, 1, sb < 0 ? 1 : sd < 0 ? 0 : crossing(v[sb + K]!, v[sd + K]!, L), i1, j0);
+    put(idy1, x1, y0, 1, sb === NO_ROW ? 1 : sd === NO_ROW ? 0 : crossing(v[sb + K]!, v[sd + K]!, L), i1, j0);
   if (lastJ && ((n1 >> 2) ^ (n1 >> 3)) & 1)
-    put(idx1, x0, y1, 0, sc < 0 ? 1 : sd < 0 ? 0 : crossing(v[sc + K]!, v[sd + K]!, L), i0, j1);
+    put(idx1, x0, y1, 0, sc === NO_ROW ? 1 : sd === NO_ROW ? 0 : crossing(v[sc + K]!, v[sd + K]!, L), i0, j1);
 }
 
 /** Interpolation parameter along an edge from value v0 (t = 0) to v1 (t = 1), robust to ±∞ and NaN. */

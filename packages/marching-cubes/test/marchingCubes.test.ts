@@ -116,17 +116,18 @@ describe('marchingCubes on analytic shapes', () => {
       worst = Math.min(worst, (d[0]! * m.normals![p]! + d[1]! * m.normals![p + 1]! + d[2]! * m.normals![p + 2]!) / len);
     }
     expect(worst).toBeGreaterThan(0.99);
-    // a solid block: all vertices are cap vertices, normals are outward unit axes
+    // a solid block: all vertices are cap vertices; normals are the outward axes of the caps that meet there
+    // (one on a face, the diagonal of two on an edge of the box, of three at a corner)
     const box = marchingCubes(new Float32Array(4 * 5 * 6).fill(1), [4, 5, 6], {
       closeBoundary: true,
       computeNormals: true,
     });
-    const mid = [1.5, 2, 2.5];
+    const last = [3, 4, 5];
     for (let p = 0; p < box.positions.length; p += 3) {
-      const n = [box.normals![p]!, box.normals![p + 1]!, box.normals![p + 2]!];
-      expect(n.map(Math.abs).sort()).toEqual([0, 0, 1]);
-      const axis = n.findIndex((x) => x !== 0);
-      expect(Math.sign(box.positions[p + axis]! - mid[axis]!)).toBe(n[axis]);
+      const x = [box.positions[p]!, box.positions[p + 1]!, box.positions[p + 2]!];
+      const out = x.map((c, a) => (c === 0 ? -1 : c === last[a] ? 1 : 0));
+      const len = Math.hypot(...out);
+      for (let a = 0; a < 3; a++) expect(box.normals![p + a]!).toBeCloseTo(out[a]! / len, 6);
     }
   });
 
@@ -144,6 +145,114 @@ describe('marchingCubes on analytic shapes', () => {
     expect(isWatertight(full)).toBe(true);
     expect(meshVolume(full)).toBeCloseTo(4 * 5 * 6, 4);
     expect(meshArea(full)).toBeCloseTo(2 * (4 * 5 + 5 * 6 + 4 * 6), 4);
+  });
+
+  it('closeBoundary interpolates the edges of the grid row (0, 0, ·) like every other row', () => {
+    // the surface crosses the first cell along x (or y): on row (0, 0) too, the vertex sits at t = 0.5
+    const dims: [number, number, number] = [4, 4, 4];
+    for (const axis of [0, 1]) {
+      const v = grid(dims, (i, j) => 0.5 - (axis === 0 ? i : j));
+      const m = marchingCubes(v, dims, { closeBoundary: true });
+      expect(meshVolume(m)).toBeCloseTo(0.5 * 3 * 3, 5); // slab [0, 0.5] × [0, 3]²
+      for (let p = 0; p < m.positions.length; p += 3) expect(m.positions[p + axis]!).toBeLessThanOrEqual(0.5);
+    }
+  });
+
+  it('closeBoundary on a grid entirely inside gives its exact box: one vertex per boundary node, no slivers', () => {
+    const cases = [
+      { dims: [3, 3, 3], origin: [0, 0, 0], spacing: [1, 1, 1] },
+      { dims: [5, 4, 3], origin: [0.5, -2, 3], spacing: [0.25, 0.5, 2] },
+    ] as const;
+    for (const { dims, origin, spacing } of cases) {
+      const [nx, ny, nz] = dims;
+      const m = marchingCubes(new Float32Array(nx * ny * nz).fill(1), dims, { level: 0.5, origin, spacing, closeBoundary: true });
+      const [a, b, c] = [nx - 1, ny - 1, nz - 1]; // cells per axis
+      expect(m.positions.length / 3).toBe(nx * ny * nz - (nx - 2) * (ny - 2) * (nz - 2)); // 26 for 3³, 54 for 5×4×3
+      expect(m.indices.length / 3).toBe(4 * (a * b + b * c + c * a)); // two triangles per boundary square
+      const extent = [0, 1, 2].map((q) => (dims[q]! - 1) * spacing[q]!);
+      expect(meshVolume(m)).toBeCloseTo(extent[0]! * extent[1]! * extent[2]!, 5);
+      expect(meshArea(m)).toBeCloseTo(2 * (extent[0]! * extent[1]! + extent[1]! * extent[2]! + extent[2]! * extent[0]!), 5);
+      const e = meshEdges(m);
+      expect([e.boundaryEdges, e.nonManifoldEdges, e.inconsistentEdges, e.degenerateFaces]).toEqual([0, 0, 0, 0]);
+      expect(eulerCharacteristic(m)).toBe(2);
+      // every vertex is a boundary node, exactly, and no two coincide
+      const seen = new Set<string>();
+      for (let p = 0; p < m.positions.length; p += 3) {
+        const idx = [0, 1, 2].map((q) => (m.positions[p + q]! - origin[q]!) / spacing[q]!);
+        for (let q = 0; q < 3; q++) {
+          expect(idx[q]).toBe(Math.round(idx[q]!));
+          expect(idx[q]).toBeGreaterThanOrEqual(0);
+          expect(idx[q]).toBeLessThanOrEqual(dims[q]! - 1);
+        }
+        expect(idx.some((t, q) => t === 0 || t === dims[q]! - 1)).toBe(true);
+        seen.add(idx.join());
+      }
+      expect(seen.size).toBe(m.positions.length / 3);
+    }
+  });
+
+  it('closeBoundary: a grid with a dimension of 1 encloses no volume and gives an empty mesh, as without', () => {
+    for (const dims of [
+      [1, 3, 3],
+      [3, 1, 3],
+      [3, 3, 1],
+      [1, 1, 4],
+      [1, 1, 1],
+    ]) {
+      const n = dims[0]! * dims[1]! * dims[2]!;
+      for (const closeBoundary of [true, false]) {
+        const m = marchingCubes(new Float32Array(n).fill(1), dims, { level: 0.5, closeBoundary, computeNormals: true });
+        expect([m.positions.length, m.indices.length, m.normals!.length], `${dims} ${closeBoundary}`).toEqual([0, 0, 0]);
+      }
+      // the values are still checked
+      const nan = new Float32Array(n).fill(1);
+      nan[n - 1] = NaN;
+      expect(() => marchingCubes(nan, dims, { closeBoundary: true })).toThrow(MarchingCubesNaNError);
+    }
+  });
+
+  it('closeBoundary on a sphere cut by the faces and edges of the grid: closed, clean, inside the extent', () => {
+    // ball of radius 1.5 in the cube [−1, 1]³: cut by all six faces and twelve edges, the corners (√3) outside
+    const n = 24;
+    const s = 2 / (n - 1);
+    const r = 1.5;
+    const v = grid([n, n, n], (i, j, k) => r - Math.hypot(-1 + i * s, -1 + j * s, -1 + k * s));
+    const m = marchingCubes(v, [n, n, n], { origin: [-1, -1, -1], spacing: [s, s, s], closeBoundary: true });
+    const e = meshEdges(m);
+    expect([e.boundaryEdges, e.nonManifoldEdges, e.inconsistentEdges, e.degenerateFaces]).toEqual([0, 0, 0, 0]);
+    expect(eulerCharacteristic(m)).toBe(2);
+    const P = m.positions;
+    const seen = new Set<string>();
+    for (let p = 0; p < P.length; p += 3) {
+      for (let q = 0; q < 3; q++) {
+        expect(P[p + q]!).toBeGreaterThanOrEqual(-1);
+        expect(P[p + q]!).toBeLessThanOrEqual(Math.fround(-1 + (n - 1) * s));
+      }
+      seen.add(`${P[p]},${P[p + 1]},${P[p + 2]}`);
+    }
+    expect(seen.size).toBe(P.length / 3);
+    let zeroArea = 0;
+    const T = m.indices;
+    for (let t = 0; t < T.length; t += 3) {
+      const [a, b, c] = [3 * T[t]!, 3 * T[t + 1]!, 3 * T[t + 2]!];
+      const u = [P[b]! - P[a]!, P[b + 1]! - P[a + 1]!, P[b + 2]! - P[a + 2]!];
+      const w = [P[c]! - P[a]!, P[c + 1]! - P[a + 1]!, P[c + 2]! - P[a + 2]!];
+      const cross = [u[1]! * w[2]! - u[2]! * w[1]!, u[2]! * w[0]! - u[0]! * w[2]!, u[0]! * w[1]! - u[1]! * w[0]!];
+      if (cross.every((x) => x === 0)) zeroArea++;
+    }
+    expect(zeroArea).toBe(0);
+    // volume of ball ∩ cube by quadrature over (x, y): the z-chord clipped to [−1, 1]
+    const q = 800;
+    let exact = 0;
+    for (let i = 0; i < q; i++)
+      for (let j = 0; j < q; j++) {
+        const x = -1 + ((i + 0.5) * 2) / q;
+        const y = -1 + ((j + 0.5) * 2) / q;
+        const h = r * r - x * x - y * y;
+        if (h > 0) exact += 2 * Math.min(1, Math.sqrt(h));
+      }
+    exact *= (2 / q) ** 2;
+    expect(Math.abs(meshVolume(m) / exact - 1)).toBeLessThan(0.005);
   });
 
   it('constant grids and levels outside the data range give an empty mesh', () => {

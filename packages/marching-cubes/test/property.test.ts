@@ -2,24 +2,50 @@ import { describe, expect, it } from 'vitest';
 import { marchingCubes, meshEdges, meshVolume } from '../src/index.js';
 import { rng } from './helpers.js';
 
-/** Count crossed edges of the grid (padded with "outside" when closed) by brute force. */
-function crossedEdges(v: Float32Array, dims: number[], level: number, closed: boolean): number {
+/**
+ * Vertices the mesh must have, by brute force: one per crossed grid edge, plus with `closed` one per inside
+ * node on the grid's boundary (the cap's corner there, shared by the caps that meet at it).
+ */
+function expectedVertices(v: Float32Array, dims: number[], level: number, closed: boolean): number {
   const [nx, ny, nz] = dims as [number, number, number];
-  const p = closed ? 1 : 0;
-  const inside = (i: number, j: number, k: number): boolean => {
-    if (i < 0 || j < 0 || k < 0 || i >= nx || j >= ny || k >= nz) return false;
-    return v[(i * ny + j) * nz + k]! >= level;
-  };
+  if (nx < 2 || ny < 2 || nz < 2) return 0; // no cells, no surface (closed or not)
+  const inside = (i: number, j: number, k: number): boolean => v[(i * ny + j) * nz + k]! >= level;
   let n = 0;
-  for (let i = -p; i < nx + p; i++)
-    for (let j = -p; j < ny + p; j++)
-      for (let k = -p; k < nz + p; k++) {
+  for (let i = 0; i < nx; i++)
+    for (let j = 0; j < ny; j++)
+      for (let k = 0; k < nz; k++) {
         const s = inside(i, j, k);
-        if (i + 1 < nx + p && s !== inside(i + 1, j, k)) n++;
-        if (j + 1 < ny + p && s !== inside(i, j + 1, k)) n++;
-        if (k + 1 < nz + p && s !== inside(i, j, k + 1)) n++;
+        if (i + 1 < nx && s !== inside(i + 1, j, k)) n++;
+        if (j + 1 < ny && s !== inside(i, j + 1, k)) n++;
+        if (k + 1 < nz && s !== inside(i, j, k + 1)) n++;
+        const onBoundary = i === 0 || j === 0 || k === 0 || i === nx - 1 || j === ny - 1 || k === nz - 1;
+        if (closed && s && onBoundary) n++;
       }
   return n;
+}
+
+/** Pairs of vertices at the same position, and triangles of zero area. */
+function coincidences(m: { positions: Float32Array; indices: Uint32Array }): { vertices: number; zeroArea: number } {
+  const P = m.positions;
+  const T = m.indices;
+  const seen = new Set<string>();
+  let vertices = 0;
+  for (let p = 0; p < P.length; p += 3) {
+    const key = `${P[p]},${P[p + 1]},${P[p + 2]}`;
+    if (seen.has(key)) vertices++;
+    seen.add(key);
+  }
+  let zeroArea = 0;
+  for (let t = 0; t < T.length; t += 3) {
+    const [a, b, c] = [3 * T[t]!, 3 * T[t + 1]!, 3 * T[t + 2]!];
+    const u = [P[b]! - P[a]!, P[b + 1]! - P[a + 1]!, P[b + 2]! - P[a + 2]!] as const;
+    const w = [P[c]! - P[a]!, P[c + 1]! - P[a + 1]!, P[c + 2]! - P[a + 2]!] as const;
+    const cx = u[1] * w[2] - u[2] * w[1];
+    const cy = u[2] * w[0] - u[0] * w[2];
+    const cz = u[0] * w[1] - u[1] * w[0];
+    if (cx === 0 && cy === 0 && cz === 0) zeroArea++;
+  }
+  return { vertices, zeroArea };
 }
 
 /** Number of closed meshes' vertices whose incident triangles do not form one single fan (a disk). */
@@ -55,10 +81,11 @@ describe('topology over random grids (the one-rule property)', () => {
   });
 
   const random = rng(20240607);
-  const cases: { name: string; draw: () => number; level: number }[] = [
+  // distinct: no value equals the level, so no two vertices may coincide and no triangle may have zero area
+  const cases: { name: string; draw: () => number; level: number; distinct?: boolean }[] = [
     { name: 'values in {−1, 0, +1} at level 0', draw: () => Math.floor(random() * 3) - 1, level: 0 },
-    { name: 'values in {0, 1} at level 0.5', draw: () => (random() < 0.5 ? 0 : 1), level: 0.5 },
-    { name: 'uniform values at level 0.3', draw: () => random(), level: 0.3 },
+    { name: 'values in {0, 1} at level 0.5', draw: () => (random() < 0.5 ? 0 : 1), level: 0.5, distinct: true },
+    { name: 'uniform values at level 0.3', draw: () => random(), level: 0.3, distinct: true },
     {
       name: 'values in {−1, 0, +1} with NaN as outside',
       draw: () => [-1, 0, 1, NaN][Math.floor(random() * 4)]!,
@@ -84,14 +111,13 @@ describe('topology over random grids (the one-rule property)', () => {
           expect(r.boundaryEdges, ctx).toBe(0);
           expect(nonManifoldVertices(m.indices, m.positions.length / 3), ctx).toBe(0);
         }
-        const flat = !closeBoundary && dims.some((d) => d < 2);
-        expect(m.positions.length / 3, ctx).toBe(flat ? 0 : crossedEdges(v, dims, 0, closeBoundary));
+        expect(m.positions.length / 3, ctx).toBe(expectedVertices(v, dims, 0, closeBoundary));
         expect(r.vertices, ctx).toBe(m.positions.length / 3);
       }
     }
   });
 
-  for (const { name, draw, level } of cases) {
+  for (const { name, draw, level, distinct } of cases) {
     it(`${name}: closed meshes are watertight, manifold, consistently oriented and welded`, () => {
       for (let trial = 0; trial < 400; trial++) {
         const dims = [1 + Math.floor(random() * 6), 1 + Math.floor(random() * 6), 1 + Math.floor(random() * 6)];
@@ -104,9 +130,9 @@ describe('topology over random grids (the one-rule property)', () => {
           expect(r.nonManifoldEdges, ctx).toBe(0);
           expect(r.inconsistentEdges, ctx).toBe(0);
           expect(r.degenerateFaces, ctx).toBe(0);
-          // welded: exactly one vertex per crossed grid edge, and every vertex used
-          const flat = !closeBoundary && dims.some((d) => d < 2); // no cells, no surface
-          expect(m.positions.length / 3, ctx).toBe(flat ? 0 : crossedEdges(v, dims, level, closeBoundary));
+          // welded: exactly one vertex per crossed grid edge (and inside boundary node), and every vertex used
+          expect(m.positions.length / 3, ctx).toBe(expectedVertices(v, dims, level, closeBoundary));
+          if (distinct) expect(coincidences(m), ctx).toEqual({ vertices: 0, zeroArea: 0 });
           expect(r.vertices, ctx).toBe(m.positions.length / 3);
           expect(m.normals!.every(Number.isFinite), ctx).toBe(true);
           if (closeBoundary) {

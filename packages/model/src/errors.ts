@@ -10,7 +10,7 @@ export type PipelineErrorCode =
   | 'NON_FINITE_INPUT'
   /** An input file cannot be read or parsed (missing, unknown extension, corrupt). */
   | 'UNREADABLE_INPUT'
-  /** The model folder lacks `model.json`/`weights.bin`, or they do not match the network. */
+  /** The model folder lacks `model.json`/`weights.bin`, they do not match the network, the weights differ from the SHA-256 model.json records, or hold NaN/±Infinity. */
   | 'BAD_MODEL'
   /** The network returned logits of the wrong length or NaN. */
   | 'BAD_NETWORK_OUTPUT'

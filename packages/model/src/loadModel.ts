@@ -1,4 +1,4 @@
-import { decodeWeights, weightsFileName, type ModelJson } from '@onet/nn';
+import { decodeWeights, verifyWeightsHash, weightsFileName, type ModelJson } from '@onet/nn';
 import { OccupancyNetwork, ONET_REFERENCE_CONFIG, type ModelConfig } from './model.js';
 import { ensembleMembers, isMemberPath, parseEnsembleManifest, OccupancyEnsemble, type EnsembleManifest } from './ensemble.js';
 import { PipelineError } from './errors.js';
@@ -72,7 +72,9 @@ async function readJson(source: ModelSource, name: string): Promise<unknown | un
 /**
  * Load a model folder from any {@link ModelSource}: `model.json` + its weights file (one `OccupancyNetwork`), or an
  * ensemble manifest (`"format": "onet-ensemble"`, members in subfolders, each loaded the same way; `allowFresh`
- * applies to each member). Weight file names must be plain names inside the folder; their data must be finite.
+ * applies to each member). Weight file names must be plain names inside the folder; their data must be finite and,
+ * when model.json records the file's SHA-256 (`weightsManifest[0].sha256`, written by `saveModelFiles`), match it.
+ * A model.json without a hash (saved before onet recorded them) loads unchecked.
  * Call after the tfjs backend is chosen: variables live on the backend active at creation.
  *
  * @example
@@ -80,8 +82,9 @@ async function readJson(source: ModelSource, name: string): Promise<unknown | un
  * const { model, message } = await loadModelFrom(urlModelSource('/models/default/'));
  * ```
  * @throws {@link PipelineError} `BAD_MODEL` naming the file when it is missing (and `allowFresh` is off), unreadable,
- *   escapes the folder, or does not match the network it describes; for a bad manifest or a member that is itself an
- *   ensemble. `INVALID_OPTION` for an unknown `testTimeAugmentation`.
+ *   escapes the folder, has another SHA-256 than model.json records (both hashes in the message), holds NaN or
+ *   ±Infinity (the weight named), or does not match the network it describes; for a bad manifest or a member that
+ *   is itself an ensemble. `INVALID_OPTION` for an unknown `testTimeAugmentation`.
  */
 export async function loadModelFrom(source: ModelSource, options: LoadModelOptions = {}): Promise<LoadedModel> {
   checkGenerationSettings({ testTimeAugmentation: options.testTimeAugmentation }, 'loadModel:', 'INVALID_OPTION');
@@ -158,13 +161,14 @@ async function loadNetwork(source: ModelSource, json: unknown, options: LoadMode
     throw new PipelineError('BAD_MODEL', `${source.location}/${weightsName}: cannot read weights (${(e as Error).message})`, { cause: e });
   }
   if (bin === undefined) throw new PipelineError('BAD_MODEL', `${source.location}/${weightsName}: weights file not found`);
+  try {
+    await verifyWeightsHash(modelJson, bin, `${source.location}/${weightsName}`);
+  } catch (e) {
+    throw new PipelineError('BAD_MODEL', (e as Error).message, { cause: e });
+  }
   let model: OccupancyNetwork;
   try {
-    const weights = decodeWeights(modelJson, bin);
-    for (const [name, w] of weights) {
-      if (!w.data.every(Number.isFinite)) throw new Error(`weight ${name} holds NaN or ±Infinity`);
-    }
-    model = OccupancyNetwork.fromWeights(modelJson, weights);
+    model = OccupancyNetwork.fromWeights(modelJson, decodeWeights(modelJson, bin)); // decodeWeights refuses NaN/±Inf
   } catch (e) {
     throw new PipelineError('BAD_MODEL', `${where}: ${(e as Error).message}`, { cause: e });
   }

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { selectBackend } from '@onet/nn';
 import { saveModelFiles } from '@onet/nn/node';
 import { OccupancyNetwork } from '../src/model.js';
 import { loadModel } from '../src/node/loadModel.js';
+import { loadModelFrom, urlModelSource } from '../src/loadModel.js';
 
 describe('loadModel refuses hostile model folders with BAD_MODEL', () => {
   let dir: string;
@@ -41,6 +43,46 @@ describe('loadModel refuses hostile model folders with BAD_MODEL', () => {
   it('NaN or ±Infinity weights are refused, naming the weight', async () => {
     await expect(loadModel(join(dir, 'nan'))).rejects.toMatchObject({ code: 'BAD_MODEL', message: expect.stringMatching(/NaN or ±Infinity/) });
     await expect(loadModel(join(dir, 'inf'))).rejects.toMatchObject({ code: 'BAD_MODEL', message: expect.stringMatching(/NaN or ±Infinity/) });
+  });
+
+  it('the weights are checked against the SHA-256 model.json records, on disk and over HTTP', async () => {
+    const good = join(dir, 'good');
+    const json = JSON.parse(await readFile(join(good, 'model.json'), 'utf8'));
+    const bytes = new Uint8Array(await readFile(join(good, 'weights.bin')));
+    expect(json.weightsManifest[0].sha256).toEqual([createHash('sha256').update(bytes).digest('hex')]); // present and right: loads (above)
+    const flipped = bytes.slice();
+    flipped[9] ^= 0x04; // one bit of one float32: still finite, a silently different network without the hash
+    await mkdir(join(dir, 'flipped'));
+    await writeFile(join(dir, 'flipped', 'model.json'), JSON.stringify(json));
+    await writeFile(join(dir, 'flipped', 'weights.bin'), flipped);
+    const err = await loadModel(join(dir, 'flipped')).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'PipelineError', code: 'BAD_MODEL' });
+    expect((err as Error).message).toContain(join(dir, 'flipped', 'weights.bin'));
+    expect((err as Error).message).toContain(json.weightsManifest[0].sha256[0]);
+    expect((err as Error).message).toContain(createHash('sha256').update(flipped).digest('hex'));
+    // the browser's loader: same check through urlModelSource
+    const files = new Map<string, Uint8Array>([
+      ['model.json', new TextEncoder().encode(JSON.stringify(json))],
+      ['weights.bin', flipped],
+    ]);
+    const fakeFetch = (async (url: URL) => {
+      const body = files.get(String(url).replace('http://models.test/m/', ''));
+      return body ? new Response(body as BodyInit) : new Response(null, { status: 404 });
+    }) as typeof fetch;
+    await expect(loadModelFrom(urlModelSource('http://models.test/m', fakeFetch))).rejects.toMatchObject({
+      code: 'BAD_MODEL',
+      message: expect.stringMatching(/^http:\/\/models\.test\/m\/weights\.bin: SHA-256 [0-9a-f]{64} does not match/),
+    });
+    files.set('weights.bin', bytes);
+    const over = await loadModelFrom(urlModelSource('http://models.test/m', fakeFetch));
+    over.model.dispose();
+    // a model.json saved before hashes were recorded still loads
+    delete json.weightsManifest[0].sha256;
+    await writeFile(join(dir, 'flipped', 'model.json'), JSON.stringify(json));
+    await writeFile(join(dir, 'flipped', 'weights.bin'), bytes);
+    const old = await loadModel(join(dir, 'flipped'));
+    expect(old.fresh).toBe(false);
+    old.model.dispose();
   });
 
   it('a corrupt model.json is BAD_MODEL naming the file', async () => {

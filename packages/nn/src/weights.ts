@@ -19,7 +19,13 @@ export interface ModelJson {
   formatVersion: 1;
   /** Free-form config the pipeline needs to rebuild the modules (architecture, sizes, training info). */
   modelConfig: Record<string, unknown>;
-  weightsManifest: [{ paths: [string]; weights: WeightEntry[] }];
+  /**
+   * tfjs's manifest: one group naming one weights file, its tensors in file order. `sha256` (optional) holds the
+   * SHA-256 of each file of `paths` (64 lowercase hex digits), written by `saveModelFiles` / {@link addWeightsHash}
+   * and checked by every loader ({@link verifyWeightsHash}) before the bytes are decoded. A model.json without it
+   * (saved before onet recorded hashes) still loads, unchecked.
+   */
+  weightsManifest: [{ paths: [string]; weights: WeightEntry[]; sha256?: [string] }];
 }
 
 /**
@@ -62,8 +68,10 @@ export function encodeWeights(
 }
 
 /**
- * Decode `weights.bin` bytes against a manifest into reference-named arrays (for `Module.loadStateDict`).
- * @throws {@link NNError} `BAD_WEIGHTS_FILE` if the manifest is malformed or the bytes are too short/long.
+ * Decode `weights.bin` bytes against a manifest into reference-named arrays (for `Module.loadStateDict`). Every
+ * value must be finite: a NaN or ±Infinity weight (a corrupt file, or a diverged training run) is refused.
+ * @throws {@link NNError} `BAD_WEIGHTS_FILE` if the manifest is malformed, the bytes are too short/long, or a weight
+ *   holds NaN or ±Infinity (the message names the weight and the first bad index).
  */
 export function decodeWeights(modelJson: ModelJson, weights: Uint8Array): Map<string, { data: Float32Array; shape: number[] }> {
   if (modelJson?.format !== 'onet-model' || !Array.isArray(modelJson.weightsManifest?.[0]?.weights)) {
@@ -79,6 +87,10 @@ export function decodeWeights(modelJson: ModelJson, weights: Uint8Array): Map<st
     }
     const slice = weights.slice(off, off + n * width);
     const data = width === 2 ? float16ToFloat32(new Uint16Array(slice.buffer)) : new Float32Array(slice.buffer);
+    for (let i = 0; i < data.length; i++) {
+      const x = data[i]!;
+      if (x - x !== 0) throw new NNError('BAD_WEIGHTS_FILE', `weight ${e.name} holds NaN or ±Infinity (${x} at index ${i}); the weights file is corrupt or from a diverged training run`);
+    }
     out.set(e.name, { data, shape: e.shape });
     off += n * width;
   }
@@ -100,14 +112,80 @@ export function weightsFileName(modelJson: ModelJson): string {
   return name;
 }
 
-/** Load a model from a base URL holding `model.json` and `weights.bin` (browser or Node 18+ fetch). */
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * SHA-256 of `bytes` as 64 lowercase hex digits, with Web Crypto (`globalThis.crypto.subtle`): the same code in Node
+ * (≥ 20) and browsers. Browsers offer Web Crypto only to secure contexts (https:// pages and localhost).
+ * @throws {@link NNError} `BAD_WEIGHTS_FILE` when Web Crypto is unavailable (a page served over plain http).
+ */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) {
+    throw new NNError('BAD_WEIGHTS_FILE', 'cannot compute SHA-256: Web Crypto (crypto.subtle) is unavailable here; browsers offer it only on https:// or localhost pages');
+  }
+  const digest = new Uint8Array(await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  let hex = '';
+  for (const b of digest) hex += b.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/**
+ * A copy of `modelJson` whose manifest records the SHA-256 of `weights` (the bytes of its weights file), for
+ * {@link verifyWeightsHash} on load. `saveModelFiles` (`@onet/nn/node`) calls it; use it when saving another way
+ * (a browser download).
+ *
+ * @example
+ * ```ts
+ * const { modelJson, weights } = network.save();
+ * const hashed = await addWeightsHash(modelJson, weights); // hashed.weightsManifest[0].sha256 = ['9f86…']
+ * ```
+ */
+export async function addWeightsHash(modelJson: ModelJson, weights: Uint8Array): Promise<ModelJson> {
+  const { paths, sha256: _old, ...rest } = modelJson.weightsManifest[0];
+  return { ...modelJson, weightsManifest: [{ paths, sha256: [await sha256Hex(weights)], ...rest }] };
+}
+
+/**
+ * Check the bytes of a model's weights file against the SHA-256 its `model.json` records
+ * (`weightsManifest[0].sha256[0]`); a model.json without one (saved before onet recorded hashes) passes unchecked.
+ * Every loader calls it before decoding: a flipped bit, a truncated download, or a weights file from another save
+ * (a process killed between writing weights.bin and model.json) is refused instead of running a different network.
+ * @param file - the weights file's path or URL, for the message.
+ * @throws {@link NNError} `BAD_WEIGHTS_FILE` naming `file` and both hashes when they differ, or when the recorded
+ *   hash is not 64 hex digits.
+ */
+export async function verifyWeightsHash(modelJson: ModelJson, weights: Uint8Array, file: string): Promise<void> {
+  const recorded: unknown = modelJson.weightsManifest?.[0]?.sha256;
+  if (recorded === undefined) return;
+  const expected: unknown = Array.isArray(recorded) && recorded.length === 1 ? recorded[0] : undefined;
+  if (typeof expected !== 'string' || !SHA256_HEX.test(expected.toLowerCase())) {
+    throw new NNError('BAD_WEIGHTS_FILE', `${file}: model.json's weightsManifest[0].sha256 must be a list of one SHA-256 (64 hex digits), got ${JSON.stringify(recorded)}`);
+  }
+  const actual = await sha256Hex(weights);
+  if (actual !== expected.toLowerCase()) {
+    throw new NNError(
+      'BAD_WEIGHTS_FILE',
+      `${file}: SHA-256 ${actual} does not match the ${expected.toLowerCase()} recorded in model.json; the weights file is corrupt or from another save (re-download or re-save the model)`,
+    );
+  }
+}
+
+/**
+ * Load a model from a base URL holding `model.json` and `weights.bin` (browser or Node 18+ fetch), checked with
+ * {@link verifyWeightsHash} and decoded with {@link decodeWeights}.
+ * @throws {@link NNError} `BAD_WEIGHTS_FILE` for a failed fetch, a hash mismatch, or bad weights.
+ */
 export async function fetchModel(baseUrl: string | URL): Promise<{ modelJson: ModelJson; weights: Map<string, { data: Float32Array; shape: number[] }> }> {
   const base = new URL(String(baseUrl).endsWith('/') ? String(baseUrl) : `${baseUrl}/`, typeof location !== 'undefined' ? location.href : undefined);
   const mj = await fetch(new URL('model.json', base));
   if (!mj.ok) throw new NNError('BAD_WEIGHTS_FILE', `could not fetch ${new URL('model.json', base)}: HTTP ${mj.status}`);
   const modelJson = (await mj.json()) as ModelJson;
-  const wb = await fetch(new URL(weightsFileName(modelJson), base));
+  const url = new URL(weightsFileName(modelJson), base);
+  const wb = await fetch(url);
   if (!wb.ok) throw new NNError('BAD_WEIGHTS_FILE', `could not fetch weights: HTTP ${wb.status}`);
-  return { modelJson, weights: decodeWeights(modelJson, new Uint8Array(await wb.arrayBuffer())) };
+  const bytes = new Uint8Array(await wb.arrayBuffer());
+  await verifyWeightsHash(modelJson, bytes, url.href);
+  return { modelJson, weights: decodeWeights(modelJson, bytes) };
 }
 
