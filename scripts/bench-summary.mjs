@@ -31,7 +31,7 @@ const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json
 const results = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
 
 const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const head = ['bench', 'what', 'ours CPU / wall ms', 'peer', 'peer CPU / wall ms', '× CPU', '× wall', 'threads'];
+const head = ['bench', 'what', 'ours CPU / wall ms', 'peer', 'peer CPU / wall ms', '× CPU', '× wall', 'goal (issue #24)', 'threads'];
 const table = [];
 for (const r of results.sort((a, b) => a.bench.localeCompare(b.bench)))
   for (const row of r.rows) {
@@ -44,11 +44,12 @@ for (const r of results.sort((a, b) => a.bench.localeCompare(b.bench)))
       p ? `${ms(p.cpuMs)} / ${ms(p.wallMs)}` : row.peerMissing ? 'peer missing (see below)' : '—',
       row.ratioCpu === undefined ? '—' : `${row.ratioCpu.toFixed(2)}×`,
       row.ratioWall === undefined ? '—' : `${row.ratioWall.toFixed(2)}×`,
+      row.goal ? `${row.goal.text}: ${row.goal.status}` : '—',
       `ours ${row.oursThreads}; peer ${row.peerThreads ?? '—'}`,
     ]);
   }
 const missing = benches.filter((b) => !results.some((r) => r.bench === b));
-for (const b of missing) table.push([b, 'NO RESULTS (the bench failed or did not run)', '', '', '', '', '', '']);
+for (const b of missing) table.push([b, 'NO RESULTS (the bench failed or did not run)', '', '', '', '', '', '', '']);
 
 const width = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 const line = (cells) => `| ${cells.map((c, i) => c.padEnd(width[i])).join(' | ')} |`;
@@ -61,4 +62,10 @@ const notes = results.flatMap((r) =>
   r.rows.filter((row) => row.note || row.peerMissing).map((row) => `- ${r.bench} · ${row.what}: ${[row.peerMissing && `${row.peer}: ${row.peerMissing}`, row.note].filter(Boolean).join('; ')}`),
 );
 if (notes.length) console.log(`\nNotes:\n${notes.join('\n')}`);
+const goals = results.flatMap((r) => r.rows.filter((row) => row.goal).map((row) => ({ ...row.goal, bench: r.bench, what: row.what, peer: row.peer })));
+if (goals.length) {
+  const met = goals.filter((g) => g.met === true).length;
+  console.log(`\nGoals (issue #24): ${met} of ${goals.length} rows met`);
+  for (const g of goals) console.log(`- ${g.met === true ? 'met' : g.met === false ? 'GAP' : '—'} · ${g.bench} · ${g.what}${g.peer ? ` vs ${g.peer}` : ''}: ${g.text}: ${g.status}`);
+}
 process.exit(missing.length ? 1 : 0);

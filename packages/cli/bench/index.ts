@@ -21,6 +21,7 @@ import { modelDir } from '@onet/models';
 import { sampleSurface } from '@onet/sampling';
 import { benchQuick, createBench, pythonPeer } from '@onet/test-utils/peers';
 import { loadBunny } from '../src/demo.js';
+import { mainJobRow } from './mainJob.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -69,6 +70,7 @@ async function measure(label: string, model: ConditionableModel) {
     runs,
   });
   clearInterval(timer);
+  if (row.runs === 0) return { evaluations: 2_000 }; // skipped by ONET_BENCH_ONLY
   sample();
   const t = last!.timeMs;
   row.note = `peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB, peak tfjs ${(peakTf / 2 ** 20).toFixed(1)} MiB`;
@@ -139,4 +141,5 @@ await bench.compare({
 });
 cond.dispose();
 ref.dispose();
+await mainJobRow(bench, quick ? 1 : 3);
 bench.finish();

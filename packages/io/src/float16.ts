@@ -16,14 +16,15 @@
  */
 export function float16ToFloat32(h: Uint16Array): Float32Array {
   const out = new Float32Array(h.length);
+  const bits = new Uint32Array(out.buffer);
   for (let i = 0; i < h.length; i++) {
-    const x = h[i];
-    const s = x & 0x8000 ? -1 : 1;
-    const e = (x >> 10) & 0x1f;
-    const m = x & 0x3ff;
-    if (e === 0) out[i] = s * m * 2 ** -24;
-    else if (e === 31) out[i] = m ? NaN : s * Infinity;
-    else out[i] = s * (1 + m / 1024) * 2 ** (e - 15);
+    const x = h[i]!;
+    const e = x & 0x7c00;
+    if (e !== 0 && e !== 0x7c00) {
+      // normal: rebias the exponent (15 → 127: + 112 << 10) and widen the mantissa, as bits (no Math.pow)
+      bits[i] = ((x & 0x8000) << 16) | (((x & 0x7fff) + 0x1c000) << 13);
+    } else if (e === 0) out[i] = (x & 0x8000 ? -1 : 1) * (x & 0x3ff) * 2 ** -24; // ±0 and subnormals
+    else out[i] = x & 0x3ff ? Number.NaN : x & 0x8000 ? -Infinity : Infinity;
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { weldBoundaryCaps } from './closeBoundary.js';
 import { MarchingCubesRangeError, MarchingCubesTypeError, throwNaNAt } from './errors.js';
+import { classifyUnpadded, countUnpadded, emitTrianglesUnpadded, emitVerticesUnpadded } from './flyingEdges.js';
 import { TRI_COUNT, TRI_EDGES, TRI_OFFSET } from './tables.js';
 import type { IsoSurfaceMesh } from './types.js';
 
@@ -162,7 +163,8 @@ export function marchingCubes(
   const work = scratch(R * W, R);
   const bits = work.bits; // bit K of row r: node (I, J, K) inside; padding stays 0 (outside)
   const rowState = work.rowState; // 0: all outside, 1: all inside, 2: mixed
-  classify(values, nx, ny, nz, level, nanMode === 'error', pad, Fy, W, bits, rowState);
+  if (pad === 0) classifyUnpadded(values, nx, ny, nz, level, nanMode === 'error', W, bits, rowState);
+  else classify(values, nx, ny, nz, level, nanMode === 'error', pad, Fy, W, bits, rowState);
   if (nx < 2 || ny < 2 || nz < 2) {
     // a flat grid has no cells and encloses no volume: no surface, closed or not
     const empty = new Float32Array(0);
@@ -171,7 +173,9 @@ export function marchingCubes(
       : { positions: empty, indices: new Uint32Array(0) };
   }
 
-  const scan = scanCells(bits, rowState, Fx, Fy, Fz, W, work.counts);
+  // closeBoundary (pad 1) takes scanCells + emitSurface; the main path, flyingEdges.ts (same numbering)
+  const scan =
+    pad === 0 ? countUnpadded(bits, rowState, nx, ny, nz, W, work.counts) : scanCells(bits, rowState, Fx, Fy, Fz, W, work.counts);
   const { zc, xc, yc, triangles } = scan;
   // first vertex id of each row's block (z-, then x-, then y-edges); the total is ≤ the edge count, which
   // was checked to fit Uint32 above, so Uint32 is exact here
@@ -208,7 +212,10 @@ export function marchingCubes(
       N: normals,
       grad: new Float64Array(6),
     };
-    emitSurface(geo, scan, bits, rowState, Fx, Fy, Fz, W, vBase, indices);
+    if (pad === 0) {
+      emitVerticesUnpadded(geo, scan, bits, W, vBase);
+      emitTrianglesUnpadded(scan, bits, rowState, nx, ny, nz, W, vBase, indices);
+    } else emitSurface(geo, scan, bits, rowState, Fx, Fy, Fz, W, vBase, indices);
   }
   const mesh = normals ? { positions, indices, normals } : { positions, indices };
   if (pad === 0 || triangles === 0) return mesh;
@@ -344,7 +351,7 @@ function popcount(x: number): number {
 }
 
 /** Result of pass 2. */
-interface CellScan {
+export interface CellScan {
   /** Crossed z-, x-, y-edges per edge row (x/y rows stored at their lower row). */
   zc: Uint32Array;
   xc: Uint32Array;
@@ -454,7 +461,7 @@ function scanCells(
 }
 
 /** What vertex emission needs to know about the grid and output. */
-interface Geometry {
+export interface Geometry {
   values: Float32Array | Float64Array;
   nx: number;
   ny: number;
@@ -473,7 +480,7 @@ interface Geometry {
 }
 
 /** Edge parameter t ∈ [0, 1] where the field crosses `level` between v0 (t = 0) and v1 (t = 1). */
-function crossing(v0: number, v1: number, level: number): number {
+export function crossing(v0: number, v1: number, level: number): number {
   const t = (level - v0) / (v1 - v0);
   return t >= 0 && t <= 1 ? t : fixT(v0, v1, t);
 }
@@ -783,7 +790,7 @@ function nodeGradient(
  * the grid) gets the cap's outward axis direction; a degenerate gradient falls back to the edge direction
  * from the inside end to the outside end.
  */
-function edgeNormal(g: Geometry, axis: number, i: number, j: number, k: number, t: number, p: number): void {
+export function edgeNormal(g: Geometry, axis: number, i: number, j: number, k: number, t: number, p: number): void {
   const { values, nx, ny, nz, sx, sy, sz, grad, N } = g;
   const Nn = N!;
   const c0 = axis === 0 ? i : axis === 1 ? j : k;

@@ -22,9 +22,11 @@
  * ```
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { REPO_ROOT } from './data.js';
 
 /** Debian package that provides each Python module a bench uses (by top-level module name). */
@@ -42,6 +44,30 @@ export const DEBIAN_PACKAGES: Readonly<Record<string, string>> = {
 /** `ONET_BENCH_QUICK=1` or `--quick` on the command line: tiny sizes, to check the harness fast. */
 export function benchQuick(): boolean {
   return process.env.ONET_BENCH_QUICK === '1' || process.argv.includes('--quick');
+}
+
+/**
+ * `ONET_BENCH_ONLY=<regex>`: run only the rows whose `what` or peer name matches (case-insensitive); the
+ * other rows of the bench's previous results are kept (see {@link Bench.finish}). Undefined when unset.
+ */
+export function benchOnly(): RegExp | undefined {
+  const only = process.env.ONET_BENCH_ONLY;
+  return only ? new RegExp(only, 'i') : undefined;
+}
+
+let gcFn: (() => void) | undefined;
+
+/**
+ * A full garbage collection now (exposes V8's `gc` on first use, no command-line flag needed). Benches call it
+ * outside the timed region so that a run can reuse the memory the previous run freed, as a C/C++ peer's
+ * allocator does; on VMs where a fresh page costs microseconds, that otherwise dominates allocation-heavy rows.
+ */
+export function fullGc(): void {
+  if (!gcFn) {
+    setFlagsFromString('--expose-gc');
+    gcFn = runInNewContext('gc') as () => void;
+  }
+  gcFn();
 }
 
 /** Where benches write their rows: `$ONET_BENCH_OUT`, else `<repo>/out/bench/` (git-ignored). */
@@ -409,6 +435,41 @@ export interface BenchRow {
   runs: number;
   /** Anything a reader needs, e.g. `peer builds its own scene each run`. */
   note?: string;
+  /** The issue's goal for this row and whether the run met it. */
+  goal?: GoalResult;
+}
+
+/** A goal a row is checked against (issue #24): a speed ratio over the peer, or a CPU budget for ours. */
+export interface BenchGoal {
+  /** Peer CPU time / our CPU time must be at least this (1: as fast as the peer). */
+  minRatioCpu?: number;
+  /** Our minimum CPU time must be at most this many milliseconds. */
+  maxCpuMs?: number;
+}
+
+/** A goal and how the row measured against it. */
+export interface GoalResult {
+  /** The goal in words, e.g. `≥ 1.00× peer CPU`. */
+  text: string;
+  /** Whether the measured minimum meets it; undefined when it could not be measured (peer missing). */
+  met?: boolean;
+  /** `met` or `gap: …` with the measured value, e.g. `gap: 0.78×` or `gap: 5.1 s (2.6× over)`. */
+  status: string;
+}
+
+/** Checks a row's times against a goal. */
+export function checkGoal(goal: BenchGoal, ours: { cpuMs: number }, ratioCpu: number | undefined): GoalResult {
+  if (goal.minRatioCpu !== undefined) {
+    const text = `≥ ${goal.minRatioCpu.toFixed(2)}× peer CPU`;
+    if (ratioCpu === undefined) return { text, status: 'not measured (peer missing)' };
+    const met = ratioCpu >= goal.minRatioCpu;
+    return { text, met, status: `${met ? 'met' : 'gap'}: ${ratioCpu.toFixed(2)}×` };
+  }
+  const max = goal.maxCpuMs ?? Number.POSITIVE_INFINITY;
+  const text = `≤ ${(max / 1000).toFixed(2)} s CPU`;
+  const met = ours.cpuMs <= max;
+  const s = `${(ours.cpuMs / 1000).toFixed(2)} s`;
+  return { text, met, status: met ? `met: ${s}` : `gap: ${s} (${(ours.cpuMs / max).toFixed(2)}× the budget)` };
 }
 
 /** Options of {@link Bench.compare}. */
@@ -429,6 +490,15 @@ export interface CompareOptions {
   check?: (ours: unknown, peer: unknown) => string | undefined;
   /** A note for the row. */
   note?: string;
+  /** A full GC ({@link fullGc}) before each run of either side, outside the timed region. Default false. */
+  gcBeforeRuns?: boolean;
+  /** The goal the row is checked against; the summary table shows it and whether it was met. */
+  goal?: BenchGoal;
+  /**
+   * Measures one run of ours itself instead of timing `ours` in this process, e.g. a child process that reports
+   * its own CPU time (user + system, all threads). `ours` is then not called.
+   */
+  measureOurs?: () => Promise<Sample>;
 }
 
 const min = (xs: number[]) => Math.min(...xs);
@@ -437,13 +507,15 @@ const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.
 /** One line of text for a row, as the benches print it. */
 export function formatRow(r: BenchRow): string {
   const head = `${r.what}: ours ${ms(r.ours.cpuMs)} ms CPU / ${ms(r.ours.wallMs)} ms wall [${r.oursThreads}]`;
-  if (r.peer === null) return head;
-  if (r.peerMissing) return `${head} · ${r.peer}: ${r.peerMissing}`;
+  const goal = r.goal ? ` · goal ${r.goal.text}: ${r.goal.status}` : '';
+  if (r.peer === null) return head + goal;
+  if (r.peerMissing) return `${head} · ${r.peer}: ${r.peerMissing}${goal}`;
   const p = r.peerTimes!;
   return (
     `${head} · ${r.peer} ${ms(p.cpuMs)} ms CPU / ${ms(p.wallMs)} ms wall [${r.peerThreads}] · ` +
     `peer/ours ${r.ratioCpu!.toFixed(2)}× CPU, ${r.ratioWall!.toFixed(2)}× wall (min of ${r.runs} alternating runs)` +
-    (r.note ? ` · ${r.note}` : '')
+    (r.note ? ` · ${r.note}` : '') +
+    goal
   );
 }
 
@@ -461,7 +533,10 @@ export interface Bench {
    * peer is closed afterwards.
    */
   compare(options: CompareOptions): Promise<BenchRow>;
-  /** Writes the rows to `<benchOutDir()>/<name>.json` (atomically) and returns the file. */
+  /**
+   * Writes the rows to `<benchOutDir()>/<name>.json` (atomically) and returns the file. With `ONET_BENCH_ONLY`
+   * the previous file's other rows are kept and the rerun rows replace their namesakes.
+   */
   finish(): string;
 }
 
@@ -476,15 +551,34 @@ export function createBench(name: string): Bench {
     async compare(o: CompareOptions): Promise<BenchRow> {
       const runs = o.runs ?? (quick ? 2 : 5);
       const peer = o.peer && 'run' in o.peer ? o.peer : null;
+      const only = benchOnly();
+      const peerName = o.peer === null ? '' : 'run' in o.peer ? o.peer.name : ((o.peer as { name?: string }).name ?? '');
+      if (only && !only.test(o.what) && !only.test(peerName)) {
+        await peer?.close?.();
+        return {
+          bench: name,
+          what: o.what,
+          ours: { cpuMs: Number.NaN, wallMs: Number.NaN },
+          oursThreads: '',
+          peer: null,
+          runs: 0,
+          note: 'skipped (ONET_BENCH_ONLY)',
+        };
+      }
+      const settle = o.gcBeforeRuns ? fullGc : () => {};
+      const runOurs = o.measureOurs ?? (() => measure(o.ours));
       const ours: Sample[] = [];
       const theirs: Sample[] = [];
       try {
         for (let i = 0; i < (o.warmup ?? 1); i++) {
-          await measure(o.ours);
+          settle();
+          await runOurs();
           if (peer) await peer.run();
         }
         for (let i = 0; i < runs; i++) {
-          ours.push(await measure(o.ours));
+          settle();
+          ours.push(await runOurs());
+          settle();
           if (peer) theirs.push(await peer.run());
         }
       } finally {
@@ -495,7 +589,7 @@ export function createBench(name: string): Bench {
         what: o.what,
         ours: { cpuMs: min(ours.map((s) => s.cpuMs)), wallMs: min(ours.map((s) => s.wallMs)) },
         oursThreads: o.oursThreads ?? '1 (main thread)',
-        peer: o.peer === null ? null : 'run' in o.peer ? o.peer.name : (o.peer as PeerMissing & { name?: string }).name ?? 'peer',
+        peer: o.peer === null ? null : 'run' in o.peer ? o.peer.name : ((o.peer as PeerMissing & { name?: string }).name ?? 'peer'),
         runs,
       };
       if (peer) {
@@ -506,6 +600,7 @@ export function createBench(name: string): Bench {
       } else if (o.peer) row.peerMissing = (o.peer as PeerMissing).missing;
       const notes = [o.note, peer && o.check ? o.check(ours.at(-1)?.value, theirs.at(-1)?.value) : undefined].filter(Boolean);
       if (notes.length) row.note = notes.join('; ');
+      if (o.goal) row.goal = checkGoal(o.goal, row.ours, row.ratioCpu);
       rows.push(row);
       console.log(formatRow(row));
       return row;
@@ -515,7 +610,16 @@ export function createBench(name: string): Bench {
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `${name}.json`);
       const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ bench: name, quick, date: new Date().toISOString(), rows }, null, 1) + '\n');
+      let all = rows;
+      if (benchOnly() && existsSync(file)) {
+        // keep the rows this run skipped, replace the ones it reran (same what and peer)
+        const key = (r: BenchRow) => `${r.what}\u0000${r.peer}`;
+        const fresh = new Map(rows.filter((r) => r.runs > 0).map((r) => [key(r), r]));
+        const prev = (JSON.parse(readFileSync(file, 'utf8')) as { rows: BenchRow[] }).rows;
+        all = prev.map((r) => fresh.get(key(r)) ?? r);
+        for (const [k, r] of fresh) if (!prev.some((p) => key(p) === k)) all.push(r);
+      } else all = rows.filter((r) => r.runs > 0);
+      writeFileSync(tmp, JSON.stringify({ bench: name, quick, date: new Date().toISOString(), rows: all }, null, 1) + '\n');
       renameSync(tmp, file);
       return file;
     },

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBench, findPython, PeerError, PythonPeer } from '@onet/test-utils/peers';
+import { checkGoal, createBench, findPython, PeerError, PythonPeer } from '@onet/test-utils/peers';
 
 const saved = { ONET_PYTHON: process.env.ONET_PYTHON, ONET_BENCH_OUT: process.env.ONET_BENCH_OUT };
 afterEach(() => {
@@ -82,5 +82,46 @@ describe.skipIf(!python.python)('PythonPeer and Bench.compare (Python found: ' +
     const start = PythonPeer.start({ name: 'broken', python: python.python!, code: 'raise ValueError("no input")\n' });
     await expect(start).rejects.toBeInstanceOf(PeerError);
     await expect(start).rejects.toMatchObject({ code: 'PEER_START_FAILED', message: expect.stringContaining('ValueError: no input') });
+  });
+});
+
+describe('goals and ONET_BENCH_ONLY', () => {
+  it('checks a ratio goal and a CPU budget, and says when a missing peer leaves a goal unmeasured', () => {
+    expect(checkGoal({ minRatioCpu: 1 }, { cpuMs: 10 }, 1.25)).toEqual({ text: '≥ 1.00× peer CPU', met: true, status: 'met: 1.25×' });
+    expect(checkGoal({ minRatioCpu: 1 }, { cpuMs: 10 }, 0.8)).toEqual({ text: '≥ 1.00× peer CPU', met: false, status: 'gap: 0.80×' });
+    expect(checkGoal({ minRatioCpu: 1 }, { cpuMs: 10 }, undefined).met).toBeUndefined();
+    expect(checkGoal({ maxCpuMs: 2000 }, { cpuMs: 5100 }, undefined)).toEqual({
+      text: '≤ 2.00 s CPU',
+      met: false,
+      status: 'gap: 5.10 s (2.55× the budget)',
+    });
+    expect(checkGoal({ maxCpuMs: 2000 }, { cpuMs: 1500 }, undefined).status).toBe('met: 1.50 s');
+  });
+
+  it('reruns only the matching rows and keeps the others of the previous results', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-only-'));
+    const env = { out: process.env.ONET_BENCH_OUT, only: process.env.ONET_BENCH_ONLY };
+    process.env.ONET_BENCH_OUT = out;
+    try {
+      delete process.env.ONET_BENCH_ONLY;
+      const first = createBench('only-test');
+      for (const what of ['a 128', 'b 128']) await first.compare({ what, ours: () => 1, peer: null, runs: 1, warmup: 0, note: 'first' });
+      first.finish();
+      process.env.ONET_BENCH_ONLY = '^b';
+      const second = createBench('only-test');
+      let ranA = false;
+      await second.compare({ what: 'a 128', ours: () => (ranA = true), peer: null, runs: 1, warmup: 0 });
+      await second.compare({ what: 'b 128', ours: () => 1, peer: null, runs: 1, warmup: 0, note: 'second', gcBeforeRuns: true, goal: { maxCpuMs: 1e6 } });
+      const saved = JSON.parse(readFileSync(second.finish(), 'utf8'));
+      expect(ranA).toBe(false);
+      expect(saved.rows.map((r: { what: string; note: string }) => `${r.what}: ${r.note}`)).toEqual(['a 128: first', 'b 128: second']);
+      expect(saved.rows[1].goal.met).toBe(true);
+    } finally {
+      process.env.ONET_BENCH_OUT = env.out;
+      if (env.out === undefined) delete process.env.ONET_BENCH_OUT;
+      process.env.ONET_BENCH_ONLY = env.only;
+      if (env.only === undefined) delete process.env.ONET_BENCH_ONLY;
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
