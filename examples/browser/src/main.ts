@@ -1,19 +1,31 @@
 /**
  * The page: pick a sample or drop a file, reconstruct with the shipped model, show points and mesh,
- * timings, evaluation count, backend and metrics, download PLY/GLB.
+ * timings, evaluation count, backend and metrics, download PLY/GLB; or (sample task) generate new shapes with the
+ * shipped unconditional model and interpolate between two of them.
  *
- * URL parameters (all optional, mirrored by the controls): `sample` (bunny | cow | triceratops-xyz), `backend`
- * (webgpu | auto | wasm), `points` (default: the model's input size), `seed`, `tau`, `fill` (1 | 0: fill enclosed
- * cavities; default: as the model asks), `res0`, `steps`, `batch`, `eval` (points for IoU, 0 = skip), `autorun=1`
- * (start at load). `window.onet` exposes the state (used by the end-to-end test).
+ * URL parameters (all optional, mirrored by the controls): `task` (points | voxels | sample), `sample` (bunny | cow |
+ * triceratops-xyz), `backend` (webgpu | auto | wasm), `points` (default: the model's input size), `seed` (sample task:
+ * of the two codes z_a, z_b), `tau`, `fill` (1 | 0: fill enclosed cavities; default: as the model asks), `res0`,
+ * `steps`, `batch`, `eval` (points for IoU, 0 = skip), `t` (sample task: the slider, 0 = sample a … 1 = sample b),
+ * `autorun=1` (start at load). `window.onet` exposes the state (used by the end-to-end test).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { writeGlb, writePly, type TriangleMesh } from '@onet/io';
 import type { MiseProgress } from '@onet/mise';
-import { GENERATE_MESH_DEFAULTS, thresholdForInput } from '@onet/model';
+import { GENERATE_MESH_DEFAULTS, asVaeModel, thresholdForInput } from '@onet/model';
 import { chooseBackend, type BackendPreference, type BrowserBackend } from './backend.js';
-import { fetchGenerationPreview, loadPageModel, type GenerationPreview, type PageModel } from './model.js';
-import { RUN_DEFAULTS, runReconstruction, runVoxelReconstruction, type RunResult, type RunSettings, type VoxelRunResult } from './run.js';
+import { fetchGenerationPreview, loadPageModel, modelUrl, type GenerationPreview, type PageModel } from './model.js';
+import {
+  RUN_DEFAULTS,
+  runReconstruction,
+  runSample,
+  runVoxelReconstruction,
+  type RunHooks,
+  type RunResult,
+  type RunSettings,
+  type SampleRunResult,
+  type VoxelRunResult,
+} from './run.js';
 import type { VoxelConditionableModel } from '@onet/model';
 import { voxelsToMesh } from '@onet/sampling';
 import { SAMPLES, loadFile, type PageInput } from './samples.js';
@@ -51,6 +63,10 @@ export interface PageState {
     chamferL1?: number;
     normalConsistency?: number;
     fscore?: number;
+    /** Every edge of the mesh in exactly two faces (sample task). */
+    watertight?: boolean;
+    /** Sample task: the seed of the two codes z_a, z_b, the slider's t and the latent size. */
+    sample?: { seed: number; t: number; zDim: number };
   };
   error?: string;
 }
@@ -66,11 +82,13 @@ const state: PageState = { status: 'idle' };
 window.onet = state;
 
 const params = new URLSearchParams(location.search);
-/** The task: point cloud → mesh (the default) or voxel super-resolution (32³ grid → mesh). */
-type Task = 'points' | 'voxels';
-const task: Task = params.get('task') === 'voxels' ? 'voxels' : 'points';
+/** The task: point cloud → mesh (the default), voxel super-resolution (32³ grid → mesh) or unconditional sampling. */
+type Task = 'points' | 'voxels' | 'sample';
+const task: Task = (['voxels', 'sample'] as const).find((t) => t === params.get('task')) ?? 'points';
+/** Each task's shipped model (a folder under `models/`). */
+const TASK_MODELS: Record<Task, string> = { points: 'default', voxels: 'voxels', sample: 'chair-vae' };
 /** The served model folder (`models/<name>/`): the task's shipped model, or e.g. `default/planes` (one member). */
-const modelName = params.get('model') ?? (task === 'voxels' ? 'voxels' : 'default');
+const modelName = params.get('model') ?? TASK_MODELS[task];
 const num = (key: string, fallback: number): number => {
   const v = params.get(key);
   return v !== null && v !== '' && Number.isFinite(Number(v)) ? Number(v) : fallback;
@@ -101,6 +119,12 @@ const ui = {
   stats: $<HTMLTableElement>('stats'),
   downloadPly: $<HTMLButtonElement>('downloadPly'),
   downloadGlb: $<HTMLButtonElement>('downloadGlb'),
+  sampleControls: $<HTMLDivElement>('sampleControls'),
+  newSample: $<HTMLButtonElement>('newSample'),
+  t: $<HTMLInputElement>('t'),
+  tOut: $<HTMLOutputElement>('tOut'),
+  leftLabel: $<HTMLSpanElement>('leftLabel'),
+  rightLabel: $<HTMLSpanElement>('rightLabel'),
 };
 
 for (const s of SAMPLES) ui.sample.add(new Option(s.label, s.id));
@@ -116,7 +140,10 @@ ui.res0.value = String(num('res0', RUN_DEFAULTS.resolution0));
 ui.steps.value = String(num('steps', RUN_DEFAULTS.upsamplingSteps));
 const hidden = { batchSize: num('batch', RUN_DEFAULTS.batchSize), evalPoints: num('eval', RUN_DEFAULTS.evalPoints) };
 
+ui.t.value = String(Math.min(1, Math.max(0, num('t', 0))));
+
 function syncOutputs(): void {
+  ui.tOut.value = Number(ui.t.value).toFixed(2);
   ui.tauOut.value = Number(ui.tau.value).toFixed(2);
   ui.res0Out.value = `${ui.res0.value} → final ${Number(ui.res0.value) * 2 ** Number(ui.steps.value)}³`;
   ui.stepsOut.value = ui.steps.value;
@@ -233,6 +260,7 @@ function showStats(rows: [string, string][]): void {
 }
 
 async function run(): Promise<void> {
+  if (task === 'sample') return runSampleTask();
   abort?.abort();
   abort = new AbortController();
   const signal = abort.signal;
@@ -347,6 +375,108 @@ async function run(): Promise<void> {
   }
 }
 
+/** The backend and model being loaded, shared by overlapping sample runs (a slider moved while the model loads). */
+let loading: Promise<void> | undefined;
+/** The settings sample a (the left view) was decoded with; it is decoded again only when they change. */
+let leftKey: string | undefined;
+
+/**
+ * The sample task (ONet §4.4): the codes z_a, z_b ~ N(0, I) of the seed, the shape at z = (1 − t)·z_a + t·z_b on the
+ * right (`runSample`, the library functions `onet sample` uses) and sample a on the left. A newer run (the slider,
+ * New sample) supersedes this one: it is aborted between network batches and reports nothing.
+ */
+async function runSampleTask(): Promise<void> {
+  abort?.abort();
+  const ctl = new AbortController();
+  abort = ctl;
+  const current = (): boolean => abort === ctl;
+  ui.error.hidden = true;
+  ui.cancel.disabled = false;
+  ui.downloadPly.disabled = ui.downloadGlb.disabled = true;
+  ui.progress.value = 0;
+  state.status = 'loading';
+  state.error = undefined;
+  state.result = undefined;
+  try {
+    await (loading ??= ensureBackendAndModel().finally(() => (loading = undefined)));
+    const model = asVaeModel(pageModel!.model, modelUrl(modelName));
+    const s = settings();
+    const t = Number(ui.t.value);
+    if (!current()) return;
+    state.settings = s;
+    state.status = 'running';
+    const rounds = s.upsamplingSteps + 1;
+    const progress = { updates: 0, rounds: [] as number[] };
+    state.progress = progress;
+    let what = `t = ${t.toFixed(2)}`;
+    const hooks: RunHooks = {
+      signal: ctl.signal,
+      onProgress: (p: MiseProgress) => {
+        progress.updates++;
+        if (!progress.rounds.includes(p.round)) progress.rounds.push(p.round);
+        ui.progress.value = Math.min(1, (p.round + p.evaluatedInRound / Math.max(1, p.pointsInRound)) / rounds);
+        setPhase(`${what}: ${progressText(p, rounds)}`);
+      },
+      beforeBatch: () => new Promise<void>((r) => setTimeout(r, 0)),
+    };
+    setPhase(`decoding the shape at ${what}…`);
+    const t0 = performance.now();
+    const r = await runSample(model, t, s, hooks);
+    const key = JSON.stringify([modelName, s.seed, s.threshold, s.fillCavities, s.resolution0, s.upsamplingSteps]);
+    let a: SampleRunResult | undefined;
+    if (leftKey !== key) {
+      what = 'sample a (left view)';
+      a = t === 0 ? r : await runSample(model, 0, s, hooks);
+    }
+    const wall = performance.now() - t0;
+    if (!current()) return;
+    ui.progress.value = 1;
+    if (a) {
+      viewer.setInputMesh(a.mesh); // frames the camera on sample a; later slider moves keep the view
+      leftKey = key;
+    }
+    viewer.setMesh(r.mesh);
+    lastMesh = { mesh: r.mesh, name: `sample-seed${s.seed}-t${t.toFixed(2)}` };
+    const st = r.stats;
+    showModelTau(st.threshold);
+    state.result = {
+      faces: st.faces,
+      vertices: st.vertices,
+      evaluations: st.evaluations,
+      resolution: st.resolution,
+      threshold: st.threshold,
+      inputPoints: 0,
+      pointsChecksum: 0,
+      timeMs: { ...st.timeMs, wall },
+      evaluateMs: 0,
+      watertight: r.watertight,
+      sample: { seed: s.seed, t, zDim: r.z.length },
+    };
+    showStats([
+      ['backend', state.backend ?? '?'],
+      ['model', `${modelName}: unconditional (vae), z_dim ${r.z.length}`],
+      ['seed', `${s.seed}: z_a, z_b ~ N(0, I) (as onet sample -n 2 --seed ${s.seed})`],
+      ['shape', `z = (1 − t)·z_a + t·z_b, t = ${t.toFixed(2)}`],
+      ['network evaluations', `${st.evaluations.toLocaleString('en')} (${st.evaluationsPerRound.map((n) => n.toLocaleString('en')).join(' + ')})`],
+      ['grid', `${s.resolution0} → ${st.resolution}³, τ = ${+st.threshold.toFixed(4)}${s.threshold === undefined ? ' (the model\'s)' : ''}`],
+      ['mesh', `${st.vertices.toLocaleString('en')} vertices, ${st.faces.toLocaleString('en')} faces`],
+      ['watertight', r.watertight ? 'yes (every edge in two faces)' : 'NO'],
+      ['MISE (network)', `${ms(st.timeMs.mise)} (${ms(st.timeMs.network)})`],
+      ['marching cubes', ms(st.timeMs.marchingCubes)],
+      ['total', `${ms(wall)}${a && a !== r ? ' (with sample a)' : ''}`],
+    ]);
+    setPhase(st.faces > 0 ? 'Done. Move the slider to morph into sample b; drag to orbit.' : 'Done, but the mesh is empty: no point reached τ (try a lower threshold).');
+    ui.downloadPly.disabled = ui.downloadGlb.disabled = st.faces === 0;
+    state.status = 'done';
+  } catch (e) {
+    if (!current()) return; // superseded by a newer run: its result is what counts
+    showError(e);
+    setPhase('');
+  } finally {
+    if (current()) ui.cancel.disabled = true;
+  }
+}
+
 function download(bytes: Uint8Array, name: string, type: string): void {
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
   const a = document.createElement('a');
@@ -386,7 +516,7 @@ function showInput(input: PageInput): void {
 }
 
 async function takeFile(file: File | undefined): Promise<void> {
-  if (!file) return;
+  if (!file || task === 'sample') return; // the sample task has no input
   ui.error.hidden = true;
   try {
     dropped = await loadFile(file);
@@ -420,6 +550,38 @@ async function showModelDefaults(): Promise<void> {
   if (preview.inputPoints) ui.points.placeholder = `model default (${preview.inputPoints})`;
   useModelTau();
   if (!fillChosen) ui.fill.checked = preview.fillCavities === true;
+}
+
+/** Keep `seed` and `t` in the address bar, so a sample can be shared and reloaded. */
+function syncSampleUrl(): void {
+  const next = new URLSearchParams(location.search);
+  next.set('seed', String(settings().seed));
+  next.set('t', String(Number(ui.t.value)));
+  history.replaceState(null, '', `?${next.toString()}`);
+}
+
+if (task === 'sample') {
+  document.querySelectorAll<HTMLElement>('#controls .input-only').forEach((el) => (el.hidden = true));
+  ui.sampleControls.hidden = false;
+  ui.run.textContent = 'Generate';
+  ui.leftLabel.textContent = 'Sample a (t = 0)';
+  ui.rightLabel.textContent = 'Shape at t';
+  setPhase('Press Generate (or New sample), then move the slider to interpolate from sample a to sample b.');
+  let debounce: ReturnType<typeof setTimeout> | undefined;
+  ui.t.addEventListener('input', () => {
+    syncOutputs();
+    syncSampleUrl();
+    clearTimeout(debounce);
+    debounce = setTimeout(() => void run(), 250); // one generation when the slider comes to rest
+  });
+  ui.seed.addEventListener('change', syncSampleUrl);
+  ui.newSample.addEventListener('click', () => {
+    ui.seed.value = String(settings().seed + 1);
+    ui.t.value = '0';
+    syncOutputs();
+    syncSampleUrl();
+    void run();
+  });
 }
 
 ui.task.value = task;

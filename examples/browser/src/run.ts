@@ -1,12 +1,19 @@
 import type { TriangleMesh } from '@onet/io';
 import type { MiseProgress } from '@onet/mise';
+import { isWatertight } from '@onet/marching-cubes';
 import {
+  decodeShape,
   evaluateMeshes,
+  interpolateLatent,
+  sampleCodes,
   reconstruct,
   reconstructFromMesh,
   meshToVoxelInput,
   reconstructVoxels,
   type ConditionableModel,
+  type ConditionedShape,
+  type LatentDecoder,
+  type OccupancyNetwork,
   type VoxelConditionableModel,
   type GenerationStats,
   type ReconstructionMetrics,
@@ -72,22 +79,22 @@ export interface RunHooks {
   beforeBatch?: () => Promise<void>;
 }
 
+/** Wrap a conditioned shape so that `beforeBatch` runs before each logits call. */
+function hookShape(shape: ConditionedShape, beforeBatch?: () => Promise<void>): ConditionedShape {
+  if (!beforeBatch) return shape;
+  return {
+    async logits(q) {
+      await beforeBatch();
+      return shape.logits(q);
+    },
+    dispose: () => shape.dispose(),
+  };
+}
+
 /** Wrap a model so that `beforeBatch` runs before each logits call. */
 function withHook(model: ConditionableModel, beforeBatch?: () => Promise<void>): ConditionableModel {
   if (!beforeBatch) return model;
-  return {
-    config: model.config,
-    condition(p) {
-      const shape = model.condition(p);
-      return {
-        async logits(q) {
-          await beforeBatch();
-          return shape.logits(q);
-        },
-        dispose: () => shape.dispose(),
-      };
-    },
-  };
+  return { config: model.config, condition: (p) => hookShape(model.condition(p), beforeBatch) };
 }
 
 /** The generation options of the page's settings and hooks, the same for both tasks. */
@@ -160,4 +167,31 @@ export async function runVoxelReconstruction(model: VoxelConditionableModel, inp
     voxelMetrics = evaluateMeshes(r.voxelMesh, input.mesh, o);
   }
   return { points: new Float32Array(0), mesh: r.mesh, stats: r.stats, metrics, voxelMetrics, voxelMesh: r.voxelMesh, evaluateMs: performance.now() - t0 };
+}
+
+/** Result of {@link runSample}. */
+export interface SampleRunResult {
+  /** The shape at t, in the model's unit-cube frame. */
+  mesh: TriangleMesh;
+  stats: GenerationStats;
+  /** The seed's two codes `[zDim]` (`onet sample -n 2 --seed <seed>` decodes the same two) and the decoded code at t. */
+  a: Float32Array;
+  b: Float32Array;
+  z: Float32Array;
+  /** Every edge of the mesh in exactly two faces (`isWatertight` of @onet/marching-cubes). */
+  watertight: boolean;
+}
+
+/**
+ * The page's sample task (ONet paper §4.4), free of DOM code like {@link runReconstruction}: the two codes
+ * z_a, z_b ~ N(0, I) of `settings.seed` (`sampleCodes`, the codes `onet sample` draws), the point
+ * z = (1 − t)·z_a + t·z_b between them (`interpolateLatent`) decoded and meshed by `decodeShape` with the page's MISE
+ * settings (τ `undefined` = the model's, as `onet sample`). t = 0 is sample a, t = 1 sample b, exactly.
+ * @throws PipelineError `INVALID_OPTION` for a conditional model or a non-finite t; those of `generateMesh`.
+ */
+export async function runSample(model: OccupancyNetwork, t: number, settings: RunSettings, hooks: RunHooks = {}): Promise<SampleRunResult> {
+  const [a, b] = sampleCodes(model, 2, settings.seed);
+  const decoder: LatentDecoder = { config: model.config, decodeLatent: (z) => hookShape(model.decodeLatent(z), hooks.beforeBatch) };
+  const r = await decodeShape(decoder, interpolateLatent(a, b, t), { generation: generationOptions(settings, hooks) });
+  return { mesh: r.mesh, stats: r.stats, a, b, z: r.z, watertight: isWatertight(r.mesh) };
 }

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { selectNodeBackend, type NodeBackendName } from '@onet/nn/node';
 import { loadModel, readMeshFile, writeMeshFile } from '@onet/model/node';
 import { modelDir } from '@onet/models';
-import { OccupancyNetwork, PipelineError, sampleShapes, encodeShape, interpolateShapes, type GeneratedShape, type GenerateMeshOptions } from '@onet/model';
+import { OccupancyNetwork, PipelineError, asVaeModel, sampleShapes, encodeShape, interpolateShapes, type GeneratedShape, type GenerateMeshOptions } from '@onet/model';
 
 /** The shipped unconditional model's folder name in @onet/models. */
 export const DEFAULT_SAMPLE_MODEL = 'chair-vae';
@@ -45,12 +45,12 @@ function common(cmd: Command): Command {
 async function loadVae(dir: string | undefined): Promise<OccupancyNetwork> {
   const loaded = await loadModel(dir ?? modelDir(DEFAULT_SAMPLE_MODEL));
   console.error(loaded.message);
-  const m = loaded.model;
-  if (!(m instanceof OccupancyNetwork) || m.config.kind !== 'vae') {
+  try {
+    return asVaeModel(loaded.model, loaded.dir);
+  } catch (e) {
     loaded.model.dispose();
-    throw new PipelineError('BAD_MODEL', `${loaded.dir} is not an unconditional (vae) model; onet sample needs one (e.g. the shipped ${DEFAULT_SAMPLE_MODEL})`);
+    throw e;
   }
-  return m;
 }
 
 /** A progress bar on stderr over shapes; a no-op when stderr is not a terminal. */

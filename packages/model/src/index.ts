@@ -52,4 +52,16 @@ export {
 export { ensembleShape, ensembleMembers, isMemberPath, parseEnsembleManifest, OccupancyEnsemble, type EnsembleManifest, type EnsembleConfig } from './ensemble.js';
 export { loadModelFrom, urlModelSource, LOAD_MODEL_DEFAULTS, type ModelSource, type LoadedModel, type LoadModelOptions } from './loadModel.js';
 export { checkGenerationSettings, pickGenerationSettings, GENERATION_SETTING_KEYS, type GenerationSettings } from './generationSettings.js';
-export { sampleShapes, encodeShape, interpolateShapes, SAMPLE_SHAPES_DEFAULTS, type SampleShapesOptions, type GeneratedShape } from './sampleShapes.js';
+export {
+  sampleShapes,
+  sampleCodes,
+  decodeShape,
+  interpolateLatent,
+  encodeShape,
+  interpolateShapes,
+  asVaeModel,
+  SAMPLE_SHAPES_DEFAULTS,
+  type SampleShapesOptions,
+  type GeneratedShape,
+  type LatentDecoder,
+} from './sampleShapes.js';

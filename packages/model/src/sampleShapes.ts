@@ -1,7 +1,7 @@
 import type { TriangleMesh } from '@onet/io';
 import { normalizeMesh, sampleUniformPoints, contains } from '@onet/sampling';
 import { generateMesh, type GenerateMeshOptions, type GenerationResult } from './generate.js';
-import type { OccupancyNetwork } from './model.js';
+import { OccupancyNetwork } from './model.js';
 import { PipelineError } from './errors.js';
 
 /** Options of {@link sampleShapes} and {@link interpolateShapes}. */
@@ -23,7 +23,13 @@ export interface GeneratedShape extends GenerationResult {
 /** Defaults of {@link SampleShapesOptions}. */
 export const SAMPLE_SHAPES_DEFAULTS = { seed: 0 };
 
-function generationFor(model: OccupancyNetwork, g: GenerateMeshOptions | undefined): GenerateMeshOptions {
+/**
+ * What decoding a latent code needs: a `vae` model's config (τ, padding, fillCavities defaults) and `decodeLatent`.
+ * An {@link OccupancyNetwork} is one; a caller may wrap `decodeLatent` (e.g. to yield to the browser between batches).
+ */
+export type LatentDecoder = Pick<OccupancyNetwork, 'config' | 'decodeLatent'>;
+
+function generationFor(model: LatentDecoder, g: GenerateMeshOptions | undefined): GenerateMeshOptions {
   return {
     ...g,
     threshold: g?.threshold ?? model.config.threshold ?? 0.2,
@@ -32,21 +38,79 @@ function generationFor(model: OccupancyNetwork, g: GenerateMeshOptions | undefin
   };
 }
 
+/**
+ * The mesh of one latent code: `z` decoded by a `vae` model and meshed by MISE + marching cubes (watertight, in the
+ * model's unit-cube frame), with the generation settings `onet sample` uses (τ: the option's, else the model's
+ * `threshold`, else 0.2; fillCavities and padding likewise). The shape's tensors are freed before it returns.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = sampleCodes(model, 2, 7);
+ * const mid = await decodeShape(model, interpolateLatent(a, b, 0.5));
+ * ```
+ * @param z `[zDim]` latent code.
+ * @throws PipelineError `INVALID_OPTION` for a conditional model or a code of the wrong size; `NON_FINITE_INPUT`;
+ * those of `generateMesh` (an aborted `generation.signal` rejects with its reason).
+ * @category Generation
+ */
+export async function decodeShape(model: LatentDecoder, z: Float32Array, options: Pick<SampleShapesOptions, 'generation'> = {}): Promise<GeneratedShape> {
+  const shape = model.decodeLatent(z);
+  try {
+    return { z, ...(await generateMesh(shape, generationFor(model, options.generation))) };
+  } finally {
+    shape.dispose();
+  }
+}
+
 /** Decode each code `[zDim]` to a mesh, one at a time (each shape's tensors are freed before the next). */
 async function decodeAll(model: OccupancyNetwork, codes: Float32Array[], o: SampleShapesOptions): Promise<GeneratedShape[]> {
   const out: GeneratedShape[] = [];
-  const generation = generationFor(model, o.generation);
   for (const [i, z] of codes.entries()) {
     const t0 = performance.now();
-    const shape = model.decodeLatent(z);
-    try {
-      out.push({ z, ...(await generateMesh(shape, generation)) });
-    } finally {
-      shape.dispose();
-    }
+    out.push(await decodeShape(model, z, o));
     o.onShape?.(i, codes.length, performance.now() - t0);
   }
   return out;
+}
+
+/**
+ * `count` latent codes z ~ N(0, I) drawn with `seed`: the codes {@link sampleShapes} decodes (code k of a seed is
+ * the same whatever the count, so `sampleCodes(model, 2, s)[1]` is `onet sample -n 2 --seed s`'s second shape).
+ * @returns `count` arrays `[zDim]`.
+ * @throws PipelineError `INVALID_OPTION` for a conditional model or a bad count/seed.
+ * @category Generation
+ */
+export function sampleCodes(model: Pick<OccupancyNetwork, 'sampleLatent' | 'zDim'>, count: number, seed: number = SAMPLE_SHAPES_DEFAULTS.seed): Float32Array[] {
+  const z = model.sampleLatent(count, seed);
+  const zDim = model.zDim;
+  return Array.from({ length: count }, (_, k) => z.slice(k * zDim, (k + 1) * zDim));
+}
+
+/**
+ * The point at `t` on the straight line between two codes: z = (1 − t)·a + t·b (t = 0 gives `a`, t = 1 gives `b`
+ * exactly; t outside [0, 1] extrapolates).
+ * @param a `[zDim]`. @param b `[zDim]`. @param t a finite number.
+ * @returns a new `[zDim]` array.
+ * @throws PipelineError `INVALID_OPTION` for codes of different sizes or a non-finite t.
+ * @category Generation
+ */
+export function interpolateLatent(a: Float32Array, b: Float32Array, t: number): Float32Array {
+  if (a.length !== b.length) throw new PipelineError('INVALID_OPTION', `codes must have the same size, got ${a.length} and ${b.length}`);
+  if (typeof t !== 'number' || !Number.isFinite(t)) throw new PipelineError('INVALID_OPTION', `t must be a finite number, got ${t}`);
+  return a.map((v, i) => (1 - t) * v + t * b[i]);
+}
+
+/**
+ * `model` as an unconditional (`vae`) network, for callers that loaded "some model" and need one to sample from.
+ * @param source where the model came from (a folder or URL), for the message.
+ * @throws PipelineError `BAD_MODEL` for an ensemble or a conditional model (the caller still owns and disposes it).
+ * @category Generation
+ */
+export function asVaeModel(model: OccupancyNetwork | { config: { kind?: string } }, source: string): OccupancyNetwork {
+  if (!(model instanceof OccupancyNetwork) || model.config.kind !== 'vae') {
+    throw new PipelineError('BAD_MODEL', `${source} is not an unconditional (vae) model; sampling needs one (e.g. the shipped chair-vae)`);
+  }
+  return model;
 }
 
 /**
@@ -62,10 +126,7 @@ async function decodeAll(model: OccupancyNetwork, codes: Float32Array[], o: Samp
  * @category Generation
  */
 export async function sampleShapes(model: OccupancyNetwork, count: number, options: SampleShapesOptions = {}): Promise<GeneratedShape[]> {
-  const seed = options.seed ?? SAMPLE_SHAPES_DEFAULTS.seed;
-  const z = model.sampleLatent(count, seed);
-  const zDim = model.zDim;
-  return decodeAll(model, Array.from({ length: count }, (_, k) => z.slice(k * zDim, (k + 1) * zDim)), options);
+  return decodeAll(model, sampleCodes(model, count, options.seed ?? SAMPLE_SHAPES_DEFAULTS.seed), options);
 }
 
 /**
@@ -95,9 +156,6 @@ export function encodeShape(model: OccupancyNetwork, mesh: TriangleMesh, seed = 
 export async function interpolateShapes(model: OccupancyNetwork, a: Float32Array, b: Float32Array, steps: number, options: SampleShapesOptions = {}): Promise<GeneratedShape[]> {
   if (!Number.isInteger(steps) || steps < 2 || steps > 10_000) throw new PipelineError('INVALID_OPTION', `steps must be an integer in [2, 10000], got ${steps}`);
   if (a.length !== model.zDim || b.length !== model.zDim) throw new PipelineError('INVALID_OPTION', `codes must hold zDim = ${model.zDim} values, got ${a.length} and ${b.length}`);
-  const codes = Array.from({ length: steps }, (_, k) => {
-    const t = k / (steps - 1);
-    return a.map((v, i) => (1 - t) * v + t * b[i]);
-  });
+  const codes = Array.from({ length: steps }, (_, k) => interpolateLatent(a, b, k / (steps - 1)));
   return decodeAll(model, codes, options);
 }
