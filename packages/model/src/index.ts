@@ -25,6 +25,7 @@ export { isVoxelModel, checkVoxelInput, type VoxelEncoderModule } from './voxelM
 export { isImageModel, checkImageInput, IMAGE_ENCODERS, DEFAULT_IMAGE_SIZE, type ImageEncoderModule } from './imageModel.js';
 export { parseVoxelFile, VOXEL_EXTENSIONS } from './readVoxels.js';
 export { meshToVoxelInput, reconstructVoxels, type VoxelGridInput, type VoxelConditionableModel, type VoxelReconstructionResult } from './reconstructVoxels.js';
+export { reconstructImage, type ImageConditionableModel } from './reconstructImage.js';
 export {
   evaluateMeshes,
   evaluateAgainstSamples,
