@@ -226,8 +226,8 @@ export function buildProgram(): Command {
   const reconstruct = generationOptions(
     program
       .command('reconstruct')
-      .description('reconstruct a mesh from a point cloud (.ply .xyz .txt .pts .csv .npz), a voxel grid (.binvox .npy .npz; voxel super-resolution) or from points drawn on a mesh (.off .obj .ply .stl .glb)')
-      .argument('<input>', 'point cloud, voxel grid or mesh file')
+      .description('reconstruct a mesh from a point cloud (.ply .xyz .txt .pts .csv .npz), a voxel grid (.binvox .npy .npz; voxel super-resolution), points drawn on a mesh (.off .obj .ply .stl .glb) or a picture (.png .jpg; needs --model of an image model)')
+      .argument('<input>', 'point cloud, voxel grid, mesh or picture file')
       .requiredOption('-o, --output <file>', 'output mesh (.ply .obj .off .glb)', pathWithExtension(['ply', 'obj', 'off', 'glb']))
       .option('--gt <mesh>', 'ground-truth mesh: print IoU, Chamfer-L1, normal consistency, F-score@0.01')
       .option('--model <dir>', 'folder with model.json + weights.bin, or an ensemble folder (default: the shipped model for the input: models/default, or models/voxels for voxels)')
@@ -255,6 +255,7 @@ export function buildProgram(): Command {
     const backend = await selectNodeBackend(o.backend as NodeBackendName);
     console.error(backend.message);
     const voxelInput = data.kind === 'voxels' || (data.kind === 'mesh' && o.input === 'voxels');
+    if (data.kind === 'image' && !o.model) throw new PipelineError('INVALID_OPTION', `${input}: no image model ships yet; pass --model <dir> of a trained image model (npm run train:image)`);
     const loaded = await loadModel(o.model ?? modelDir(voxelInput ? 'voxels' : 'default'), { testTimeAugmentation: o.testTimeAugmentation });
     console.error(loaded.message);
     const bar = miseProgressBar();
@@ -278,6 +279,7 @@ export function buildProgram(): Command {
     }
     for (const w of res.warnings) console.error(`onet: warning: ${w}`);
     if (voxelInput) say(describeVoxelInput(input, data, res));
+    else if (data.kind === 'image') say(`input: ${input} (picture ${data.image.width}×${data.image.height} → ${Math.round(Math.sqrt(res.input.length / 3))}² RGB; mesh in the picture's view frame)`);
     else say(`input: ${input} (${res.inputKind === 'mesh' ? `mesh → ${res.points.length / 3} noisy surface points` : `${res.points.length / 3} points`}, ${res.input.length / 3} fed to the encoder)`);
     say(formatStats(res.stats));
     if (res.metrics) say(formatMetrics(res.metrics, voxelInput ? 'model       ' : 'metrics'));

@@ -102,7 +102,8 @@ class ResNet18Trunk extends Module {
  * Keys: torchvision's under `features.` (`features.conv1.weight`, `features.layer1.0.bn1.running_mean`, …)
  * and `fc.*`.
  *
- * Training note: tfjs's wasm backend has no Conv2DBackpropFilter, so train this encoder on cpu or webgpu.
+ * Training: trains on every backend, wasm included: its convolutions use `conv2dValid`'s gradients (conv2dGrad.ts) (tfjs's
+ * wasm backend has no Conv2DBackpropFilter kernel of its own).
  */
 export class Resnet18Encoder extends Module {
   readonly cDim: number;

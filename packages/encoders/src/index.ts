@@ -11,4 +11,5 @@ export { SimplePointnet, SIMPLE_POINTNET_DEFAULTS, type SimplePointnetOptions } 
 export { LatentEncoder, LATENT_ENCODER_DEFAULTS, type LatentEncoderOptions, type LatentDistribution } from './LatentEncoder.js';
 export { VoxelEncoder, VOXEL_ENCODER_DEFAULTS, type VoxelEncoderOptions } from './VoxelEncoder.js';
 export { Resnet18Encoder, RESNET18_ENCODER_DEFAULTS, IMAGENET_MEAN, IMAGENET_STD, type Resnet18EncoderOptions } from './Resnet18Encoder.js';
+export { ConvEncoder, CONV_ENCODER_DEFAULTS, convEncoderMinSize, type ConvEncoderOptions } from './ConvEncoder.js';
 export { latentKL, sampleLatent } from './latentKL.js';

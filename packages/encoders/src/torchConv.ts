@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, torchUniform, type ParamLayout } from '@onet/nn';
+import { conv2dValid } from './conv2dGrad.js';
 import { conv3dValid } from './conv3dGrad.js';
 
 /**
@@ -35,7 +36,8 @@ export class TorchConv2d extends Module {
   apply(x: tf.Tensor4D): tf.Tensor4D {
     return tf.tidy(() => {
       const input = this.padding ? tf.pad(x, [[0, 0], [this.padding, this.padding], [this.padding, this.padding], [0, 0]]) : x;
-      let y = tf.conv2d(input, this.weight as tf.Tensor4D, this.stride, 'valid');
+      // conv2dValid: trainable on wasm too (no Conv2DBackpropFilter kernel there, see conv2dGrad.ts)
+      let y = conv2dValid(input as tf.Tensor4D, this.weight as tf.Tensor4D, this.stride);
       if (this.bias) y = tf.add(y, this.bias);
       return y;
     });

@@ -6,6 +6,8 @@ export type PipelineErrorCode =
   | 'EMPTY_INPUT'
   /** A voxel input is not the model's grid shape (message names the expected one), or is full, or has values other than 0/1. */
   | 'BAD_VOXEL_GRID'
+  /** An image input is not the model's size (message names it) or has values outside [0, 1]. */
+  | 'BAD_IMAGE'
   /** The input contains NaN or ±Infinity. */
   | 'NON_FINITE_INPUT'
   /** An input file cannot be read or parsed (missing, unknown extension, corrupt). */

@@ -22,8 +22,10 @@ export { reconstruct, type ConditionableModel, type ReconstructOptions, type Rec
 export { checkNotDegenerate, MIN_INPUT_POINTS, DEGENERATE_RATIO } from './checkNotDegenerate.js';
 export { reconstructFromMesh, type ReconstructFromMeshOptions, type ReconstructFromMeshResult } from './reconstructFromMesh.js';
 export { isVoxelModel, checkVoxelInput, type VoxelEncoderModule } from './voxelModel.js';
+export { isImageModel, checkImageInput, IMAGE_ENCODERS, DEFAULT_IMAGE_SIZE, type ImageEncoderModule } from './imageModel.js';
 export { parseVoxelFile, VOXEL_EXTENSIONS } from './readVoxels.js';
 export { meshToVoxelInput, reconstructVoxels, type VoxelGridInput, type VoxelConditionableModel, type VoxelReconstructionResult } from './reconstructVoxels.js';
+export { reconstructImage, type ImageConditionableModel } from './reconstructImage.js';
 export {
   evaluateMeshes,
   evaluateAgainstSamples,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Module, encodeWeights, seedInit, type ModelJson, type PlaneName } from '@onet/nn';
 import { LocalPoolPointnet, ResnetPointnet, LatentEncoder, type LocalFeatures } from '@onet/encoders';
 import { buildVoxelNet, checkVoxelConfig, checkVoxelInput, isVoxelModel, type VoxelEncoderModule } from './voxelModel.js';
+import { buildImageNet, checkImageConfig, checkImageInput, isImageModel, DEFAULT_IMAGE_SIZE, type ImageEncoderModule } from './imageModel.js';
 import { LocalDecoder } from '@onet/decoder-local';
 import { DecoderCBatchNorm, Decoder } from '@onet/decoder-cbn';
 import { createRng } from '@onet/sampling';
@@ -22,11 +23,19 @@ export interface ModelConfig {
   /**
    * Encoder input: `points` (default; a point cloud) or `voxels` (an occupancy grid `voxelResolution³`, voxel
    * super-resolution, ONet §4.3): `onet` = the paper's 3D CNN + CBN decoder, `conv-onet` = Conv3d → feature grid →
-   * 3D U-Net → local decoder (CON's voxel configs). See `voxelModel.ts`. Not for `vae`.
+   * 3D U-Net → local decoder (CON's voxel configs). See `voxelModel.ts`. Or `image` (single-view reconstruction,
+   * ONet §4.2; `onet` only): an RGB image `imageSize²`, code from `imageEncoder`, CBN decoder; the model predicts
+   * in the viewer-centred frame of `@onet/render` (`toViewFrame`). See `imageModel.ts`. Not for `vae`.
    */
-  input?: 'points' | 'voxels';
+  input?: 'points' | 'voxels' | 'image';
   /** voxels: side of the input grid (reference 32; the `onet` voxel encoder needs 32). */
   voxelResolution?: number;
+  /** image: side of the square input image in pixels (default 64; the reference's ResNet-18 takes 224). */
+  imageSize?: number;
+  /** image: `simple-conv` (default; the reference's 5-layer CNN, `ConvEncoder`) or `resnet18` (the paper's). */
+  imageEncoder?: 'simple-conv' | 'resnet18';
+  /** image, `simple-conv`: channels of its stride-2 convolutions (default 32, 64, 128, 256, 512). */
+  imageEncoderWidths?: number[];
   /**
    * Input point-cloud size the model was trained with (reference: 300 for ONet; 3000 for CON). `vae`: labelled points
    * fed to q(z | p, o) when a shape is encoded (`encodeLatent` callers; reference 2048).
@@ -140,7 +149,7 @@ function disposeEncoding(e: Encoding): void {
  * `decoder.*`, and no `encoder`).
  */
 class Net extends Module {
-  readonly encoder?: LocalPoolPointnet | ResnetPointnet | VoxelEncoderModule;
+  readonly encoder?: LocalPoolPointnet | ResnetPointnet | VoxelEncoderModule | ImageEncoderModule;
   readonly decoder: LocalDecoder | DecoderCBatchNorm | Decoder;
   /** `vae` only: q(z | p, o). */
   readonly encoderLatent?: LatentEncoder;
@@ -150,6 +159,10 @@ class Net extends Module {
       const zDim = config.zDim ?? 128;
       this.encoderLatent = this.module('encoder_latent', new LatentEncoder({ zDim, cDim: 0 }));
       this.decoder = this.module('decoder', new Decoder({ zDim, cDim: 0, hidden: config.decoderHidden }));
+    } else if (isImageModel(config)) {
+      const { encoder, decoder } = buildImageNet(config);
+      this.encoder = this.module('encoder', encoder);
+      this.decoder = this.module('decoder', decoder);
     } else if (isVoxelModel(config)) {
       const { encoder, decoder } = buildVoxelNet(config);
       this.encoder = this.module('encoder', encoder);
@@ -177,7 +190,10 @@ class Net extends Module {
     }
   }
 
-  /** `points [B, N, 3]` (or, for a voxel model, `voxels [B, R, R, R]`) → encoding (planes, grid or code). Not for `vae`. */
+  /**
+   * `points [B, N, 3]` (a voxel model: `voxels [B, R, R, R]`; an image model: `images [B, S, S, 3]` RGB in [0, 1])
+   * → encoding (planes, grid or code). Not for `vae`.
+   */
   encode(points: tf.Tensor): Encoding {
     if (!this.encoder) throw new PipelineError('INVALID_OPTION', 'an unconditional (vae) model has no point-cloud encoder');
     if (this.encoder instanceof LocalPoolPointnet) return this.encoder.apply(points as tf.Tensor3D);
@@ -210,6 +226,7 @@ function checkConfig(c: unknown): ModelConfig {
   }
   checkGenerationSettings(cfg, 'model config');
   checkVoxelConfig(cfg);
+  checkImageConfig(cfg);
   for (const k of ['noiseStd', 'padding'] as const) {
     const v = cfg[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) throw new PipelineError('BAD_MODEL', `model config ${k} must be in [0, 1], got ${v}`);
@@ -285,17 +302,26 @@ export class OccupancyNetwork {
   /**
    * Encode a point cloud `[N·3]` (unit-cube frame, as produced by `normalizeMesh` + sampling) in eval mode. A
    * voxel model (`config.input === 'voxels'`) takes its occupancy grid instead: `[R³]` 0/1 values, cell (i, j, k) at
-   * `(i·R + j)·R + k` (i along x), cells tiling [−½, ½]³ (`voxelizeMesh`'s layout).
+   * `(i·R + j)·R + k` (i along x), cells tiling [−½, ½]³ (`voxelizeMesh`'s layout). An image model
+   * (`config.input === 'image'`) takes an RGB image `[S·S·3]` (S = `imageSize`, row-major from the top-left pixel,
+   * Float32 in [0, 1] or bytes); its shape is then in the image's viewer-centred frame (`@onet/render`'s view frame).
    * @throws PipelineError `EMPTY_INPUT`, `NON_FINITE_INPUT`, `INVALID_OPTION` for bad clouds; `BAD_VOXEL_GRID`,
-   *   `EMPTY_INPUT` for bad grids.
+   *   `EMPTY_INPUT` for bad grids; `BAD_IMAGE` for images of the wrong size or values.
    */
-  condition(pointCloud: Float32Array): ConditionedShape {
+  condition(pointCloud: Float32Array | Uint8Array): ConditionedShape {
     if (this.config.kind === 'vae') {
       throw new PipelineError('INVALID_OPTION', 'an unconditional (vae) model takes no point cloud: use sampleLatent + decodeLatent (onet sample), or encodeLatent (onet interpolate)');
     }
+    if (isImageModel(this.config)) {
+      const S = this.config.imageSize ?? DEFAULT_IMAGE_SIZE;
+      const img = checkImageInput(pointCloud, S);
+      this.net.eval();
+      const enc = tf.tidy(() => this.net.encode(tf.tensor4d(img, [1, S, S, 3])) as unknown as tf.TensorContainer) as unknown as Encoding;
+      return this.shapeOf(enc);
+    }
     const R = this.config.voxelResolution ?? 32;
     const voxels = isVoxelModel(this.config);
-    const n = voxels ? checkVoxelInput(pointCloud, R) : checkCloud(pointCloud, 'point cloud');
+    const n = voxels ? checkVoxelInput(pointCloud, R) : checkCloud(pointCloud as Float32Array, 'point cloud');
     this.net.eval();
     const x = () => (voxels ? tf.tensor4d(pointCloud, [1, R, R, R]) : tf.tensor3d(pointCloud, [1, n, 3]));
     const enc = tf.tidy(() => this.net.encode(x()) as unknown as tf.TensorContainer) as unknown as Encoding;

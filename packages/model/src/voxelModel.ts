@@ -36,14 +36,14 @@ export function buildVoxelNet(config: ModelConfig): { encoder: VoxelEncoderModul
 }
 
 /**
- * Check the voxel fields of a model config: `input` absent, `points` or `voxels`; for voxels `voxelResolution` an
+ * Check the voxel fields of a model config: `input` absent, `points`, `voxels` or `image`; for voxels `voxelResolution` an
  * integer in [2, 256] (32 for `onet`, whose 3D CNN is sized for it), divisible by 2^(unet3dLevels − 1) for `conv-onet`.
  * @throws PipelineError `BAD_MODEL`.
  * @internal
  */
 export function checkVoxelConfig(cfg: ModelConfig): void {
-  if (cfg.input !== undefined && cfg.input !== 'points' && cfg.input !== 'voxels') {
-    throw new PipelineError('BAD_MODEL', `model config input must be "points" or "voxels", got ${JSON.stringify(cfg.input)}`);
+  if (cfg.input !== undefined && cfg.input !== 'points' && cfg.input !== 'voxels' && cfg.input !== 'image') {
+    throw new PipelineError('BAD_MODEL', `model config input must be "points", "voxels" or "image", got ${JSON.stringify(cfg.input)}`);
   }
   if (!isVoxelModel(cfg)) return;
   const R = cfg.voxelResolution ?? 32;

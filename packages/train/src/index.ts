@@ -22,4 +22,4 @@ export {
   type ValidationCase,
   type GradientWorkers,
 } from './train.js';
-export { sampleShape, proceduralShape, augmentedMesh, SAMPLE_SHAPE_DEFAULTS, type ShapeSamples, type SampleShapeOptions } from './trainingData.js';
+export { sampleShape, proceduralShape, augmentedMesh, fitInSphere, SAMPLE_SHAPE_DEFAULTS, type ShapeSamples, type ShapeViews, type SampleShapeOptions } from './trainingData.js';

@@ -81,6 +81,11 @@ export interface Batch {
   pointsPerShape: number;
   /** Voxel models: the shapes' occupancy grids `[B·R³]` (0/1), the encoder input instead of `inputs`. */
   voxels?: Float32Array;
+  /**
+   * Image models: one view per shape `[B·S·S·3]` RGB in [0, 1], the encoder input instead of `inputs`; `queries`
+   * are then in each image's view frame.
+   */
+  images?: Float32Array;
   /** Seed of the VAE's reparameterisation noise ε (`vae` models; a shard of a split batch gets its own). */
   seed?: number;
 }
@@ -100,7 +105,12 @@ export function checkGradientsRegistered(): void {
  * plus N(0, noiseStd²) noise (REFERENCE §2.2) and `pointsPerShape` labelled query points with replacement
  * (REFERENCE §2.3), a `nearFraction` of them from the near-surface pool.
  */
-export function sampleBatch(shapes: ShapeSamples[], rng: Rng, o: { batchSize: number; pointsPerShape: number; nearFraction: number; inputPoints: number; noiseStd: number }): Batch {
+export function sampleBatch(
+  shapes: ShapeSamples[],
+  rng: Rng,
+  o: { batchSize: number; pointsPerShape: number; nearFraction: number; inputPoints: number; noiseStd: number; padding?: number; view?: number },
+): Batch {
+  if (shapes[0].views) return sampleImageBatch(shapes, rng, { ...o, padding: o.padding ?? 0.1 });
   const { batchSize: B, pointsPerShape: T } = o;
   const cells = shapes[0].voxels?.length ?? 0; // voxel models: the grids are the input, no cloud is drawn
   const N = cells ? 0 : o.inputPoints;
@@ -129,6 +139,82 @@ export function sampleBatch(shapes: ShapeSamples[], rng: Rng, o: { batchSize: nu
     }
   }
   return { inputs, queries, occupancy, batchSize: B, inputPoints: N, pointsPerShape: T, ...(voxels ? { voxels } : {}) };
+}
+
+/** True when `R·pts[k]` lies in the box `[−h, h]³`. */
+function inBox(R: Float32Array, pts: Float32Array, k: number, h: number): boolean {
+  const x = pts[3 * k];
+  const y = pts[3 * k + 1];
+  const z = pts[3 * k + 2];
+  return Math.abs(R[0] * x + R[1] * y + R[2] * z) <= h && Math.abs(R[3] * x + R[4] * y + R[5] * z) <= h && Math.abs(R[6] * x + R[7] * y + R[8] * z) <= h;
+}
+
+/**
+ * {@link sampleBatch} for image models (shapes with `views`): per shape one view (`o.view`, else a random one), its
+ * image as the input and `pointsPerShape` labelled points in that view's frame (`p_view = R·p`). Uniform points
+ * cover the whole view-frame box `[−(1+padding)/2, (1+padding)/2]³`: a point drawn there whose world position lies
+ * inside the shape's (axis-aligned) sampling box is replaced by a random labelled uniform point whose rotation lies
+ * in the view box; one outside it is empty (label 0) — outside the box there is no surface — so the rotated box's
+ * corners are learnt as empty too, and the points stay uniform over the view box. Near-surface points are rotated as
+ * they are (image models train on shapes fitted in the radius-½ sphere, `fitInSphere`, so they stay in the box). @internal
+ */
+function sampleImageBatch(shapes: ShapeSamples[], rng: Rng, o: { batchSize: number; pointsPerShape: number; nearFraction: number; padding: number; view?: number }): Batch {
+  const { batchSize: B, pointsPerShape: T } = o;
+  const S = shapes[0].views!.size;
+  const px = S * S * 3;
+  const images = new Float32Array(B * px);
+  const queries = new Float32Array(B * T * 3);
+  const occupancy = new Float32Array(B * T);
+  const h = (1 + o.padding) / 2;
+  for (let b = 0; b < B; b++) {
+    const s = shapes[Math.floor(rng.next() * shapes.length)];
+    const views = s.views!;
+    if (views.size !== S) throw new PipelineError('BAD_DATASET', `shape ${s.name} has ${views.size}² renders, the others ${S}²`);
+    const nViews = views.rotations.length / 9;
+    const v = o.view !== undefined ? o.view % nViews : Math.floor(rng.next() * nViews);
+    for (let i = 0; i < px; i++) images[b * px + i] = views.images[v * px + i] / 255;
+    const R = views.rotations.subarray(9 * v, 9 * v + 9);
+    const nNear = s.nearOcc.length > 0 ? Math.round(T * o.nearFraction) : 0;
+    const nu = s.uniformOcc.length;
+    const nn = s.nearOcc.length;
+    for (let i = 0; i < T; i++) {
+      const q = 3 * (b * T + i);
+      let pts: Float32Array;
+      let k: number;
+      if (i < nNear) {
+        pts = s.near;
+        k = Math.floor(rng.next() * nn);
+        occupancy[b * T + i] = s.nearOcc[k];
+      } else {
+        const ux = h * (2 * rng.next() - 1);
+        const uy = h * (2 * rng.next() - 1);
+        const uz = h * (2 * rng.next() - 1);
+        // world position Rᵀ·u: inside the sampling box → a labelled point instead, outside → empty
+        const wx = R[0] * ux + R[3] * uy + R[6] * uz;
+        const wy = R[1] * ux + R[4] * uy + R[7] * uz;
+        const wz = R[2] * ux + R[5] * uy + R[8] * uz;
+        if (Math.abs(wx) > h || Math.abs(wy) > h || Math.abs(wz) > h) {
+          queries[q] = ux;
+          queries[q + 1] = uy;
+          queries[q + 2] = uz;
+          occupancy[b * T + i] = 0;
+          continue;
+        }
+        // a labelled point whose rotation lies in the view box (rejection: uniform over the box ∩ rotated box)
+        pts = s.uniform;
+        k = Math.floor(rng.next() * nu);
+        for (let tries = 0; tries < 64 && !inBox(R, pts, k, h); tries++) k = Math.floor(rng.next() * nu);
+        occupancy[b * T + i] = s.uniformOcc[k];
+      }
+      const x = pts[3 * k];
+      const y = pts[3 * k + 1];
+      const z = pts[3 * k + 2];
+      queries[q] = R[0] * x + R[1] * y + R[2] * z;
+      queries[q + 1] = R[3] * x + R[4] * y + R[5] * z;
+      queries[q + 2] = R[6] * x + R[7] * y + R[8] * z;
+    }
+  }
+  return { inputs: new Float32Array(0), queries, occupancy, batchSize: B, inputPoints: 0, pointsPerShape: T, images };
 }
 
 /** Σ over points of BCE-with-logits, mean over the batch (REFERENCE §2.4). `logits`, `occ` `[B, T]`. */
@@ -173,7 +259,12 @@ export function batchLoss(net: OccupancyNetwork['net'], b: Batch): { f: () => tf
     return { f: () => vaeLoss(net, p, occ, net.config.klWeight ?? 1, b.seed), tensors: [p, occ] };
   }
   const R = b.voxels ? Math.round(Math.cbrt(b.voxels.length / b.batchSize)) : 0;
-  const x = b.voxels ? tf.tensor4d(b.voxels, [b.batchSize, R, R, R]) : tf.tensor3d(b.inputs, [b.batchSize, b.inputPoints, 3]);
+  const S = b.images ? Math.round(Math.sqrt(b.images.length / b.batchSize / 3)) : 0;
+  const x = b.images
+    ? tf.tensor4d(b.images, [b.batchSize, S, S, 3])
+    : b.voxels
+      ? tf.tensor4d(b.voxels, [b.batchSize, R, R, R])
+      : tf.tensor3d(b.inputs, [b.batchSize, b.inputPoints, 3]);
   const p = tf.tensor3d(b.queries, [b.batchSize, b.pointsPerShape, 3]);
   const occ = tf.tensor2d(b.occupancy, [b.batchSize, b.pointsPerShape]);
   return { f: () => occupancyLoss(net.decode(p, net.encode(x)), occ), tensors: [x, p, occ] };
@@ -226,11 +317,28 @@ export interface ValidationCase {
 /** Build fixed validation cases from held-out points of (unseen copies of) training-distribution shapes. */
 export function makeValidationCases(shapes: ShapeSamples[], o: { inputPoints: number; noiseStd: number; valPoints: number; seed: number }): ValidationCase[] {
   return shapes.map((s, i) => {
+    if (s.views) return imageValidationCase(s, o.valPoints);
     const rng = createRng(o.seed * 7919 + i);
     const batch = sampleBatch([s], rng, { batchSize: 1, pointsPerShape: 1, nearFraction: 0, inputPoints: o.inputPoints, noiseStd: o.noiseStd });
     const n = Math.min(o.valPoints, s.uniformOcc.length);
     return { name: s.name, input: s.voxels ? Float32Array.from(s.voxels) : batch.inputs, points: s.uniform.slice(0, 3 * n), occupancy: s.uniformOcc.slice(0, n) };
   });
+}
+
+/** An image model's validation case: view 0 of the shape, its first `valPoints` uniform points rotated into that view. */
+function imageValidationCase(s: ShapeSamples, valPoints: number): ValidationCase {
+  const { size: S, images, rotations: R } = s.views!;
+  const n = Math.min(valPoints, s.uniformOcc.length);
+  const points = new Float32Array(3 * n);
+  for (let i = 0; i < 3 * n; i += 3) {
+    const x = s.uniform[i];
+    const y = s.uniform[i + 1];
+    const z = s.uniform[i + 2];
+    points[i] = R[0] * x + R[1] * y + R[2] * z;
+    points[i + 1] = R[3] * x + R[4] * y + R[5] * z;
+    points[i + 2] = R[6] * x + R[7] * y + R[8] * z;
+  }
+  return { name: `${s.name}@view0`, input: Float32Array.from(images.subarray(0, S * S * 3), (v) => v / 255), points, occupancy: s.uniformOcc.slice(0, n) };
 }
 
 /** IoU of predicted (logit ≥ logit(τ)) vs true occupancy. Returns 1 when both are empty. */
@@ -288,6 +396,7 @@ export function splitBatch(b: Batch, parts: number): Batch[] {
       queries: b.queries.slice(start * T * 3, (start + n) * T * 3),
       occupancy: b.occupancy.slice(start * T, (start + n) * T),
       ...(b.voxels ? { voxels: b.voxels.slice((start * b.voxels.length) / b.batchSize, ((start + n) * b.voxels.length) / b.batchSize) } : {}),
+      ...(b.images ? { images: b.images.slice((start * b.images.length) / b.batchSize, ((start + n) * b.images.length) / b.batchSize) } : {}),
       batchSize: n,
       inputPoints: N,
       pointsPerShape: T,
@@ -362,7 +471,7 @@ export class Trainer {
     const vae = this.model.config.kind === 'vae';
     // a vae reads no input cloud: draw none
     const inputPoints = vae ? 0 : lo + Math.floor(rng.next() * (hi - lo + 1));
-    const b = sampleBatch(this.shapes, rng, { batchSize: o.batchSize, pointsPerShape: o.pointsPerShape, nearFraction: o.nearFraction, inputPoints, noiseStd: this.model.config.noiseStd });
+    const b = sampleBatch(this.shapes, rng, { batchSize: o.batchSize, pointsPerShape: o.pointsPerShape, nearFraction: o.nearFraction, inputPoints, noiseStd: this.model.config.noiseStd, padding: this.model.config.padding });
     return vae ? { ...b, seed: o.seed * 1_000_003 + this.step } : b;
   }
 

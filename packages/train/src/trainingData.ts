@@ -32,6 +32,21 @@ export interface ShapeSamples {
   nearOcc: Uint8Array;
   /** Voxel models: the shape's occupancy grid `[R³]` (`voxelizeMesh`, unit cube), their encoder input. */
   voxels?: Uint8Array;
+  /** Image models: renders of the shape from seeded views, their encoder input (see {@link ShapeViews}). */
+  views?: ShapeViews;
+}
+
+/**
+ * `V` renders of one shape (`@onet/render`'s `renderMesh` from `randomView`s) and their world → view rotations: a
+ * batch picks one view per shape and rotates that shape's labelled points into the view frame.
+ */
+export interface ShapeViews {
+  /** Image side S in pixels. */
+  size: number;
+  /** RGB bytes `[V·S·S·3]`, view v at `v·S·S·3`, row-major from the top-left pixel. */
+  images: Uint8Array;
+  /** World → view rotations `[V·9]`, row-major 3×3 each (`Camera.rotation`). */
+  rotations: Float32Array;
 }
 
 /** Options of {@link sampleShape}. */
@@ -111,4 +126,18 @@ export function augmentedMesh(mesh: TriangleMesh, copy: number, seed: number): T
   if (copy === 0) return normalizeMesh(mesh).mesh;
   const rng = createRng(seed);
   return normalizeMesh(transformMesh(mesh, randomAffine(rng, { rotate: true, stretchRange: [0.7, 1.3] }))).mesh;
+}
+
+/**
+ * Scale a mesh centred at the origin so that it fits in the sphere of radius `radius` (default ½): every vertex at
+ * most `radius` from the origin. Image models train on shapes normalised this way, so that every rotation of the
+ * shape into a camera's view frame stays inside the unit cube where occupancy is sampled and generated. A mesh already
+ * inside is scaled up to touch the sphere. Returns a new mesh (normals copied).
+ */
+export function fitInSphere(mesh: TriangleMesh, radius = 0.5): TriangleMesh {
+  const P = mesh.positions;
+  let r2 = 0;
+  for (let i = 0; i < P.length; i += 3) r2 = Math.max(r2, P[i] * P[i] + P[i + 1] * P[i + 1] + P[i + 2] * P[i + 2]);
+  const k = r2 > 0 ? radius / Math.sqrt(r2) : 1;
+  return { ...mesh, positions: Float32Array.from(P, (v) => v * k), ...(mesh.normals ? { normals: mesh.normals.slice() } : {}) };
 }

@@ -3,12 +3,14 @@ import { OnetIOError, parseGlb, parseMesh, parsePointCloud, meshFormatFromPath, 
 import { PipelineError } from '../errors.js';
 import type { VoxelGridInput } from '../reconstructVoxels.js';
 import { parseVoxelFile } from '../readVoxels.js';
+import { decodeImage, type DecodedImage } from './readImage.js';
 
-/** What {@link readInput} found in a file: a mesh (with faces), a point cloud or a voxel grid. */
+/** What {@link readInput} found in a file: a mesh (with faces), a point cloud, a voxel grid or a picture (decoded, full size). */
 export type InputData =
   | { kind: 'mesh'; mesh: TriangleMesh; path: string }
   | { kind: 'points'; cloud: PointCloud; path: string }
-  | { kind: 'voxels'; voxels: VoxelGridInput; path: string };
+  | { kind: 'voxels'; voxels: VoxelGridInput; path: string }
+  | { kind: 'image'; image: DecodedImage; path: string };
 
 /** Largest input file read (bytes); larger files are refused before reading. */
 export const MAX_INPUT_BYTES = 2 ** 31 - 1;
@@ -39,14 +41,16 @@ function wrapIO(e: unknown, _path: string): never {
 /**
  * Read a reconstruction input: a **mesh** (`.off`, `.obj`, `.stl`, `.glb`, or a `.ply` with faces), a **point
  * cloud** (`.xyz`/`.txt`/`.pts`, `.npz` with a `points` array, a `.ply` without faces) or a **voxel grid**
- * (`.binvox`, `.npy`, `.npz` with a 3-D array; see `parseVoxelFile`).
+ * (`.binvox`, `.npy`, `.npz` with a 3-D array; see `parseVoxelFile`) or a **picture** (`.png`, `.jpg`, `.jpeg`;
+ * `decodeImage`, for image models).
  * @throws {@link PipelineError} `UNREADABLE_INPUT` (missing, unknown format, corrupt — the message names the
- *   file and line/byte), `EMPTY_INPUT` (no points), `NON_FINITE_INPUT`.
+ *   file and line/byte), `EMPTY_INPUT` (no points), `NON_FINITE_INPUT`, `BAD_IMAGE` (a picture too small or large).
  * @category Node
  */
 export async function readInput(path: string): Promise<InputData> {
   const bytes = await readBytes(path);
   const ext = /\.([a-z0-9]+)$/i.exec(path)?.[1].toLowerCase() ?? '';
+  if (ext === 'png' || ext === 'jpg' || ext === 'jpeg') return { kind: 'image', image: decodeImage(bytes, path), path };
   try {
     if (ext === 'binvox' || ext === 'npy' || ext === 'npz') {
       const voxels = parseVoxelFile(bytes, path);
@@ -68,7 +72,7 @@ export async function readInput(path: string): Promise<InputData> {
     if (meshFormatFromPath(path)) return { kind: 'mesh', mesh: parseMesh(bytes, { source: path }), path };
     throw new PipelineError(
       'UNREADABLE_INPUT',
-      `${path}: unknown input extension ".${ext}"; give a point cloud (.ply .xyz .txt .pts .csv .npz), a mesh (.ply .obj .off .stl .glb) or voxels (.binvox .npy .npz)`,
+      `${path}: unknown input extension ".${ext}"; give a point cloud (.ply .xyz .txt .pts .csv .npz), a mesh (.ply .obj .off .stl .glb), voxels (.binvox .npy .npz) or a picture (.png .jpg)`,
     );
   } catch (e) {
     return wrapIO(e, path);

@@ -9,6 +9,9 @@ import { readInput, readMeshFile, type InputData } from './readInput.js';
 import { writeMeshFile } from './writeMeshFile.js';
 import { reconstructVoxelFile } from './reconstructVoxelFile.js';
 import type { ConditionableModel } from '../reconstruct.js';
+import { reconstructImage } from '../reconstructImage.js';
+import { DEFAULT_IMAGE_SIZE } from '../imageModel.js';
+import { imageToModelInput } from './readImage.js';
 
 /** Options of {@link reconstructFile}. */
 export interface ReconstructFileOptions extends ReconstructOptions {
@@ -31,7 +34,7 @@ export interface ReconstructFileOptions extends ReconstructOptions {
 /** Result of {@link reconstructFile}. */
 export interface ReconstructFileResult extends ReconstructionResult {
   /** `'mesh'` when the input was a mesh (then `points` were drawn from it), `'voxels'` for a grid (a file, or the mesh voxelised), else `'points'`. */
-  inputKind: 'mesh' | 'points' | 'voxels';
+  inputKind: 'mesh' | 'points' | 'voxels' | 'image';
   /** The input points in the input's frame `[N·3]` (all of them for a cloud, the drawn ones for a mesh). */
   points: Float32Array;
   /** Metrics in the ground truth's unit-cube frame (longest side 1), when a ground truth was available. */
@@ -67,6 +70,10 @@ function boxIoU(a: TriangleMesh, b: TriangleMesh): number {
  * `onet reconstruct` as a function: read a point cloud or a mesh (a path, or what {@link readInput} returned), reconstruct with `model`, optionally write
  * the mesh and score it.
  *
+ * - A **picture** (`.png`, `.jpg`) needs an image model: it is resized by `imageToModelInput`'s rule (alpha on white,
+ *   padded to a square with white, area-averaged to the model's `imageSize`) and reconstructed in its view frame
+ *   (`reconstructImage`); `gt` is refused for pictures.
+ *
  * - A **mesh** input is treated as the reference treats a dataset shape (REFERENCE §2.1–2.2): normalised
  *   (bounding-box centre to the origin, longest side 1), `points` surface samples drawn by area with
  *   N(0, noiseStd²) noise, reconstructed in that unit frame, mapped back; it is also the ground truth.
@@ -89,6 +96,18 @@ export async function reconstructFile(
 ): Promise<ReconstructFileResult> {
   if (options.output) await assertOutputNotInput(options.output, [typeof input === 'string' ? input : input.path, options.gt]);
   const data = typeof input === 'string' ? await readInput(input) : input;
+  if (data.kind === 'image') {
+    // a picture: resized by imageToModelInput's rule, reconstructed in its view frame; no ground truth frame to score in yet
+    const cfg = model.config as { input?: string; imageSize?: number };
+    if (cfg.input !== 'image') throw new PipelineError('INVALID_OPTION', `${data.path}: a picture needs an image model (model.json with "input": "image"; npm run train:image trains one)`);
+    if (options.gt || options.gtMesh) throw new PipelineError('INVALID_OPTION', `${data.path}: --gt is not supported for pictures yet (the ground truth would have to be in the picture's camera frame)`);
+    const r = await reconstructImage(model as Parameters<typeof reconstructImage>[0], imageToModelInput(data.image, cfg.imageSize ?? DEFAULT_IMAGE_SIZE), options);
+    if (r.mesh.indices.length === 0) {
+      throw new PipelineError('EMPTY_OUTPUT', `${data.path}: the reconstruction is empty (no surface at τ = ${r.stats.threshold}); nothing was written. Check that the picture shows one object on a plain background, or try a lower threshold`);
+    }
+    if (options.output) await writeMeshFile(options.output, r.mesh);
+    return { ...r, inputKind: 'image', points: new Float32Array(0), warnings: [] };
+  }
   if (data.kind === 'voxels' || (data.kind === 'mesh' && options.input === 'voxels')) return reconstructVoxelFile(model, data, options);
   const givenGt = options.gtMesh ?? (options.gt ? await readMeshFile(options.gt) : undefined);
   let result: ReconstructionResult;

@@ -3,17 +3,18 @@ import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve, basename } from 'node:path';
-import { parseMesh } from '@onet/io';
+import { parseMesh, type TriangleMesh } from '@onet/io';
 import { writeFileAtomic } from '@onet/io/node';
 import { selectBackend, type BackendName } from '@onet/nn';
 import { saveModelFiles } from '@onet/nn/node';
-import { OccupancyNetwork, type ModelConfig, PipelineError, parseEnsembleManifest, type EnsembleManifest, type InputSizeThreshold, type TestTimeAugmentation } from '@onet/model';
+import { OccupancyNetwork, isImageModel, type ModelConfig, PipelineError, parseEnsembleManifest, type EnsembleManifest, type InputSizeThreshold, type TestTimeAugmentation } from '@onet/model';
 import { Trainer, makeValidationCases, curveSvg, type TrainOptions, type HistoryEntry } from '../train.js';
-import { sampleShape, augmentedMesh, proceduralShape, type ShapeSamples, type SampleShapeOptions } from '../trainingData.js';
+import { sampleShape, augmentedMesh, proceduralShape, fitInSphere, type ShapeSamples, type SampleShapeOptions } from '../trainingData.js';
 import { shapeFamily, familyIndices, SHAPE_FAMILIES, type ShapeFamilyName } from '@onet/sampling';
 import { ensureNodeGradients } from './gradients.js';
 import { createGradientWorkers, type GradientWorkerPool } from './gradientWorkers.js';
 import { voxelInputs } from './voxelData.js';
+import { viewInputs } from './viewData.js';
 
 export { ensureNodeGradients };
 
@@ -48,6 +49,11 @@ export interface TrainConfigFile {
     valProcedural: number;
     /** Sampling per shape. */
     sampling?: SampleShapeOptions;
+    /**
+     * Image models (`model.input: 'image'`): seeded views rendered per training or validation shape (default 8; the
+     * reference's ShapeNet renderings have 24). A batch picks one per shape; validation uses view 0.
+     */
+    views?: number;
     /** Cache folder for labelled samples and checkpoints. */
     cacheDir: string;
   };
@@ -236,7 +242,9 @@ export async function loadTrainingShapes(config: TrainConfigFile, baseDir: strin
   }
   if (trainFiles.length === 0 && d.procedural === 0) throw new PipelineError('BAD_DATASET', `no training meshes in ${meshDir}`);
   const sampling = { ...d.sampling, padding: config.model.padding };
-  const sig = JSON.stringify(sampling);
+  // image models: shapes fitted in the radius-½ sphere (any view-frame rotation stays in the box), cached apart
+  const prep = meshPrep(config);
+  const sig = JSON.stringify(sampling) + (isImageModel(config.model) ? '|sphere' : '');
   let hash = 0;
   for (let i = 0; i < sig.length; i++) hash = (hash * 31 + sig.charCodeAt(i)) >>> 0;
   const tag = hash.toString(36);
@@ -246,6 +254,7 @@ export async function loadTrainingShapes(config: TrainConfigFile, baseDir: strin
   const t0 = performance.now();
   const valStride = Math.ceil(mainFiles.length / Math.max(1, d.valMeshes));
   const vox = voxelInputs(config.model, cacheDir);
+  const img = viewInputs(config.model, cacheDir, viewCount(config));
   for (const [fi, path] of trainFiles.entries()) {
     const f = names[fi];
     let bytes: Uint8Array;
@@ -258,14 +267,16 @@ export async function loadTrainingShapes(config: TrainConfigFile, baseDir: strin
     const source = shortHash(bytes);
     for (let c = 0; c < d.copies; c++) {
       const seed = 1000 * fi + c + 1;
-      const s = await cachedShape(cacheDir, `${f}#${c}-${tag}`, () => sampleShape(`${f}#${c}`, augmentedMesh(mesh, c, seed), { ...sampling, seed }), source);
+      const s = await cachedShape(cacheDir, `${f}#${c}-${tag}`, () => sampleShape(`${f}#${c}`, prep(augmentedMesh(mesh, c, seed)), { ...sampling, seed }), source);
       if (vox) s.voxels = await vox(`${f}#${c}`, () => augmentedMesh(mesh, c, seed), source);
+      if (img) s.views = await img(`${f}#${c}`, () => prep(augmentedMesh(mesh, c, seed)), source);
       train.push(s);
     }
     if (fi < mainFiles.length && fi < d.valMeshes * valStride && fi % valStride === 0) {
       const seed = 900_000 + fi;
-      const s = await cachedShape(cacheDir, `${f}#val-${tag}`, () => sampleShape(`${f}#val`, augmentedMesh(mesh, 1, seed), { ...valSampling, seed }), source);
+      const s = await cachedShape(cacheDir, `${f}#val-${tag}`, () => sampleShape(`${f}#val`, prep(augmentedMesh(mesh, 1, seed)), { ...valSampling, seed }), source);
       if (vox) s.voxels = await vox(`${f}#val`, () => augmentedMesh(mesh, 1, seed), source);
+      if (img) s.views = await img(`${f}#val`, () => prep(augmentedMesh(mesh, 1, seed)), source);
       val.push(s);
     }
     onProgress?.({ phase: 'data', message: `data ${fi + 1}/${trainFiles.length} meshes (${((performance.now() - t0) / 1000).toFixed(0)} s)` });
@@ -273,21 +284,35 @@ export async function loadTrainingShapes(config: TrainConfigFile, baseDir: strin
   for (let i = 0; i < d.procedural; i++) {
     const s = await cachedShape(cacheDir, `proc${i}-${tag}`, () => {
       const p = proceduralShape(i + 1);
-      return sampleShape(p.name, p.mesh, { ...sampling, seed: 500_000 + i });
+      return sampleShape(p.name, prep(p.mesh), { ...sampling, seed: 500_000 + i });
     });
     if (vox) s.voxels = await vox(`proc${i}`, () => proceduralShape(i + 1).mesh);
+    if (img) s.views = await img(`proc${i}`, () => prep(proceduralShape(i + 1).mesh));
     train.push(s);
   }
   for (let i = 0; i < d.valProcedural; i++) {
     const s = await cachedShape(cacheDir, `procval${i}-${tag}`, () => {
       const p = proceduralShape(700_000 + i);
-      return sampleShape(p.name, p.mesh, { ...valSampling, seed: 800_000 + i });
+      return sampleShape(p.name, prep(p.mesh), { ...valSampling, seed: 800_000 + i });
     });
     if (vox) s.voxels = await vox(`procval${i}`, () => proceduralShape(700_000 + i).mesh);
+    if (img) s.views = await img(`procval${i}`, () => prep(proceduralShape(700_000 + i).mesh));
     val.push(s);
   }
   onProgress?.({ phase: 'data', message: `data: ${train.length} training shapes, ${val.length} validation shapes (${((performance.now() - t0) / 1000).toFixed(0)} s)` });
   return { train, val };
+}
+
+/** What each normalised training mesh goes through: image models fit it in the radius-½ sphere (`fitInSphere`). */
+function meshPrep(config: TrainConfigFile): (m: TriangleMesh) => TriangleMesh {
+  return isImageModel(config.model) ? (m) => fitInSphere(m) : (m) => m;
+}
+
+/** `data.views`, checked (image models render this many views per shape). */
+function viewCount(config: TrainConfigFile): number {
+  const v = config.data.views ?? 8;
+  if (!Number.isInteger(v) || v < 1 || v > 1024) throw new PipelineError('BAD_DATASET', `data.views must be an integer in [1, 1024], got ${JSON.stringify(config.data.views)}`);
+  return v;
 }
 
 /** {@link loadTrainingShapes} for `data.family`: labelled samples of a procedural family's train and val shapes. */
@@ -305,12 +330,16 @@ async function loadFamilyShapes(config: TrainConfigFile, baseDir: string, onProg
   if (trainIdx.length === 0) throw new PipelineError('BAD_DATASET', 'data.family.train must be ≥ 1');
   const cacheDir = resolve(baseDir, config.data.cacheDir);
   const sampling = { ...config.data.sampling, padding: config.model.padding };
-  const tag = shortHash(JSON.stringify(sampling));
+  const tag = shortHash(JSON.stringify(sampling) + (isImageModel(config.model) ? '|sphere' : ''));
   const t0 = performance.now();
+  const prep = meshPrep(config);
+  const img = viewInputs(config.model, cacheDir, viewCount(config));
   const load = async (idx: number[], opts: SampleShapeOptions, what: string): Promise<ShapeSamples[]> => {
     const out: ShapeSamples[] = [];
     for (const [k, i] of idx.entries()) {
-      out.push(await cachedShape(cacheDir, `${name}#${i}-${tag}`, () => sampleShape(`${name}#${i}`, shapeFamily(name, i).mesh, { ...opts, seed: 1_000_000 + i })));
+      const s = await cachedShape(cacheDir, `${name}#${i}-${tag}`, () => sampleShape(`${name}#${i}`, prep(shapeFamily(name, i).mesh), { ...opts, seed: 1_000_000 + i }));
+      if (img) s.views = await img(`${name}#${i}`, () => prep(shapeFamily(name, i).mesh));
+      out.push(s);
       if ((k + 1) % 100 === 0 || k + 1 === idx.length) onProgress?.({ phase: 'data', message: `data: ${k + 1}/${idx.length} ${what} ${name} shapes (${((performance.now() - t0) / 1000).toFixed(0)} s)` });
     }
     return out;

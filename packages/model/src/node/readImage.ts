@@ -1,0 +1,137 @@
+import { PNG } from 'pngjs';
+import jpeg from 'jpeg-js';
+import { PipelineError } from '../errors.js';
+import { readBytes } from './readInput.js';
+
+/** Size limits of {@link decodeImage}: sides below `minSide` are refused (nothing to see), above `maxSide` or `maxPixels` too (memory). */
+export const IMAGE_LIMITS = { minSide: 16, maxSide: 16_384, maxPixels: 100_000_000 } as const;
+
+/** A decoded image: `rgba` `[H·W·4]` bytes, row-major from the top-left pixel. */
+export interface DecodedImage {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
+}
+
+/**
+ * Decode a PNG (pngjs: any bit depth, palette, grey or colour, with or without alpha, interlaced) or a JPEG (jpeg-js:
+ * baseline and progressive, grey, RGB, CMYK) to RGBA bytes; the format is told by the file's signature, not its name.
+ * @throws {@link PipelineError} `UNREADABLE_INPUT` (neither format, or corrupt), `BAD_IMAGE` (a side under
+ *   {@link IMAGE_LIMITS}`.minSide`, over `maxSide`, more than `maxPixels`, or a decoder result of the wrong size).
+ * @category Node
+ */
+export function decodeImage(bytes: Uint8Array, source = 'image'): DecodedImage {
+  const png = bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
+  const jpg = bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+  if (!png && !jpg) throw new PipelineError('UNREADABLE_INPUT', `${source}: not a PNG or JPEG file (unknown signature); convert the picture to PNG or JPEG`);
+  // the header gives the size: refuse huge images before decoding them
+  const size = png ? pngSize(bytes) : jpegSize(bytes);
+  if (size) checkSize(size.width, size.height, source);
+  let img: DecodedImage;
+  try {
+    if (png) {
+      const p = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      img = { width: p.width, height: p.height, rgba: new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.byteLength) };
+    } else {
+      const j = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: IMAGE_LIMITS.maxPixels / 1e6, maxMemoryUsageInMB: 2048 });
+      img = { width: j.width, height: j.height, rgba: j.data };
+    }
+  } catch (e) {
+    throw new PipelineError('UNREADABLE_INPUT', `${source}: cannot decode the ${png ? 'PNG' : 'JPEG'} (${(e as Error).message}); the file is corrupt or truncated`, { cause: e });
+  }
+  checkSize(img.width, img.height, source);
+  if (img.rgba.length !== img.width * img.height * 4) {
+    throw new PipelineError('BAD_IMAGE', `${source}: the decoder returned ${img.rgba.length} bytes for ${img.width}×${img.height} RGBA; unsupported channel layout`);
+  }
+  return img;
+}
+
+function checkSize(w: number, h: number, source: string): void {
+  const { minSide, maxSide, maxPixels } = IMAGE_LIMITS;
+  if (w < minSide || h < minSide) throw new PipelineError('BAD_IMAGE', `${source}: ${w}×${h} pixels is too small; give at least ${minSide}×${minSide}`);
+  if (w > maxSide || h > maxSide || w * h > maxPixels) throw new PipelineError('BAD_IMAGE', `${source}: ${w}×${h} pixels is too large (limits ${maxSide} px a side, ${maxPixels / 1e6} MP); downscale it first`);
+}
+
+function pngSize(b: Uint8Array): { width: number; height: number } | undefined {
+  if (b.length < 24) return undefined;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return { width: v.getUint32(16), height: v.getUint32(20) };
+}
+
+function jpegSize(b: Uint8Array): { width: number; height: number } | undefined {
+  // walk the markers to the first start-of-frame (SOF0–SOF15 except DHT/JPG/DAC)
+  let i = 2;
+  while (i + 9 < b.length) {
+    if (b[i] !== 0xff) return undefined;
+    const m = b[i + 1];
+    const len = (b[i + 2] << 8) | b[i + 3];
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) return { height: (b[i + 5] << 8) | b[i + 6], width: (b[i + 7] << 8) | b[i + 8] };
+    i += 2 + len;
+  }
+  return undefined;
+}
+
+/**
+ * An image model's input from a decoded picture, by a fixed rule: transparent pixels are composited on **white**
+ * (the training renders' background); the picture is **padded to a square** with white, centred (nothing is cropped,
+ * so the whole object stays in view); then **resized** to `size`² by area averaging (each output pixel the mean of the
+ * square's area it covers, weighted by overlap). Returns `[size·size·3]` RGB in [0, 1], row-major from the top-left.
+ * What works: one object, centred, on a plain light background, filling most of the frame, like the training renders.
+ * @category Node
+ */
+export function imageToModelInput(img: DecodedImage, size: number): Float32Array {
+  const { width: w, height: h, rgba } = img;
+  const L = Math.max(w, h);
+  const ox = (L - w) / 2;
+  const oy = (L - h) / 2;
+  const step = L / size;
+  // horizontal pass: every source row → `size` columns of the square (white outside the picture)
+  const tmp = new Float32Array(h * size * 3);
+  for (let y = 0; y < h; y++) {
+    for (let j = 0; j < size; j++) {
+      const a = j * step - ox;
+      const b = (j + 1) * step - ox;
+      const acc = [0, 0, 0];
+      for (let x = Math.floor(a); x < Math.ceil(b); x++) {
+        const wgt = Math.min(b, x + 1) - Math.max(a, x);
+        if (wgt <= 0) continue;
+        if (x < 0 || x >= w) {
+          for (let c = 0; c < 3; c++) acc[c] += wgt;
+          continue;
+        }
+        const p = 4 * (y * w + x);
+        const alpha = rgba[p + 3] / 255;
+        for (let c = 0; c < 3; c++) acc[c] += wgt * ((rgba[p + c] / 255) * alpha + (1 - alpha));
+      }
+      for (let c = 0; c < 3; c++) tmp[3 * (y * size + j) + c] = acc[c] / step;
+    }
+  }
+  // vertical pass
+  const out = new Float32Array(size * size * 3);
+  for (let i = 0; i < size; i++) {
+    const a = i * step - oy;
+    const b = (i + 1) * step - oy;
+    for (let j = 0; j < size; j++) {
+      const acc = [0, 0, 0];
+      for (let y = Math.floor(a); y < Math.ceil(b); y++) {
+        const wgt = Math.min(b, y + 1) - Math.max(a, y);
+        if (wgt <= 0) continue;
+        for (let c = 0; c < 3; c++) acc[c] += wgt * (y < 0 || y >= h ? 1 : tmp[3 * (y * size + j) + c]);
+      }
+      for (let c = 0; c < 3; c++) out[3 * (i * size + j) + c] = Math.min(1, Math.max(0, acc[c] / step));
+    }
+  }
+  return out;
+}
+
+/**
+ * Read a PNG or JPEG file as an image model's input: {@link decodeImage}, then {@link imageToModelInput} at `size`
+ * (the model's `imageSize`).
+ * @returns the input `[size·size·3]` and the picture's original size.
+ * @throws {@link PipelineError} `UNREADABLE_INPUT` (missing, not PNG/JPEG, corrupt), `BAD_IMAGE` (too small or large).
+ * @category Node
+ */
+export async function readImage(path: string, size: number): Promise<{ image: Float32Array; width: number; height: number }> {
+  const img = decodeImage(await readBytes(path, 'image'), path);
+  return { image: imageToModelInput(img, size), width: img.width, height: img.height };
+}
