@@ -41,6 +41,7 @@ export {
   VAE_REFERENCE_CONFIG,
   CONV_ONET_REFERENCE_CONFIG,
   type ModelConfig,
+  type LatentPrior,
   type ConditionedShape,
 } from './model.js';
 export {

@@ -10,6 +10,14 @@ import { PipelineError } from './errors.js';
 import { checkGenerationSettings } from './generationSettings.js';
 import type { InputSizeThreshold } from './threshold.js';
 
+/** A Gaussian over z: z = mean + scale·ε, ε ~ N(0, I) (see {@link ModelConfig.latentPrior}). */
+export interface LatentPrior {
+  /** `[zDim]`. */
+  mean: number[];
+  /** `[zDim][zDim]`, lower triangular (a Cholesky factor of the covariance); entries above the diagonal are ignored. */
+  scale: number[][];
+}
+
 /**
  * Architecture and input settings of an {@link OccupancyNetwork}; stored in `model.json` as `modelConfig`.
  * `conv-onet`: Convolutional Occupancy Network (Peng et al. 2020) with feature planes and/or a feature grid;
@@ -53,6 +61,15 @@ export interface ModelConfig {
   zDim?: number;
   /** `vae`: weight of KL(q(z | p, o) ‖ N(0, I)) in the training loss (reference 1). Training only. */
   klWeight?: number;
+  /**
+   * `vae`: an ex-post Gaussian over the latent space (Ghosh et al. 2020, "From variational to deterministic
+   * autoencoders"): `mean` `[zDim]` and the lower-triangular factor `scale` `[zDim][zDim]` of the covariance of the
+   * posterior means of training shapes. When present, {@link OccupancyNetwork.sampleLatent} draws
+   * z = mean + scale·ε with ε ~ N(0, I) instead of z ~ N(0, I): a VAE trained briefly or with a small KL weight leaves its
+   * codes far from the prior's bulk, and prior samples then decode to nothing. Absent: the prior N(0, I) (the paper's).
+   * Written by `packages/models/scripts/fit-latent-prior.ts`.
+   */
+  latentPrior?: LatentPrior;
   /** Decoder hidden width (conv-onet 32, onet 256). */
   decoderHidden: number;
   /** conv-onet: side of each feature plane in cells (reference 64). */
@@ -208,6 +225,17 @@ class Net extends Module {
   }
 }
 
+function checkLatentPrior(prior: LatentPrior, zDim: number): void {
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  const { mean, scale } = prior ?? ({} as LatentPrior);
+  if (!Array.isArray(mean) || mean.length !== zDim || !mean.every(finite)) {
+    throw new PipelineError('BAD_MODEL', `model config latentPrior.mean must hold zDim = ${zDim} finite numbers`);
+  }
+  if (!Array.isArray(scale) || scale.length !== zDim || !scale.every((row) => Array.isArray(row) && row.length === zDim && row.every(finite))) {
+    throw new PipelineError('BAD_MODEL', `model config latentPrior.scale must be a ${zDim}×${zDim} matrix of finite numbers`);
+  }
+}
+
 function checkConfig(c: unknown): ModelConfig {
   const cfg = c as ModelConfig;
   if (!cfg || (cfg.kind !== 'conv-onet' && cfg.kind !== 'onet' && cfg.kind !== 'vae')) {
@@ -219,6 +247,7 @@ function checkConfig(c: unknown): ModelConfig {
     const w = cfg.klWeight ?? 1;
     if (typeof w !== 'number' || !(w >= 0) || !Number.isFinite(w)) throw new PipelineError('BAD_MODEL', `model config klWeight must be a finite number ≥ 0, got ${cfg.klWeight}`);
     if (cfg.cDim !== 0) throw new PipelineError('BAD_MODEL', `a vae model is unconditional: cDim must be 0, got ${cfg.cDim}`);
+    if (cfg.latentPrior !== undefined) checkLatentPrior(cfg.latentPrior, z);
   }
   for (const k of cfg.kind === 'vae' ? (['inputPoints', 'decoderHidden'] as const) : (['inputPoints', 'cDim', 'encoderHidden', 'decoderHidden'] as const)) {
     const v = cfg[k];
@@ -339,18 +368,31 @@ export class OccupancyNetwork {
   }
 
   /**
-   * `count` latent codes z ~ N(0, I) (the prior), reproducible from `seed` on every backend (drawn in JS, not by tfjs).
+   * `count` latent codes, reproducible from `seed` on every backend (drawn in JS, not by tfjs): z ~ N(0, I) (the
+   * prior), or z = mean + scale·ε with ε ~ N(0, I) when the model carries a fitted {@link ModelConfig.latentPrior}
+   * (the same ε for the same seed either way). `prior: 'standard'` forces N(0, I).
    * @returns `[count·zDim]`, code k at `k·zDim`.
    * @throws PipelineError `INVALID_OPTION` for a conditional model or a bad count/seed.
    */
-  sampleLatent(count: number, seed = 0): Float32Array {
+  sampleLatent(count: number, seed = 0, prior: 'model' | 'standard' = 'model'): Float32Array {
     const zDim = this.requireVae('sampleLatent');
     if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new PipelineError('INVALID_OPTION', `count must be a positive integer, got ${count}`);
     if (!Number.isFinite(seed)) throw new PipelineError('INVALID_OPTION', `seed must be a finite number, got ${seed}`);
     const rng = createRng(seed);
     const z = new Float32Array(count * zDim);
     for (let i = 0; i < z.length; i++) z[i] = rng.normal();
-    return z;
+    const fitted = this.config.latentPrior;
+    if (prior === 'standard' || !fitted) return z;
+    const out = new Float32Array(z.length);
+    for (let k = 0; k < count; k++) {
+      const o = k * zDim;
+      for (let i = 0; i < zDim; i++) {
+        let v = fitted.mean[i];
+        for (let j = 0; j <= i; j++) v += fitted.scale[i][j] * z[o + j];
+        out[o + i] = v;
+      }
+    }
+    return out;
   }
 
   /**
