@@ -92,9 +92,14 @@ export function registerSampleCommands(program: Command): void {
   common(
     program
       .command('sample')
-      .description('generate new shapes with an unconditional (vae) model: z ~ N(0, I), decoded and meshed (watertight, unit-cube frame)')
+      .description('generate new shapes with an unconditional (vae) model: codes from its latent prior, decoded and meshed (watertight, unit-cube frame)')
       .option('-n, --count <n>', 'number of shapes', int('count', 1), 8)
-      .option('--seed <n>', 'seed of the latent samples (same seed, same shapes)', int('seed', 0), 0),
+      .option('--seed <n>', 'seed of the latent samples (same seed, same shapes)', int('seed', 0), 0)
+      .addOption(
+        new Option('--prior <kind>', "latent codes from the model's fitted Gaussian (model; N(0, I) when it has none) or N(0, I) (standard)")
+          .choices(['model', 'standard'])
+          .default('model'),
+      ),
   ).action(async (o) => {
     const backend = await selectNodeBackend(o.backend as NodeBackendName);
     console.error(backend.message);
@@ -102,7 +107,7 @@ export function registerSampleCommands(program: Command): void {
     const bar = shapeBar(o.count);
     let shapes: GeneratedShape[];
     try {
-      shapes = await sampleShapes(model, o.count, { seed: o.seed, generation: generation(o), onShape: bar.tick });
+      shapes = await sampleShapes(model, o.count, { seed: o.seed, prior: o.prior, generation: generation(o), onShape: bar.tick });
     } finally {
       bar.stop();
       model.dispose();

@@ -6,8 +6,13 @@ import { PipelineError } from './errors.js';
 
 /** Options of {@link sampleShapes} and {@link interpolateShapes}. */
 export interface SampleShapesOptions {
-  /** Seed of the prior samples z ~ N(0, I) ({@link sampleShapes}; the same seed gives the same shapes). */
+  /** Seed of the latent samples ({@link sampleShapes}; the same seed gives the same shapes). */
   seed?: number;
+  /**
+   * Where codes come from: `'model'` (default) the model's fitted `ModelConfig.latentPrior` when it has one,
+   * else N(0, I); `'standard'` always N(0, I) (the paper's prior).
+   */
+  prior?: 'model' | 'standard';
   /** Mesh extraction (MISE + marching cubes); τ defaults to the model's `threshold`, else 0.2. */
   generation?: GenerateMeshOptions;
   /** Called after each shape: index, total, milliseconds. */
@@ -74,14 +79,20 @@ async function decodeAll(model: OccupancyNetwork, codes: Float32Array[], o: Samp
 }
 
 /**
- * `count` latent codes z ~ N(0, I) drawn with `seed`: the codes {@link sampleShapes} decodes (code k of a seed is
+ * `count` latent codes drawn with `seed` (from the model's fitted `latentPrior` if it has one and `prior` is
+ * `'model'`, else z ~ N(0, I)): the codes {@link sampleShapes} decodes (code k of a seed is
  * the same whatever the count, so `sampleCodes(model, 2, s)[1]` is `onet sample -n 2 --seed s`'s second shape).
  * @returns `count` arrays `[zDim]`.
  * @throws PipelineError `INVALID_OPTION` for a conditional model or a bad count/seed.
  * @category Generation
  */
-export function sampleCodes(model: Pick<OccupancyNetwork, 'sampleLatent' | 'zDim'>, count: number, seed: number = SAMPLE_SHAPES_DEFAULTS.seed): Float32Array[] {
-  const z = model.sampleLatent(count, seed);
+export function sampleCodes(
+  model: Pick<OccupancyNetwork, 'sampleLatent' | 'zDim'>,
+  count: number,
+  seed: number = SAMPLE_SHAPES_DEFAULTS.seed,
+  prior: 'model' | 'standard' = 'model',
+): Float32Array[] {
+  const z = model.sampleLatent(count, seed, prior);
   const zDim = model.zDim;
   return Array.from({ length: count }, (_, k) => z.slice(k * zDim, (k + 1) * zDim));
 }
@@ -126,7 +137,7 @@ export function asVaeModel(model: OccupancyNetwork | { config: { kind?: string }
  * @category Generation
  */
 export async function sampleShapes(model: OccupancyNetwork, count: number, options: SampleShapesOptions = {}): Promise<GeneratedShape[]> {
-  return decodeAll(model, sampleCodes(model, count, options.seed ?? SAMPLE_SHAPES_DEFAULTS.seed), options);
+  return decodeAll(model, sampleCodes(model, count, options.seed ?? SAMPLE_SHAPES_DEFAULTS.seed, options.prior), options);
 }
 
 /**
