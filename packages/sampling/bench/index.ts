@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNpy } from '@onet/io';
-import type { TriangleMesh } from '@onet/io';
 import { benchQuick, createBench, pythonPeer } from '@onet/test-utils/peers';
 import { contains, sampleSurface, sampleUniformPoints, torus, voxelize, windingNumbers } from '../src/index.js';
 
