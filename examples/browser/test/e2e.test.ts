@@ -365,6 +365,7 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
   }, 60_000);
 
   it('a chosen .xyz point-cloud file is reconstructed (wasm) and the PLY and GLB downloads hold the mesh', async () => {
+    expect(await selectBackend('wasm')).toBe('wasm'); // its Node half must not depend on an earlier case's backend
     const page = await context!.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
