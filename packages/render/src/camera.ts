@@ -102,30 +102,26 @@ export function randomView(seed: number, options: ViewOptions = {}): Camera {
 
 /** World → view: `R·p` for each point of `points` `[N·3]` (new array; see {@link Camera}). */
 export function toViewFrame(points: Float32Array, camera: Camera): Float32Array {
-  const R = camera.rotation;
-  const out = new Float32Array(points.length);
-  for (let i = 0; i < points.length; i += 3) {
-    const x = points[i];
-    const y = points[i + 1];
-    const z = points[i + 2];
-    out[i] = R[0] * x + R[1] * y + R[2] * z;
-    out[i + 1] = R[3] * x + R[4] * y + R[5] * z;
-    out[i + 2] = R[6] * x + R[7] * y + R[8] * z;
-  }
-  return out;
+  return rotatePoints(points, camera.rotation, false);
 }
 
 /** View → world: `Rᵀ·p` for each point of `points` `[N·3]` (new array), the inverse of {@link toViewFrame}. */
 export function fromViewFrame(points: Float32Array, camera: Camera): Float32Array {
-  const R = camera.rotation;
+  return rotatePoints(points, camera.rotation, true);
+}
+
+/** `R·p` (or `Rᵀ·p` when `transpose`) for each point; `R` row-major 3×3. */
+function rotatePoints(points: Float32Array, R: ArrayLike<number>, transpose: boolean): Float32Array {
+  // row i of the applied matrix: R[3i + j] (R) or R[3j + i] (Rᵀ)
+  const [a, b, c, d, e, f, g, h, k] = transpose ? [R[0], R[3], R[6], R[1], R[4], R[7], R[2], R[5], R[8]] : Array.from(R);
   const out = new Float32Array(points.length);
   for (let i = 0; i < points.length; i += 3) {
     const x = points[i];
     const y = points[i + 1];
     const z = points[i + 2];
-    out[i] = R[0] * x + R[3] * y + R[6] * z;
-    out[i + 1] = R[1] * x + R[4] * y + R[7] * z;
-    out[i + 2] = R[2] * x + R[5] * y + R[8] * z;
+    out[i] = a * x + b * y + c * z;
+    out[i + 1] = d * x + e * y + f * z;
+    out[i + 2] = g * x + h * y + k * z;
   }
   return out;
 }
