@@ -259,19 +259,28 @@ function showStats(rows: [string, string][]): void {
   );
 }
 
-async function run(): Promise<void> {
-  if (task === 'sample') return runSampleTask();
+/**
+ * Start a run of any task: abort the one in flight, clear the error, results and downloads, and return the new run's
+ * controller (it is `abort` until a newer run starts).
+ */
+function beginRun(): AbortController {
   abort?.abort();
-  abort = new AbortController();
-  const signal = abort.signal;
+  const ctl = new AbortController();
+  abort = ctl;
   ui.error.hidden = true;
-  ui.run.disabled = true;
   ui.cancel.disabled = false;
   ui.downloadPly.disabled = ui.downloadGlb.disabled = true;
   ui.progress.value = 0;
   state.status = 'loading';
   state.error = undefined;
   state.result = undefined;
+  return ctl;
+}
+
+async function run(): Promise<void> {
+  if (task === 'sample') return runSampleTask();
+  const signal = beginRun().signal;
+  ui.run.disabled = true;
   try {
     await ensureBackendAndModel();
     const s = settings();
@@ -386,17 +395,8 @@ let leftKey: string | undefined;
  * New sample) supersedes this one: it is aborted between network batches and reports nothing.
  */
 async function runSampleTask(): Promise<void> {
-  abort?.abort();
-  const ctl = new AbortController();
-  abort = ctl;
+  const ctl = beginRun();
   const current = (): boolean => abort === ctl;
-  ui.error.hidden = true;
-  ui.cancel.disabled = false;
-  ui.downloadPly.disabled = ui.downloadGlb.disabled = true;
-  ui.progress.value = 0;
-  state.status = 'loading';
-  state.error = undefined;
-  state.result = undefined;
   try {
     await (loading ??= ensureBackendAndModel().finally(() => (loading = undefined)));
     const model = asVaeModel(pageModel!.model, modelUrl(modelName));
