@@ -7,7 +7,9 @@ import {
   samplePlaneBilinear,
   normalizeGridCoordinates,
   sampleGridTrilinear,
-  type PlaneName,
+  projectToImagePlane,
+  checkImagePlaneCamera,
+  type ImagePlaneCamera,
   type LocalFeatures,
 } from '@onet/nn';
 import { DecoderLocalError } from './errors.js';
@@ -22,10 +24,15 @@ export interface LocalDecoderOptions {
   nBlocks?: number;
   /** Padding of the unit cube used to normalise coordinates onto the planes (default 0.1). */
   padding?: number;
+  /**
+   * The camera of pixel-aligned `image` features (single-view models): query points are in its view frame and are
+   * projected through it onto the feature map (`projectToImagePlane`). Needed only when the features hold `image`.
+   */
+  imageCamera?: ImagePlaneCamera;
 }
 
 /** Defaults of {@link LocalDecoderOptions}: CON configs/pointcloud/shapenet_3plane.yaml `decoder_kwargs`. */
-export const LOCAL_DECODER_DEFAULTS: Required<LocalDecoderOptions> = { cDim: 32, hidden: 32, nBlocks: 5, padding: 0.1 };
+export const LOCAL_DECODER_DEFAULTS: Required<Omit<LocalDecoderOptions, 'imageCamera'>> = { cDim: 32, hidden: 32, nBlocks: 5, padding: 0.1 };
 
 /** Local features (planes and/or grid) as produced by `LocalPoolPointnet`; the same type as `LocalFeatures` of `@onet/nn`. */
 export type PlaneFeatureMap = LocalFeatures;
@@ -35,11 +42,13 @@ export type PlaneFeatureMap = LocalFeatures;
  * `LocalDecoder`): the feature at each query point is the sum over the planes of a bilinear, corner-aligned,
  * border-padded sample of that plane at `p[axes] / (1 + padding + 1e-5) + 0.5` (plus, with a grid, a trilinear
  * sample of the grid at `p / (1 + padding + 1e-3) + 0.5`); then `net = fc_p(p)` and for each
- * block `net = blocks.i(net + fc_c.i(c))`, `logits = fc_out(ReLU(net))`. Keys as the reference: `fc_p`,
+ * block `net = blocks.i(net + fc_c.i(c))`, `logits = fc_out(ReLU(net))`. With pixel-aligned `image` features
+ * (single-view models, PIFu-style; not in CON) the point is projected through `imageCamera` instead
+ * (`projectToImagePlane`). Keys as the reference: `fc_p`,
  * `fc_c.{i}`, `blocks.{i}.fc_0/fc_1`, `fc_out`.
  */
 export class LocalDecoder extends Module {
-  readonly options: Required<LocalDecoderOptions>;
+  readonly options: Required<Omit<LocalDecoderOptions, 'imageCamera'>> & Pick<LocalDecoderOptions, 'imageCamera'>;
   readonly fcP: Linear;
   readonly fcC: Linear[] = [];
   readonly blocks: ResnetBlockFC[] = [];
@@ -47,6 +56,7 @@ export class LocalDecoder extends Module {
   constructor(options: LocalDecoderOptions = {}) {
     super();
     const o = { ...LOCAL_DECODER_DEFAULTS, ...options };
+    if (o.imageCamera) checkImagePlaneCamera(o.imageCamera);
     this.options = o;
     this.fcP = this.module('fc_p', new Linear(3, o.hidden));
     for (let i = 0; i < o.nBlocks; i++) this.fcC.push(this.module(`fc_c.${i}`, new Linear(o.cDim, o.hidden)));
@@ -58,9 +68,12 @@ export class LocalDecoder extends Module {
   sampleFeatures(p: tf.Tensor3D, planes: PlaneFeatureMap): tf.Tensor3D {
     return tf.tidy(() => {
       let c: tf.Tensor3D | undefined;
-      for (const name of Object.keys(planes) as (PlaneName | 'grid')[]) {
+      for (const name of Object.keys(planes) as (keyof PlaneFeatureMap)[]) {
         let s: tf.Tensor3D;
-        if (name === 'grid') {
+        if (name === 'image') {
+          const f = planes.image!;
+          s = samplePlaneBilinear(f, projectToImagePlane(p, this.options.imageCamera!, f.shape[1]));
+        } else if (name === 'grid') {
           s = sampleGridTrilinear(planes.grid!, normalizeGridCoordinates(p, this.options.padding) as tf.Tensor3D);
         } else {
           const uv = normalizePlaneCoordinates(p, name, this.options.padding) as tf.Tensor3D;
@@ -73,15 +86,19 @@ export class LocalDecoder extends Module {
   }
 
   /**
-   * Occupancy logits (not probabilities) at query points `p [B, T, 3]` (unit-cube frame) given plane features
-   * `[B, R, R, cDim]` → `[B, T]`.
+   * Occupancy logits (not probabilities) at query points `p [B, T, 3]` (unit-cube frame; the camera's view frame for
+   * `image` features) given plane features `[B, R, R, cDim]` → `[B, T]`.
    * @throws {@link DecoderLocalError} `BAD_SHAPE` on mismatched batch or channels, no features at all, a non-square
-   * plane or a non-cubic grid.
+   * plane or a non-cubic grid, `image` features without an `imageCamera` or with a side below 2.
    */
   apply(p: tf.Tensor3D, planes: PlaneFeatureMap): tf.Tensor2D {
-    const names = Object.keys(planes) as (PlaneName | 'grid')[];
+    const names = Object.keys(planes) as (keyof PlaneFeatureMap)[];
     if (p.rank !== 3 || p.shape[2] !== 3) throw new DecoderLocalError('BAD_SHAPE', `query points must be [B, T, 3], got [${p.shape}]`);
-    if (names.length === 0) throw new DecoderLocalError('BAD_SHAPE', 'no plane features given: pass at least one of xz, xy, yz, grid');
+    if (names.length === 0) throw new DecoderLocalError('BAD_SHAPE', 'no plane features given: pass at least one of xz, xy, yz, grid, image');
+    if (planes.image) {
+      if (!this.options.imageCamera) throw new DecoderLocalError('BAD_SHAPE', 'image features need a decoder built with imageCamera (the view the image was taken from)');
+      if (planes.image.shape[1] < 2) throw new DecoderLocalError('BAD_SHAPE', `image features must be at least 2×2, got [${planes.image.shape}]`);
+    }
     for (const n of names) {
       if (n === 'grid') {
         const g = planes.grid!;

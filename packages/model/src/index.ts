@@ -22,7 +22,7 @@ export { reconstruct, type ConditionableModel, type ReconstructOptions, type Rec
 export { checkNotDegenerate, MIN_INPUT_POINTS, DEGENERATE_RATIO } from './checkNotDegenerate.js';
 export { reconstructFromMesh, type ReconstructFromMeshOptions, type ReconstructFromMeshResult } from './reconstructFromMesh.js';
 export { isVoxelModel, checkVoxelInput, type VoxelEncoderModule } from './voxelModel.js';
-export { isImageModel, checkImageInput, IMAGE_ENCODERS, DEFAULT_IMAGE_SIZE, type ImageEncoderModule } from './imageModel.js';
+export { isImageModel, checkImageInput, IMAGE_ENCODERS, DEFAULT_IMAGE_SIZE, DEFAULT_IMAGE_CAMERA, type ImageEncoderModule } from './imageModel.js';
 export { parseVoxelFile, VOXEL_EXTENSIONS } from './readVoxels.js';
 export { meshToVoxelInput, reconstructVoxels, type VoxelGridInput, type VoxelConditionableModel, type VoxelReconstructionResult } from './reconstructVoxels.js';
 export { reconstructImage, type ImageConditionableModel } from './reconstructImage.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, encodeWeights, seedInit, type ModelJson, type PlaneName } from '@onet/nn';
+import { Module, encodeWeights, seedInit, type ImagePlaneCamera, type ModelJson, type PlaneName } from '@onet/nn';
 import { LocalPoolPointnet, ResnetPointnet, LatentEncoder, type LocalFeatures } from '@onet/encoders';
 import { buildVoxelNet, checkVoxelConfig, checkVoxelInput, isVoxelModel, type VoxelEncoderModule } from './voxelModel.js';
 import { buildImageNet, checkImageConfig, checkImageInput, isImageModel, DEFAULT_IMAGE_SIZE, type ImageEncoderModule } from './imageModel.js';
@@ -32,7 +32,8 @@ export interface ModelConfig {
    * Encoder input: `points` (default; a point cloud) or `voxels` (an occupancy grid `voxelResolution³`, voxel
    * super-resolution, ONet §4.3): `onet` = the paper's 3D CNN + CBN decoder, `conv-onet` = Conv3d → feature grid →
    * 3D U-Net → local decoder (CON's voxel configs). See `voxelModel.ts`. Or `image` (single-view reconstruction,
-   * ONet §4.2; `onet` only): an RGB image `imageSize²`, code from `imageEncoder`, CBN decoder; the model predicts
+   * ONet §4.2): an RGB image `imageSize²`; `onet`: code from `imageEncoder`, CBN decoder; `conv-onet`: pixel-aligned
+   * features (PIFu-style U-Net map sampled at each point's projection) and the local decoder; the model predicts
    * in the viewer-centred frame of `@onet/render` (`toViewFrame`). See `imageModel.ts`. Not for `vae`.
    */
   input?: 'points' | 'voxels' | 'image';
@@ -40,6 +41,14 @@ export interface ModelConfig {
   voxelResolution?: number;
   /** image: side of the square input image in pixels (default 64; the reference's ResNet-18 takes 224). */
   imageSize?: number;
+  /**
+   * image: the camera the model's views are taken with (default `DEFAULT_IMAGE_CAMERA`, 30° at distance 2.2; `onet
+   * train` renders with it). A `conv-onet` image model projects query points through it; photos work best when
+   * taken the same way (object centred, filling about 80 % of the frame).
+   */
+  imageCamera?: ImagePlaneCamera;
+  /** image, `conv-onet`: the pixel-aligned feature map is `imageSize / imageFeatureDownsample` cells wide (1, 2 or 4; default 2). */
+  imageFeatureDownsample?: 1 | 2 | 4;
   /** image: `simple-conv` (default; the reference's 5-layer CNN, `ConvEncoder`) or `resnet18` (the paper's). */
   imageEncoder?: 'simple-conv' | 'resnet18';
   /** image, `simple-conv`: channels of its stride-2 convolutions (default 32, 64, 128, 256, 512). */
@@ -260,7 +269,7 @@ function checkConfig(c: unknown): ModelConfig {
     const v = cfg[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) throw new PipelineError('BAD_MODEL', `model config ${k} must be in [0, 1], got ${v}`);
   }
-  if (cfg.kind === 'conv-onet' && !isVoxelModel(cfg)) {
+  if (cfg.kind === 'conv-onet' && !isVoxelModel(cfg) && !isImageModel(cfg)) {
     const r = cfg.planeResolution ?? 64;
     const d = cfg.unetDepth ?? 4;
     if (!Number.isInteger(r) || r < 2 || r > 1024) throw new PipelineError('BAD_MODEL', `planeResolution must be an integer in [2, 1024], got ${r}`);

@@ -6,9 +6,10 @@ import type { PlaneName } from './planes.js';
 
 /**
  * Local features of a Convolutional Occupancy Network, shared by its encoder and decoder: planes by name, each
- * `[B, R, R, C]` (row = v, column = u; see `PLANE_AXES`), and/or the grid volume `grid: [B, G, G, G, C]` (axes z, y, x).
+ * `[B, R, R, C]` (row = v, column = u; see `PLANE_AXES`), and/or the grid volume `grid: [B, G, G, G, C]` (axes z, y, x),
+ * and/or pixel-aligned image features `image: [B, R, R, C]` (row = image row from the top; see `projectToImagePlane`).
  */
-export type LocalFeatures = Partial<Record<PlaneName, tf.Tensor4D>> & { grid?: tf.Tensor5D };
+export type LocalFeatures = Partial<Record<PlaneName, tf.Tensor4D>> & { grid?: tf.Tensor5D; image?: tf.Tensor4D };
 
 /** Epsilon of the reference's `normalize_3d_coordinate` (CON: src/common.py, `10e-4`; the planes use `10e-6`). */
 const EPS3 = 1e-3;

@@ -14,6 +14,7 @@ export { selectBackend, type BackendName, type SelectBackendOptions } from './ba
 export { gatherRows, scatterAddRows, scatterMeanRows, conv3x3, convTranspose2x2, conv3x3x3, convTranspose2x2x2, maxPool2x2x2, setJsKernels } from './sparse.js';
 export { normalizeGridCoordinates, gridCellIndex, sampleGridTrilinear, type LocalFeatures } from './grid.js';
 export { normalizePlaneCoordinates, planeCellIndex, samplePlaneBilinear, PLANE_AXES, type PlaneName } from './planes.js';
+export { projectToImagePlane, checkImagePlaneCamera, type ImagePlaneCamera } from './imagePlane.js';
 export { registerFastMatMulGradient } from './fastGradients.js';
 export { registerFastWasmKernels } from './fastWasmKernels.js';
 export { linear, batchNormTrain, type BatchNormTrainResult } from './fusedOps.js';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TriangleMesh } from '@onet/io';
 import { randomView, renderMesh, type Camera, type ViewOptions } from '@onet/render';
-import { isImageModel, DEFAULT_IMAGE_SIZE, type ModelConfig } from '@onet/model';
+import { isImageModel, DEFAULT_IMAGE_SIZE, DEFAULT_IMAGE_CAMERA, type ModelConfig } from '@onet/model';
 import type { ShapeViews } from '../trainingData.js';
 
 /** Bump when renders change (shading, defaults): cached renders of another version are not reused. */
@@ -17,14 +17,18 @@ export function viewSeed(key: string, v: number): number {
 }
 
 /**
- * Views of training shapes: distance 2.2 and a 30° field of view, so a shape fitted in the radius-½ sphere
- * (`fitInSphere`) always fits and fills up to ~87% of the image height; elevations −20°…50°.
+ * Views of training shapes: the model's camera (default `DEFAULT_IMAGE_CAMERA`: distance 2.2 and a 30° field of
+ * view, so a shape fitted in the radius-½ sphere (`fitInSphere`) always fits and fills up to ~87% of the image
+ * height); elevations −20°…50°.
  */
-export const TRAINING_VIEW: Required<Pick<ViewOptions, 'fovDeg' | 'distance' | 'elevationRangeDeg'>> = { fovDeg: 30, distance: 2.2, elevationRangeDeg: [-20, 50] };
+export const TRAINING_VIEW: Required<Pick<ViewOptions, 'fovDeg' | 'distance' | 'elevationRangeDeg'>> = { ...DEFAULT_IMAGE_CAMERA, elevationRangeDeg: [-20, 50] };
 
-/** The camera of view `v` of shape `key` at `size`² pixels (`randomView` with {@link TRAINING_VIEW}). */
-export function shapeViewCamera(key: string, v: number, size: number): Camera {
-  return randomView(viewSeed(key, v), { ...TRAINING_VIEW, width: size, height: size });
+/**
+ * The camera of view `v` of shape `key` at `size`² pixels (`randomView` with {@link TRAINING_VIEW}, or with the
+ * model's `imageCamera` fov and distance when given).
+ */
+export function shapeViewCamera(key: string, v: number, size: number, camera?: ModelConfig['imageCamera']): Camera {
+  return randomView(viewSeed(key, v), { ...TRAINING_VIEW, ...(camera ? { fovDeg: camera.fovDeg, distance: camera.distance } : {}), width: size, height: size });
 }
 
 /**
@@ -38,17 +42,19 @@ export function viewInputs(model: ModelConfig, cacheDir: string, views: number):
   if (!isImageModel(model)) return undefined;
   const S = model.imageSize ?? DEFAULT_IMAGE_SIZE;
   const px = S * S * 3;
+  const cam = model.imageCamera;
+  const camTag = cam && (cam.fovDeg !== TRAINING_VIEW.fovDeg || cam.distance !== TRAINING_VIEW.distance) ? `-f${cam.fovDeg}-d${cam.distance}` : '';
   return async (key, mesh, source) => {
     const rotations = new Float32Array(9 * views);
-    for (let v = 0; v < views; v++) rotations.set(shapeViewCamera(key, v, S).rotation, 9 * v);
-    const path = join(cacheDir, 'views', `${key.replace(/[^A-Za-z0-9_.#-]/g, '_')}-${source ?? 'gen'}-s${S}-v${views}-r${RENDER_VERSION}.bin`);
+    for (let v = 0; v < views; v++) rotations.set(shapeViewCamera(key, v, S, cam).rotation, 9 * v);
+    const path = join(cacheDir, 'views', `${key.replace(/[^A-Za-z0-9_.#-]/g, '_')}-${source ?? 'gen'}-s${S}-v${views}${camTag}-r${RENDER_VERSION}.bin`);
     if (existsSync(path)) {
       const b = await readFile(path);
       if (b.length === views * px) return { size: S, images: new Uint8Array(b.buffer, b.byteOffset, b.byteLength), rotations };
     }
     const m = mesh();
     const images = new Uint8Array(views * px);
-    for (let v = 0; v < views; v++) images.set(renderMesh(m, shapeViewCamera(key, v, S)).rgb, v * px);
+    for (let v = 0; v < views; v++) images.set(renderMesh(m, shapeViewCamera(key, v, S, cam)).rgb, v * px);
     await mkdir(join(cacheDir, 'views'), { recursive: true });
     const tmp = `${path}.tmp${process.pid}`;
     await writeFile(tmp, images);
