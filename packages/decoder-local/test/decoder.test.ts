@@ -82,3 +82,28 @@ describe('LocalDecoder', () => {
     expect(() => d.apply(p, { grid: tf.zeros([1, 4, 4, 4, 2]) as tf.Tensor5D })).toThrow(/grid must be/);
   });
 });
+
+describe('LocalDecoder with pixel-aligned image features', () => {
+  it('samples the image map at the projection of each point; needs its camera', () => {
+    seedInit(4);
+    const cam = { fovDeg: 30, distance: 2.2 };
+    const d = new LocalDecoder({ cDim: 2, hidden: 4, nBlocks: 1, imageCamera: cam });
+    // a 4×4 map whose channel 0 is the cell's column and channel 1 its row
+    const map = tf.tensor4d(Array.from({ length: 16 }, (_, k) => [k % 4, Math.floor(k / 4)]).flat(), [1, 4, 4, 2]);
+    const F = 0.5 / Math.tan((15 * Math.PI) / 180);
+    // (x, y) at depth 2.2 landing on the centre of cell (row 0, column 3): offsets +1.5 and −1.5 cells from the centre
+    const x = (2.2 * 1.5) / (F * 4);
+    const p = tf.tensor3d([[[0, 0, 0], [x, x, 0]]]);
+    const feats = d.sampleFeatures(p, { image: map });
+    const v = feats.arraySync()[0];
+    expect(v[0][0]).toBeCloseTo(1.5, 5);
+    expect(v[0][1]).toBeCloseTo(1.5, 5);
+    expect(v[1][0]).toBeCloseTo(3, 5); // rightmost column
+    expect(v[1][1]).toBeCloseTo(0, 5); // top row: view-frame y is up
+    expect(d.apply(p, { image: map }).shape).toEqual([1, 2]);
+    const noCamera = new LocalDecoder({ cDim: 2, hidden: 4, nBlocks: 1 });
+    expect(() => noCamera.apply(p, { image: map })).toThrow(DecoderLocalError);
+    expect(() => new LocalDecoder({ imageCamera: { fovDeg: 30, distance: -1 } })).toThrow(/distance/);
+    tf.dispose([map, p, feats]);
+  });
+});

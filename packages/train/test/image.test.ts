@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, icosphere, box, contains } from '@onet/sampling';
 import { writeOff } from '@onet/io';
-import { fromViewFrame, renderMesh } from '@onet/render';
-import { OccupancyNetwork, type ModelConfig } from '@onet/model';
+import { fromViewFrame, renderMesh, toViewFrame, randomView } from '@onet/render';
+import { projectToImagePlane } from '@onet/nn';
+import { OccupancyNetwork, DEFAULT_IMAGE_CAMERA, type ModelConfig } from '@onet/model';
 import { Trainer, sampleBatch, splitBatch, makeValidationCases } from '../src/train.js';
 import { sampleShape, fitInSphere, type ShapeSamples } from '../src/trainingData.js';
 import { trainFromConfigFile } from '../src/node/train.js';
@@ -18,12 +19,15 @@ import { loadModel } from '@onet/model/node';
 /** A tiny image model: 4 stride-2 convs (4–8 channels) on 31² images, code 8, CBN decoder 16 wide. */
 const TINY_IMAGE: ModelConfig = { kind: 'onet', input: 'image', imageSize: 31, imageEncoderWidths: [4, 8, 8, 8], inputPoints: 1, noiseStd: 0, padding: 0.1, cDim: 8, encoderHidden: 8, decoderHidden: 16 };
 
+/** A tiny pixel-aligned model on 32² images: a 16² map of 8 channels, a 2-level U-Net of 8 maps, local decoder 16 wide. */
+const TINY_PIXEL: ModelConfig = { kind: 'conv-onet', input: 'image', imageSize: 32, unetDepth: 2, unetFilters: 8, inputPoints: 1, noiseStd: 0, padding: 0.1, cDim: 8, encoderHidden: 8, decoderHidden: 16 };
+
 const meshes = [icosphere(2, 0.2), icosphere(2, 0.4), box([0.8, 0.25, 0.5])];
 
 /** The three shapes with 3 rendered views each (the cache folder is throwaway). */
-async function shapes(): Promise<ShapeSamples[]> {
+async function shapes(config: ModelConfig = TINY_IMAGE): Promise<ShapeSamples[]> {
   const dir = await mkdtemp(join(tmpdir(), 'onet-image-views-'));
-  const views = viewInputs(TINY_IMAGE, dir, 3)!;
+  const views = viewInputs(config, dir, 3)!;
   const out: ShapeSamples[] = [];
   for (const [i, m] of meshes.entries()) out.push({ ...sampleShape(`s${i}`, m, { surfacePoints: 100, uniformPoints: 3000, nearPoints: 500, seed: i }), views: await views(`s${i}`, () => m) });
   return out;
@@ -94,10 +98,42 @@ describe('image models: data', () => {
 });
 
 describe('image models: training', () => {
-  it('a tiny image model trains on wasm: the loss falls', async () => {
-    const s = await shapes();
-    const model = OccupancyNetwork.fromConfig(TINY_IMAGE, 3);
-    const trainer = new Trainer(model, s, { batchSize: 3, pointsPerShape: 256, lr: 3e-3, seed: 5 });
+  it('pixel-aligned features read the training renders where the points appear', async () => {
+    // vertices of an off-centre ellipsoid, projected by the model's camera, fall on its rendered silhouette
+    const S = 48;
+    const base = icosphere(3);
+    const positions = base.positions.map((v, i) => v * [0.15, 0.1, 0.12][i % 3] + [0.25, -0.2, 0.1][i % 3]);
+    const mesh = { positions, indices: base.indices };
+    let off = 0;
+    let total = 0;
+    for (let seed = 1; seed <= 4; seed++) {
+      const cam = randomView(seed, { ...DEFAULT_IMAGE_CAMERA, width: S, height: S });
+      const { mask } = renderMesh(mesh, cam);
+      const view = toViewFrame(positions, cam);
+      const t = tf.tensor3d(view, [1, view.length / 3, 3]);
+      const uv = projectToImagePlane(t, DEFAULT_IMAGE_CAMERA, S);
+      const flat = uv.dataSync();
+      t.dispose();
+      uv.dispose();
+      for (let k = 0; k < flat.length; k += 2, total++) {
+        const c = Math.round(flat[k] * (S - 1));
+        const r = Math.round(flat[k + 1] * (S - 1));
+        let hit = false;
+        for (let di = -1; di <= 1; di++) for (let dj = -1; dj <= 1; dj++) hit ||= mask[(r + di) * S + c + dj] === 1;
+        if (!hit) off++;
+      }
+    }
+    expect(total).toBe(4 * (positions.length / 3));
+    expect(off).toBe(0);
+  });
+
+  it.each([
+    ['global code (simple-conv + CBN)', TINY_IMAGE, 3e-3],
+    ['pixel-aligned (U-Net map + local decoder)', TINY_PIXEL, 3e-3],
+  ] as const)('a tiny image model trains on wasm: the loss falls — %s', async (_, config, lr) => {
+    const s = await shapes(config);
+    const model = OccupancyNetwork.fromConfig(config, 3);
+    const trainer = new Trainer(model, s, { batchSize: 3, pointsPerShape: 256, lr, seed: 5 });
     const losses: number[] = [];
     for (let i = 0; i < 20; i++) losses.push(trainer.trainStep());
     const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
