@@ -18,12 +18,13 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * The folders the page fetches at run time: the shipped models (`packages/models/default`: the ensemble's
  * model.json and each member's model.json, weights.bin, config.json in its subfolder; `voxels` for the voxel task;
- * `chair-vae` for the sample task) and the tfjs wasm binaries (`setWasmPaths`, so no CDN is used).
+ * `chair-vae` for the sample task; `image` for the image task) and the tfjs wasm binaries (`setWasmPaths`, so no CDN is used).
  */
 export const ONET_ASSET_FOLDERS: AssetFolder[] = [
   { prefix: 'models/default/', dir: join(repoRoot, 'packages/models/default'), include: /^(model\.json|weights\.bin|config\.json)$/ },
   { prefix: 'models/voxels/', dir: join(repoRoot, 'packages/models/voxels'), include: /^(model\.json|weights\.bin|config\.json)$/ },
   { prefix: 'models/chair-vae/', dir: join(repoRoot, 'packages/models/chair-vae'), include: /^(model\.json|weights\.bin|config\.json)$/ },
+  { prefix: 'models/image/', dir: join(repoRoot, 'packages/models/image'), include: /^(model\.json|weights\.bin|config\.json)$/ },
   { prefix: 'tfjs-wasm/', dir: join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'), include: /\.wasm$/ },
 ];
 

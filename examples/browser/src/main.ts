@@ -1,10 +1,11 @@
 /**
  * The page: pick a sample or drop a file, reconstruct with the shipped model, show points and mesh,
  * timings, evaluation count, backend and metrics, download PLY/GLB; or (sample task) generate new shapes with the
- * shipped unconditional model and interpolate between two of them.
+ * shipped unconditional model and interpolate between two of them; or (image task) reconstruct one picture with the
+ * shipped single-view model, the picture beside the mesh.
  *
- * URL parameters (all optional, mirrored by the controls): `task` (points | voxels | sample), `sample` (bunny | cow |
- * triceratops-xyz), `backend` (webgpu | auto | wasm), `points` (default: the model's input size), `seed` (sample task:
+ * URL parameters (all optional, mirrored by the controls): `task` (points | voxels | sample | image), `sample` (bunny |
+ * cow | triceratops-xyz; image task: elk | fandisk | rotor | procedural-7), `backend` (webgpu | auto | wasm), `points` (default: the model's input size), `seed` (sample task:
  * of the two codes z_a, z_b), `tau`, `fill` (1 | 0: fill enclosed cavities; default: as the model asks), `res0`,
  * `steps`, `batch`, `eval` (points for IoU, 0 = skip), `t` (sample task: the slider, 0 = sample a … 1 = sample b),
  * `autorun=1` (start at load). `window.onet` exposes the state (used by the end-to-end test).
@@ -12,11 +13,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { writeGlb, writePly, type TriangleMesh } from '@onet/io';
 import type { MiseProgress } from '@onet/mise';
-import { GENERATE_MESH_DEFAULTS, asVaeModel, thresholdForInput } from '@onet/model';
+import {
+  DEFAULT_IMAGE_SIZE,
+  GENERATE_MESH_DEFAULTS,
+  PipelineError,
+  asVaeModel,
+  imageToModelInput,
+  thresholdForInput,
+  type ImageConditionableModel,
+} from '@onet/model';
 import { chooseBackend, type BackendPreference, type BrowserBackend } from './backend.js';
-import { fetchGenerationPreview, loadPageModel, modelUrl, type GenerationPreview, type PageModel } from './model.js';
+import { fetchGenerationPreview, loadPageModel, modelServed, modelUrl, type GenerationPreview, type PageModel } from './model.js';
+import { drawModelInput } from './picture.js';
 import {
   RUN_DEFAULTS,
+  runImageReconstruction,
   runReconstruction,
   runSample,
   runVoxelReconstruction,
@@ -28,7 +39,7 @@ import {
 } from './run.js';
 import type { VoxelConditionableModel } from '@onet/model';
 import { voxelsToMesh } from '@onet/sampling';
-import { SAMPLES, loadFile, type PageInput } from './samples.js';
+import { IMAGE_SAMPLES, SAMPLES, loadFile, type PageInput, type Sample } from './samples.js';
 import { SideBySideViewer } from './viewer.js';
 
 /** What `window.onet` holds. */
@@ -63,8 +74,13 @@ export interface PageState {
     chamferL1?: number;
     normalConsistency?: number;
     fscore?: number;
-    /** Every edge of the mesh in exactly two faces (sample task). */
+    /** Every edge of the mesh in exactly two faces (sample and image tasks). */
     watertight?: boolean;
+    /**
+     * Image task: the picture's size, the model input's side S and Σ of its S·S·3 values in [0, 1] (float64): lets a
+     * test check the page fed the network what `readImage` gives in Node.
+     */
+    picture?: { width: number; height: number; size: number; checksum: number };
     /** Sample task: the seed of the two codes z_a, z_b, the slider's t and the latent size. */
     sample?: { seed: number; t: number; zDim: number };
   };
@@ -82,11 +98,14 @@ const state: PageState = { status: 'idle' };
 window.onet = state;
 
 const params = new URLSearchParams(location.search);
-/** The task: point cloud → mesh (the default), voxel super-resolution (32³ grid → mesh) or unconditional sampling. */
-type Task = 'points' | 'voxels' | 'sample';
-const task: Task = (['voxels', 'sample'] as const).find((t) => t === params.get('task')) ?? 'points';
+/**
+ * The task: point cloud → mesh (the default), voxel super-resolution (32³ grid → mesh), unconditional sampling or
+ * single-view reconstruction (one picture → mesh).
+ */
+type Task = 'points' | 'voxels' | 'sample' | 'image';
+const task: Task = (['voxels', 'sample', 'image'] as const).find((t) => t === params.get('task')) ?? 'points';
 /** Each task's shipped model (a folder under `models/`). */
-const TASK_MODELS: Record<Task, string> = { points: 'default', voxels: 'voxels', sample: 'chair-vae' };
+const TASK_MODELS: Record<Task, string> = { points: 'default', voxels: 'voxels', sample: 'chair-vae', image: 'image' };
 /** The served model folder (`models/<name>/`): the task's shipped model, or e.g. `default/planes` (one member). */
 const modelName = params.get('model') ?? TASK_MODELS[task];
 const num = (key: string, fallback: number): number => {
@@ -125,10 +144,13 @@ const ui = {
   tOut: $<HTMLOutputElement>('tOut'),
   leftLabel: $<HTMLSpanElement>('leftLabel'),
   rightLabel: $<HTMLSpanElement>('rightLabel'),
+  picture: $<HTMLCanvasElement>('picture'),
 };
 
-for (const s of SAMPLES) ui.sample.add(new Option(s.label, s.id));
-ui.sample.value = SAMPLES.some((s) => s.id === params.get('sample')) ? (params.get('sample') as string) : SAMPLES[0].id;
+/** The task's built-in inputs: rendered pictures for the image task, meshes and point clouds otherwise. */
+const samples: Sample[] = task === 'image' ? IMAGE_SAMPLES : SAMPLES;
+for (const s of samples) ui.sample.add(new Option(s.label, s.id));
+ui.sample.value = samples.some((s) => s.id === params.get('sample')) ? (params.get('sample') as string) : samples[0].id;
 // auto by default: a software WebGPU adapter (SwiftShader) is ~70× slower than wasm, so auto takes wasm and says why
 ui.backend.value = ['webgpu', 'auto', 'wasm'].includes(params.get('backend') ?? '') ? (params.get('backend') as string) : 'auto';
 ui.points.value = params.get('points') ?? '';
@@ -228,7 +250,20 @@ async function ensureBackendAndModel(): Promise<void> {
   }
   if (!pageModel) {
     setPhase('loading the model…');
-    pageModel = await loadPageModel(0, modelName);
+    if (task === 'image' && !(await modelServed(modelName))) {
+      throw new PipelineError(
+        'BAD_MODEL',
+        `image model not shipped yet: models/${modelName}/ has no model.json (the single-view model is being trained; rebuild the page once packages/models/${modelName} has model.json and weights.bin), or pass ?model=<a served image model folder>`,
+      );
+    }
+    // the image task never runs an untrained network: missing weights are an error there
+    const loaded = await loadPageModel(0, modelName, task !== 'image');
+    const input = (loaded.model.config as { input?: string }).input; // an ensemble has none: not an image model
+    if (task === 'image' && input !== 'image') {
+      loaded.model.dispose();
+      throw new PipelineError('BAD_MODEL', `models/${modelName}/ is not an image model (its config has input ${JSON.stringify(input ?? 'points')}); the image task needs "input": "image"`);
+    }
+    pageModel = loaded;
     ui.modelLine.textContent = pageModel.message;
     ui.modelLine.classList.toggle('warn', pageModel.fresh);
     ui.points.placeholder = `model default (${pageModel.model.config.inputPoints})`;
@@ -277,36 +312,43 @@ function beginRun(): AbortController {
   return ctl;
 }
 
+/** A MISE progress reporter for `state.progress`, the bar and the phase line (`label` prefixes the line). */
+function miseHooks(signal: AbortSignal, rounds: number, label: () => string = () => ''): RunHooks {
+  const progress = { updates: 0, rounds: [] as number[] };
+  state.progress = progress;
+  return {
+    signal,
+    onProgress: (p: MiseProgress) => {
+      progress.updates++;
+      if (!progress.rounds.includes(p.round)) progress.rounds.push(p.round);
+      ui.progress.value = Math.min(1, (p.round + p.evaluatedInRound / Math.max(1, p.pointsInRound)) / rounds);
+      setPhase(`${label()}${progressText(p, rounds)}`);
+    },
+    beforeBatch: () => new Promise<void>((r) => setTimeout(r, 0)),
+  };
+}
+
 async function run(): Promise<void> {
   if (task === 'sample') return runSampleTask();
+  if (task === 'image') return runImageTask();
   const signal = beginRun().signal;
   ui.run.disabled = true;
   try {
     await ensureBackendAndModel();
     const s = settings();
     state.settings = s;
-    const sample = SAMPLES.find((x) => x.id === ui.sample.value) ?? SAMPLES[0];
+    const sample = samples.find((x) => x.id === ui.sample.value) ?? samples[0];
     setPhase('loading the input…');
     const input = dropped ?? (await sample.load());
+    checkInputForTask(input);
     state.input = input.name;
     showInput(input); // at once: the points the network sees replace these when it is done
     state.status = 'running';
-    const rounds = s.upsamplingSteps + 1;
-    const progress = { updates: 0, rounds: [] as number[] };
-    state.progress = progress;
+    const hooks = miseHooks(signal, s.upsamplingSteps + 1);
     if (task === 'voxels') setPhase(input.kind === 'mesh' ? 'voxelising the mesh at the model\'s 32³ and encoding…' : 'encoding the voxel grid…');
     else setPhase(input.kind === 'mesh' ? `drawing ${s.points ?? pageModel!.model.config.inputPoints} noisy surface points and encoding…` : 'encoding the point cloud…');
     const t0 = performance.now();
-    const hooks = {
-      signal,
-      onProgress: (p: MiseProgress) => {
-        progress.updates++;
-        if (!progress.rounds.includes(p.round)) progress.rounds.push(p.round);
-        ui.progress.value = Math.min(1, (p.round + p.evaluatedInRound / Math.max(1, p.pointsInRound)) / rounds);
-        setPhase(progressText(p, rounds));
-      },
-      beforeBatch: () => new Promise<void>((r) => setTimeout(r, 0)),
-    };
+    if (input.kind === 'image') throw new Error('unreachable: checkInputForTask refuses pictures here');
     if (task === 'points' && input.kind === 'voxels') throw new Error('a voxel grid needs the voxel task: choose "Voxels → mesh"');
     const result: RunResult | VoxelRunResult =
       task === 'voxels'
@@ -384,6 +426,79 @@ async function run(): Promise<void> {
   }
 }
 
+/**
+ * The image task (ONet §4.2): the picture (a rendered sample or the user's) becomes the model's S² input
+ * (`imageToModelInput`, the CLI's rule), shown scaled up on the left; the single-view model's mesh, in the picture's
+ * view frame, on the right, first seen from the picture's camera (+z).
+ */
+async function runImageTask(): Promise<void> {
+  const signal = beginRun().signal;
+  ui.run.disabled = true;
+  try {
+    setPhase('loading the input…');
+    const sample = samples.find((x) => x.id === ui.sample.value) ?? samples[0];
+    const input = dropped ?? (await sample.load());
+    checkInputForTask(input);
+    if (input.kind !== 'image') return; // checked above; narrows the type
+    state.input = input.name;
+    showInput(input);
+    await ensureBackendAndModel();
+    const model = pageModel!.model as unknown as ImageConditionableModel;
+    const s = settings();
+    state.settings = s;
+    state.status = 'running';
+    const hooks = miseHooks(signal, s.upsamplingSteps + 1);
+    setPhase('encoding the picture…');
+    const t0 = performance.now();
+    const r = await runImageReconstruction(model, input.picture, s, hooks);
+    const wall = performance.now() - t0;
+    ui.progress.value = 1;
+    drawModelInput(ui.picture, r.image);
+    viewer.setViewMesh(r.mesh);
+    lastMesh = { mesh: r.mesh, name: input.name };
+    const st = r.stats;
+    showModelTau(st.threshold);
+    const S = Math.round(Math.sqrt(r.image.length / 3));
+    let checksum = 0;
+    for (const v of r.image) checksum += v;
+    state.result = {
+      faces: st.faces,
+      vertices: st.vertices,
+      evaluations: st.evaluations,
+      resolution: st.resolution,
+      threshold: st.threshold,
+      inputPoints: 0,
+      pointsChecksum: 0,
+      timeMs: { ...st.timeMs, wall },
+      evaluateMs: 0,
+      watertight: r.watertight,
+      picture: { width: input.picture.width, height: input.picture.height, size: S, checksum },
+    };
+    showStats([
+      ['backend', state.backend ?? '?'],
+      ['input', `${input.name}: ${input.picture.width}×${input.picture.height} picture → ${S}² RGB (padded to a square with white, area-averaged; left)`],
+      ['frame', 'the picture\'s view: x right, y up, camera on +z (the right view starts there)'],
+      ['network evaluations', `${st.evaluations.toLocaleString('en')} (${st.evaluationsPerRound.map((n) => n.toLocaleString('en')).join(' + ')})`],
+      ['grid', `${s.resolution0} → ${st.resolution}³, τ = ${+st.threshold.toFixed(4)}${s.threshold === undefined ? ' (the model\'s)' : ''}`],
+      ['mesh', `${st.vertices.toLocaleString('en')} vertices, ${st.faces.toLocaleString('en')} faces`],
+      ['watertight', r.watertight ? 'yes (every edge in two faces)' : 'NO'],
+      ['encode', ms(st.timeMs.encode)],
+      ['MISE (network)', `${ms(st.timeMs.mise)} (${ms(st.timeMs.network)})`],
+      ['marching cubes', ms(st.timeMs.marchingCubes)],
+      ['total', ms(wall)],
+    ]);
+    setPhase(st.faces > 0 ? 'Done. Drag the right view to orbit, scroll to zoom.' : 'Done, but the mesh is empty: no point reached τ (try a lower threshold).');
+    ui.downloadPly.disabled = ui.downloadGlb.disabled = st.faces === 0;
+    state.status = 'done';
+  } catch (e) {
+    showError(e);
+    setPhase('');
+  } finally {
+    ui.run.disabled = false;
+    ui.cancel.disabled = true;
+  }
+}
+
 /** The backend and model being loaded, shared by overlapping sample runs (a slider moved while the model loads). */
 let loading: Promise<void> | undefined;
 /** The settings sample a (the left view) was decoded with; it is decoded again only when they change. */
@@ -405,20 +520,8 @@ async function runSampleTask(): Promise<void> {
     if (!current()) return;
     state.settings = s;
     state.status = 'running';
-    const rounds = s.upsamplingSteps + 1;
-    const progress = { updates: 0, rounds: [] as number[] };
-    state.progress = progress;
     let what = `t = ${t.toFixed(2)}`;
-    const hooks: RunHooks = {
-      signal: ctl.signal,
-      onProgress: (p: MiseProgress) => {
-        progress.updates++;
-        if (!progress.rounds.includes(p.round)) progress.rounds.push(p.round);
-        ui.progress.value = Math.min(1, (p.round + p.evaluatedInRound / Math.max(1, p.pointsInRound)) / rounds);
-        setPhase(`${what}: ${progressText(p, rounds)}`);
-      },
-      beforeBatch: () => new Promise<void>((r) => setTimeout(r, 0)),
-    };
+    const hooks = miseHooks(ctl.signal, s.upsamplingSteps + 1, () => `${what}: `);
     setPhase(`decoding the shape at ${what}…`);
     const t0 = performance.now();
     const r = await runSample(model, t, s, hooks);
@@ -492,10 +595,14 @@ ui.downloadPly.addEventListener('click', () => lastMesh && download(writePly(las
 ui.downloadGlb.addEventListener('click', async () => {
   if (lastMesh) download(await writeGlb(lastMesh.mesh, { name: lastMesh.name }), `${lastMesh.name}-onet.glb`, 'model/gltf-binary');
 });
+/** The drop area's text before a file is chosen. */
+const DROP_HINT = task === 'image' ? 'or drop / choose a picture (.png .jpg)' : 'or drop / choose a file (.ply .obj .off .stl .glb .xyz .binvox .npy)';
+ui.drop.firstChild!.textContent = DROP_HINT;
+if (task === 'image') ui.file.accept = '.png,.jpg,.jpeg,image/png,image/jpeg';
 ui.sample.addEventListener('change', () => {
   dropped = undefined;
   fileOption.hidden = true;
-  ui.drop.firstChild!.textContent = 'or drop / choose a file (.ply .obj .off .stl .glb .xyz .binvox .npy)';
+  ui.drop.firstChild!.textContent = DROP_HINT;
 });
 
 /** An entry of the sample selector that names a chosen file while it is the input. */
@@ -504,9 +611,26 @@ fileOption.hidden = true;
 fileOption.disabled = true;
 ui.sample.add(fileOption);
 
-/** Show an input as soon as it is read: a point cloud's points, a mesh's vertices (its noisy samples come with the run). */
+/**
+ * Pictures are the image task's input and only its.
+ * @throws Error naming the task to choose.
+ */
+function checkInputForTask(input: PageInput): void {
+  if (task === 'image' && input.kind !== 'image') throw new Error(`the image task takes a picture (.png .jpg); for a ${input.kind === 'voxels' ? 'voxel grid' : input.kind === 'mesh' ? 'mesh' : 'point cloud'} choose another task`);
+  if (task !== 'image' && input.kind === 'image') throw new Error('a picture needs the image task: choose "Picture → mesh"');
+}
+
+/**
+ * Show an input as soon as it is read: a point cloud's points, a mesh's vertices (its noisy samples come with the run),
+ * a picture as the model's S² input (S of the loaded model, else the default 64).
+ */
 function showInput(input: PageInput): void {
-  if (input.kind === 'voxels') {
+  if (input.kind === 'image') {
+    const size = (pageModel?.model.config as { imageSize?: number } | undefined)?.imageSize ?? DEFAULT_IMAGE_SIZE;
+    drawModelInput(ui.picture, imageToModelInput(input.picture, size));
+    ui.picture.hidden = false;
+    viewer.setViewMesh({ positions: new Float32Array(0), indices: new Uint32Array(0) }); // the previous mesh goes
+  } else if (input.kind === 'voxels') {
     const { grid, transform } = input.voxels;
     const blocks = voxelsToMesh(grid);
     const p = blocks.positions;
@@ -519,12 +643,14 @@ async function takeFile(file: File | undefined): Promise<void> {
   if (!file || task === 'sample') return; // the sample task has no input
   ui.error.hidden = true;
   try {
-    dropped = await loadFile(file);
+    const input = await loadFile(file);
+    checkInputForTask(input);
+    dropped = input;
     fileOption.text = `your file: ${file.name}`;
     fileOption.hidden = false;
     ui.sample.value = fileOption.value; // the selector no longer names the previous sample
     showInput(dropped);
-    ui.drop.firstChild!.textContent = `${file.name}: ${dropped.kind === 'mesh' ? `mesh, ${dropped.mesh.indices.length / 3} faces` : dropped.kind === 'voxels' ? `${dropped.voxels.resolution}³ voxels` : `${dropped.points.length / 3} points`}`;
+    ui.drop.firstChild!.textContent = `${file.name}: ${dropped.kind === 'mesh' ? `mesh, ${dropped.mesh.indices.length / 3} faces` : dropped.kind === 'voxels' ? `${dropped.voxels.resolution}³ voxels` : dropped.kind === 'image' ? `picture ${dropped.picture.width}×${dropped.picture.height}` : `${dropped.points.length / 3} points`}`;
     void run();
   } catch (e) {
     dropped = undefined;
@@ -558,6 +684,14 @@ function syncSampleUrl(): void {
   next.set('seed', String(settings().seed));
   next.set('t', String(Number(ui.t.value)));
   history.replaceState(null, '', `?${next.toString()}`);
+}
+
+if (task === 'image') {
+  document.querySelectorAll<HTMLElement>('#controls .points-only').forEach((el) => (el.hidden = true));
+  ui.picture.hidden = false;
+  ui.leftLabel.textContent = 'Input picture (what the model sees)';
+  ui.rightLabel.textContent = 'Reconstruction (the picture\'s view frame)';
+  setPhase('Pick a rendered sample or drop a picture (.png .jpg): one object, centred, on a plain light background.');
 }
 
 if (task === 'sample') {

@@ -61,11 +61,23 @@ export async function fetchGenerationPreview(name = 'default'): Promise<Generati
  * Fetch the shipped model with the same loader as Node's `loadModel` (`loadModelFrom` of @onet/model over URLs):
  * `models/default/model.json` + `weights.bin`, or an ensemble manifest and each member's subfolder. When the app was
  * built before trained weights existed, an untrained network is built from `config.json` (seeded like
- * `loadModel(…, { allowFresh: true })`) and the message says so loudly. Call after the tfjs backend is chosen: the
- * variables live on the backend active at creation.
- * @throws PipelineError `BAD_MODEL` when neither model.json nor config.json is served, or they are corrupt.
+ * `loadModel(…, { allowFresh: true })`) and the message says so loudly — unless `allowFresh` is false (the image
+ * task: an untrained image model is no demonstration), when missing weights are an error. Call after the tfjs backend
+ * is chosen: the variables live on the backend active at creation.
+ * @throws PipelineError `BAD_MODEL` when neither model.json nor config.json is served (with `allowFresh` false: when
+ *   model.json or weights.bin is not), or they are corrupt.
  */
-export async function loadPageModel(seed = 0, name = 'default'): Promise<PageModel> {
-  const { model, fresh, message } = await loadModelFrom(urlModelSource(modelUrl(name)), { allowFresh: true, seed });
+export async function loadPageModel(seed = 0, name = 'default', allowFresh = true): Promise<PageModel> {
+  const { model, fresh, message } = await loadModelFrom(urlModelSource(modelUrl(name)), { allowFresh, seed });
   return { model, fresh, message: fresh ? `${message} (rebuild the app after the model is trained)` : message };
+}
+
+/**
+ * True when the served folder `models/<name>/` has a `model.json` (a trained model or an ensemble manifest), false when
+ * it has none (only a config.json, or nothing): the page then says the model is not shipped rather than running an
+ * untrained one.
+ */
+export async function modelServed(name: string): Promise<boolean> {
+  const bytes = await urlModelSource(modelUrl(name)).read('model.json').catch(() => undefined);
+  return bytes !== undefined;
 }

@@ -10,7 +10,12 @@ import {
   reconstructFromMesh,
   meshToVoxelInput,
   reconstructVoxels,
+  reconstructImage,
+  imageToModelInput,
+  DEFAULT_IMAGE_SIZE,
   type ConditionableModel,
+  type DecodedImage,
+  type ImageConditionableModel,
   type ConditionedShape,
   type LatentDecoder,
   type OccupancyNetwork,
@@ -132,6 +137,7 @@ export async function runReconstruction(
     return { points: r.points, mesh: r.mesh, stats: r.stats, metrics, evaluateMs: performance.now() - t0 };
   }
   if (input.kind === 'voxels') throw new Error('a voxel grid is the voxel task\'s input: choose "Voxels → mesh"');
+  if (input.kind === 'image') throw new Error('a picture is the image task\'s input: choose "Picture → mesh"');
   const r = await reconstruct(m, input.points, { ...gen, inputPoints: settings.points });
   const { loc, scale } = r.transform;
   const points = new Float32Array(r.input.length);
@@ -154,7 +160,7 @@ export interface VoxelRunResult extends RunResult {
  * @throws Error for a point cloud (it cannot be voxelised), and `reconstructVoxels`' errors (`BAD_VOXEL_GRID`, …).
  */
 export async function runVoxelReconstruction(model: VoxelConditionableModel, input: PageInput, settings: RunSettings, hooks: RunHooks = {}): Promise<VoxelRunResult> {
-  if (input.kind === 'points') throw new Error('a point cloud cannot be voxelised: choose a mesh or a voxel file (.binvox, .npy, .npz) for the voxel task');
+  if (input.kind === 'points' || input.kind === 'image') throw new Error(`a ${input.kind === 'image' ? 'picture' : 'point cloud'} cannot be voxelised: choose a mesh or a voxel file (.binvox, .npy, .npz) for the voxel task`);
   const voxels = input.kind === 'voxels' ? input.voxels : meshToVoxelInput(input.mesh, model.config.voxelResolution ?? 32);
   const m = withHook(model, hooks.beforeBatch) as VoxelConditionableModel;
   const r = await reconstructVoxels(m, voxels, generationOptions(settings, hooks));
@@ -167,6 +173,31 @@ export async function runVoxelReconstruction(model: VoxelConditionableModel, inp
     voxelMetrics = evaluateMeshes(r.voxelMesh, input.mesh, o);
   }
   return { points: new Float32Array(0), mesh: r.mesh, stats: r.stats, metrics, voxelMetrics, voxelMesh: r.voxelMesh, evaluateMs: performance.now() - t0 };
+}
+
+/** Result of {@link runImageReconstruction}. */
+export interface ImageRunResult {
+  /** The model's input `[S·S·3]`, RGB in [0, 1] (the picture padded to a square and resized; what the left view shows). */
+  image: Float32Array;
+  /** The reconstruction in the picture's view frame (x right, y up, the camera on +z, the object's centre at the origin). */
+  mesh: TriangleMesh;
+  stats: GenerationStats;
+  /** Every edge of the mesh in exactly two faces (`isWatertight` of @onet/marching-cubes). */
+  watertight: boolean;
+}
+
+/**
+ * The page's single-view reconstruction (ONet paper §4.2), free of DOM code like {@link runReconstruction}: a decoded
+ * picture becomes the model's `[S·S·3]` input by `imageToModelInput` (S = the model's `imageSize`; the rule of
+ * `onet reconstruct picture.png`: alpha on white, padded to a centred square with white, area-averaged to S²), then
+ * `reconstructImage` runs MISE + marching cubes with the page's settings (τ `undefined` = the model's).
+ * @throws PipelineError `INVALID_OPTION` (not an image model), those of `generateMesh`.
+ */
+export async function runImageReconstruction(model: ImageConditionableModel, picture: DecodedImage, settings: RunSettings, hooks: RunHooks = {}): Promise<ImageRunResult> {
+  const image = imageToModelInput(picture, model.config.imageSize ?? DEFAULT_IMAGE_SIZE);
+  const m = withHook(model, hooks.beforeBatch) as ImageConditionableModel;
+  const r = await reconstructImage(m, image, generationOptions(settings, hooks));
+  return { image, mesh: r.mesh, stats: r.stats, watertight: isWatertight(r.mesh) };
 }
 
 /** Result of {@link runSample}. */

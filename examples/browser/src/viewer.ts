@@ -86,10 +86,21 @@ export class SideBySideViewer {
     this.requestRender();
   }
 
-  private frame(center: THREE.Vector3, radius: number): void {
+  /**
+   * Show `mesh` on the right with nothing on the left (the page shows a picture there), framing the camera on the
+   * sphere of `radius` about the origin as seen from +z: a mesh in a picture's view frame is first seen as the picture
+   * saw it.
+   */
+  setViewMesh(mesh: TriangleMesh, radius = 0.5): void {
+    SideBySideViewer.clear(this.left);
+    this.setMesh(mesh);
+    this.frame(new THREE.Vector3(), radius, new THREE.Vector3(0, 0, 1));
+  }
+
+  private frame(center: THREE.Vector3, radius: number, from = new THREE.Vector3(0.35, 0.45, 1)): void {
     const d = radius / Math.sin(THREE.MathUtils.degToRad(this.camera.fov / 2));
     this.controls.target.copy(center);
-    this.camera.position.copy(center).add(new THREE.Vector3(0.35, 0.45, 1).normalize().multiplyScalar(d * 1.05));
+    this.camera.position.copy(center).add(from.clone().normalize().multiplyScalar(d * 1.05));
     this.camera.near = d / 100;
     this.camera.far = d * 100;
     this.camera.updateProjectionMatrix();

@@ -12,6 +12,7 @@ const MIME: Record<string, string> = {
   '.bin': 'application/octet-stream',
   '.off': 'text/plain; charset=utf-8',
   '.xyz': 'text/plain; charset=utf-8',
+  '.png': 'image/png',
   '.md': 'text/plain; charset=utf-8',
 };
 

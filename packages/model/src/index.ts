@@ -26,6 +26,7 @@ export { isImageModel, checkImageInput, IMAGE_ENCODERS, DEFAULT_IMAGE_SIZE, DEFA
 export { parseVoxelFile, VOXEL_EXTENSIONS } from './readVoxels.js';
 export { meshToVoxelInput, reconstructVoxels, type VoxelGridInput, type VoxelConditionableModel, type VoxelReconstructionResult } from './reconstructVoxels.js';
 export { reconstructImage, type ImageConditionableModel } from './reconstructImage.js';
+export { imageToModelInput, IMAGE_LIMITS, type DecodedImage } from './imageToModelInput.js';
 export {
   evaluateMeshes,
   evaluateAgainstSamples,
