@@ -19,14 +19,18 @@
  * normal estimation included for the classical methods; ours after one untimed warm-up.
  *
  *   npx tsx --tsconfig packages/models/scripts/tsconfig.json packages/models/scripts/compare-classical.ts \
- *     [--quick] [--bench] [--model DIR=packages/models/default] [--backend wasm] [--out DIR=out/compare-classical]
+ *     [--quick] [--bench] [--model DIR=packages/models/default]... [--skip-classical] [--backend wasm]
+ *     [--out DIR=out/compare-classical]
  *
+ * `--model` may be given several times: the first is "ours" (the issue's targets are its), the others get rows of
+ * their own on the same points (e.g. `--model packages/models/default --model packages/models/onet` adds the
+ * paper's network). `--skip-classical`: no Open3D rows (only the models).
  * `--quick`: cow and elephant in their own pose only (the check `npm run bench` runs). `--bench`: also write the
  * rows of `npm run bench`'s summary (`out/bench/models.json`). Writes `<out>/{full,quick}.md` (the tables) and
  * `<out>/{full,quick}.json` (every row); exits 1 when a reconstruction of ours fails.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseMesh, type TriangleMesh } from '@onet/io';
@@ -42,7 +46,8 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     bench: { type: 'boolean', default: false },
-    model: { type: 'string', default: fileURLToPath(new URL('../default', import.meta.url)) },
+    model: { type: 'string', multiple: true, default: [fileURLToPath(new URL('../default', import.meta.url))] },
+    'skip-classical': { type: 'boolean', default: false },
     backend: { type: 'string', default: 'wasm' },
     out: { type: 'string', default: join(REPO_ROOT, 'out', 'compare-classical') },
   },
@@ -60,7 +65,9 @@ const LABEL: Record<string, string> = {
   poisson10: 'Screened Poisson, depth 10',
   bpa: 'ball pivoting, radii r, 2r',
 };
-const METHODS = ['onet', ...CLASSICAL];
+/** Method keys of the models: `onet` for the first (ours), `model1`, `model2`, … for the others. */
+const MODEL_KEYS = args.model.map((_, j) => (j === 0 ? 'onet' : `model${j}`));
+const METHODS = [...MODEL_KEYS, ...CLASSICAL];
 
 interface Row extends ReconstructionMetrics {
   mesh: string;
@@ -105,12 +112,18 @@ try {
 }
 
 const backend = await selectBackend(args.backend as BackendName);
-const loaded = await loadModel(resolve(args.model));
-const model = loaded.model;
-const modelText = loaded.message.replaceAll(`${REPO_ROOT}/`, '').replace(/^model: /, '');
-const peer = await startClassicalPeer();
+const models: { key: string; model: Awaited<ReturnType<typeof loadModel>>['model']; text: string }[] = [];
+for (const [j, dir] of args.model.entries()) {
+  const loaded = await loadModel(resolve(dir));
+  const text = loaded.message.replaceAll(`${REPO_ROOT}/`, '').replace(/^model: /, '');
+  models.push({ key: MODEL_KEYS[j], model: loaded.model, text });
+  if (j > 0) LABEL[MODEL_KEYS[j]] = relative(REPO_ROOT, resolve(dir));
+  else if (resolve(dir) !== resolve(fileURLToPath(new URL('../default', import.meta.url)))) LABEL.onet = `ours: ${relative(REPO_ROOT, resolve(dir))}`;
+  console.log(`${loaded.message}; backend ${backend} (one thread)`);
+}
+const modelText = models.map((m) => m.text).join('; ');
+const peer: Awaited<ReturnType<typeof startClassicalPeer>> = args['skip-classical'] ? { missing: 'skipped (--skip-classical)', name: 'Open3D' } : await startClassicalPeer();
 const peerMissing = 'missing' in peer ? peer.missing : undefined;
-console.log(`${loaded.message}; backend ${backend} (one thread)`);
 console.log(peerMissing ? `Open3D rows skipped — ${peerMissing}` : 'classical peers: Open3D via classical.py, one thread');
 
 const rows: Row[] = [];
@@ -128,20 +141,22 @@ try {
       for (const n of SIZES) {
         const input = subsamplePointCloud(surface, n, { noiseStd: NOISE, seed: 200 + i + 10 * k });
         const meshes: { method: string; mesh: TriangleMesh; cpuS: number; wallS: number }[] = [];
-        // ours
+        // ours (and the other models)
         if (!warmedUp) {
-          await reconstruct(model, input, { inputPoints: 0 });
+          for (const { model } of models) await reconstruct(model, input, { inputPoints: 0 });
           warmedUp = true;
         }
-        try {
-          const c0 = process.cpuUsage();
-          const t0 = performance.now();
-          const r = await reconstruct(model, input, { inputPoints: 0 });
-          const wallS = (performance.now() - t0) / 1000;
-          const c = process.cpuUsage(c0);
-          meshes.push({ method: 'onet', mesh: r.mesh, cpuS: (c.user + c.system) / 1e6, wallS });
-        } catch (e) {
-          failures.push({ mesh: name, pose: k, inputPoints: n, method: 'onet', error: String(e) });
+        for (const { key, model } of models) {
+          try {
+            const c0 = process.cpuUsage();
+            const t0 = performance.now();
+            const r = await reconstruct(model, input, { inputPoints: 0 });
+            const wallS = (performance.now() - t0) / 1000;
+            const c = process.cpuUsage(c0);
+            meshes.push({ method: key, mesh: r.mesh, cpuS: (c.user + c.system) / 1e6, wallS });
+          } catch (e) {
+            failures.push({ mesh: name, pose: k, inputPoints: n, method: key, error: String(e) });
+          }
         }
         // classical, same points
         if (!peerMissing && 'reconstruct' in peer) {
