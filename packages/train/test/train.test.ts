@@ -241,6 +241,35 @@ describe('data-parallel training (worker threads)', () => {
 });
 
 describe('trainFromConfigFile', () => {
+  it('train.initFrom starts from a saved model\'s weights; another architecture is BAD_MODEL', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'onet-train-init-'));
+    await mkdir(join(dir, 'meshes'));
+    await writeFile(join(dir, 'meshes', 'ball.off'), writeOff(icosphere(2, 0.4)));
+    await writeFile(join(dir, 'meshes', 'heldout.off'), writeOff(box([0.2, 0.5, 0.3])));
+    const data = { meshDir: 'meshes', heldOut: ['heldout.off'], copies: 1, procedural: 1, valMeshes: 1, valProcedural: 0, sampling: { surfacePoints: 500, uniformPoints: 1000, nearPoints: 200 }, cacheDir: 'cache' };
+    const train = { backend: 'wasm', batchSize: 2, pointsPerShape: 64, lr: 1e-3, maxSteps: 2, validateEvery: 1, valPoints: 300, checkpointMinutes: 0, select: 'last', saveDtype: 'float32' };
+    const path = join(dir, 'config.json');
+    await writeFile(path, JSON.stringify({ model: TINY, data, train }));
+    await trainFromConfigFile(path, { outDir: join(dir, 'first') });
+    // one step at a vanishing learning rate from the first model's weights: the second model equals the first
+    await writeFile(path, JSON.stringify({ model: TINY, data, train: { ...train, maxSteps: 1, lr: 1e-12, initFrom: 'first', modelSeed: 9 } }));
+    const messages: string[] = [];
+    await trainFromConfigFile(path, { outDir: join(dir, 'second'), onProgress: (p) => messages.push(p.message) });
+    expect(messages.some((m) => m.startsWith(`weights from ${join(dir, 'first')}`))).toBe(true);
+    const a = (await loadModel(join(dir, 'first'))).model as OccupancyNetwork;
+    const b = (await loadModel(join(dir, 'second'))).model as OccupancyNetwork;
+    const wa = a.net.stateDict();
+    const wb = b.net.stateDict();
+    let worst = 0;
+    for (const [k, v] of wa) for (let i = 0; i < v.data.length; i++) worst = Math.max(worst, Math.abs(v.data[i] - wb.get(k)!.data[i]));
+    expect(wa.size).toBeGreaterThan(10);
+    expect(worst).toBeLessThan(1e-6);
+    a.dispose();
+    b.dispose();
+    await writeFile(path, JSON.stringify({ model: { ...TINY, decoderHidden: 24 }, data, train: { ...train, initFrom: 'first' } }));
+    await expect(trainFromConfigFile(path, { outDir: join(dir, 'third') })).rejects.toMatchObject({ code: 'BAD_MODEL' });
+  });
+
   it('trains from a config, writes the best model + curve, and resumes from its checkpoint', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'onet-train-test-'));
     await mkdir(join(dir, 'meshes'));

@@ -7,6 +7,7 @@ import { parseMesh, type TriangleMesh } from '@onet/io';
 import { writeFileAtomic } from '@onet/io/node';
 import { selectBackend, type BackendName } from '@onet/nn';
 import { saveModelFiles } from '@onet/nn/node';
+import { loadModel } from '@onet/model/node';
 import { OccupancyNetwork, isImageModel, type ModelConfig, PipelineError, parseEnsembleManifest, type EnsembleManifest, type InputSizeThreshold, type TestTimeAugmentation } from '@onet/model';
 import { Trainer, makeValidationCases, curveSvg, type TrainOptions, type HistoryEntry } from '../train.js';
 import { sampleShape, augmentedMesh, proceduralShape, fitInSphere, type ShapeSamples, type SampleShapeOptions } from '../trainingData.js';
@@ -76,6 +77,12 @@ export interface TrainConfigFile {
     checkpointMinutes?: number;
     /** Model seed. */
     modelSeed?: number;
+    /**
+     * Warm start: a model folder (model.json + weights.bin; relative to the config file) whose weights initialise the
+     * network instead of `modelSeed`'s random init, e.g. to continue a shipped model's training with a new schedule.
+     * Its architecture must match `model` (same parameter names and shapes). Ignored when resuming from a checkpoint.
+     */
+    initFrom?: string;
     /** dtype of the exported best model (float16 halves the file). */
     saveDtype?: 'float32' | 'float16';
     /**
@@ -531,7 +538,9 @@ export async function trainFromConfigFile(
     let bestIou = -1;
     let bestStep = 0;
     let secondsBefore = 0;
-    if (options.resume && existsSync(join(ckptDir, 'state.json'))) {
+    const resuming = Boolean(options.resume && existsSync(join(ckptDir, 'state.json')));
+    if (!resuming && t.initFrom !== undefined) await initWeightsFrom(model, resolve(baseDir, t.initFrom), report);
+    if (resuming) {
       const state = JSON.parse(await readFile(join(ckptDir, 'state.json'), 'utf8'));
       model.net.loadStateDict((await readArrays(join(ckptDir, 'weights.bin'))).arrays);
       await trainer.setOptimizerState((await readArrays(join(ckptDir, 'adam.bin'))).arrays);
@@ -632,5 +641,25 @@ export async function trainFromConfigFile(
     await workers?.close();
     trainer.dispose();
     model.dispose();
+  }
+}
+
+/**
+ * `train.initFrom`: copy the weights of the single model in `dir` into `model`.
+ * @throws PipelineError `BAD_MODEL` when `dir` holds no loadable model, an ensemble, or weights of another architecture.
+ */
+async function initWeightsFrom(model: OccupancyNetwork, dir: string, report: (p: TrainProgress) => void): Promise<void> {
+  const { model: init } = await loadModel(dir);
+  try {
+    if (!(init instanceof OccupancyNetwork)) throw new PipelineError('BAD_MODEL', `train.initFrom ${dir} is an ensemble; give one member's folder`);
+    try {
+      model.net.loadStateDict(init.net.stateDict());
+    } catch (e) {
+      throw new PipelineError('BAD_MODEL', `train.initFrom ${dir}: its weights do not fit this model config: ${(e as Error).message}`, { cause: e });
+    }
+    const step = (init.config as { training?: { step?: number } }).training?.step;
+    report({ phase: 'train', message: `weights from ${dir}${step !== undefined ? ` (trained ${step} steps)` : ''}` });
+  } finally {
+    init.dispose();
   }
 }
