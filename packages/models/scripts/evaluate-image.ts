@@ -17,7 +17,7 @@
  * `test`: the five held-out meshes of the model's training config (`<model dir>/config.json` `data.heldOut`), as
  * given. `val`: the config's validation meshes (`valMeshes` of the non-held-out meshes, `validationMeshIndices`), each
  * as training's validation copy (`augmentedMesh(mesh, 1, 900 000 + index)`); there the script also reports the
- * network's IoU for τ ∈ {0.1 … 0.6} on the same uniform points (no meshing), so τ is chosen on validation shapes only.
+ * network's IoU for τ ∈ {0.1, 0.15, …, 0.6} on the same uniform points (no meshing), so τ is chosen on validation shapes only.
  *
  * Seeds (fixed): view `v` of mesh `i` uses `randomView` seed `10 000 + 100·i + v` (test) or `20 000 + 100·i + v`
  * (val); the evaluation samples use the same number. Training views use `viewSeed(key, v)` (≥ 2⁶, hashed), so these
@@ -36,7 +36,7 @@ import { validationMeshIndices } from '@onet/train/node';
 
 // The held-out and validation meshes: `<repo>/data/meshes` (`npm run fetch-meshes`), $ONET_DATA/meshes or ../shared/data/meshes.
 const MESH_DIR = dataDir('meshes');
-const TAUS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6];
+const TAUS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6];
 
 const [dir, viewsArg = '8', split = 'test', outJson, tauArg = '-', pointsArg = '20000', backendArg = 'wasm'] = process.argv.slice(2);
 if (!dir) throw new Error('usage: evaluate-image.ts <model dir> [views=8] [test|val] [out.json] [τ|-] [evalPoints=20000] [backend=wasm]');
