@@ -27,6 +27,7 @@ import { registerQueueCommands } from './queue.js';
 import { progress } from './progress.js';
 import cliProgress from 'cli-progress';
 import { registerSampleCommands } from './sample.js';
+import { reconstructMeshPicture } from './meshPicture.js';
 
 const VERSION = '0.1.0';
 
@@ -229,9 +230,18 @@ export function buildProgram(): Command {
       .description('reconstruct a mesh from a point cloud (.ply .xyz .txt .pts .csv .npz), a voxel grid (.binvox .npy .npz; voxel super-resolution), points drawn on a mesh (.off .obj .ply .stl .glb) or a picture (.png .jpg; needs --model of an image model)')
       .argument('<input>', 'point cloud, voxel grid, mesh or picture file')
       .requiredOption('-o, --output <file>', 'output mesh (.ply .obj .off .glb)', pathWithExtension(['ply', 'obj', 'off', 'glb']))
-      .option('--gt <mesh>', 'ground-truth mesh: print IoU, Chamfer-L1, normal consistency, F-score@0.01')
+      .option('--gt <mesh>', "ground-truth mesh: print IoU, Chamfer-L1, normal consistency, F-score@0.01 (a mesh input is its own; with --input image given in the input mesh's frame, scored in the view's frame)")
       .option('--model <dir>', 'folder with model.json + weights.bin, or an ensemble folder (default: the shipped model for the input: models/default, or models/voxels for voxels)')
-      .addOption(new Option('--input <kind>', 'mesh input: feed the model noisy surface points, or the mesh voxelised at the model\'s resolution (32³; default model: models/voxels)').choices(['points', 'voxels']).default('points'))
+      .addOption(
+        new Option(
+          '--input <kind>',
+          "mesh input: feed the model noisy surface points, the mesh voxelised at the model's resolution (32³; default model: models/voxels), or a picture of it rendered from a seeded view (needs --model of an image model; the output mesh and the metrics are in that view's frame)",
+        )
+          .choices(['points', 'voxels', 'image'])
+          .default('points'),
+      )
+      .option('--view-seed <n>', "--input image: seed of the view (a random camera of the model's, elevation −20°…50°; default 0)", SEED())
+      .option('--save-input <png>', '--input image: also write the rendered picture the model saw (PNG)', pathWithExtension(['png']))
       .option('--points <n>', `mesh input: number of noisy surface points (${MIN_INPUT_POINTS}–10⁷; default: the model's inputPoints)`, int('points', MIN_INPUT_POINTS, 10_000_000))
       .option('--noise <sigma>', 'mesh input: Gaussian noise σ in unit-cube units (0–1; default: the model\'s noiseStd)', num('noise', 0, 1))
       .option('--no-normalize', 'point-cloud input is already in the model\'s unit cube')
@@ -242,13 +252,21 @@ export function buildProgram(): Command {
   );
   precheck(reconstruct, async ([input], o) => {
     checkGenerationFlags(o);
+    if (o.input !== 'image' && (o.viewSeed !== undefined || o.saveInput !== undefined)) throw new UsageError('INVALID_OPTION', '--view-seed and --save-input go with --input image');
+    if (o.input === 'image' && !o.model) throw new UsageError('INVALID_OPTION', '--input image needs --model <dir> of an image model (no image model ships yet; npm run train:image trains one)');
     await assertOutputNotInput(o.output as string, [input, o.gt as string | undefined]);
+    if (o.saveInput) {
+      await assertOutputNotInput(o.saveInput as string, [input, o.gt as string | undefined]);
+      if (resolve(o.saveInput as string) === resolve(o.output as string)) throw new UsageError('OUTPUT_IS_INPUT', '--save-input and --output are the same file');
+    }
   }).action(async (input: string, o) => {
     // Fail fast on bad inputs and outputs, before starting a backend or loading the network.
     const { say, result } = reporter(o.json);
     await checkWritable(o.output, 'file');
+    if (o.saveInput) await checkWritable(o.saveInput, 'file');
     if (o.model) await checkExists(o.model, 'model folder', 'dir');
     const data = await readInput(input);
+    if (o.input === 'image' && data.kind !== 'mesh') throw new PipelineError('INVALID_OPTION', `${input}: --input image renders a mesh; give a mesh file (.off .obj .ply .stl .glb), or pass a picture without --input`);
     if (data.kind === 'points') checkNotDegenerate(data.cloud.points, `input point cloud ${input}`);
     else if (data.kind === 'mesh') checkNotDegenerate(data.mesh.positions, `input mesh ${input}'s vertices`, 4);
     const gt = o.gt ? await readMeshFile(o.gt) : undefined;
@@ -258,6 +276,23 @@ export function buildProgram(): Command {
     if (data.kind === 'image' && !o.model) throw new PipelineError('INVALID_OPTION', `${input}: no image model ships yet; pass --model <dir> of a trained image model (npm run train:image)`);
     const loaded = await loadModel(o.model ?? modelDir(voxelInput ? 'voxels' : 'default'), { testTimeAugmentation: o.testTimeAugmentation });
     console.error(loaded.message);
+    if (data.kind === 'mesh' && o.input === 'image') {
+      // a picture rendered from the mesh: the reconstruction (and the metrics) are in that view's frame
+      const r = await reconstructMeshPicture(loaded.model, data.mesh, {
+        input,
+        output: o.output,
+        saveInput: o.saveInput,
+        viewSeed: o.viewSeed ?? 0,
+        gt,
+        evalPoints: o.evalPoints,
+        seed: o.seed,
+        generation: generationFlags(o),
+        onProgress: miseProgressBar,
+      });
+      for (const line of r.lines) say(line);
+      result({ backend: backend.backend, ...r.result });
+      return;
+    }
     const bar = miseProgressBar();
     let res;
     try {

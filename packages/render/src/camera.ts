@@ -1,3 +1,4 @@
+import type { TriangleMesh } from '@onet/io';
 import { createRng } from '@onet/sampling';
 import { RenderError } from './errors.js';
 
@@ -108,6 +109,21 @@ export function toViewFrame(points: Float32Array, camera: Camera): Float32Array 
 /** View → world: `Rᵀ·p` for each point of `points` `[N·3]` (new array), the inverse of {@link toViewFrame}. */
 export function fromViewFrame(points: Float32Array, camera: Camera): Float32Array {
   return rotatePoints(points, camera.rotation, true);
+}
+
+/**
+ * A mesh rotated from the world into the camera's **view** frame (`p_view = R·p` for every vertex, per-vertex
+ * normals rotated too; faces unchanged — a rotation keeps their orientation): the ground truth a viewer-centred
+ * model's output is compared with.
+ *
+ * @example
+ * ```ts
+ * const cam = randomView(7);
+ * const gtView = meshToViewFrame(mesh, cam); // compare with reconstructImage(model, renderMesh(mesh, cam).rgb).mesh
+ * ```
+ */
+export function meshToViewFrame(mesh: TriangleMesh, camera: Camera): TriangleMesh {
+  return { positions: toViewFrame(mesh.positions, camera), indices: mesh.indices.slice(), ...(mesh.normals ? { normals: toViewFrame(mesh.normals, camera) } : {}) };
 }
 
 /** `R·p` (or `Rᵀ·p` when `transpose`) for each point; `R` row-major 3×3. */

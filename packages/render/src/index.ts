@@ -5,6 +5,6 @@
  * @packageDocumentation
  */
 export { RenderError, type RenderErrorCode } from './errors.js';
-export { lookAtCamera, randomView, toViewFrame, fromViewFrame, VIEW_DEFAULTS, type Camera, type ViewOptions } from './camera.js';
+export { lookAtCamera, randomView, toViewFrame, fromViewFrame, meshToViewFrame, VIEW_DEFAULTS, type Camera, type ViewOptions } from './camera.js';
 export { renderMesh, RENDER_DEFAULTS, type RenderOptions, type RenderedImage } from './renderMesh.js';
-export { silhouetteOccupancy } from './silhouetteOccupancy.js';
+export { silhouetteOccupancy, viewDepthRange } from './silhouetteOccupancy.js';

@@ -28,3 +28,24 @@ export function silhouetteOccupancy(points: Float32Array, mask: Uint8Array, came
   }
   return out;
 }
+
+/**
+ * The depth range `[near, far]` of `points` `[N·3]` (view frame, see {@link Camera}) along the camera's view axis:
+ * depth = `distance − z_view`. With a ground truth's vertices it is the oracle range {@link silhouetteOccupancy}
+ * extrudes the silhouette through.
+ * @throws {@link RenderError} `INVALID_OPTION` for no points, points not `[N·3]`, non-finite values or a point at or
+ *   behind the camera.
+ */
+export function viewDepthRange(points: Float32Array, camera: Camera): [number, number] {
+  if (points.length === 0 || points.length % 3 !== 0) throw new RenderError('INVALID_OPTION', `points must be [N·3] with N ≥ 1, got ${points.length} values`);
+  let near = Infinity;
+  let far = -Infinity;
+  for (let i = 2; i < points.length; i += 3) {
+    const depth = camera.distance - points[i];
+    if (!Number.isFinite(depth)) throw new RenderError('INVALID_OPTION', `point ${(i - 2) / 3} is not finite`);
+    if (depth < near) near = depth;
+    if (depth > far) far = depth;
+  }
+  if (!(near > 0)) throw new RenderError('INVALID_OPTION', `a point lies at or behind the camera (depth ${near}); is it in the view frame of this camera?`);
+  return [near, far];
+}

@@ -23,3 +23,15 @@ export {
   type GradientWorkers,
 } from './train.js';
 export { sampleShape, proceduralShape, augmentedMesh, fitInSphere, SAMPLE_SHAPE_DEFAULTS, type ShapeSamples, type ShapeViews, type SampleShapeOptions } from './trainingData.js';
+export {
+  TRAINING_ELEVATION_RANGE_DEG,
+  imageViewCamera,
+  renderImageView,
+  toImageViewFrame,
+  silhouetteBaseline,
+  reconstructImageView,
+  RECONSTRUCT_IMAGE_VIEW_DEFAULTS,
+  type ImageView,
+  type ReconstructImageViewOptions,
+  type ImageViewReconstruction,
+} from './imageView.js';

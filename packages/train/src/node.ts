@@ -10,6 +10,7 @@ export {
   trainEnsembleFromConfigFile,
   readTrainConfig,
   loadTrainingShapes,
+  validationMeshIndices,
   ensureNodeGradients,
   type TrainConfigFile,
   type TrainStage,

@@ -225,6 +225,18 @@ async function cachedShape(cacheDir: string, key: string, make: () => ShapeSampl
   return s;
 }
 
+/**
+ * Which meshes training validates on: indices into the sorted non-held-out meshes of `meshDir` (`count` of them),
+ * every ⌈count / valMeshes⌉-th from the first, at most `valMeshes`. Each is validated as its augmented copy
+ * `augmentedMesh(mesh, 1, 900 000 + index)`.
+ */
+export function validationMeshIndices(count: number, valMeshes: number): number[] {
+  const stride = Math.ceil(count / Math.max(1, valMeshes));
+  const out: number[] = [];
+  for (let i = 0; i < count && i < valMeshes * stride; i += stride) out.push(i);
+  return out;
+}
+
 /** Build (or load from the cache) the training and validation shapes of a config. */
 export async function loadTrainingShapes(config: TrainConfigFile, baseDir: string, onProgress?: (p: TrainProgress) => void): Promise<{ train: ShapeSamples[]; val: ShapeSamples[] }> {
   const d = config.data;
@@ -259,7 +271,7 @@ export async function loadTrainingShapes(config: TrainConfigFile, baseDir: strin
   const val: ShapeSamples[] = [];
   const valSampling = { ...sampling, nearPoints: 0 };
   const t0 = performance.now();
-  const valStride = Math.ceil(mainFiles.length / Math.max(1, d.valMeshes));
+  const valIndices = new Set(validationMeshIndices(mainFiles.length, d.valMeshes));
   const vox = voxelInputs(config.model, cacheDir);
   const img = viewInputs(config.model, cacheDir, viewCount(config));
   for (const [fi, path] of trainFiles.entries()) {
@@ -279,7 +291,7 @@ export async function loadTrainingShapes(config: TrainConfigFile, baseDir: strin
       if (img) s.views = await img(`${f}#${c}`, () => prep(augmentedMesh(mesh, c, seed)), source);
       train.push(s);
     }
-    if (fi < mainFiles.length && fi < d.valMeshes * valStride && fi % valStride === 0) {
+    if (valIndices.has(fi)) {
       const seed = 900_000 + fi;
       const s = await cachedShape(cacheDir, `${f}#val-${tag}`, () => sampleShape(`${f}#val`, prep(augmentedMesh(mesh, 1, seed)), { ...valSampling, seed }), source);
       if (vox) s.voxels = await vox(`${f}#val`, () => augmentedMesh(mesh, 1, seed), source);

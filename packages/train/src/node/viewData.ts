@@ -5,6 +5,7 @@ import type { TriangleMesh } from '@onet/io';
 import { randomView, renderMesh, type Camera, type ViewOptions } from '@onet/render';
 import { isImageModel, DEFAULT_IMAGE_SIZE, DEFAULT_IMAGE_CAMERA, type ModelConfig } from '@onet/model';
 import type { ShapeViews } from '../trainingData.js';
+import { TRAINING_ELEVATION_RANGE_DEG } from '../imageView.js';
 
 /** Bump when renders change (shading, defaults): cached renders of another version are not reused. */
 const RENDER_VERSION = 2;
@@ -21,7 +22,7 @@ export function viewSeed(key: string, v: number): number {
  * view, so a shape fitted in the radius-½ sphere (`fitInSphere`) always fits and fills up to ~87% of the image
  * height); elevations −20°…50°.
  */
-export const TRAINING_VIEW: Required<Pick<ViewOptions, 'fovDeg' | 'distance' | 'elevationRangeDeg'>> = { ...DEFAULT_IMAGE_CAMERA, elevationRangeDeg: [-20, 50] };
+export const TRAINING_VIEW: Required<Pick<ViewOptions, 'fovDeg' | 'distance' | 'elevationRangeDeg'>> = { ...DEFAULT_IMAGE_CAMERA, elevationRangeDeg: [...TRAINING_ELEVATION_RANGE_DEG] };
 
 /**
  * The camera of view `v` of shape `key` at `size`² pixels (`randomView` with {@link TRAINING_VIEW}, or with the
