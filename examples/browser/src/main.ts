@@ -37,7 +37,7 @@ import {
   type SampleRunResult,
   type VoxelRunResult,
 } from './run.js';
-import type { VoxelConditionableModel } from '@onet/model';
+import type { GenerationStats, VoxelConditionableModel } from '@onet/model';
 import { voxelsToMesh } from '@onet/sampling';
 import { IMAGE_SAMPLES, SAMPLES, loadFile, type PageInput, type Sample } from './samples.js';
 import { SideBySideViewer } from './viewer.js';
@@ -91,6 +91,11 @@ declare global {
   interface Window {
     onet: PageState;
   }
+}
+
+/** `state.result`'s fields every task fills from the generation stats (no input points, no evaluation). */
+function meshResult(st: GenerationStats, wall: number): NonNullable<PageState['result']> {
+  return { faces: st.faces, vertices: st.vertices, evaluations: st.evaluations, resolution: st.resolution, threshold: st.threshold, inputPoints: 0, pointsChecksum: 0, timeMs: { ...st.timeMs, wall }, evaluateMs: 0 };
 }
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -367,14 +372,9 @@ async function run(): Promise<void> {
     let checksum = 0;
     for (const v of result.points) checksum += v;
     state.result = {
-      faces: st.faces,
-      vertices: st.vertices,
-      evaluations: st.evaluations,
-      resolution: st.resolution,
-      threshold: tau,
+      ...meshResult(st, wall),
       inputPoints: result.points.length / 3,
       pointsChecksum: checksum,
-      timeMs: { ...st.timeMs, wall },
       evaluateMs: result.evaluateMs,
       ...(result.metrics
         ? { iou: result.metrics.iou, chamferL1: result.metrics.chamferL1, normalConsistency: result.metrics.normalConsistency, fscore: result.metrics.fscore }
@@ -461,19 +461,7 @@ async function runImageTask(): Promise<void> {
     const S = Math.round(Math.sqrt(r.image.length / 3));
     let checksum = 0;
     for (const v of r.image) checksum += v;
-    state.result = {
-      faces: st.faces,
-      vertices: st.vertices,
-      evaluations: st.evaluations,
-      resolution: st.resolution,
-      threshold: st.threshold,
-      inputPoints: 0,
-      pointsChecksum: 0,
-      timeMs: { ...st.timeMs, wall },
-      evaluateMs: 0,
-      watertight: r.watertight,
-      picture: { width: input.picture.width, height: input.picture.height, size: S, checksum },
-    };
+    state.result = { ...meshResult(st, wall), watertight: r.watertight, picture: { width: input.picture.width, height: input.picture.height, size: S, checksum } };
     showStats([
       ['backend', state.backend ?? '?'],
       ['input', `${input.name}: ${input.picture.width}×${input.picture.height} picture → ${S}² RGB (padded to a square with white, area-averaged; left)`],
@@ -542,19 +530,7 @@ async function runSampleTask(): Promise<void> {
     lastMesh = { mesh: r.mesh, name: `sample-seed${s.seed}-t${t.toFixed(2)}` };
     const st = r.stats;
     showModelTau(st.threshold);
-    state.result = {
-      faces: st.faces,
-      vertices: st.vertices,
-      evaluations: st.evaluations,
-      resolution: st.resolution,
-      threshold: st.threshold,
-      inputPoints: 0,
-      pointsChecksum: 0,
-      timeMs: { ...st.timeMs, wall },
-      evaluateMs: 0,
-      watertight: r.watertight,
-      sample: { seed: s.seed, t, zDim: r.z.length },
-    };
+    state.result = { ...meshResult(st, wall), watertight: r.watertight, sample: { seed: s.seed, t, zDim: r.z.length } };
     showStats([
       ['backend', state.backend ?? '?'],
       ['model', `${modelName}: unconditional (vae), z_dim ${r.z.length}`],
