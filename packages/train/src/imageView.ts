@@ -15,7 +15,7 @@ import {
   type ReconstructionMetrics,
   type ReconstructionResult,
 } from '@onet/model';
-import { fitInSphere } from './trainingData.js';
+import { fitInSphere, sphereFitScale } from './trainingData.js';
 
 /** Elevations of the views image models train on (and are evaluated on), degrees: −20° … 50°. */
 export const TRAINING_ELEVATION_RANGE_DEG: readonly [number, number] = Object.freeze([-20, 50]) as readonly [number, number];
@@ -63,11 +63,7 @@ export interface ImageView {
 export function renderImageView(mesh: TriangleMesh, model: Pick<ModelConfig, 'imageCamera' | 'imageSize'>, seed: number): ImageView {
   const n = normalizeMesh(mesh);
   const fitted = fitInSphere(n.mesh);
-  // fitInSphere's factor, computed as it does
-  const P = n.mesh.positions;
-  let r2 = 0;
-  for (let i = 0; i < P.length; i += 3) r2 = Math.max(r2, P[i] * P[i] + P[i + 1] * P[i + 1] + P[i + 2] * P[i + 2]);
-  const k = r2 > 0 ? 0.5 / Math.sqrt(r2) : 1;
+  const k = sphereFitScale(n.mesh);
   const camera = imageViewCamera(model, seed);
   const { rgb, mask } = renderMesh(fitted, camera);
   return { camera, image: rgb, mask, mesh: meshToViewFrame(fitted, camera), loc: n.loc, scale: k / n.scale };

@@ -22,7 +22,7 @@ export {
   type ValidationCase,
   type GradientWorkers,
 } from './train.js';
-export { sampleShape, proceduralShape, augmentedMesh, fitInSphere, SAMPLE_SHAPE_DEFAULTS, type ShapeSamples, type ShapeViews, type SampleShapeOptions } from './trainingData.js';
+export { sampleShape, proceduralShape, augmentedMesh, fitInSphere, sphereFitScale, SAMPLE_SHAPE_DEFAULTS, type ShapeSamples, type ShapeViews, type SampleShapeOptions } from './trainingData.js';
 export {
   TRAINING_ELEVATION_RANGE_DEG,
   imageViewCamera,

@@ -136,8 +136,14 @@ export function augmentedMesh(mesh: TriangleMesh, copy: number, seed: number): T
  */
 export function fitInSphere(mesh: TriangleMesh, radius = 0.5): TriangleMesh {
   const P = mesh.positions;
+  const k = sphereFitScale(mesh, radius);
+  return { ...mesh, positions: Float32Array.from(P, (v) => v * k), ...(mesh.normals ? { normals: mesh.normals.slice() } : {}) };
+}
+
+/** The factor {@link fitInSphere} scales `mesh` by: `radius / max |p|` over its vertices (1 for a mesh at the origin). */
+export function sphereFitScale(mesh: TriangleMesh, radius = 0.5): number {
+  const P = mesh.positions;
   let r2 = 0;
   for (let i = 0; i < P.length; i += 3) r2 = Math.max(r2, P[i] * P[i] + P[i + 1] * P[i + 1] + P[i + 2] * P[i + 2]);
-  const k = r2 > 0 ? radius / Math.sqrt(r2) : 1;
-  return { ...mesh, positions: Float32Array.from(P, (v) => v * k), ...(mesh.normals ? { normals: mesh.normals.slice() } : {}) };
+  return r2 > 0 ? radius / Math.sqrt(r2) : 1;
 }

@@ -2,10 +2,10 @@ import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TriangleMesh } from '@onet/io';
-import { randomView, renderMesh, type Camera, type ViewOptions } from '@onet/render';
+import { renderMesh, type Camera } from '@onet/render';
 import { isImageModel, DEFAULT_IMAGE_SIZE, DEFAULT_IMAGE_CAMERA, type ModelConfig } from '@onet/model';
 import type { ShapeViews } from '../trainingData.js';
-import { TRAINING_ELEVATION_RANGE_DEG } from '../imageView.js';
+import { imageViewCamera } from '../imageView.js';
 
 /** Bump when renders change (shading, defaults): cached renders of another version are not reused. */
 const RENDER_VERSION = 2;
@@ -18,18 +18,12 @@ export function viewSeed(key: string, v: number): number {
 }
 
 /**
- * Views of training shapes: the model's camera (default `DEFAULT_IMAGE_CAMERA`: distance 2.2 and a 30° field of
- * view, so a shape fitted in the radius-½ sphere (`fitInSphere`) always fits and fills up to ~87% of the image
- * height); elevations −20°…50°.
- */
-export const TRAINING_VIEW: Required<Pick<ViewOptions, 'fovDeg' | 'distance' | 'elevationRangeDeg'>> = { ...DEFAULT_IMAGE_CAMERA, elevationRangeDeg: [...TRAINING_ELEVATION_RANGE_DEG] };
-
-/**
- * The camera of view `v` of shape `key` at `size`² pixels (`randomView` with {@link TRAINING_VIEW}, or with the
- * model's `imageCamera` fov and distance when given).
+ * The camera of view `v` of shape `key` at `size`² pixels: {@link imageViewCamera} (the model's camera, default
+ * `DEFAULT_IMAGE_CAMERA`: distance 2.2 and a 30° field of view, so a shape fitted in the radius-½ sphere always fits;
+ * elevations −20°…50°) at seed {@link viewSeed}(key, v).
  */
 export function shapeViewCamera(key: string, v: number, size: number, camera?: ModelConfig['imageCamera']): Camera {
-  return randomView(viewSeed(key, v), { ...TRAINING_VIEW, ...(camera ? { fovDeg: camera.fovDeg, distance: camera.distance } : {}), width: size, height: size });
+  return imageViewCamera({ imageCamera: camera, imageSize: size }, viewSeed(key, v));
 }
 
 /**
@@ -44,7 +38,7 @@ export function viewInputs(model: ModelConfig, cacheDir: string, views: number):
   const S = model.imageSize ?? DEFAULT_IMAGE_SIZE;
   const px = S * S * 3;
   const cam = model.imageCamera;
-  const camTag = cam && (cam.fovDeg !== TRAINING_VIEW.fovDeg || cam.distance !== TRAINING_VIEW.distance) ? `-f${cam.fovDeg}-d${cam.distance}` : '';
+  const camTag = cam && (cam.fovDeg !== DEFAULT_IMAGE_CAMERA.fovDeg || cam.distance !== DEFAULT_IMAGE_CAMERA.distance) ? `-f${cam.fovDeg}-d${cam.distance}` : '';
   return async (key, mesh, source) => {
     const rotations = new Float32Array(9 * views);
     for (let v = 0; v < views; v++) rotations.set(shapeViewCamera(key, v, S, cam).rotation, 9 * v);
