@@ -227,15 +227,15 @@ export function buildProgram(): Command {
   const reconstruct = generationOptions(
     program
       .command('reconstruct')
-      .description('reconstruct a mesh from a point cloud (.ply .xyz .txt .pts .csv .npz), a voxel grid (.binvox .npy .npz; voxel super-resolution), points drawn on a mesh (.off .obj .ply .stl .glb) or a picture (.png .jpg; needs --model of an image model)')
+      .description('reconstruct a mesh from a point cloud (.ply .xyz .txt .pts .csv .npz), a voxel grid (.binvox .npy .npz; voxel super-resolution), points drawn on a mesh (.off .obj .ply .stl .glb) or a picture (.png .jpg; single-view reconstruction)')
       .argument('<input>', 'point cloud, voxel grid, mesh or picture file')
       .requiredOption('-o, --output <file>', 'output mesh (.ply .obj .off .glb)', pathWithExtension(['ply', 'obj', 'off', 'glb']))
       .option('--gt <mesh>', "ground-truth mesh: print IoU, Chamfer-L1, normal consistency, F-score@0.01 (a mesh input is its own; with --input image given in the input mesh's frame, scored in the view's frame)")
-      .option('--model <dir>', 'folder with model.json + weights.bin, or an ensemble folder (default: the shipped model for the input: models/default, or models/voxels for voxels)')
+      .option('--model <dir>', 'folder with model.json + weights.bin, or an ensemble folder (default: the shipped model for the input: models/default, models/voxels for voxels, models/image for pictures and --input image)')
       .addOption(
         new Option(
           '--input <kind>',
-          "mesh input: feed the model noisy surface points, the mesh voxelised at the model's resolution (32³; default model: models/voxels), or a picture of it rendered from a seeded view (needs --model of an image model; the output mesh and the metrics are in that view's frame)",
+          "mesh input: feed the model noisy surface points, the mesh voxelised at the model's resolution (32³; default model: models/voxels), or a picture of it rendered from a seeded view (default model: models/image; the output mesh and the metrics are in that view's frame)",
         )
           .choices(['points', 'voxels', 'image'])
           .default('points'),
@@ -253,7 +253,6 @@ export function buildProgram(): Command {
   precheck(reconstruct, async ([input], o) => {
     checkGenerationFlags(o);
     if (o.input !== 'image' && (o.viewSeed !== undefined || o.saveInput !== undefined)) throw new UsageError('INVALID_OPTION', '--view-seed and --save-input go with --input image');
-    if (o.input === 'image' && !o.model) throw new UsageError('INVALID_OPTION', '--input image needs --model <dir> of an image model (no image model ships yet; npm run train:image trains one)');
     await assertOutputNotInput(o.output as string, [input, o.gt as string | undefined]);
     if (o.saveInput) {
       await assertOutputNotInput(o.saveInput as string, [input, o.gt as string | undefined]);
@@ -273,8 +272,8 @@ export function buildProgram(): Command {
     const backend = await selectNodeBackend(o.backend as NodeBackendName);
     console.error(backend.message);
     const voxelInput = data.kind === 'voxels' || (data.kind === 'mesh' && o.input === 'voxels');
-    if (data.kind === 'image' && !o.model) throw new PipelineError('INVALID_OPTION', `${input}: no image model ships yet; pass --model <dir> of a trained image model (npm run train:image)`);
-    const loaded = await loadModel(o.model ?? modelDir(voxelInput ? 'voxels' : 'default'), { testTimeAugmentation: o.testTimeAugmentation });
+    const imageInput = data.kind === 'image' || (data.kind === 'mesh' && o.input === 'image');
+    const loaded = await loadModel(o.model ?? modelDir(imageInput ? 'image' : voxelInput ? 'voxels' : 'default'), { testTimeAugmentation: o.testTimeAugmentation });
     console.error(loaded.message);
     if (data.kind === 'mesh' && o.input === 'image') {
       // a picture rendered from the mesh: the reconstruction (and the metrics) are in that view's frame

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The models this package ships (in its tarball); other folders in the repository are kept for comparison only. */
-export const SHIPPED_MODELS = ['default', 'voxels', 'chair-vae'] as const;
+export const SHIPPED_MODELS = ['default', 'voxels', 'chair-vae', 'image'] as const;
 
 /** Name of a shipped model. */
 export type ShippedModelName = (typeof SHIPPED_MODELS)[number];
@@ -22,8 +22,9 @@ export class ModelsError extends Error {
 }
 
 /**
- * Absolute folder of a model of this package: `modelDir()` is the shipped default (the point-cloud ensemble), `modelDir('voxels')` the voxel super-resolution model.
- * Retired or untrained models (`grid-v1`, `planes-v1`, `onet`, `voxels-onet`) are found in a repository checkout, not in the published package.
+ * Absolute folder of a model of this package: `modelDir()` is the shipped default (the point-cloud ensemble), `modelDir('voxels')` the voxel super-resolution model,
+ * `modelDir('image')` the single-view model, `modelDir('chair-vae')` the unconditional one.
+ * Models kept for comparison (`grid-v1`, `planes-v1`, `onet`, `voxels-onet`) are found in a repository checkout, not in the published package.
  *
  * @example
  * ```ts
