@@ -1,5 +1,5 @@
 import type { TriangleMesh } from '@onet/io';
-import { normalizeMesh } from '@onet/sampling';
+import { normalizeMesh, transformMesh } from '@onet/sampling';
 import { randomView, renderMesh, meshToViewFrame, silhouetteOccupancy, viewDepthRange, type Camera } from '@onet/render';
 import {
   DEFAULT_IMAGE_CAMERA,
@@ -74,15 +74,8 @@ export function renderImageView(mesh: TriangleMesh, model: Pick<ModelConfig, 'im
  * same way into the view's frame: `p_view = R·((p − loc)·scale)`.
  */
 export function toImageViewFrame(mesh: TriangleMesh, view: ImageView): TriangleMesh {
-  const { loc, scale } = view;
-  const P = mesh.positions;
-  const moved = new Float32Array(P.length);
-  for (let i = 0; i < P.length; i += 3) {
-    moved[i] = (P[i] - loc[0]) * scale;
-    moved[i + 1] = (P[i + 1] - loc[1]) * scale;
-    moved[i + 2] = (P[i + 2] - loc[2]) * scale;
-  }
-  return meshToViewFrame({ ...mesh, positions: moved }, view.camera);
+  const { loc, scale: k } = view;
+  return meshToViewFrame(transformMesh(mesh, [k, 0, 0, -loc[0] * k, 0, k, 0, -loc[1] * k, 0, 0, k, -loc[2] * k]), view.camera);
 }
 
 /**
@@ -152,7 +145,8 @@ export interface ImageViewReconstruction {
  */
 export async function reconstructImageView(model: ImageConditionableModel, mesh: TriangleMesh, options: ReconstructImageViewOptions = {}): Promise<ImageViewReconstruction> {
   if (model.config.input !== 'image') throw new PipelineError('INVALID_OPTION', 'this model does not take images; load an image model (model.json with "input": "image")');
-  const { viewSeed, gt: gtMesh, evaluate, baseline, evalPoints, evalSeed, ...generation } = { ...RECONSTRUCT_IMAGE_VIEW_DEFAULTS, ...stripUndefined(options) };
+  const D = RECONSTRUCT_IMAGE_VIEW_DEFAULTS;
+  const { viewSeed = D.viewSeed, gt: gtMesh, evaluate = D.evaluate, baseline = D.baseline, evalPoints = D.evalPoints, evalSeed = D.evalSeed, ...generation } = options;
   const view = renderImageView(mesh, model.config as ModelConfig, viewSeed);
   const gt = gtMesh && gtMesh !== mesh ? toImageViewFrame(gtMesh, view) : view.mesh;
   const result = await reconstructImage(model, view.image, generation);
@@ -166,8 +160,4 @@ export async function reconstructImageView(model: ImageConditionableModel, mesh:
     out.baseline = { mesh: b.mesh, ...(evaluate ? { metrics: evaluateMeshes(b.mesh, gt, o) } : {}) };
   }
   return out;
-}
-
-function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
