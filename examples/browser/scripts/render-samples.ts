@@ -1,9 +1,9 @@
 /**
  * Render the image task's sample pictures (examples/browser/public/samples/image-*.png): 64² PNGs of meshes that are
- * not held out from the image model's evaluation, seen as the model was trained to see them — each mesh normalised
- * (`normalizeMesh`), fitted in the radius-½ sphere (`fitInSphere`) and rendered by `@onet/render` (flat two-sided
- * shading on white) from a seeded `randomView` with the image models' default camera (`DEFAULT_IMAGE_CAMERA`: 30° fov
- * at distance 2.2, elevations −20°…50°). Deterministic: rerunning rewrites the same bytes.
+ * not held out from the image model's evaluation, seen as the model was trained to see them (`renderImageView` of
+ * `@onet/train`: each mesh normalised, fitted in the radius-½ sphere and rendered by `@onet/render`, flat two-sided
+ * shading on white, from a seeded view of the image models' default camera `DEFAULT_IMAGE_CAMERA`: 30° fov at
+ * distance 2.2, elevations −20°…50°, 64²). Deterministic: rerunning rewrites the same bytes.
  *
  *   npx tsx examples/browser/scripts/render-samples.ts      # after `node scripts/fetch-meshes.mjs --if-missing`
  */
@@ -12,10 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { parseMesh, type TriangleMesh } from '@onet/io';
-import { normalizeMesh } from '@onet/sampling';
-import { DEFAULT_IMAGE_CAMERA, DEFAULT_IMAGE_SIZE } from '@onet/model';
-import { randomView, renderMesh, VIEW_DEFAULTS } from '@onet/render';
-import { fitInSphere, proceduralShape } from '@onet/train';
+import { proceduralShape, renderImageView } from '@onet/train';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const out = fileURLToPath(new URL('../public/samples/', import.meta.url));
@@ -30,9 +27,8 @@ const IMAGE_SAMPLE_SOURCES: { id: string; mesh: () => TriangleMesh; seed: number
 ];
 
 for (const s of IMAGE_SAMPLE_SOURCES) {
-  const m = fitInSphere(normalizeMesh(s.mesh()).mesh);
-  const camera = randomView(s.seed, { ...DEFAULT_IMAGE_CAMERA, elevationRangeDeg: VIEW_DEFAULTS.elevationRangeDeg, width: DEFAULT_IMAGE_SIZE, height: DEFAULT_IMAGE_SIZE });
-  const { rgb, width, height } = renderMesh(m, camera);
+  const { image: rgb, camera } = renderImageView(s.mesh(), {}, s.seed);
+  const { width, height } = camera;
   const png = new PNG({ width, height, colorType: 2 });
   for (let i = 0; i < width * height; i++) png.data.set([rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], 255], 4 * i);
   const file = join(out, `image-${s.id}.png`);
