@@ -10,8 +10,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PNG } from 'pngjs';
 import { parseMesh, type TriangleMesh } from '@onet/io';
+import { encodePng } from '@onet/model/node';
 import { proceduralShape, renderImageView } from '@onet/train';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -29,10 +29,8 @@ const IMAGE_SAMPLE_SOURCES: { id: string; mesh: () => TriangleMesh; seed: number
 for (const s of IMAGE_SAMPLE_SOURCES) {
   const { image: rgb, camera } = renderImageView(s.mesh(), {}, s.seed);
   const { width, height } = camera;
-  const png = new PNG({ width, height, colorType: 2 });
-  for (let i = 0; i < width * height; i++) png.data.set([rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], 255], 4 * i);
   const file = join(out, `image-${s.id}.png`);
-  writeFileSync(file, PNG.sync.write(png, { colorType: 2 }));
+  writeFileSync(file, encodePng(rgb, width, height));
   const deg = (r: number) => ((r * 180) / Math.PI).toFixed(1);
   console.log(`${file}: ${width}×${height}, view seed ${s.seed} (azimuth ${deg(camera.azimuth)}°, elevation ${deg(camera.elevation)}°)`);
 }

@@ -1,9 +1,8 @@
-import { writeFile } from 'node:fs/promises';
-import { PNG } from 'pngjs';
+import { writeFileAtomic } from '@onet/io/node';
 import type { TriangleMesh } from '@onet/io';
 import type { MiseProgress } from '@onet/mise';
 import { PipelineError, type GenerateMeshOptions, type ImageConditionableModel, type OccupancyEnsemble, type OccupancyNetwork } from '@onet/model';
-import { writeMeshFile } from '@onet/model/node';
+import { encodePng, writeMeshFile } from '@onet/model/node';
 import { reconstructImageView } from '@onet/train';
 import { formatMetrics, formatStats } from './format.js';
 
@@ -60,9 +59,7 @@ export async function reconstructMeshPicture(model: OccupancyNetwork | Occupancy
   await writeMeshFile(o.output, result.mesh);
   const S = view.camera.width;
   if (o.saveInput) {
-    const png = new PNG({ width: S, height: S });
-    for (let i = 0; i < S * S; i++) png.data.set([view.image[3 * i], view.image[3 * i + 1], view.image[3 * i + 2], 255], 4 * i);
-    await writeFile(o.saveInput, PNG.sync.write(png));
+    await writeFileAtomic(o.saveInput, encodePng(view.image, S, S));
   }
   const deg = (a: number) => ((a * 180) / Math.PI).toFixed(1);
   const lines = [

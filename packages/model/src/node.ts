@@ -6,7 +6,7 @@
  */
 export { loadModel, fileModelSource } from './node/loadModel.js';
 export { readInput, readMeshFile, type InputData } from './node/readInput.js';
-export { readImage, decodeImage, imageToModelInput, IMAGE_LIMITS, type DecodedImage } from './node/readImage.js';
+export { readImage, decodeImage, encodePng, imageToModelInput, IMAGE_LIMITS, type DecodedImage } from './node/readImage.js';
 export { writeMeshFile, MESH_OUTPUT_EXTENSIONS } from './node/writeMeshFile.js';
 export { assertOutputNotInput } from './node/assertOutputNotInput.js';
 export { reconstructFile, GT_OVERLAP_WARNING, type ReconstructFileOptions, type ReconstructFileResult } from './node/reconstructFile.js';

@@ -7,6 +7,23 @@ import { IMAGE_LIMITS, imageToModelInput, type DecodedImage } from '../imageToMo
 export { IMAGE_LIMITS, imageToModelInput, type DecodedImage };
 
 /**
+ * Encode an RGB picture as an 8-bit RGB PNG (pngjs), e.g. a rendered view to save beside its reconstruction.
+ * @param rgb `[H, W, 3]` bytes, row-major from the top-left (values are taken modulo 256 as a `Uint8Array` would).
+ * @returns the PNG file's bytes ({@link decodeImage} reads them back to the same pixels with alpha 255).
+ * @throws {@link PipelineError} `INVALID_OPTION` when `rgb` does not hold `width·height·3` values or a side is not a positive integer.
+ * @category Node
+ */
+export function encodePng(rgb: ArrayLike<number>, width: number, height: number): Uint8Array {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || rgb?.length !== width * height * 3) {
+    throw new PipelineError('INVALID_OPTION', `encodePng needs width·height·3 = ${width}·${height}·3 RGB values and positive integer sides, got ${rgb?.length} values`);
+  }
+  const png = new PNG({ width, height, colorType: 2 });
+  for (let i = 0; i < width * height; i++) png.data.set([rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], 255], 4 * i);
+  const out = PNG.sync.write(png, { colorType: 2 });
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/**
  * Decode a PNG (pngjs: any bit depth, palette, grey or colour, with or without alpha, interlaced) or a JPEG (jpeg-js:
  * baseline and progressive, grey, RGB, CMYK) to RGBA bytes; the format is told by the file's signature, not its name.
  * @throws {@link PipelineError} `UNREADABLE_INPUT` (neither format, or corrupt), `BAD_IMAGE` (a side under
