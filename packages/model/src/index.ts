@@ -62,6 +62,8 @@ export {
   decodeShape,
   interpolateLatent,
   encodeShape,
+  ENCODE_SHAPE_DEFAULTS,
+  type EncodeShapeOptions,
   interpolateShapes,
   asVaeModel,
   SAMPLE_SHAPES_DEFAULTS,

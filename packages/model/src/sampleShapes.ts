@@ -1,5 +1,5 @@
 import type { TriangleMesh } from '@onet/io';
-import { normalizeMesh, sampleUniformPoints, contains } from '@onet/sampling';
+import { normalizeMesh, sampleNearSurface, sampleUniformPoints, contains } from '@onet/sampling';
 import { generateMesh, type GenerateMeshOptions, type GenerationResult } from './generate.js';
 import { OccupancyNetwork } from './model.js';
 import { PipelineError } from './errors.js';
@@ -140,20 +140,45 @@ export async function sampleShapes(model: OccupancyNetwork, count: number, optio
   return decodeAll(model, sampleCodes(model, count, options.seed ?? SAMPLE_SHAPES_DEFAULTS.seed, options.prior), options);
 }
 
+/** Which labelled points {@link encodeShape} gives q(z | p, o). */
+export interface EncodeShapeOptions {
+  /**
+   * Fraction of the `inputPoints` points drawn near the surface (surface samples + N(0, nearSigma²) noise), the rest
+   * uniform in the padded box (default 0.5: what training feeds the encoder — each batch's query points, half near
+   * the surface; 0 gives the reference's uniform points, which on chair-vae's val chairs reconstruct worse: IoU 0.416
+   * against 0.445).
+   */
+  nearFraction?: number;
+  /** σ of the near-surface points in the unit-cube frame (default 0.01, the shipped models' `sampling.nearSigma`). */
+  nearSigma?: number;
+}
+
+/** {@link encodeShape}'s defaults. */
+export const ENCODE_SHAPE_DEFAULTS: Readonly<Required<EncodeShapeOptions>> = Object.freeze({ nearFraction: 0.5, nearSigma: 0.01 });
+
 /**
  * The code of a mesh under a `vae` model: the mesh is normalised to the unit cube (bbox centred, longest side 1), the
- * model's `inputPoints` uniform points in the padded box are labelled by the winding-number inside test, and q(z | p, o)
- * gives its posterior mean.
+ * model's `inputPoints` points — `nearFraction` of them near the surface, the rest uniform in the padded box — are
+ * labelled by the winding-number inside test, and q(z | p, o) gives its posterior mean.
  * @param mesh a closed mesh (any frame).
  * @param seed seed of the labelled points.
  * @returns `[zDim]`.
- * @throws PipelineError `INVALID_OPTION` for a conditional model; `EMPTY_INPUT` for a mesh without faces.
+ * @throws PipelineError `INVALID_OPTION` for a conditional model or options outside nearFraction ∈ [0, 1], nearSigma ≥ 0;
+ *   `EMPTY_INPUT` for a mesh without faces.
  * @category Generation
  */
-export function encodeShape(model: OccupancyNetwork, mesh: TriangleMesh, seed = 0): Float32Array {
+export function encodeShape(model: OccupancyNetwork, mesh: TriangleMesh, seed = 0, options: EncodeShapeOptions = {}): Float32Array {
   if (!mesh?.indices?.length) throw new PipelineError('EMPTY_INPUT', 'encodeShape needs a mesh with faces');
+  const { nearFraction, nearSigma } = { ...ENCODE_SHAPE_DEFAULTS, ...options };
+  if (!(nearFraction >= 0 && nearFraction <= 1)) throw new PipelineError('INVALID_OPTION', `nearFraction must be in [0, 1], got ${nearFraction}`);
+  if (!(nearSigma >= 0 && Number.isFinite(nearSigma))) throw new PipelineError('INVALID_OPTION', `nearSigma must be a finite number ≥ 0, got ${nearSigma}`);
   const unit = normalizeMesh(mesh).mesh;
-  const points = sampleUniformPoints(model.config.inputPoints, { seed, padding: model.config.padding });
+  const n = model.config.inputPoints;
+  const near = Math.round(n * nearFraction);
+  const points = new Float32Array(3 * n);
+  // uniform points first (with nearFraction 0 exactly the reference's points of this seed), then the near ones
+  if (near < n) points.set(sampleUniformPoints(n - near, { seed, padding: model.config.padding }));
+  if (near > 0) points.set(sampleNearSurface(unit, near, { seed: seed + 1, sigma: nearSigma }), 3 * (n - near));
   return model.encodeLatent(points, contains(unit, points));
 }
 

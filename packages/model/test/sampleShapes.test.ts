@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@onet/nn';
 import { OccupancyNetwork, type ModelConfig } from '../src/model.js';
-import { asVaeModel, decodeShape, interpolateLatent, interpolateShapes, sampleCodes, sampleShapes } from '../src/sampleShapes.js';
+import { asVaeModel, decodeShape, encodeShape, interpolateLatent, interpolateShapes, sampleCodes, sampleShapes } from '../src/sampleShapes.js';
+import { box, contains, normalizeMesh, sampleNearSurface, sampleUniformPoints } from '@onet/sampling';
 
 const CONFIG: ModelConfig = { kind: 'vae', inputPoints: 64, noiseStd: 0, padding: 0.1, cDim: 0, encoderHidden: 16, decoderHidden: 8, zDim: 2, klWeight: 1 };
 
@@ -116,5 +117,32 @@ describe('sampling building blocks (sampleCodes, interpolateLatent, decodeShape)
     } finally {
       onet.dispose();
     }
+  });
+});
+
+describe('encodeShape', () => {
+  beforeAll(async () => {
+    expect(await selectBackend('cpu')).toBe('cpu');
+  });
+
+  it('feeds q(z | p, o) half uniform, half near-surface labelled points (as training does); nearFraction 0: uniform only', () => {
+    const model = OccupancyNetwork.fromConfig(CONFIG, 3); // random weights: the code depends on every point
+    const mesh = box([0.6, 0.3, 0.2], [5, 5, 5]); // off-centre: encodeShape normalises it
+    const unit = normalizeMesh(mesh).mesh;
+    const n = CONFIG.inputPoints;
+    const uniform = sampleUniformPoints(n / 2, { seed: 4, padding: CONFIG.padding });
+    const near = sampleNearSurface(unit, n / 2, { seed: 5, sigma: 0.01 });
+    const expected = new Float32Array(3 * n);
+    expected.set(uniform);
+    expected.set(near, 3 * (n / 2));
+    const labels = contains(unit, expected);
+    expect(Array.from(labels).filter((o) => o === 1).length).toBeGreaterThan(n / 8); // near points straddle the surface
+    expect(Array.from(encodeShape(model, mesh, 4))).toEqual(Array.from(model.encodeLatent(expected, labels)));
+    const all = sampleUniformPoints(n, { seed: 4, padding: CONFIG.padding });
+    expect(Array.from(encodeShape(model, mesh, 4, { nearFraction: 0 }))).toEqual(Array.from(model.encodeLatent(all, contains(unit, all))));
+    expect(() => encodeShape(model, mesh, 4, { nearFraction: 1.5 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => encodeShape(model, mesh, 4, { nearSigma: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => encodeShape(model, { positions: new Float32Array(0), indices: new Uint32Array(0) }, 4)).toThrow(expect.objectContaining({ code: 'EMPTY_INPUT' }));
+    model.dispose();
   });
 });
