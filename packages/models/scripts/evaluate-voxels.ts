@@ -19,6 +19,7 @@ import { parseMesh, type TriangleMesh } from '@onet/io';
 import { selectBackend, type BackendName } from '@onet/nn';
 import { createRng, normalizeMesh, randomAffine, transformMesh, voxelizeMesh, voxelsToMesh, sampleUniformPoints, contains } from '@onet/sampling';
 import { loadModel } from '@onet/model/node';
+import { validationMeshIndices } from '@onet/train/node';
 import { dataDir } from '@onet/test-utils/data';
 import { reconstructVoxels, evaluateMeshes, type OccupancyNetwork, type ReconstructionMetrics } from '@onet/model';
 
@@ -45,8 +46,7 @@ if (split === 'val') {
   const meshDir = resolve(dir, cfg.data.meshDir);
   const all = (await readdir(meshDir)).filter((f) => /\.(off|obj|ply|stl)$/i.test(f)).sort();
   const main = all.filter((f) => !cfg.data.heldOut.includes(f));
-  const stride = Math.ceil(main.length / Math.max(1, cfg.data.valMeshes));
-  files = main.filter((_, fi) => fi < cfg.data.valMeshes * stride && fi % stride === 0);
+  files = validationMeshIndices(main.length, cfg.data.valMeshes).map((fi) => main[fi]);
   for (const f of files) if (HELD_OUT.includes(f)) throw new Error(`validation mesh ${f} is held out`);
 }
 
