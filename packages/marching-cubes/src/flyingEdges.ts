@@ -57,15 +57,16 @@ export function classifyUnpadded(
         const v6 = values[o + 6]!;
         const v7 = values[o + 7]!;
         sum += v0 + v1 + (v2 + v3) + (v4 + v5 + (v6 + v7));
+        // +(a >= b) compiles to a flag read (setcc); `a >= b ? 1 : 0` to a branch, mispredicted at crossings
         acc |=
-          ((v0 >= level ? 1 : 0) |
-            ((v1 >= level ? 1 : 0) << 1) |
-            ((v2 >= level ? 1 : 0) << 2) |
-            ((v3 >= level ? 1 : 0) << 3) |
-            ((v4 >= level ? 1 : 0) << 4) |
-            ((v5 >= level ? 1 : 0) << 5) |
-            ((v6 >= level ? 1 : 0) << 6) |
-            ((v7 >= level ? 1 : 0) << 7)) <<
+          (+(v0 >= level) |
+            (+(v1 >= level) << 1) |
+            (+(v2 >= level) << 2) |
+            (+(v3 >= level) << 3) |
+            (+(v4 >= level) << 4) |
+            (+(v5 >= level) << 5) |
+            (+(v6 >= level) << 6) |
+            (+(v7 >= level) << 7)) <<
           b;
       }
       bits[w++] = acc;
@@ -77,7 +78,7 @@ export function classifyUnpadded(
       for (let k = full << 5; k < nz; k++) {
         const v = values[src + k]!;
         sum += v;
-        acc |= (v >= level ? 1 : 0) << (k & 31);
+        acc |= +(v >= level) << (k & 31);
       }
       bits[w] = acc;
       any |= acc;
