@@ -1,6 +1,7 @@
 /**
  * The main path of {@link marchingCubes} (no `closeBoundary` padding): passes 2 and 3 split by what they touch,
- * in the spirit of Flying Edges (Schroeder et al. 2015). Counting and triangles read only the class bits; the
+ * in the spirit of Flying Edges (Schroeder et al. 2015). Counting reads only the class bits and lists the case
+ * of every surface cell (one byte each, in a buffer kept between calls); triangles read that list; the
  * vertices read the values along edge rows, one row (or one pair of rows) at a time, front to back, so memory
  * is streamed. Each loop is small and has no rarely-taken branches, which keeps the JIT's work (and its
  * recompilations on first use) small: this code runs once per mesh in most programs.
@@ -11,7 +12,7 @@
  */
 import { throwNaNAt } from './errors.js';
 import { crossing, edgeNormal, type CellScan, type Geometry } from './marchingCubes.js';
-import { TRI_COUNT, TRI_EDGES, TRI_OFFSET } from './tables.js';
+import { TRI_COUNT, TRI_EDGES16 } from './tables.js';
 
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
@@ -103,9 +104,19 @@ function lastCellMask(nz: number, W: number): number {
 /**
  * Pass 2 without padding: crossed edges per edge row by popcounts of class-word XORs (z: a row with itself
  * shifted by one node; x: rows (i, j) and (i+1, j); y: rows (i, j) and (i, j+1)), and triangles per surface
- * cell (cells found 32 at a time as in `scanCells`). Needs nx, ny, nz ≥ 2.
+ * cell (cells found 32 at a time as in `scanCells`), whose cases it lists for pass 3b; `cellsPerRow[i·ny + j]`
+ * gets the surface cells of cell row (i, j). Needs nx, ny, nz ≥ 2.
  */
-export function countUnpadded(bits: Int32Array, rowState: Uint8Array, nx: number, ny: number, nz: number, W: number, counts: Uint32Array): CellScan {
+export function countUnpadded(
+  bits: Int32Array,
+  rowState: Uint8Array,
+  nx: number,
+  ny: number,
+  nz: number,
+  W: number,
+  counts: Uint32Array,
+  cellsPerRow: Uint32Array,
+): UnpaddedScan {
   const R = nx * ny;
   const zc = counts.subarray(0, R); // zeroed by scratch()
   const xc = counts.subarray(R, 2 * R);
@@ -137,14 +148,23 @@ export function countUnpadded(bits: Int32Array, rowState: Uint8Array, nx: number
       yc[r] = n;
     }
   }
+  // a surface cell crosses ≥ 3 edges and an edge touches ≤ 4 cells: ≤ 4/3 of the crossed edges are surface cells
+  let crossed = 0;
+  for (let r = 0; r < 3 * R; r++) crossed += counts[r]!;
+  const cases = caseBuffer(Math.min(Math.ceil((4 * crossed) / 3), (nx - 1) * (ny - 1) * (nz - 1)));
   const count = TRI_COUNT; // a local: module bindings cost a load and a hole check per use when not bundled
   let triangles = 0;
+  let c = 0; // surface cells so far
   for (let I = 0; I + 1 < nx; I++) {
     for (let J = 0; J + 1 < ny; J++) {
       const a = I * ny + J;
       const b = a + ny;
       const sa = rowState[a]!;
-      if (sa !== 2 && sa === rowState[b] && sa === rowState[a + 1] && sa === rowState[b + 1]) continue;
+      const c0 = c;
+      if (sa !== 2 && sa === rowState[b] && sa === rowState[a + 1] && sa === rowState[b + 1]) {
+        cellsPerRow[a] = 0;
+        continue;
+      }
       const wa = a * W;
       const wb = b * W;
       let A = bits[wa]!;
@@ -175,6 +195,7 @@ export function countUnpadded(bits: Int32Array, rowState: Uint8Array, nx: number
             (((B1 >>> bp) & 1) << 5) |
             (((C1 >>> bp) & 1) << 6) |
             (((D1 >>> bp) & 1) << 7);
+          cases[c++] = cs;
           triangles += count[cs]!;
         }
         A = An;
@@ -182,9 +203,10 @@ export function countUnpadded(bits: Int32Array, rowState: Uint8Array, nx: number
         C = Cn;
         D = Dn;
       }
+      cellsPerRow[a] = c - c0;
     }
   }
-  return { zc, xc, yc, triangles };
+  return { zc, xc, yc, triangles, cases, cellsPerRow };
 }
 
 /**
@@ -274,102 +296,110 @@ function edgeRow(
 }
 
 /**
- * Pass 3b without padding: the triangles of every surface cell. Each cell's twelve edge ids come from running
- * counters per edge row (base from the prefix sums + crossed edges before k; empty cells cross nothing, so
- * skipping them keeps the counters exact).
+ * Pass 3b without padding: the triangles of every surface cell, from the cases pass 2 listed (no bit words
+ * read again). Each cell's twelve edge ids come from running counters per edge row (base from the prefix
+ * sums + crossed edges before k; empty cells cross nothing, so skipping them keeps the counters exact).
+ * Each cell copies a fixed 6 (then 12, 15) indices, unused ones overwritten by the next cell, instead of a
+ * loop whose length changes from cell to cell (a mispredicted branch each).
  */
-export function emitTrianglesUnpadded(
-  scan: CellScan,
-  bits: Int32Array,
-  rowState: Uint8Array,
-  nx: number,
-  ny: number,
-  nz: number,
-  W: number,
-  vBase: Uint32Array,
-  out: Uint32Array,
-): void {
-  const { zc, xc } = scan;
-  const offsets = TRI_OFFSET; // locals: module bindings cost a load and a hole check per use when not bundled
-  const edges = TRI_EDGES;
+export function emitTrianglesUnpadded(scan: UnpaddedScan, nx: number, ny: number, vBase: Uint32Array, out: Uint32Array): void {
+  const { zc, xc, cases, cellsPerRow } = scan;
+  const edges = TRI_EDGES16; // a local: module bindings cost a load and a hole check per use when not bundled
+  // the vertex ids of the cell's twelve edges; 0, 1, 4, 5, 8-11 double as the running counters
   const eid = new Uint32Array(12);
-  const lastMask = lastCellMask(nz, W);
   let o = 0;
+  let c = 0;
   for (let I = 0; I + 1 < nx; I++) {
     for (let J = 0; J + 1 < ny; J++) {
       const a = I * ny + J;
+      const cEnd = c + cellsPerRow[a]!;
+      if (c === cEnd) continue;
       const b = a + ny;
-      const c = a + 1;
       const d = b + 1;
-      const sta = rowState[a]!;
-      if (sta !== 2 && sta === rowState[b] && sta === rowState[c] && sta === rowState[d]) continue;
-      let cz00 = vBase[a]!;
-      let cz10 = vBase[b]!;
-      let cz01 = vBase[c]!;
-      let cz11 = vBase[d]!;
-      let cx0 = cz00 + zc[a]!;
-      let cx1 = cz01 + zc[c]!;
-      let cy0 = cx0 + xc[a]!;
-      let cy1 = cz10 + zc[b]! + xc[b]!;
-      const wa = a * W;
-      const wb = b * W;
-      const wc = c * W;
-      const wd = d * W;
-      let A = bits[wa]!;
-      let B = bits[wb]!;
-      let C = bits[wc]!;
-      let D = bits[wd]!;
-      for (let w = 0; w < W; w++) {
-        const more = w + 1 < W;
-        const An = more ? bits[wa + w + 1]! : 0;
-        const Bn = more ? bits[wb + w + 1]! : 0;
-        const Cn = more ? bits[wc + w + 1]! : 0;
-        const Dn = more ? bits[wd + w + 1]! : 0;
-        const A1 = (A >>> 1) | (An << 31);
-        const B1 = (B >>> 1) | (Bn << 31);
-        const C1 = (C >>> 1) | (Cn << 31);
-        const D1 = (D >>> 1) | (Dn << 31);
-        let M = (A ^ B) | (A ^ C) | (A ^ D) | (A ^ A1) | (A1 ^ B1) | (A1 ^ C1) | (A1 ^ D1);
-        if (!more) M &= lastMask;
-        while (M !== 0) {
-          const bp = 31 - Math.clz32(M & -M);
-          M &= M - 1;
-          const n0 = ((A >>> bp) & 1) | (((B >>> bp) & 1) << 1) | (((C >>> bp) & 1) << 2) | (((D >>> bp) & 1) << 3);
-          const n1 = ((A1 >>> bp) & 1) | (((B1 >>> bp) & 1) << 1) | (((C1 >>> bp) & 1) << 2) | (((D1 >>> bp) & 1) << 3);
-          const cs = n0 | (n1 << 4);
-          const xb0 = (n0 ^ (n0 >> 1)) & 1;
-          const xb1 = ((n0 >> 2) ^ (n0 >> 3)) & 1;
-          const yb0 = (n0 ^ (n0 >> 2)) & 1;
-          const yb1 = ((n0 >> 1) ^ (n0 >> 3)) & 1;
-          const zx = n0 ^ n1;
-          eid[0] = cx0;
-          eid[1] = cx1;
-          eid[2] = cx0 + xb0;
-          eid[3] = cx1 + xb1;
-          eid[4] = cy0;
-          eid[5] = cy1;
-          eid[6] = cy0 + yb0;
-          eid[7] = cy1 + yb1;
-          eid[8] = cz00;
-          eid[9] = cz10;
-          eid[10] = cz01;
-          eid[11] = cz11;
-          const qe = offsets[cs + 1]!;
-          for (let e = offsets[cs]!; e < qe; e++) out[o++] = eid[edges[e]!]!;
-          cx0 += xb0;
-          cx1 += xb1;
-          cy0 += yb0;
-          cy1 += yb1;
-          cz00 += zx & 1;
-          cz10 += (zx >> 1) & 1;
-          cz01 += (zx >> 2) & 1;
-          cz11 += zx >> 3;
-        }
-        A = An;
-        B = Bn;
-        C = Cn;
-        D = Dn;
-      }
+      eid[8] = vBase[a]!;
+      eid[9] = vBase[b]!;
+      eid[10] = vBase[a + 1]!;
+      eid[11] = vBase[d]!;
+      eid[0] = vBase[a]! + zc[a]!;
+      eid[1] = vBase[a + 1]! + zc[a + 1]!;
+      eid[4] = eid[0]! + xc[a]!;
+      eid[5] = vBase[b]! + zc[b]! + xc[b]!;
+      o = rowTriangles(cases, c, cEnd, edges, eid, out, o);
+      c = cEnd;
     }
   }
+}
+
+/**
+ * The triangles of one cell row's surface cells `cases[c .. cEnd)` at `out[o ..]`; returns the offset after
+ * them. A function of its own: fewer live values than the caller's loop, so no spills in the hot loop.
+ */
+function rowTriangles(cases: Uint8Array, c: number, cEnd: number, edges: Uint8Array, eid: Uint32Array, out: Uint32Array, o: number): number {
+  const end = out.length;
+  for (; c < cEnd; c++) {
+    const cs = cases[c]!;
+    const n0 = cs & 15;
+    const zx = n0 ^ (cs >> 4);
+    eid[2] = eid[0]! + ((n0 ^ (n0 >> 1)) & 1);
+    eid[3] = eid[1]! + (((n0 >> 2) ^ (n0 >> 3)) & 1);
+    eid[6] = eid[4]! + ((n0 ^ (n0 >> 2)) & 1);
+    eid[7] = eid[5]! + (((n0 >> 1) ^ (n0 >> 3)) & 1);
+    const q = cs << 4;
+    const m = edges[q + 15]!;
+    if (o + 15 <= end) {
+      out[o] = eid[edges[q]!]!;
+      out[o + 1] = eid[edges[q + 1]!]!;
+      out[o + 2] = eid[edges[q + 2]!]!;
+      out[o + 3] = eid[edges[q + 3]!]!;
+      out[o + 4] = eid[edges[q + 4]!]!;
+      out[o + 5] = eid[edges[q + 5]!]!;
+      if (m > 6) {
+        out[o + 6] = eid[edges[q + 6]!]!;
+        out[o + 7] = eid[edges[q + 7]!]!;
+        out[o + 8] = eid[edges[q + 8]!]!;
+        out[o + 9] = eid[edges[q + 9]!]!;
+        out[o + 10] = eid[edges[q + 10]!]!;
+        out[o + 11] = eid[edges[q + 11]!]!;
+        if (m > 12) {
+          out[o + 12] = eid[edges[q + 12]!]!;
+          out[o + 13] = eid[edges[q + 13]!]!;
+          out[o + 14] = eid[edges[q + 14]!]!;
+        }
+      }
+    } else for (let e = 0; e < m; e++) out[o + e] = eid[edges[q + e]!]!;
+    o += m;
+    // counters past this cell: an edge row's next id moves on where this cell's edge crossed
+    eid[0] = eid[2]!;
+    eid[1] = eid[3]!;
+    eid[4] = eid[6]!;
+    eid[5] = eid[7]!;
+    eid[8]! += zx & 1;
+    eid[9]! += (zx >> 1) & 1;
+    eid[10]! += (zx >> 2) & 1;
+    eid[11]! += zx >> 3;
+  }
+  return o;
+}
+
+/** Pass 2's result on the main path: the edge counts, and the case of every surface cell in visiting order. */
+export interface UnpaddedScan extends CellScan {
+  /** Case (corner bits, `TRI_COUNT` order) of each surface cell, in (i, j, k) order; longer than needed. */
+  cases: Uint8Array;
+  /** Surface cells of cell row (i, j) at index i·ny + j. */
+  cellsPerRow: Uint32Array;
+}
+
+/** Largest case list (bytes) kept between calls. */
+const CASES_KEEP_BYTES = 64 * 1024 * 1024;
+let keptCases = new Uint8Array(0);
+
+/**
+ * A case list of at least `n` bytes: the last call's when big enough (its pages are already mapped; a fresh
+ * page costs a fault on first touch), else a new one. Contents are not cleared: pass 2 writes before 3b reads.
+ */
+function caseBuffer(n: number): Uint8Array {
+  if (keptCases.length >= n) return keptCases;
+  const fresh = new Uint8Array(n);
+  if (n <= CASES_KEEP_BYTES) keptCases = fresh;
+  return fresh;
 }

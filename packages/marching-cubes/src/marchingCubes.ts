@@ -1,6 +1,12 @@
 import { weldBoundaryCaps } from './closeBoundary.js';
 import { MarchingCubesRangeError, MarchingCubesTypeError, throwNaNAt } from './errors.js';
-import { classifyUnpadded, countUnpadded, emitTrianglesUnpadded, emitVerticesUnpadded } from './flyingEdges.js';
+import {
+  classifyUnpadded,
+  countUnpadded,
+  emitTrianglesUnpadded,
+  emitVerticesUnpadded,
+  type UnpaddedScan,
+} from './flyingEdges.js';
 import { TRI_COUNT, TRI_EDGES, TRI_OFFSET } from './tables.js';
 import type { IsoSurfaceMesh } from './types.js';
 
@@ -175,7 +181,9 @@ export function marchingCubes(
 
   // closeBoundary (pad 1) takes scanCells + emitSurface; the main path, flyingEdges.ts (same numbering)
   const scan =
-    pad === 0 ? countUnpadded(bits, rowState, nx, ny, nz, W, work.counts) : scanCells(bits, rowState, Fx, Fy, Fz, W, work.counts);
+    pad === 0
+      ? countUnpadded(bits, rowState, nx, ny, nz, W, work.counts, work.cellsPerRow)
+      : scanCells(bits, rowState, Fx, Fy, Fz, W, work.counts);
   const { zc, xc, yc, triangles } = scan;
   // first vertex id of each row's block (z-, then x-, then y-edges); the total is ≤ the edge count, which
   // was checked to fit Uint32 above, so Uint32 is exact here
@@ -214,7 +222,7 @@ export function marchingCubes(
     };
     if (pad === 0) {
       emitVerticesUnpadded(geo, scan, bits, W, vBase);
-      emitTrianglesUnpadded(scan, bits, rowState, nx, ny, nz, W, vBase, indices);
+      emitTrianglesUnpadded(scan as UnpaddedScan, nx, ny, vBase, indices);
     } else emitSurface(geo, scan, bits, rowState, Fx, Fy, Fz, W, vBase, indices);
   }
   const mesh = normals ? { positions, indices, normals } : { positions, indices };
@@ -229,11 +237,13 @@ interface Scratch {
   /** zc, xc, yc back to back: 3·R counts. */
   counts: Uint32Array;
   vBase: Uint32Array;
+  /** Surface cells per cell row (main path; written, not zeroed). */
+  cellsPerRow: Uint32Array;
 }
 
 /** Largest scratch (bytes) kept between calls; bigger grids allocate and release their own. */
 const SCRATCH_KEEP_BYTES = 64 * 1024 * 1024;
-let kept: { bits: Int32Array; rowState: Uint8Array; counts: Uint32Array; vBase: Uint32Array } | null = null;
+let kept: Scratch | null = null;
 
 /**
  * Zeroed scratch for `words` class words and `rows` rows. Fresh memory costs a page fault per 4 KB on first
@@ -241,13 +251,14 @@ let kept: { bits: Int32Array; rowState: Uint8Array; counts: Uint32Array; vBase: 
  * call are kept (up to {@link SCRATCH_KEEP_BYTES}) and reused. Safe because `marchingCubes` is synchronous.
  */
 function scratch(words: number, rows: number): Scratch {
-  const bytes = words * 4 + rows * (1 + 12 + 4) + 4;
+  const bytes = words * 4 + rows * (1 + 12 + 4 + 4) + 4;
   if (kept && kept.bits.length >= words && kept.rowState.length >= rows) {
     const w = {
       bits: kept.bits.subarray(0, words),
       rowState: kept.rowState.subarray(0, rows),
       counts: kept.counts.subarray(0, 3 * rows),
       vBase: kept.vBase.subarray(0, rows + 1),
+      cellsPerRow: kept.cellsPerRow.subarray(0, rows),
     };
     w.bits.fill(0);
     w.rowState.fill(0);
@@ -259,6 +270,7 @@ function scratch(words: number, rows: number): Scratch {
     rowState: new Uint8Array(rows),
     counts: new Uint32Array(3 * rows),
     vBase: new Uint32Array(rows + 1),
+    cellsPerRow: new Uint32Array(rows),
   };
   if (bytes <= SCRATCH_KEEP_BYTES) {
     // keep the larger of the two shapes so alternating sizes do not thrash
@@ -267,6 +279,7 @@ function scratch(words: number, rows: number): Scratch {
       rowState: kept && kept.rowState.length > rows ? kept.rowState : fresh.rowState,
       counts: kept && kept.counts.length > 3 * rows ? kept.counts : fresh.counts,
       vBase: kept && kept.vBase.length > rows + 1 ? kept.vBase : fresh.vBase,
+      cellsPerRow: kept && kept.cellsPerRow.length > rows ? kept.cellsPerRow : fresh.cellsPerRow,
     };
   }
   return fresh;
