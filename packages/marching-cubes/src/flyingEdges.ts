@@ -1,10 +1,11 @@
 /**
- * The main path of {@link marchingCubes} (no `closeBoundary` padding): passes 2 and 3 split by what they touch,
- * in the spirit of Flying Edges (Schroeder et al. 2015). Counting reads only the class bits and lists the case
- * of every surface cell (one byte each, in a buffer kept between calls); triangles read that list; the
- * vertices read the values along edge rows, one row (or one pair of rows) at a time, front to back, so memory
- * is streamed. Each loop is small and has no rarely-taken branches, which keeps the JIT's work (and its
- * recompilations on first use) small: this code runs once per mesh in most programs.
+ * The main path of {@link marchingCubes} (no `closeBoundary` padding), in the spirit of Flying Edges
+ * (Schroeder et al. 2015). Pass 1 classifies the nodes into bit words and, one slab behind, places the vertex
+ * of every crossed edge while its values are still in cache (in vertex-id order, into a buffer kept between
+ * calls); pass 2 reads only the class bits and lists the case of every surface cell (one byte each, also
+ * kept); pass 3 writes the triangles from that list. Each loop is small and has no rarely-taken branches,
+ * which keeps the JIT's work (and its recompilations on first use) small: this code runs once per mesh in
+ * most programs.
  *
  * Vertex numbering is the one of `emitSurface` in `marchingCubes.ts` (per row r = i·ny + j: its crossed z-edges,
  * then x-edges (i → i+1), then y-edges (j → j+1), each in k order), so both paths give identical meshes.
@@ -21,11 +22,16 @@ function popcount(x: number): number {
 }
 
 /**
- * Pass 1 without padding: bit k of word `r·W + (k >> 5)` is node (i, j, k) ≥ level (r = i·ny + j), and
- * `rowState[r]` is 0 (row all outside), 1 (all inside) or 2 (mixed). Whole words take eight nodes a step.
- * NaN is found by a running sum per row (NaN stays NaN; ±∞ or an overflow can also give NaN, so a NaN sum
- * only triggers an exact rescan of that row), one add per node instead of a compare; with `nanError` the
- * first NaN in C order is reported.
+ * Pass 1 without padding: classification, edge counts and vertex positions in one sweep. Bit k of word
+ * `r·W + (k >> 5)` is node (i, j, k) ≥ level (r = i·ny + j), `rowState[r]` is 0 (row all outside), 1 (all
+ * inside) or 2 (mixed). Classification runs one slab ahead of the vertices: right after row r + ny is
+ * classified, row r's vertex block (its crossed z-edges, x-edges to row r + ny, y-edges to row r + 1, each in
+ * k order) is placed, reading values that are still in cache (row r + ny: just read; rows r, r + 1: one slab
+ * back). The blocks go in vertex-id order to chunks (kept between calls; a new chunk, twice the size of the
+ * last, when one is full: no copies, and only pages that are written get touched); `counts` (zeroed) gets
+ * the crossed z-, x-, y-edges per row (3 × R).
+ * @returns the positions in chunks: {@link gatherPositions} makes them one array.
+ * @throws {@link MarchingCubesNaNError} with `nanError`, for the first NaN in C order.
  */
 export function classifyUnpadded(
   values: Float32Array | Float64Array,
@@ -37,62 +43,240 @@ export function classifyUnpadded(
   W: number,
   bits: Int32Array,
   rowState: Uint8Array,
+  counts: Uint32Array,
+  origin: readonly number[],
+  spacing: readonly number[],
+): PlacedVertices {
+  const R = nx * ny;
+  const zc = counts.subarray(0, R);
+  const xc = counts.subarray(R, 2 * R);
+  const yc = counts.subarray(2 * R, 3 * R);
+  const ox = origin[0]!;
+  const oy = origin[1]!;
+  const oz = origin[2]!;
+  const sx = spacing[0]!;
+  const sy = spacing[1]!;
+  const sz = spacing[2]!;
+  const lastMask = lastCellMask(nz, W);
+  for (let r = 0; r < ny; r++) classifyRow(values, r, ny, nz, level, nanError, W, bits, rowState);
+  const chunks = keptChunks;
+  const used: number[] = [];
+  let P = chunks[0]!;
+  let p = 0;
+  for (let i = 0, r = 0; i < nx; i++) {
+    const x = ox + i * sx;
+    const up = i + 1 < nx;
+    for (let j = 0; j < ny; j++, r++) {
+      if (up) classifyRow(values, r + ny, ny, nz, level, nanError, W, bits, rowState);
+      const st = rowState[r]!;
+      if (P.length < p + 9 * nz) {
+        // ≤ 3 vertices per node: a row block always fits in one chunk
+        used.push(p);
+        const next = chunks[used.length];
+        P = next && next.length >= 9 * nz ? next : (chunks[used.length] = new Float32Array(Math.max(9 * nz, 2 * P.length)));
+        p = 0;
+      }
+      const y = oy + j * sy;
+      let q = p;
+      if (st === 2) {
+        q = zVertices(values, level, bits, r * W, W, lastMask, r * nz, x, y, oz, sz, P, q);
+        zc[r] = (q - p) / 3;
+        p = q;
+      }
+      if (up && (st === 2 || st !== rowState[r + ny])) {
+        q = pairVertices(values, level, bits, r * W, (r + ny) * W, W, r * nz, (r + ny) * nz, 0, x, sx, y, oz, sz, P, q);
+        xc[r] = (q - p) / 3;
+        p = q;
+      }
+      if (j + 1 < ny && (st === 2 || st !== rowState[r + 1])) {
+        q = pairVertices(values, level, bits, r * W, (r + 1) * W, W, r * nz, (r + 1) * nz, 1, y, sy, x, oz, sz, P, q);
+        yc[r] = (q - p) / 3;
+        p = q;
+      }
+    }
+  }
+  used.push(p);
+  const out = { chunks: chunks.slice(0, used.length), used };
+  let kept = 0;
+  for (let c = 0; c < chunks.length; c++) {
+    kept += chunks[c]!.length;
+    if (kept > POSITIONS_KEEP_FLOATS) {
+      chunks.length = Math.max(c, 1); // the first chunk stays
+      break;
+    }
+  }
+  return out;
+}
+
+/** Pass 1's vertex positions: `chunks[c]` holds `used[c]` floats, (x, y, z) per vertex, in vertex-id order. */
+export interface PlacedVertices {
+  chunks: Float32Array[];
+  used: number[];
+}
+
+/** The first `n` floats of the placed positions as one new array. */
+export function gatherPositions(placed: PlacedVertices, n: number): Float32Array {
+  const positions = new Float32Array(n);
+  for (let c = 0, off = 0; off < n; off += placed.used[c++]!) {
+    positions.set(placed.chunks[c]!.subarray(0, Math.min(placed.used[c]!, n - off)), off);
+  }
+  return positions;
+}
+
+/**
+ * Classify row r (nodes (i, j, 0 .. nz − 1)) into its class words and `rowState[r]`. Whole words take eight
+ * nodes a step. NaN is found by a running sum (NaN stays NaN; ±∞ or an overflow can also give NaN, so a NaN
+ * sum only triggers an exact rescan of the row), one add per node instead of a compare.
+ */
+function classifyRow(
+  values: Float32Array | Float64Array,
+  r: number,
+  ny: number,
+  nz: number,
+  level: number,
+  nanError: boolean,
+  W: number,
+  bits: Int32Array,
+  rowState: Uint8Array,
 ): void {
   const full = nz >>> 5; // whole words per row
-  const R = nx * ny;
-  for (let r = 0; r < R; r++) {
-    const src = r * nz;
-    let w = r * W;
-    let any = 0;
-    let ones = 0;
-    let sum = 0;
-    for (let q = 0; q < full; q++) {
-      let acc = 0;
-      for (let b = 0, o = src + (q << 5); b < 32; b += 8, o += 8) {
-        const v0 = values[o]!;
-        const v1 = values[o + 1]!;
-        const v2 = values[o + 2]!;
-        const v3 = values[o + 3]!;
-        const v4 = values[o + 4]!;
-        const v5 = values[o + 5]!;
-        const v6 = values[o + 6]!;
-        const v7 = values[o + 7]!;
-        sum += v0 + v1 + (v2 + v3) + (v4 + v5 + (v6 + v7));
-        // +(a >= b) compiles to a flag read (setcc); `a >= b ? 1 : 0` to a branch, mispredicted at crossings
-        acc |=
-          (+(v0 >= level) |
-            (+(v1 >= level) << 1) |
-            (+(v2 >= level) << 2) |
-            (+(v3 >= level) << 3) |
-            (+(v4 >= level) << 4) |
-            (+(v5 >= level) << 5) |
-            (+(v6 >= level) << 6) |
-            (+(v7 >= level) << 7)) <<
-          b;
-      }
-      bits[w++] = acc;
-      any |= acc;
-      ones += popcount(acc);
+  const src = r * nz;
+  let w = r * W;
+  let any = 0;
+  let ones = 0;
+  let sum = 0;
+  for (let q = 0; q < full; q++) {
+    let acc = 0;
+    for (let b = 0, o = src + (q << 5); b < 32; b += 8, o += 8) {
+      const v0 = values[o]!;
+      const v1 = values[o + 1]!;
+      const v2 = values[o + 2]!;
+      const v3 = values[o + 3]!;
+      const v4 = values[o + 4]!;
+      const v5 = values[o + 5]!;
+      const v6 = values[o + 6]!;
+      const v7 = values[o + 7]!;
+      sum += v0 + v1 + (v2 + v3) + (v4 + v5 + (v6 + v7));
+      // +(a >= b) compiles to a flag read (setcc); `a >= b ? 1 : 0` to a branch, mispredicted at crossings
+      acc |=
+        (+(v0 >= level) |
+          (+(v1 >= level) << 1) |
+          (+(v2 >= level) << 2) |
+          (+(v3 >= level) << 3) |
+          (+(v4 >= level) << 4) |
+          (+(v5 >= level) << 5) |
+          (+(v6 >= level) << 6) |
+          (+(v7 >= level) << 7)) <<
+        b;
     }
-    if (full << 5 < nz) {
-      let acc = 0;
-      for (let k = full << 5; k < nz; k++) {
-        const v = values[src + k]!;
-        sum += v;
-        acc |= +(v >= level) << (k & 31);
-      }
-      bits[w] = acc;
-      any |= acc;
-      ones += popcount(acc);
-    }
-    if (sum !== sum && nanError) {
-      for (let k = 0; k < nz; k++) {
-        const v = values[src + k]!;
-        if (v !== v) throwNaNAt(src + k, ny, nz);
-      }
-    }
-    rowState[r] = any === 0 ? 0 : ones === nz ? 1 : 2;
+    bits[w++] = acc;
+    any |= acc;
+    ones += popcount(acc);
   }
+  if (full << 5 < nz) {
+    let acc = 0;
+    for (let k = full << 5; k < nz; k++) {
+      const v = values[src + k]!;
+      sum += v;
+      acc |= +(v >= level) << (k & 31);
+    }
+    bits[w] = acc;
+    any |= acc;
+    ones += popcount(acc);
+  }
+  if (sum !== sum && nanError) {
+    for (let k = 0; k < nz; k++) {
+      const v = values[src + k]!;
+      if (v !== v) throwNaNAt(src + k, ny, nz);
+    }
+  }
+  rowState[r] = any === 0 ? 0 : ones === nz ? 1 : 2;
+}
+
+/** Largest position chunks (floats, all together) kept between calls. */
+const POSITIONS_KEEP_FLOATS = 8 * 1024 * 1024;
+const keptChunks: Float32Array[] = [new Float32Array(1 << 16)];
+
+/**
+ * The vertex (x, y, z) of each crossed z-edge of the row at words `wa`, values `src` (the level crossing by
+ * linear interpolation), into `P` from float `p`; returns the float index after them.
+ */
+function zVertices(
+  values: Float32Array | Float64Array,
+  level: number,
+  bits: Int32Array,
+  wa: number,
+  W: number,
+  lastMask: number,
+  src: number,
+  x: number,
+  y: number,
+  oz: number,
+  sz: number,
+  P: Float32Array,
+  p: number,
+): number {
+  for (let w = 0; w < W; w++) {
+    const A = bits[wa + w]!;
+    const more = w + 1 < W;
+    const A1 = (A >>> 1) | ((more ? bits[wa + w + 1]! : 0) << 31);
+    let X = more ? A ^ A1 : (A ^ A1) & lastMask;
+    while (X !== 0) {
+      const k = (w << 5) | (31 - Math.clz32(X & -X));
+      X &= X - 1;
+      const v0 = values[src + k]!;
+      const v1 = values[src + k + 1]!;
+      let t = (level - v0) / (v1 - v0); // inline: a call through a module binding costs when not bundled
+      if (!(t >= 0 && t <= 1)) t = crossing(v0, v1, level);
+      P[p] = x;
+      P[p + 1] = y;
+      P[p + 2] = oz + k * sz + t * sz;
+      p += 3;
+    }
+  }
+  return p;
+}
+
+/**
+ * The vertex of each crossed edge between the rows at words `wa` (t = 0, values `sa`) and `wb` (t = 1, values
+ * `sb`): along x (axis 0: x = c0 + t·s, y = other) or y (axis 1: y = c0 + t·s, x = other), z from k; into `P`
+ * from float `p`; returns the float index after them.
+ */
+function pairVertices(
+  values: Float32Array | Float64Array,
+  level: number,
+  bits: Int32Array,
+  wa: number,
+  wb: number,
+  W: number,
+  sa: number,
+  sb: number,
+  axis: 0 | 1,
+  c0: number,
+  s: number,
+  other: number,
+  oz: number,
+  sz: number,
+  P: Float32Array,
+  p: number,
+): number {
+  for (let w = 0; w < W; w++) {
+    let X = bits[wa + w]! ^ bits[wb + w]!;
+    while (X !== 0) {
+      const k = (w << 5) | (31 - Math.clz32(X & -X));
+      X &= X - 1;
+      const v0 = values[sa + k]!;
+      const v1 = values[sb + k]!;
+      let t = (level - v0) / (v1 - v0);
+      if (!(t >= 0 && t <= 1)) t = crossing(v0, v1, level);
+      const c = c0 + t * s;
+      P[p] = axis === 0 ? c : other;
+      P[p + 1] = axis === 0 ? other : c;
+      P[p + 2] = oz + k * sz;
+      p += 3;
+    }
+  }
+  return p;
 }
 
 /** Mask of the cells (and z-edges) k ≤ nz − 2 in a row's last word. */
@@ -102,10 +286,9 @@ function lastCellMask(nz: number, W: number): number {
 }
 
 /**
- * Pass 2 without padding: crossed edges per edge row by popcounts of class-word XORs (z: a row with itself
- * shifted by one node; x: rows (i, j) and (i+1, j); y: rows (i, j) and (i, j+1)), and triangles per surface
- * cell (cells found 32 at a time as in `scanCells`), whose cases it lists for pass 3b; `cellsPerRow[i·ny + j]`
- * gets the surface cells of cell row (i, j). Needs nx, ny, nz ≥ 2.
+ * Pass 2 without padding: the triangles per surface cell (cells found 32 at a time as in `scanCells`), whose
+ * cases it lists for pass 3b; `cellsPerRow[i·ny + j]` gets the surface cells of cell row (i, j). `counts`
+ * holds pass 1's crossed edges per row (z, x, y: 3 × R). Needs nx, ny, nz ≥ 2.
  */
 export function countUnpadded(
   bits: Int32Array,
@@ -118,36 +301,10 @@ export function countUnpadded(
   cellsPerRow: Uint32Array,
 ): UnpaddedScan {
   const R = nx * ny;
-  const zc = counts.subarray(0, R); // zeroed by scratch()
+  const zc = counts.subarray(0, R);
   const xc = counts.subarray(R, 2 * R);
   const yc = counts.subarray(2 * R, 3 * R);
   const lastMask = lastCellMask(nz, W);
-  for (let r = 0; r < R; r++) {
-    const st = rowState[r]!;
-    const wa = r * W;
-    if (st === 2) {
-      let n = 0;
-      for (let w = 0; w < W; w++) {
-        const A = bits[wa + w]!;
-        const more = w + 1 < W;
-        const A1 = (A >>> 1) | ((more ? bits[wa + w + 1]! : 0) << 31);
-        n += popcount(more ? A ^ A1 : (A ^ A1) & lastMask);
-      }
-      zc[r] = n;
-    }
-    if (r + ny < R && (st === 2 || st !== rowState[r + ny])) {
-      const wb = wa + ny * W;
-      let n = 0;
-      for (let w = 0; w < W; w++) n += popcount(bits[wa + w]! ^ bits[wb + w]!);
-      xc[r] = n;
-    }
-    if ((r + 1) % ny !== 0 && (st === 2 || st !== rowState[r + 1])) {
-      const wc = wa + W;
-      let n = 0;
-      for (let w = 0; w < W; w++) n += popcount(bits[wa + w]! ^ bits[wc + w]!);
-      yc[r] = n;
-    }
-  }
   // a surface cell crosses ≥ 3 edges and an edge touches ≤ 4 cells: ≤ 4/3 of the crossed edges are surface cells
   let crossed = 0;
   for (let r = 0; r < 3 * R; r++) crossed += counts[r]!;
@@ -210,8 +367,9 @@ export function countUnpadded(
 }
 
 /**
- * Pass 3a without padding: the vertex of every crossed edge, row by row, ids `vBase[r]` onwards (z-, x-, then
- * y-edges, each in k order), placed by linear interpolation; with `g.N`, the normals too.
+ * Pass 3a without padding, with normals: the vertex of every crossed edge, row by row, ids `vBase[r]` onwards
+ * (z-, x-, then y-edges, each in k order), placed by linear interpolation as pass 1 does (same positions),
+ * and its normal. Without normals, pass 1's positions are the result.
  */
 export function emitVerticesUnpadded(g: Geometry, scan: CellScan, bits: Int32Array, W: number, vBase: Uint32Array): void {
   const { zc, xc, yc } = scan;

@@ -5,6 +5,7 @@ import {
   countUnpadded,
   emitTrianglesUnpadded,
   emitVerticesUnpadded,
+  gatherPositions,
   type UnpaddedScan,
 } from './flyingEdges.js';
 import { TRI_COUNT, TRI_EDGES, TRI_OFFSET } from './tables.js';
@@ -169,8 +170,10 @@ export function marchingCubes(
   const work = scratch(R * W, R);
   const bits = work.bits; // bit K of row r: node (I, J, K) inside; padding stays 0 (outside)
   const rowState = work.rowState; // 0: all outside, 1: all inside, 2: mixed
-  if (pad === 0) classifyUnpadded(values, nx, ny, nz, level, nanMode === 'error', W, bits, rowState);
-  else classify(values, nx, ny, nz, level, nanMode === 'error', pad, Fy, W, bits, rowState);
+  // the main path places the vertices in pass 1 (flyingEdges.ts): `placed` holds them, in id order
+  const placed =
+    pad === 0 ? classifyUnpadded(values, nx, ny, nz, level, nanMode === 'error', W, bits, rowState, work.counts, origin, spacing) : null;
+  if (pad !== 0) classify(values, nx, ny, nz, level, nanMode === 'error', pad, Fy, W, bits, rowState);
   if (nx < 2 || ny < 2 || nz < 2) {
     // a flat grid has no cells and encloses no volume: no surface, closed or not
     const empty = new Float32Array(0);
@@ -199,7 +202,7 @@ export function marchingCubes(
     );
   }
 
-  const positions = new Float32Array(vertexCount * 3);
+  const positions = placed && !computeNormals ? gatherPositions(placed, vertexCount * 3) : new Float32Array(vertexCount * 3);
   const normals = computeNormals ? new Float32Array(vertexCount * 3) : undefined;
   const indices = new Uint32Array(triangles * 3);
   if (triangles > 0) {
@@ -221,7 +224,7 @@ export function marchingCubes(
       grad: new Float64Array(6),
     };
     if (pad === 0) {
-      emitVerticesUnpadded(geo, scan, bits, W, vBase);
+      if (normals) emitVerticesUnpadded(geo, scan, bits, W, vBase); // same positions, and the normals
       emitTrianglesUnpadded(scan as UnpaddedScan, nx, ny, vBase, indices);
     } else emitSurface(geo, scan, bits, rowState, Fx, Fy, Fz, W, vBase, indices);
   }
