@@ -548,7 +548,7 @@ export interface UnpaddedScan extends CellScan {
 }
 
 /** Largest case list (bytes) kept between calls. */
-const CASES_KEEP_BYTES = 64 * 1024 * 1024;
+const CASES_KEEP_BYTES = 16 * 1024 * 1024;
 let keptCases = new Uint8Array(0);
 
 /**
