@@ -1,6 +1,13 @@
 import { weldBoundaryCaps } from './closeBoundary.js';
 import { MarchingCubesRangeError, MarchingCubesTypeError, throwNaNAt } from './errors.js';
-import { classifyUnpadded, countUnpadded, emitTrianglesUnpadded, emitVerticesUnpadded } from './flyingEdges.js';
+import {
+  classifyUnpadded,
+  countUnpadded,
+  emitTrianglesUnpadded,
+  emitVerticesUnpadded,
+  gatherPositions,
+  type UnpaddedScan,
+} from './flyingEdges.js';
 import { TRI_COUNT, TRI_EDGES, TRI_OFFSET } from './tables.js';
 import type { IsoSurfaceMesh } from './types.js';
 
@@ -163,8 +170,10 @@ export function marchingCubes(
   const work = scratch(R * W, R);
   const bits = work.bits; // bit K of row r: node (I, J, K) inside; padding stays 0 (outside)
   const rowState = work.rowState; // 0: all outside, 1: all inside, 2: mixed
-  if (pad === 0) classifyUnpadded(values, nx, ny, nz, level, nanMode === 'error', W, bits, rowState);
-  else classify(values, nx, ny, nz, level, nanMode === 'error', pad, Fy, W, bits, rowState);
+  // the main path places the vertices in pass 1 (flyingEdges.ts): `placed` holds them, in id order
+  const placed =
+    pad === 0 ? classifyUnpadded(values, nx, ny, nz, level, nanMode === 'error', W, bits, rowState, work.counts, origin, spacing) : null;
+  if (pad !== 0) classify(values, nx, ny, nz, level, nanMode === 'error', pad, Fy, W, bits, rowState);
   if (nx < 2 || ny < 2 || nz < 2) {
     // a flat grid has no cells and encloses no volume: no surface, closed or not
     const empty = new Float32Array(0);
@@ -175,7 +184,9 @@ export function marchingCubes(
 
   // closeBoundary (pad 1) takes scanCells + emitSurface; the main path, flyingEdges.ts (same numbering)
   const scan =
-    pad === 0 ? countUnpadded(bits, rowState, nx, ny, nz, W, work.counts) : scanCells(bits, rowState, Fx, Fy, Fz, W, work.counts);
+    pad === 0
+      ? countUnpadded(bits, rowState, nx, ny, nz, W, work.counts, work.cellsPerRow)
+      : scanCells(bits, rowState, Fx, Fy, Fz, W, work.counts);
   const { zc, xc, yc, triangles } = scan;
   // first vertex id of each row's block (z-, then x-, then y-edges); the total is ≤ the edge count, which
   // was checked to fit Uint32 above, so Uint32 is exact here
@@ -191,7 +202,7 @@ export function marchingCubes(
     );
   }
 
-  const positions = new Float32Array(vertexCount * 3);
+  const positions = placed && !computeNormals ? gatherPositions(placed, vertexCount * 3) : new Float32Array(vertexCount * 3);
   const normals = computeNormals ? new Float32Array(vertexCount * 3) : undefined;
   const indices = new Uint32Array(triangles * 3);
   if (triangles > 0) {
@@ -213,8 +224,8 @@ export function marchingCubes(
       grad: new Float64Array(6),
     };
     if (pad === 0) {
-      emitVerticesUnpadded(geo, scan, bits, W, vBase);
-      emitTrianglesUnpadded(scan, bits, rowState, nx, ny, nz, W, vBase, indices);
+      if (normals) emitVerticesUnpadded(geo, scan, bits, W, vBase); // same positions, and the normals
+      emitTrianglesUnpadded(scan as UnpaddedScan, nx, ny, vBase, indices);
     } else emitSurface(geo, scan, bits, rowState, Fx, Fy, Fz, W, vBase, indices);
   }
   const mesh = normals ? { positions, indices, normals } : { positions, indices };
@@ -229,11 +240,13 @@ interface Scratch {
   /** zc, xc, yc back to back: 3·R counts. */
   counts: Uint32Array;
   vBase: Uint32Array;
+  /** Surface cells per cell row (main path; written, not zeroed). */
+  cellsPerRow: Uint32Array;
 }
 
 /** Largest scratch (bytes) kept between calls; bigger grids allocate and release their own. */
 const SCRATCH_KEEP_BYTES = 64 * 1024 * 1024;
-let kept: { bits: Int32Array; rowState: Uint8Array; counts: Uint32Array; vBase: Uint32Array } | null = null;
+let kept: Scratch | null = null;
 
 /**
  * Zeroed scratch for `words` class words and `rows` rows. Fresh memory costs a page fault per 4 KB on first
@@ -241,13 +254,14 @@ let kept: { bits: Int32Array; rowState: Uint8Array; counts: Uint32Array; vBase: 
  * call are kept (up to {@link SCRATCH_KEEP_BYTES}) and reused. Safe because `marchingCubes` is synchronous.
  */
 function scratch(words: number, rows: number): Scratch {
-  const bytes = words * 4 + rows * (1 + 12 + 4) + 4;
+  const bytes = words * 4 + rows * (1 + 12 + 4 + 4) + 4;
   if (kept && kept.bits.length >= words && kept.rowState.length >= rows) {
     const w = {
       bits: kept.bits.subarray(0, words),
       rowState: kept.rowState.subarray(0, rows),
       counts: kept.counts.subarray(0, 3 * rows),
       vBase: kept.vBase.subarray(0, rows + 1),
+      cellsPerRow: kept.cellsPerRow.subarray(0, rows),
     };
     w.bits.fill(0);
     w.rowState.fill(0);
@@ -259,6 +273,7 @@ function scratch(words: number, rows: number): Scratch {
     rowState: new Uint8Array(rows),
     counts: new Uint32Array(3 * rows),
     vBase: new Uint32Array(rows + 1),
+    cellsPerRow: new Uint32Array(rows),
   };
   if (bytes <= SCRATCH_KEEP_BYTES) {
     // keep the larger of the two shapes so alternating sizes do not thrash
@@ -267,6 +282,7 @@ function scratch(words: number, rows: number): Scratch {
       rowState: kept && kept.rowState.length > rows ? kept.rowState : fresh.rowState,
       counts: kept && kept.counts.length > 3 * rows ? kept.counts : fresh.counts,
       vBase: kept && kept.vBase.length > rows + 1 ? kept.vBase : fresh.vBase,
+      cellsPerRow: kept && kept.cellsPerRow.length > rows ? kept.cellsPerRow : fresh.cellsPerRow,
     };
   }
   return fresh;

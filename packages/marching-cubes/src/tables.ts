@@ -200,3 +200,17 @@ export const TRI_OFFSET: Uint16Array = TABLES.offsets;
 export const TRI_EDGES: Uint8Array = TABLES.edges;
 /** Number of triangles of each case. */
 export const TRI_COUNT: Uint8Array = TABLES.counts;
+
+/**
+ * `TRI_EDGES` with a fixed stride of 16 per case: case c's edge indices at `16·c + 0 .. 14` (unused ones 0)
+ * and its index count (3 × triangles) at `16·c + 15`, so a cell can copy its list without a loop whose
+ * length varies from cell to cell.
+ */
+export const TRI_EDGES16: Uint8Array = (() => {
+  const t = new Uint8Array(256 * 16);
+  for (let c = 0; c < 256; c++) {
+    t.set(TABLES.edges.subarray(TABLES.offsets[c]!, TABLES.offsets[c + 1]!), 16 * c);
+    t[16 * c + 15] = 3 * TABLES.counts[c]!;
+  }
+  return t;
+})();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseLoops, edgeCorners, shareFace, TRI_COUNT, TRI_EDGES, TRI_OFFSET } from '../src/tables.js';
+import { caseLoops, edgeCorners, shareFace, TRI_COUNT, TRI_EDGES, TRI_EDGES16, TRI_OFFSET } from '../src/tables.js';
 
 describe('case tables', () => {
   it('has 256 cases; the empty and full cases have no triangles, the rest use exactly their crossed edges', () => {
@@ -54,5 +54,16 @@ describe('case tables', () => {
     expect(loops).toHaveLength(1);
     expect(loops[0]).toHaveLength(6);
     expect(caseLoops(cfg, true)).toHaveLength(2);
+  });
+
+  it('the stride-16 table holds each case\'s edge list, zeros after it, and its index count in slot 15', () => {
+    expect(TRI_EDGES16.length).toBe(256 * 16);
+    for (let cfg = 0; cfg < 256; cfg++) {
+      const n = TRI_OFFSET[cfg + 1]! - TRI_OFFSET[cfg]!;
+      expect(n).toBeLessThanOrEqual(15);
+      expect(TRI_EDGES16[16 * cfg + 15]).toBe(3 * TRI_COUNT[cfg]!);
+      expect([...TRI_EDGES16.subarray(16 * cfg, 16 * cfg + n)]).toEqual([...TRI_EDGES.subarray(TRI_OFFSET[cfg]!, TRI_OFFSET[cfg + 1]!)]);
+      expect(TRI_EDGES16.subarray(16 * cfg + n, 16 * cfg + 15).every((e) => e === 0)).toBe(true);
+    }
   });
 });
