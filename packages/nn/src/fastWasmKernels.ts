@@ -24,6 +24,9 @@ const OURS = new WeakSet<object>();
  * - `Transpose` of what is, after merging adjacent axes, a 2-D swap (`[R, C]` → `[C, R]`): cache-blocked.
  * - `SplitV` (the gradient of `concat`) along any axis: block copies instead of one strided slice per piece.
  * - `Equal` of float32 tensors of equal rank with broadcasting (the gradient of `max`, e.g. PointNet pooling).
+ * - `Slice` of float32, int32 and bool tensors: copied from a view of the input, where tfjs-backend-wasm first
+ *   copied the whole input out of the wasm heap (`readSync`), however small the slice (the 3D U-Net's depth taps
+ *   copied the padded volume three times per convolution).
  *
  * Measured on this project's machines (2-core EPYC, Node 20): transposing or column-summing a `[4096, 256]` float32
  * tensor took ≈ 10 ms in the wasm kernels, a broadcast `Equal` of `[16, 512, 128]` with `[16, 1, 128]` ≈ 100 ms; the Identity copies, transposes and reductions together were ≈ 45 % of a
@@ -38,6 +41,7 @@ export function registerFastWasmKernels(): void {
   override('Transpose', (orig) => (args) => transpose2d(args) ?? orig(args));
   override('SplitV', (orig) => (args) => splitV(args) ?? orig(args));
   override('Equal', (orig) => (args) => equalBroadcast(args) ?? orig(args));
+  override('Slice', (orig) => (args) => slice(args) ?? orig(args));
 }
 
 function override(name: string, make: (orig: (a: KernelArgs) => unknown) => (a: KernelArgs) => unknown): void {
@@ -169,6 +173,39 @@ function splitV(args: KernelArgs): tf.TensorInfo[] | null {
     start += sizes[k];
   });
   return outs;
+}
+
+function slice(args: KernelArgs): tf.TensorInfo | null {
+  const { inputs: { x }, backend, attrs } = args;
+  if (!shareable(x)) return null;
+  const [begin, size] = tf.slice_util.parseSliceParams(x, attrs?.begin as number[], attrs?.size as number[]);
+  const rank = x.shape.length;
+  if (rank === 0 || size.some((d) => d === 0)) return null;
+  const out = backend.makeOutput(size, x.dtype);
+  // views after makeOutput: an allocation may grow (and so replace) the wasm memory buffer
+  const src = backend.typedArrayFromHeap(x);
+  const dst = backend.typedArrayFromHeap(out);
+  const strides = tf.util.computeStrides(x.shape);
+  if (tf.slice_util.isSliceContinous(x.shape, begin, size)) {
+    const from = tf.slice_util.computeFlatOffset(begin, strides);
+    dst.set(src.subarray(from, from + dst.length));
+    return out;
+  }
+  // rows along the last axis; an odometer over the others
+  const run = size[rank - 1];
+  const rows = dst.length / run;
+  const idx = new Array<number>(rank - 1).fill(0);
+  for (let r = 0, o = 0; r < rows; r++, o += run) {
+    let from = begin[rank - 1];
+    for (let d = 0; d < rank - 1; d++) from += (begin[d] + idx[d]) * strides[d];
+    if (run >= 16) dst.set(src.subarray(from, from + run), o);
+    else for (let j = 0; j < run; j++) dst[o + j] = src[from + j];
+    for (let d = rank - 2; d >= 0; d--) {
+      if (++idx[d] < size[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
 }
 
 function equalBroadcast(args: KernelArgs): tf.TensorInfo | null {

@@ -99,6 +99,31 @@ describe('registerFastWasmKernels', () => {
     expect(ties).toBeGreaterThan(10); // the cases have ties to find
   });
 
+  it('Slice (contiguous, strided, short and long rows, int32 and bool) equals the cpu backend', async () => {
+    const shape = [3, 4, 5, 20];
+    const n = shape.reduce((a, b) => a * b, 1);
+    const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.31) * 7);
+    const cases: [number[], number[]][] = [
+      [[1, 0, 0, 0], [1, 4, 5, 20]], // contiguous block
+      [[0, 1, 0, 0], [3, 2, 5, 20]], // strided, 100-value rows
+      [[0, 0, 0, 3], [3, 4, 5, 1]], // one value per row
+      [[2, 3, 4, 0], [1, 1, 1, 20]],
+      [[0, 1, 2, 2], [-1, 2, 3, 17]], // -1: to the end; 17 ≥ 16 takes the block copy
+    ];
+    for (const [begin, size] of cases) {
+      const r = await both(() =>
+        tf.tidy(() => {
+          const t = tf.tensor(x, shape);
+          return [values(tf.slice(t, begin, size)), values(tf.slice(tf.cast(tf.mul(t, 10), 'int32'), begin, size)), values(tf.slice(tf.greater(t, 0), begin, size))];
+        }),
+      );
+      expect(r.wasm, `${begin} ${size}`).toEqual(r.cpu);
+      expect(r.wasm[0].data.length).toBeGreaterThan(0);
+    }
+    const r1 = await both(() => values(tf.slice(tf.tensor1d([1, 2, 3, 4, 5]), 1, 3)));
+    expect(r1.wasm.data).toEqual([2, 3, 4]);
+  });
+
   it('Identity and same-dtype Cast share the buffer: the copy outlives its source, values intact', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor1d([1.5, -2, 3]);
