@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gatherRows, jsPath } from './sparse.js';
+import { gatherRows, jsKernelOutput, jsPath } from './sparse.js';
 
 
 /** The three canonical feature planes of Convolutional Occupancy Networks. */
@@ -130,18 +130,7 @@ export function weightedCornerGatherJs(features: tf.Tensor, idx: Int32Array, wts
   const C = features.shape[features.rank - 1] as number;
   const q = idx.length / K;
   const f = tf.customGrad(((ff: tf.Tensor) => {
-    const src = ff.dataSync() as Float32Array;
-    const out = new Float32Array(q * C);
-    for (let k = 0; k < q; k++) {
-      const o = k * C;
-      for (let j = 0; j < K; j++) {
-        const w = wts[K * k + j];
-        if (w === 0) continue;
-        const s = idx[K * k + j] * C;
-        for (let c = 0; c < C; c++) out[o + c] += w * src[s + c];
-      }
-    }
-    const value = tf.tensor(out, outShape);
+    const value = jsKernelOutput(outShape, [ff], (out, [src]) => gatherCorners(out, src, idx, wts, K, C));
     const gradFunc = (dy: tf.Tensor) => {
       const g = dy.dataSync() as Float32Array;
       const df = new Float32Array(features.size);
@@ -159,4 +148,61 @@ export function weightedCornerGatherJs(features: tf.Tensor, idx: Int32Array, wts
     return { value, gradFunc };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (f as unknown as (a: tf.Tensor) => tf.Tensor)(features);
+}
+
+/**
+ * The forward loop of {@link weightedCornerGatherJs}, writing every value of `out [q·C]`. Rounds as the plain loop
+ * `out[o + c] += w · src[s + c]` from 0 over the corners with w ≠ 0 (float32 after each corner, in corner order), so
+ * the result is bit-identical to it; 4 and 8 corners with no zero weight take one pass over the channels.
+ */
+function gatherCorners(out: Float32Array, src: Float32Array, idx: Int32Array, wts: Float32Array, K: number, C: number): void {
+  const fr = Math.fround;
+  const q = idx.length / K;
+  for (let k = 0; k < q; k++) {
+    const o = k * C;
+    const e = K * k;
+    if (K === 4 && wts[e] !== 0 && wts[e + 1] !== 0 && wts[e + 2] !== 0 && wts[e + 3] !== 0) {
+      const w0 = wts[e];
+      const w1 = wts[e + 1];
+      const w2 = wts[e + 2];
+      const w3 = wts[e + 3];
+      const s0 = idx[e] * C;
+      const s1 = idx[e + 1] * C;
+      const s2 = idx[e + 2] * C;
+      const s3 = idx[e + 3] * C;
+      for (let c = 0; c < C; c++) out[o + c] = fr(fr(fr(0 + w0 * src[s0 + c]) + w1 * src[s1 + c]) + w2 * src[s2 + c]) + w3 * src[s3 + c];
+      continue;
+    }
+    if (K === 8 && wts[e] !== 0 && wts[e + 1] !== 0 && wts[e + 2] !== 0 && wts[e + 3] !== 0 && wts[e + 4] !== 0 && wts[e + 5] !== 0 && wts[e + 6] !== 0 && wts[e + 7] !== 0) {
+      const w0 = wts[e];
+      const w1 = wts[e + 1];
+      const w2 = wts[e + 2];
+      const w3 = wts[e + 3];
+      const w4 = wts[e + 4];
+      const w5 = wts[e + 5];
+      const w6 = wts[e + 6];
+      const w7 = wts[e + 7];
+      const s0 = idx[e] * C;
+      const s1 = idx[e + 1] * C;
+      const s2 = idx[e + 2] * C;
+      const s3 = idx[e + 3] * C;
+      const s4 = idx[e + 4] * C;
+      const s5 = idx[e + 5] * C;
+      const s6 = idx[e + 6] * C;
+      const s7 = idx[e + 7] * C;
+      for (let c = 0; c < C; c++) {
+        const a = fr(fr(fr(0 + w0 * src[s0 + c]) + w1 * src[s1 + c]) + w2 * src[s2 + c]);
+        const b = fr(fr(fr(a + w3 * src[s3 + c]) + w4 * src[s4 + c]) + w5 * src[s5 + c]);
+        out[o + c] = fr(b + w6 * src[s6 + c]) + w7 * src[s7 + c];
+      }
+      continue;
+    }
+    out.fill(0, o, o + C);
+    for (let j = 0; j < K; j++) {
+      const w = wts[e + j];
+      if (w === 0) continue;
+      const s = idx[e + j] * C;
+      for (let c = 0; c < C; c++) out[o + c] += w * src[s + c];
+    }
+  }
 }

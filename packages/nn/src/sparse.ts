@@ -19,6 +19,36 @@ export function jsPath(): boolean {
   return b === 'wasm' || b === 'cpu';
 }
 
+/** The parts of tfjs-backend-wasm's `BackendWasm` that {@link jsKernelOutput} uses. */
+interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+}
+
+/**
+ * A float32 tensor `shape` written by a synchronous JS kernel: `fill(out, inputs)` gets the output to write in full
+ * and each input's values. On wasm both are views of the wasm heap (no copy of an input out of the heap, no JS
+ * array copied into it; the views are taken after the output is allocated, so they stay valid while `fill` runs,
+ * and `fill` must not allocate tensors); elsewhere a fresh array and `dataSync()` copies. Float32 inputs only.
+ */
+export function jsKernelOutput(shape: number[], inputs: tf.Tensor[], fill: (out: Float32Array, inputs: Float32Array[]) => void): tf.Tensor {
+  if (tf.getBackend() === 'wasm' && inputs.every((t) => t.dtype === 'float32')) {
+    const backend = tf.backend() as unknown as WasmHeapBackend;
+    const info = backend.makeOutput(shape, 'float32');
+    fill(
+      backend.typedArrayFromHeap(info),
+      inputs.map((t) => backend.typedArrayFromHeap(t)),
+    );
+    return tf.engine().makeTensorFromTensorInfo(info);
+  }
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  fill(
+    out,
+    inputs.map((t) => t.dataSync() as Float32Array),
+  );
+  return tf.tensor(out, shape);
+}
+
 function gatherJs(x: tf.Tensor, idx: tf.Tensor): tf.Tensor {
   const f = x.shape[1] as number;
   const src = x.dataSync() as Float32Array;

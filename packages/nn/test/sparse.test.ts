@@ -9,6 +9,7 @@ import {
   conv3x3,
   convTranspose2x2,
   samplePlaneBilinear,
+  sampleGridTrilinear,
   normalizePlaneCoordinates,
   planeCellIndex,
   setJsKernels,
@@ -126,4 +127,68 @@ describe('wasm agrees with cpu', () => {
       await tf.setBackend('cpu');
     }
   });
+});
+
+describe('JS sampling kernels round as the plain loop', () => {
+  /** The loop the kernels replaced: `out += w · f[row]` per corner with w ≠ 0, float32 after each corner. */
+  const plain = (f: Float32Array, C: number, corners: [number, number][][]) => {
+    const out = new Float32Array(corners.length * C);
+    corners.forEach((list, k) => {
+      for (const [row, w] of list) if (Math.fround(w) !== 0) for (let c = 0; c < C; c++) out[k * C + c] += Math.fround(w) * f[row * C + c];
+    });
+    return Array.from(out);
+  };
+  const features = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.37) * 3 + Math.cos(i * 0.11));
+
+  for (const backend of ['cpu', 'wasm']) {
+    it(`bilinear and trilinear samples are bit-identical to it, zero weights included (${backend})`, async () => {
+      await tf.setBackend(backend);
+      try {
+        const R = 5;
+        const C = 32;
+        const fp = features(R * R * C);
+        // generic points (four non-zero weights) and points on grid lines and nodes (zero weights)
+        const uv = [0.13, 0.71, 0.5, 0.5, 0.25, 0.6, 0, 1, 0.99, 0.02, 0.37, 0.25];
+        const plane = tf.tidy(() => Array.from(samplePlaneBilinear(tf.tensor4d(fp, [1, R, R, C]), tf.tensor3d(uv, [1, 6, 2])).dataSync()));
+        const cornersUv: [number, number][][] = [];
+        for (let t = 0; t < 6; t++) {
+          const px = Math.fround(uv[2 * t]) * (R - 1);
+          const py = Math.fround(uv[2 * t + 1]) * (R - 1);
+          const x0 = Math.min(Math.floor(px), R - 2);
+          const y0 = Math.min(Math.floor(py), R - 2);
+          const wx = px - x0;
+          const wy = py - y0;
+          cornersUv.push([
+            [y0 * R + x0, (1 - wx) * (1 - wy)],
+            [y0 * R + x0 + 1, wx * (1 - wy)],
+            [(y0 + 1) * R + x0, (1 - wx) * wy],
+            [(y0 + 1) * R + x0 + 1, wx * wy],
+          ]);
+        }
+        expect(plane).toEqual(plain(fp, C, cornersUv));
+        expect(cornersUv.flat().filter(([, w]) => w === 0).length).toBeGreaterThan(3); // the zero-weight path runs
+
+        const G = 4;
+        const fg = features(G * G * G * C);
+        const xyz = [0.13, 0.71, 0.42, 0.5, 0.5, 0.5, 1, 0, 0.6, 0.9, 0.21, 0.05];
+        const grid = tf.tidy(() => Array.from(sampleGridTrilinear(tf.tensor5d(fg, [1, G, G, G, C]), tf.tensor3d(xyz, [1, 4, 3])).dataSync()));
+        const cornersXyz: [number, number][][] = [];
+        for (let t = 0; t < 4; t++) {
+          const p = [0, 1, 2].map((a) => Math.fround(xyz[3 * t + a]) * (G - 1));
+          const p0 = p.map((v) => Math.min(Math.floor(v), G - 2));
+          const w = p.map((v, a) => v - p0[a]);
+          const list: [number, number][] = [];
+          for (let j = 0; j < 8; j++) {
+            const d = [j & 1, (j >> 1) & 1, (j >> 2) & 1];
+            const row = ((p0[2] + d[2]) * G + (p0[1] + d[1])) * G + (p0[0] + d[0]);
+            list.push([row, (d[0] ? w[0] : 1 - w[0]) * (d[1] ? w[1] : 1 - w[1]) * (d[2] ? w[2] : 1 - w[2])]);
+          }
+          cornersXyz.push(list);
+        }
+        expect(grid).toEqual(plain(fg, C, cornersXyz));
+      } finally {
+        await tf.setBackend('cpu');
+      }
+    });
+  }
 });
