@@ -7,7 +7,7 @@
 export { NNError, type NNErrorCode } from './errors.js';
 export { Module, type ParamLayout, type NamedArray } from './module.js';
 export { Linear, BatchNorm, ResnetBlockFC, LINEAR_DEFAULTS, BATCH_NORM_DEFAULTS, type LinearOptions, type BatchNormOptions } from './layers.js';
-export { seedInit, torchUniform } from './init.js';
+export { seedInit, torchUniform, withoutRandomInit } from './init.js';
 export { encodeWeights, decodeWeights, fetchModel, weightsFileName, sha256Hex, addWeightsHash, verifyWeightsHash, type ModelJson, type WeightEntry } from './weights.js';
 export { classifyAdapter, type AdapterClass, type AdapterInfoLike } from './adapter.js';
 export { selectBackend, type BackendName, type SelectBackendOptions } from './backend.js';
