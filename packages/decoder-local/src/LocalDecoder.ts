@@ -5,12 +5,14 @@ import {
   ResnetBlockFC,
   normalizePlaneCoordinates,
   samplePlaneBilinear,
+  samplePlanesSum,
   normalizeGridCoordinates,
   sampleGridTrilinear,
   projectToImagePlane,
   checkImagePlaneCamera,
   type ImagePlaneCamera,
   type LocalFeatures,
+  type PlaneName,
 } from '@onet/nn';
 import { DecoderLocalError } from './errors.js';
 
@@ -66,6 +68,12 @@ export class LocalDecoder extends Module {
 
   /** Summed plane (and grid) features at the query points: `p [B, T, 3]` → `[B, T, cDim]`. */
   sampleFeatures(p: tf.Tensor3D, planes: PlaneFeatureMap): tf.Tensor3D {
+    const names = Object.keys(planes) as (keyof PlaneFeatureMap)[];
+    if (names.length > 0 && names.every((n) => n === 'xz' || n === 'xy' || n === 'yz')) {
+      // planes only: one pass over the points (same values as the loop below)
+      const list = names.map((n) => [n, planes[n]!] as [PlaneName, tf.Tensor4D]);
+      return samplePlanesSum(p, list, this.options.padding);
+    }
     return tf.tidy(() => {
       let c: tf.Tensor3D | undefined;
       for (const name of Object.keys(planes) as (keyof PlaneFeatureMap)[]) {

@@ -13,7 +13,7 @@ export { classifyAdapter, type AdapterClass, type AdapterInfoLike } from './adap
 export { selectBackend, type BackendName, type SelectBackendOptions } from './backend.js';
 export { gatherRows, scatterAddRows, scatterMeanRows, conv3x3, convTranspose2x2, conv3x3x3, convTranspose2x2x2, maxPool2x2x2, setJsKernels } from './sparse.js';
 export { normalizeGridCoordinates, gridCellIndex, sampleGridTrilinear, type LocalFeatures } from './grid.js';
-export { normalizePlaneCoordinates, planeCellIndex, samplePlaneBilinear, PLANE_AXES, type PlaneName } from './planes.js';
+export { normalizePlaneCoordinates, planeCellIndex, samplePlaneBilinear, samplePlanesSum, PLANE_AXES, type PlaneName } from './planes.js';
 export { projectToImagePlane, checkImagePlaneCamera, type ImagePlaneCamera } from './imagePlane.js';
 export { registerFastMatMulGradient } from './fastGradients.js';
 export { registerFastWasmKernels } from './fastWasmKernels.js';

@@ -9,11 +9,13 @@ import {
   conv3x3,
   convTranspose2x2,
   samplePlaneBilinear,
+  samplePlanesSum,
   sampleGridTrilinear,
   normalizePlaneCoordinates,
   planeCellIndex,
   setJsKernels,
   registerFastMatMulGradient,
+  type PlaneName,
 } from '../src/index.js';
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
@@ -191,4 +193,62 @@ describe('JS sampling kernels round as the plain loop', () => {
       }
     });
   }
+});
+
+describe('samplePlanesSum', () => {
+  for (const backend of ['cpu', 'wasm']) {
+    it(`is bit-identical to summing samplePlaneBilinear over normalised coordinates, gradients too (${backend})`, async () => {
+      await tf.setBackend(backend);
+      try {
+        const B = 2;
+        const T = 40;
+        const C = 8;
+        const pts = Float32Array.from({ length: B * T * 3 }, (_, i) => Math.sin(i * 2.3) * 0.62); // some beyond the padded cube
+        for (let i = 0; i < 12; i++) pts[i] = [0, 0.25, -0.25, 0.55, -0.55, 0.1][i % 6]; // cell borders: zero weights
+        const sides: Record<PlaneName, number> = { xz: 5, xy: 8, yz: 1 };
+        const planes = (['xz', 'xy', 'yz'] as PlaneName[]).map((n, j): [PlaneName, tf.Tensor4D] => {
+          const R = sides[n];
+          return [n, tf.tensor4d(Float32Array.from({ length: B * R * R * C }, (_, i) => Math.cos(i * 0.77 + j) * 2), [B, R, R, C])];
+        });
+        const p = tf.tensor3d(pts, [B, T, 3]);
+        const before = tf.memory().numTensors;
+        const composed = (fs: tf.Tensor[]) =>
+          tf.tidy(() => {
+            let c: tf.Tensor | undefined;
+            planes.forEach(([n], j) => {
+              const s = samplePlaneBilinear(fs[j] as tf.Tensor4D, normalizePlaneCoordinates(p, n, 0.1) as tf.Tensor3D);
+              c = c ? tf.add(c, s) : s;
+            });
+            return c!;
+          });
+        const fused = (fs: tf.Tensor[]) => samplePlanesSum(p, planes.map(([n], j) => [n, fs[j] as tf.Tensor4D]), 0.1);
+        const fs = planes.map(([, f]) => f);
+        const a = tf.tidy(() => Array.from(fused(fs).dataSync()));
+        const b = tf.tidy(() => Array.from(composed(fs).dataSync()));
+        expect(a).toEqual(b);
+        expect(a.some((v) => v !== 0)).toBe(true);
+        const w = tf.tensor3d(Float32Array.from({ length: B * T * C }, (_, i) => (i % 5) - 2), [B, T, C]);
+        const ga = tf.tidy(() => tf.grads((...x: tf.Tensor[]) => tf.sum(tf.mul(fused(x), w)))(fs).map((g) => Array.from(g.dataSync())));
+        const gb = tf.tidy(() => tf.grads((...x: tf.Tensor[]) => tf.sum(tf.mul(composed(x), w)))(fs).map((g) => Array.from(g.dataSync())));
+        ga.forEach((g, j) => close(g, gb[j], 1e-5));
+        w.dispose();
+        expect(tf.memory().numTensors).toBe(before);
+        // the tfjs-ops path agrees to float noise
+        setJsKernels('never');
+        const c = tf.tidy(() => Array.from(fused(fs).dataSync()));
+        close(c, b, 1e-5);
+        tf.dispose([p, ...fs]);
+      } finally {
+        setJsKernels('auto');
+        await tf.setBackend('cpu');
+      }
+    });
+  }
+
+  it('refuses mismatched shapes with SHAPE_MISMATCH', () => {
+    const p = tf.zeros([1, 4, 3]) as tf.Tensor3D;
+    expect(() => samplePlanesSum(p, [], 0.1)).toThrow(/at least one plane/);
+    expect(() => samplePlanesSum(p, [['xz', tf.zeros([1, 4, 4, 2]) as tf.Tensor4D], ['xy', tf.zeros([1, 4, 4, 3]) as tf.Tensor4D]], 0.1)).toThrow(/plane xy must be \[1, R, R, 2\]/);
+    expect(() => samplePlanesSum(tf.zeros([1, 4, 2]) as tf.Tensor3D, [['xz', tf.zeros([1, 4, 4, 2]) as tf.Tensor4D]], 0.1)).toThrow(/\[B, T, 3\]/);
+  });
 });
