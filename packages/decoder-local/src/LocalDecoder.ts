@@ -124,7 +124,14 @@ export class LocalDecoder extends Module {
     return tf.tidy(() => {
       const c = this.sampleFeatures(p, planes);
       let net = this.fcP.apply(p);
-      for (let i = 0; i < this.blocks.length; i++) net = this.blocks[i].apply(tf.add(net, this.fcC[i].apply(c)));
+      for (let i = 0; i < this.blocks.length; i++) {
+        // free each block's input as soon as the block is done: a chunk's intermediates ([B, T, hidden] each,
+        // 6.4 MB at 50k points) would otherwise all live until the outer tidy ends, and the wasm heap (which never
+        // shrinks) would grow to hold them all, on fresh pages
+        const next = tf.tidy(() => this.blocks[i].apply(tf.add(net, this.fcC[i].apply(c))));
+        net.dispose();
+        net = next;
+      }
       const out = this.fcOut.apply(tf.relu(net));
       return tf.reshape(out, [p.shape[0], p.shape[1]]) as tf.Tensor2D;
     });
