@@ -51,14 +51,14 @@ export function jsKernelOutput(shape: number[], inputs: tf.Tensor[], fill: (out:
 
 function gatherJs(x: tf.Tensor, idx: tf.Tensor): tf.Tensor {
   const f = x.shape[1] as number;
-  const src = x.dataSync() as Float32Array;
   const ii = idx.dataSync() as Int32Array;
-  const out = new Float32Array(ii.length * f);
-  for (let k = 0, o = 0; k < ii.length; k++) {
-    const base = ii[k] * f;
-    for (let j = 0; j < f; j++) out[o++] = src[base + j];
-  }
-  return tf.tensor2d(out, [ii.length, f]);
+  // rows read from a view of x on wasm (no copy of all of x out of the heap), written into the heap
+  return jsKernelOutput([ii.length, f], [x], (out, [src]) => {
+    for (let k = 0, o = 0; k < ii.length; k++) {
+      const base = ii[k] * f;
+      for (let j = 0; j < f; j++) out[o++] = src[base + j];
+    }
+  });
 }
 
 function scatterAddJs(v: tf.Tensor, idx: tf.Tensor, size: number): tf.Tensor {
