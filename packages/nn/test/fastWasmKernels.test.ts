@@ -124,6 +124,21 @@ describe('registerFastWasmKernels', () => {
     expect(r1.wasm.data).toEqual([2, 3, 4]);
   });
 
+  it('Concat along the last, a middle and the first axis (short and long pieces, empty inputs) equals the cpu backend', async () => {
+    const t = (shape: number[], k: number) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i * 0.25 + k * 1000), shape);
+    const cases: [number[][], number][] = [
+      [[[4, 5, 3], [4, 5, 2], [4, 5, 7]], 2],
+      [[[4, 5, 3], [4, 1, 3]], 1],
+      [[[2, 5, 3], [3, 5, 3]], 0],
+      [[[6, 700], [6, 400]], 1], // 1100 values per row: the original kernel
+      [[[4, 0, 3], [4, 5, 3]], 1],
+    ];
+    for (const [shapes, axis] of cases) {
+      const r = await both(() => tf.tidy(() => values(tf.concat(shapes.map((s, k) => t(s, k)), axis))));
+      expect(r.wasm, `${JSON.stringify(shapes)} ${axis}`).toEqual(r.cpu);
+    }
+  });
+
   it('Identity and same-dtype Cast share the buffer: the copy outlives its source, values intact', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor1d([1.5, -2, 3]);
