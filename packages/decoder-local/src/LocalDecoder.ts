@@ -128,9 +128,11 @@ export class LocalDecoder extends Module {
         // free each block's input as soon as the block is done: a chunk's intermediates ([B, T, hidden] each,
         // 6.4 MB at 50k points) would otherwise all live until the outer tidy ends, and the wasm heap (which never
         // shrinks) would grow to hold them all, on fresh pages
-        const next = tf.tidy(() => this.blocks[i].apply(tf.add(net, this.fcC[i].apply(c))));
-        net.dispose();
-        net = next;
+        const cc = this.fcC[i].apply(c);
+        const x = tf.add(net, cc);
+        tf.dispose([cc, net]);
+        net = this.blocks[i].apply(x);
+        x.dispose();
       }
       const out = this.fcOut.apply(tf.relu(net));
       return tf.reshape(out, [p.shape[0], p.shape[1]]) as tf.Tensor2D;
