@@ -23,6 +23,7 @@ export function jsPath(): boolean {
 interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+  disposeData(dataId: object): boolean;
 }
 
 /**
@@ -35,10 +36,15 @@ export function jsKernelOutput(shape: number[], inputs: tf.Tensor[], fill: (out:
   if (tf.getBackend() === 'wasm' && inputs.every((t) => t.dtype === 'float32')) {
     const backend = tf.backend() as unknown as WasmHeapBackend;
     const info = backend.makeOutput(shape, 'float32');
-    fill(
-      backend.typedArrayFromHeap(info),
-      inputs.map((t) => backend.typedArrayFromHeap(t)),
-    );
+    try {
+      fill(
+        backend.typedArrayFromHeap(info),
+        inputs.map((t) => backend.typedArrayFromHeap(t)),
+      );
+    } catch (e) {
+      backend.disposeData(info.dataId); // not yet a tensor: free its heap block here
+      throw e;
+    }
     return tf.engine().makeTensorFromTensorInfo(info);
   }
   const out = new Float32Array(shape.reduce((a, b) => a * b, 1));

@@ -17,6 +17,7 @@ import {
   registerFastMatMulGradient,
   type PlaneName,
 } from '../src/index.js';
+import { jsKernelOutput } from '../src/sparse.js';
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
   expect(a.length).toBe(b.length);
@@ -250,5 +251,32 @@ describe('samplePlanesSum', () => {
     expect(() => samplePlanesSum(p, [], 0.1)).toThrow(/at least one plane/);
     expect(() => samplePlanesSum(p, [['xz', tf.zeros([1, 4, 4, 2]) as tf.Tensor4D], ['xy', tf.zeros([1, 4, 4, 3]) as tf.Tensor4D]], 0.1)).toThrow(/plane xy must be \[1, R, R, 2\]/);
     expect(() => samplePlanesSum(tf.zeros([1, 4, 2]) as tf.Tensor3D, [['xz', tf.zeros([1, 4, 4, 2]) as tf.Tensor4D]], 0.1)).toThrow(/\[B, T, 3\]/);
+  });
+});
+
+describe('jsKernelOutput', () => {
+  it('writes in place on wasm and frees its output when the kernel throws', async () => {
+    await tf.setBackend('wasm');
+    try {
+      const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+      const y = jsKernelOutput([2], [x], (out, [src]) => {
+        out[0] = src[0] + src[1];
+        out[1] = src[2] * src[3];
+      });
+      expect(Array.from(y.dataSync())).toEqual([3, 12]);
+      const backend = tf.backend() as unknown as { numDataIds(): number };
+      const ids = backend.numDataIds();
+      const tensors = tf.memory().numTensors;
+      expect(() =>
+        jsKernelOutput([1000], [x], () => {
+          throw new Error('boom');
+        }),
+      ).toThrow('boom');
+      expect(backend.numDataIds()).toBe(ids);
+      expect(tf.memory().numTensors).toBe(tensors);
+      tf.dispose([x, y]);
+    } finally {
+      await tf.setBackend('cpu');
+    }
   });
 });
