@@ -5,12 +5,14 @@ import {
   ResnetBlockFC,
   normalizePlaneCoordinates,
   samplePlaneBilinear,
+  samplePlanesSum,
   normalizeGridCoordinates,
   sampleGridTrilinear,
   projectToImagePlane,
   checkImagePlaneCamera,
   type ImagePlaneCamera,
   type LocalFeatures,
+  type PlaneName,
 } from '@onet/nn';
 import { DecoderLocalError } from './errors.js';
 
@@ -66,6 +68,12 @@ export class LocalDecoder extends Module {
 
   /** Summed plane (and grid) features at the query points: `p [B, T, 3]` → `[B, T, cDim]`. */
   sampleFeatures(p: tf.Tensor3D, planes: PlaneFeatureMap): tf.Tensor3D {
+    const names = Object.keys(planes) as (keyof PlaneFeatureMap)[];
+    if (names.length > 0 && names.every((n) => n === 'xz' || n === 'xy' || n === 'yz')) {
+      // planes only: one pass over the points (same values as the loop below)
+      const list = names.map((n) => [n, planes[n]!] as [PlaneName, tf.Tensor4D]);
+      return samplePlanesSum(p, list, this.options.padding);
+    }
     return tf.tidy(() => {
       let c: tf.Tensor3D | undefined;
       for (const name of Object.keys(planes) as (keyof PlaneFeatureMap)[]) {
@@ -116,7 +124,16 @@ export class LocalDecoder extends Module {
     return tf.tidy(() => {
       const c = this.sampleFeatures(p, planes);
       let net = this.fcP.apply(p);
-      for (let i = 0; i < this.blocks.length; i++) net = this.blocks[i].apply(tf.add(net, this.fcC[i].apply(c)));
+      for (let i = 0; i < this.blocks.length; i++) {
+        // free each block's input as soon as the block is done: a chunk's intermediates ([B, T, hidden] each,
+        // 6.4 MB at 50k points) would otherwise all live until the outer tidy ends, and the wasm heap (which never
+        // shrinks) would grow to hold them all, on fresh pages
+        const cc = this.fcC[i].apply(c);
+        const x = tf.add(net, cc);
+        tf.dispose([cc, net]);
+        net = this.blocks[i].apply(x);
+        x.dispose();
+      }
       const out = this.fcOut.apply(tf.relu(net));
       return tf.reshape(out, [p.shape[0], p.shape[1]]) as tf.Tensor2D;
     });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, encodeWeights, seedInit, type ImagePlaneCamera, type ModelJson, type PlaneName } from '@onet/nn';
+import { Module, encodeWeights, seedInit, withoutRandomInit, type ImagePlaneCamera, type ModelJson, type PlaneName } from '@onet/nn';
 import { LocalPoolPointnet, ResnetPointnet, LatentEncoder, type LocalFeatures } from '@onet/encoders';
 import { buildVoxelNet, checkVoxelConfig, checkVoxelInput, isVoxelModel, type VoxelEncoderModule } from './voxelModel.js';
 import { buildImageNet, checkImageConfig, checkImageInput, isImageModel, DEFAULT_IMAGE_SIZE, type ImageEncoderModule } from './imageModel.js';
@@ -327,7 +327,8 @@ export class OccupancyNetwork {
    */
   static fromWeights(modelJson: ModelJson, weights: Map<string, { data: Float32Array; shape: number[] }>): OccupancyNetwork {
     const cfg = checkConfig(modelJson?.modelConfig);
-    const m = new OccupancyNetwork({ ...cfg });
+    // every parameter is loaded next (strict: a missing one throws), so skip drawing the random initial values
+    const m = withoutRandomInit(() => new OccupancyNetwork({ ...cfg }));
     try {
       m.net.loadStateDict(weights);
     } catch (e) {

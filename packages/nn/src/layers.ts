@@ -172,8 +172,15 @@ export class ResnetBlockFC extends Module {
 
   apply(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const net = this.fc0.apply(tf.relu(x));
-      const dx = this.fc1.apply(tf.relu(net));
+      // each intermediate is freed once used, so at most three [..., hidden] tensors are alive at a time (on wasm
+      // the heap grows to the peak and never shrinks); tfjs keeps what backprop saves
+      const once = (t: tf.Tensor, f: (t: tf.Tensor) => tf.Tensor) => {
+        const y = f(t);
+        t.dispose();
+        return y;
+      };
+      const net = once(tf.relu(x), (a) => this.fc0.apply(a));
+      const dx = once(once(net, (n) => tf.relu(n)), (a) => this.fc1.apply(a));
       const xs = this.shortcut ? this.shortcut.apply(x) : x;
       return tf.add(xs, dx);
     });

@@ -170,7 +170,8 @@ export abstract class Module {
       const g = given.get(k);
       if (!g) continue;
       tf.tidy(() => {
-        const values = g.data instanceof BigInt64Array ? Float32Array.from(g.data, Number) : Float32Array.from(g.data);
+        // a copy (tf.tensor keeps the array itself on the cpu backend); `new Float32Array` copies natively, `from` iterates
+        const values = g.data instanceof BigInt64Array ? Float32Array.from(g.data, Number) : new Float32Array(g.data as ArrayLike<number>);
         const t = tf.tensor(values, e.layout.referenceShape, 'float32');
         e.variable.assign(tf.reshape(e.layout.toOurs(t), e.variable.shape));
       });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gatherRows, jsPath } from './sparse.js';
+import { gatherRows, jsKernelOutput, jsPath } from './sparse.js';
+import { NNError } from './errors.js';
 
 
 /** The three canonical feature planes of Convolutional Occupancy Networks. */
@@ -122,6 +123,138 @@ function samplePlaneBilinearJs(features: tf.Tensor4D, uv: tf.Tensor3D): tf.Tenso
 }
 
 /**
+ * The summed local feature of several planes at the same points: `Σ_n samplePlaneBilinear(planes[n],
+ * normalizePlaneCoordinates(p, n, padding))`, added in the order given (the first plane's sample, plus the second,
+ * …; float32 after each addition). `p [B, T, 3]` (unit-cube frame), each plane `[B, R, R, C]` (its own R) →
+ * `[B, T, C]`. Differentiable in the planes. On wasm/cpu one synchronous JS kernel does it all (coordinates,
+ * corners, weights and the sum, per point, with no intermediate tensors) and its values are bit-identical to the
+ * composition of tfjs ops and {@link samplePlaneBilinear} it replaces; elsewhere it is that composition.
+ * The local decoder of Convolutional Occupancy Networks (CON: `LocalDecoder.sample_plane_feature`, summed).
+ * @throws {@link NNError} `SHAPE_MISMATCH` when `p` is not `[B, T, 3]`, a plane is not `[B, R, R, C]` with R ≥ 1,
+ * or the planes disagree in B or C; or no plane is given.
+ */
+export function samplePlanesSum(p: tf.Tensor3D, planes: [PlaneName, tf.Tensor4D][], padding: number): tf.Tensor3D {
+  if (planes.length === 0) throw new NNError('SHAPE_MISMATCH', 'samplePlanesSum needs at least one plane');
+  const [B, T] = p.shape;
+  if (p.rank !== 3 || p.shape[2] !== 3) throw new NNError('SHAPE_MISMATCH', `points must be [B, T, 3], got [${p.shape}]`);
+  const C = planes[0][1].shape[3];
+  for (const [name, f] of planes) {
+    if (!(name in PLANE_AXES)) throw new NNError('SHAPE_MISMATCH', `unknown plane ${JSON.stringify(name)}; use xz, xy or yz`);
+    if (f.rank !== 4 || f.shape[0] !== B || f.shape[1] !== f.shape[2] || f.shape[1] < 1 || f.shape[3] !== C) {
+      throw new NNError('SHAPE_MISMATCH', `plane ${name} must be [${B}, R, R, ${C}], got [${f.shape}]`);
+    }
+  }
+  if (!jsPath()) {
+    return tf.tidy(() => {
+      let c: tf.Tensor3D | undefined;
+      for (const [name, f] of planes) {
+        const s = samplePlaneBilinear(f, normalizePlaneCoordinates(p, name, padding) as tf.Tensor3D);
+        c = c ? (tf.add(c, s) as tf.Tensor3D) : s;
+      }
+      return c!;
+    });
+  }
+  const pts = p.dataSync() as Float32Array;
+  const q = B * T;
+  // normalizePlaneCoordinates in float32, as its tfjs ops round: p / fround(d) (a correctly rounded float32
+  // division), + 0.5, ≥ 1 → fround(1 − 1e-5), < 0 → 0
+  const d = Math.fround(1 + padding + EPS);
+  const top = Math.fround(1 - EPS);
+  const coordinate = (v: number): number => {
+    const u = Math.fround(Math.fround(v / d) + 0.5);
+    return u >= 1 ? top : u > 0 ? u : u === u ? 0 : u; // Math.max(hi, 0); NaN stays NaN
+  };
+  /** Corner rows (within one plane) and bilinear weights of point k on plane `axes` of side R (samplePlaneBilinearJs). */
+  const corners = (k: number, axes: [number, number], R: number, idx: Int32Array, wts: Float32Array): void => {
+    const b = Math.floor(k / T);
+    const hi = Math.max(R - 2, 0);
+    const px = Math.min(Math.max(coordinate(pts[3 * k + axes[0]]), 0), 1) * (R - 1);
+    const py = Math.min(Math.max(coordinate(pts[3 * k + axes[1]]), 0), 1) * (R - 1);
+    const x0 = Math.min(Math.floor(px), hi);
+    const y0 = Math.min(Math.floor(py), hi);
+    const wx = px - x0;
+    const wy = py - y0;
+    const x1 = R > 1 ? x0 + 1 : x0;
+    const y1 = R > 1 ? y0 + 1 : y0;
+    const base = b * R * R;
+    idx[0] = base + y0 * R + x0;
+    idx[1] = base + y0 * R + x1;
+    idx[2] = base + y1 * R + x0;
+    idx[3] = base + y1 * R + x1;
+    wts[0] = (1 - wx) * (1 - wy);
+    wts[1] = wx * (1 - wy);
+    wts[2] = (1 - wx) * wy;
+    wts[3] = wx * wy;
+  };
+  const inputs = planes.map(([, f]) => f);
+  const f = tf.customGrad(((...args: tf.Tensor[]) => {
+    const feats = args.slice(0, inputs.length);
+    const value = jsKernelOutput([B, T, C], feats, (out, srcs) => {
+      const idx = new Int32Array(4);
+      const wts = new Float32Array(4);
+      const row = new Float32Array(C);
+      const one = new Int32Array(4);
+      const oneW = new Float32Array(4);
+      for (let n = 0; n < planes.length; n++) {
+        const src = srcs[n];
+        const axes = PLANE_AXES[planes[n][0]];
+        const R = feats[n].shape[1] as number;
+        for (let k = 0; k < q; k++) {
+          corners(k, axes, R, idx, wts);
+          const o = k * C;
+          if (wts[0] !== 0 && wts[1] !== 0 && wts[2] !== 0 && wts[3] !== 0) {
+            // gatherCorners' one-pass loop, inlined
+            const w0 = wts[0];
+            const w1 = wts[1];
+            const w2 = wts[2];
+            const w3 = wts[3];
+            const s0 = idx[0] * C;
+            const s1 = idx[1] * C;
+            const s2 = idx[2] * C;
+            const s3 = idx[3] * C;
+            const fr = Math.fround;
+            if (n === 0) {
+              for (let c = 0; c < C; c++) out[o + c] = fr(fr(fr(0 + w0 * src[s0 + c]) + w1 * src[s1 + c]) + w2 * src[s2 + c]) + w3 * src[s3 + c];
+            } else {
+              for (let c = 0; c < C; c++) out[o + c] += fr(fr(fr(fr(0 + w0 * src[s0 + c]) + w1 * src[s1 + c]) + w2 * src[s2 + c]) + w3 * src[s3 + c]);
+            }
+            continue;
+          }
+          one.set(idx);
+          oneW.set(wts);
+          gatherCorners(row, src, one, oneW, 4, C);
+          if (n === 0) out.set(row, o);
+          else for (let c = 0; c < C; c++) out[o + c] += row[c];
+        }
+      }
+    });
+    const gradFunc = (dy: tf.Tensor) => {
+      const g = dy.dataSync() as Float32Array;
+      const idx = new Int32Array(4);
+      const wts = new Float32Array(4);
+      return feats.map((feat, n) => {
+        const axes = PLANE_AXES[planes[n][0]];
+        const R = feat.shape[1] as number;
+        const df = new Float32Array(feat.size);
+        for (let k = 0; k < q; k++) {
+          corners(k, axes, R, idx, wts);
+          const o = k * C;
+          for (let j = 0; j < 4; j++) {
+            const w = wts[j];
+            if (w === 0) continue;
+            const s = idx[j] * C;
+            for (let c = 0; c < C; c++) df[s + c] += w * g[o + c];
+          }
+        }
+        return tf.tensor(df, feat.shape);
+      });
+    };
+    return { value, gradFunc };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return (f as unknown as (...a: tf.Tensor[]) => tf.Tensor)(...inputs) as tf.Tensor3D;
+}
+
+/**
  * `out[k] = Σ_j wts[K·k + j] · rows[idx[K·k + j]]` over the rows `[M, C]` of `features` (any shape whose last axis
  * is C), as a synchronous JS kernel whose gradient (the adjoint scatter) flows into the features only. Shared by
  * the bilinear (K = 4) and trilinear (K = 8) samplers on wasm/cpu.
@@ -130,18 +263,7 @@ export function weightedCornerGatherJs(features: tf.Tensor, idx: Int32Array, wts
   const C = features.shape[features.rank - 1] as number;
   const q = idx.length / K;
   const f = tf.customGrad(((ff: tf.Tensor) => {
-    const src = ff.dataSync() as Float32Array;
-    const out = new Float32Array(q * C);
-    for (let k = 0; k < q; k++) {
-      const o = k * C;
-      for (let j = 0; j < K; j++) {
-        const w = wts[K * k + j];
-        if (w === 0) continue;
-        const s = idx[K * k + j] * C;
-        for (let c = 0; c < C; c++) out[o + c] += w * src[s + c];
-      }
-    }
-    const value = tf.tensor(out, outShape);
+    const value = jsKernelOutput(outShape, [ff], (out, [src]) => gatherCorners(out, src, idx, wts, K, C));
     const gradFunc = (dy: tf.Tensor) => {
       const g = dy.dataSync() as Float32Array;
       const df = new Float32Array(features.size);
@@ -159,4 +281,61 @@ export function weightedCornerGatherJs(features: tf.Tensor, idx: Int32Array, wts
     return { value, gradFunc };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (f as unknown as (a: tf.Tensor) => tf.Tensor)(features);
+}
+
+/**
+ * The forward loop of {@link weightedCornerGatherJs}, writing every value of `out [q·C]`. Rounds as the plain loop
+ * `out[o + c] += w · src[s + c]` from 0 over the corners with w ≠ 0 (float32 after each corner, in corner order), so
+ * the result is bit-identical to it; 4 and 8 corners with no zero weight take one pass over the channels.
+ */
+function gatherCorners(out: Float32Array, src: Float32Array, idx: Int32Array, wts: Float32Array, K: number, C: number): void {
+  const fr = Math.fround;
+  const q = idx.length / K;
+  for (let k = 0; k < q; k++) {
+    const o = k * C;
+    const e = K * k;
+    if (K === 4 && wts[e] !== 0 && wts[e + 1] !== 0 && wts[e + 2] !== 0 && wts[e + 3] !== 0) {
+      const w0 = wts[e];
+      const w1 = wts[e + 1];
+      const w2 = wts[e + 2];
+      const w3 = wts[e + 3];
+      const s0 = idx[e] * C;
+      const s1 = idx[e + 1] * C;
+      const s2 = idx[e + 2] * C;
+      const s3 = idx[e + 3] * C;
+      for (let c = 0; c < C; c++) out[o + c] = fr(fr(fr(0 + w0 * src[s0 + c]) + w1 * src[s1 + c]) + w2 * src[s2 + c]) + w3 * src[s3 + c];
+      continue;
+    }
+    if (K === 8 && wts[e] !== 0 && wts[e + 1] !== 0 && wts[e + 2] !== 0 && wts[e + 3] !== 0 && wts[e + 4] !== 0 && wts[e + 5] !== 0 && wts[e + 6] !== 0 && wts[e + 7] !== 0) {
+      const w0 = wts[e];
+      const w1 = wts[e + 1];
+      const w2 = wts[e + 2];
+      const w3 = wts[e + 3];
+      const w4 = wts[e + 4];
+      const w5 = wts[e + 5];
+      const w6 = wts[e + 6];
+      const w7 = wts[e + 7];
+      const s0 = idx[e] * C;
+      const s1 = idx[e + 1] * C;
+      const s2 = idx[e + 2] * C;
+      const s3 = idx[e + 3] * C;
+      const s4 = idx[e + 4] * C;
+      const s5 = idx[e + 5] * C;
+      const s6 = idx[e + 6] * C;
+      const s7 = idx[e + 7] * C;
+      for (let c = 0; c < C; c++) {
+        const a = fr(fr(fr(0 + w0 * src[s0 + c]) + w1 * src[s1 + c]) + w2 * src[s2 + c]);
+        const b = fr(fr(fr(a + w3 * src[s3 + c]) + w4 * src[s4 + c]) + w5 * src[s5 + c]);
+        out[o + c] = fr(b + w6 * src[s6 + c]) + w7 * src[s7 + c];
+      }
+      continue;
+    }
+    out.fill(0, o, o + C);
+    for (let j = 0; j < K; j++) {
+      const w = wts[e + j];
+      if (w === 0) continue;
+      const s = idx[e + j] * C;
+      for (let c = 0; c < C; c++) out[o + c] += w * src[s + c];
+    }
+  }
 }

@@ -19,16 +19,52 @@ export function jsPath(): boolean {
   return b === 'wasm' || b === 'cpu';
 }
 
+/** The parts of tfjs-backend-wasm's `BackendWasm` that {@link jsKernelOutput} uses. */
+interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+  disposeData(dataId: object): boolean;
+}
+
+/**
+ * A float32 tensor `shape` written by a synchronous JS kernel: `fill(out, inputs)` gets the output to write in full
+ * and each input's values. On wasm both are views of the wasm heap (no copy of an input out of the heap, no JS
+ * array copied into it; the views are taken after the output is allocated, so they stay valid while `fill` runs,
+ * and `fill` must not allocate tensors); elsewhere a fresh array and `dataSync()` copies. Float32 inputs only.
+ */
+export function jsKernelOutput(shape: number[], inputs: tf.Tensor[], fill: (out: Float32Array, inputs: Float32Array[]) => void): tf.Tensor {
+  if (tf.getBackend() === 'wasm' && inputs.every((t) => t.dtype === 'float32')) {
+    const backend = tf.backend() as unknown as WasmHeapBackend;
+    const info = backend.makeOutput(shape, 'float32');
+    try {
+      fill(
+        backend.typedArrayFromHeap(info),
+        inputs.map((t) => backend.typedArrayFromHeap(t)),
+      );
+    } catch (e) {
+      backend.disposeData(info.dataId); // not yet a tensor: free its heap block here
+      throw e;
+    }
+    return tf.engine().makeTensorFromTensorInfo(info);
+  }
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  fill(
+    out,
+    inputs.map((t) => t.dataSync() as Float32Array),
+  );
+  return tf.tensor(out, shape);
+}
+
 function gatherJs(x: tf.Tensor, idx: tf.Tensor): tf.Tensor {
   const f = x.shape[1] as number;
-  const src = x.dataSync() as Float32Array;
   const ii = idx.dataSync() as Int32Array;
-  const out = new Float32Array(ii.length * f);
-  for (let k = 0, o = 0; k < ii.length; k++) {
-    const base = ii[k] * f;
-    for (let j = 0; j < f; j++) out[o++] = src[base + j];
-  }
-  return tf.tensor2d(out, [ii.length, f]);
+  // rows read from a view of x on wasm (no copy of all of x out of the heap), written into the heap
+  return jsKernelOutput([ii.length, f], [x], (out, [src]) => {
+    for (let k = 0, o = 0; k < ii.length; k++) {
+      const base = ii[k] * f;
+      for (let j = 0; j < f; j++) out[o++] = src[base + j];
+    }
+  });
 }
 
 function scatterAddJs(v: tf.Tensor, idx: tf.Tensor, size: number): tf.Tensor {
@@ -156,7 +192,9 @@ export function convTranspose2x2(x: tf.Tensor4D, kernel: tf.Tensor, bias?: tf.Te
  * from {@link conv3x3} over the depth slices, so it runs on XNNPACK on wasm and trains there: for each batch element
  * the volume is zero-padded along depth and each depth tap kz is one 2D conv (batched over the D slices) of the
  * slices shifted by kz; the three are summed — 3·B 2D convolutions in all. Every slice taken is a contiguous block:
- * tfjs-wasm's strided Slice and 5D Transpose each cost about as much as the convolutions themselves.
+ * tfjs-wasm's strided Slice and 5D Transpose each cost about as much as the convolutions themselves. On wasm/cpu
+ * the three taps are one 2D convolution with all 3·Cout output channels of the unpadded volume, summed over the
+ * depth shifts by one JS kernel (no padded copy, no slices; same values).
  * `x [B, D, H, W, Cin]`, `kernel [9·Cin, 3·Cout]` ordered (ky, kx, cin) × (kz, cout), `bias [Cout]` →
  * `[B, D, H, W, Cout]`.
  */
@@ -164,11 +202,17 @@ export function conv3x3x3(x: tf.Tensor5D, kernel: tf.Tensor, bias?: tf.Tensor): 
   return tf.tidy(() => {
     const [b, d, h, w, cin] = x.shape;
     const cout = (kernel.shape[1] as number) / 3;
+    const fused = d > 1 && jsPath();
     const taps = d > 1 ? [0, 1, 2] : [1];
-    const k = taps.map((t) => tf.slice(kernel, [0, t * cout], [9 * cin, cout]));
+    const k = fused ? [] : taps.map((t) => tf.slice(kernel, [0, t * cout], [9 * cin, cout]));
     const outs: tf.Tensor[] = [];
     for (let i = 0; i < b; i++) {
       const xi = tf.reshape(b > 1 ? tf.slice(x, [i, 0, 0, 0, 0], [1, d, h, w, cin]) : x, [d, h, w, cin]);
+      if (fused) {
+        // all three taps in one 2D conv ([d, h, w, 3·cout]), then out[z] = (Y₀[z − 1] + Y₁[z]) + Y₂[z + 1]
+        outs.push(depthTapSum(conv3x3(xi as tf.Tensor4D, kernel), cout));
+        continue;
+      }
       const xp = d > 1 ? tf.pad(xi, [[1, 1], [0, 0], [0, 0], [0, 0]]) : xi;
       let out: tf.Tensor | undefined;
       taps.forEach((t, j) => {
@@ -183,6 +227,52 @@ export function conv3x3x3(x: tf.Tensor5D, kernel: tf.Tensor, bias?: tf.Tensor): 
     if (bias) y = tf.add(y, bias); // at rank 4: tfjs-webgpu's broadcasting kernels fail to compile for rank 5
     return tf.reshape(y, [b, d, h, w, cout]) as tf.Tensor5D;
   });
+}
+
+/**
+ * The depth-tap sum of {@link conv3x3x3} on wasm/cpu, a synchronous JS kernel: `y [D, H, W, 3·Cout]` holds, for
+ * each slice z, its 2D convolution with the three depth taps' kernels (channel blocks 0, 1, 2); the result
+ * `[D, H, W, Cout]` is `out[z] = (Y₀[z − 1] + Y₁[z]) + Y₂[z + 1]`, missing slices read as +0, in float32 after each
+ * addition: the same values as adding the per-tap convolutions of the zero-padded, shifted volume. Gradient into `y`.
+ */
+function depthTapSum(y: tf.Tensor, cout: number): tf.Tensor4D {
+  const [d, h, w] = y.shape as number[];
+  const plane = h * w;
+  const f = tf.customGrad(((yy: tf.Tensor) => {
+    const value = jsKernelOutput([d, h, w, cout], [yy], (out, [src]) => {
+      const c3 = 3 * cout;
+      for (let z = 0; z < d; z++) {
+        for (let p = 0; p < plane; p++) {
+          const o = (z * plane + p) * cout;
+          const s1 = (z * plane + p) * c3 + cout;
+          const s0 = s1 - plane * c3 - cout; // slice z − 1, block 0
+          const s2 = s1 + plane * c3 + cout; // slice z + 1, block 2
+          for (let c = 0; c < cout; c++) {
+            const a = z > 0 ? src[s0 + c] : 0;
+            const v = Math.fround(a + src[s1 + c]);
+            out[o + c] = v + (z < d - 1 ? src[s2 + c] : 0);
+          }
+        }
+      }
+    });
+    const gradFunc = (dy: tf.Tensor) =>
+      jsKernelOutput([d, h, w, 3 * cout], [dy], (g, [src]) => {
+        const c3 = 3 * cout;
+        for (let z = 0; z < d; z++) {
+          for (let p = 0; p < plane; p++) {
+            const o = (z * plane + p) * c3;
+            const here = (z * plane + p) * cout;
+            for (let c = 0; c < cout; c++) {
+              g[o + c] = z < d - 1 ? src[here + plane * cout + c] : 0; // Y₀[z] feeds out[z + 1]
+              g[o + cout + c] = src[here + c];
+              g[o + 2 * cout + c] = z > 0 ? src[here - plane * cout + c] : 0; // Y₂[z] feeds out[z − 1]
+            }
+          }
+        }
+      });
+    return { value, gradFunc };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return (f as unknown as (a: tf.Tensor) => tf.Tensor)(y) as tf.Tensor4D;
 }
 
 /**

@@ -99,6 +99,46 @@ describe('registerFastWasmKernels', () => {
     expect(ties).toBeGreaterThan(10); // the cases have ties to find
   });
 
+  it('Slice (contiguous, strided, short and long rows, int32 and bool) equals the cpu backend', async () => {
+    const shape = [3, 4, 5, 20];
+    const n = shape.reduce((a, b) => a * b, 1);
+    const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.31) * 7);
+    const cases: [number[], number[]][] = [
+      [[1, 0, 0, 0], [1, 4, 5, 20]], // contiguous block
+      [[0, 1, 0, 0], [3, 2, 5, 20]], // strided, 100-value rows
+      [[0, 0, 0, 3], [3, 4, 5, 1]], // one value per row
+      [[2, 3, 4, 0], [1, 1, 1, 20]],
+      [[0, 1, 2, 2], [-1, 2, 3, 17]], // -1: to the end; 17 ≥ 16 takes the block copy
+    ];
+    for (const [begin, size] of cases) {
+      const r = await both(() =>
+        tf.tidy(() => {
+          const t = tf.tensor(x, shape);
+          return [values(tf.slice(t, begin, size)), values(tf.slice(tf.cast(tf.mul(t, 10), 'int32'), begin, size)), values(tf.slice(tf.greater(t, 0), begin, size))];
+        }),
+      );
+      expect(r.wasm, `${begin} ${size}`).toEqual(r.cpu);
+      expect(r.wasm[0].data.length).toBeGreaterThan(0);
+    }
+    const r1 = await both(() => values(tf.slice(tf.tensor1d([1, 2, 3, 4, 5]), 1, 3)));
+    expect(r1.wasm.data).toEqual([2, 3, 4]);
+  });
+
+  it('Concat along the last, a middle and the first axis (short and long pieces, empty inputs) equals the cpu backend', async () => {
+    const t = (shape: number[], k: number) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i * 0.25 + k * 1000), shape);
+    const cases: [number[][], number][] = [
+      [[[4, 5, 3], [4, 5, 2], [4, 5, 7]], 2],
+      [[[4, 5, 3], [4, 1, 3]], 1],
+      [[[2, 5, 3], [3, 5, 3]], 0],
+      [[[6, 700], [6, 400]], 1], // 1100 values per row: the original kernel
+      [[[4, 0, 3], [4, 5, 3]], 1],
+    ];
+    for (const [shapes, axis] of cases) {
+      const r = await both(() => tf.tidy(() => values(tf.concat(shapes.map((s, k) => t(s, k)), axis))));
+      expect(r.wasm, `${JSON.stringify(shapes)} ${axis}`).toEqual(r.cpu);
+    }
+  });
+
   it('Identity and same-dtype Cast share the buffer: the copy outlives its source, values intact', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor1d([1.5, -2, 3]);

@@ -72,6 +72,39 @@ describe('conv3x3x3 / convTranspose2x2x2 / maxPool2x2x2', () => {
   });
 });
 
+describe('conv3x3x3 JS depth-tap sum', () => {
+  for (const backend of ['cpu', 'wasm']) {
+    it(`equals the per-tap convolutions exactly, gradients to float noise, no tensor left (${backend})`, async () => {
+      await tf.setBackend(backend);
+      try {
+        const x = tf.randomNormal([2, 5, 4, 3, 6], 0, 1, 'float32', 11) as tf.Tensor5D;
+        const k = tf.randomNormal([54, 21], 0, 1, 'float32', 12); // 9·6 × 3·7
+        const bias = tf.randomNormal([7], 0, 1, 'float32', 13);
+        const w = tf.randomNormal([2, 5, 4, 3, 7], 0, 1, 'float32', 14);
+        const run = (mode: 'auto' | 'never') => {
+          setJsKernels(mode);
+          const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv3x3x3(a as tf.Tensor5D, b, bias), w));
+          const value = tf.tidy(() => Array.from(conv3x3x3(x, k, bias).dataSync()));
+          const [gx, gk] = tf.tidy(() => tf.grads(f)([x, k]).map((g) => Array.from(g.dataSync())));
+          return { value, gx, gk };
+        };
+        const before = tf.memory().numTensors;
+        const fused = run('auto');
+        const taps = run('never');
+        expect(tf.memory().numTensors).toBe(before);
+        expect(fused.value).toEqual(taps.value);
+        expect(fused.value.filter((v) => v !== 0).length).toBeGreaterThan(500);
+        expect(worstDiff(fused.gx, taps.gx)).toBeLessThan(1e-4);
+        expect(worstDiff(fused.gk, taps.gk)).toBeLessThan(1e-4);
+        tf.dispose([x, k, bias, w]);
+      } finally {
+        setJsKernels('auto');
+        await tf.setBackend('cpu');
+      }
+    });
+  }
+});
+
 describe('grid coordinates and trilinear sampling', () => {
   it('normalises like CON normalize_3d_coordinate (eps 1e-3) and indexes cells x + R·(y + R·z)', () => {
     const p = tf.tensor2d([0, 0, 0, 0.55, -0.2, -0.55, 0.7, 0, -0.9], [3, 3]);

@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { Linear, BatchNorm, ResnetBlockFC, Module, encodeWeights, decodeWeights, NNError, selectBackend } from '../src/index.js';
+import { Linear, BatchNorm, ResnetBlockFC, Module, encodeWeights, decodeWeights, NNError, selectBackend, seedInit, withoutRandomInit } from '../src/index.js';
 
 class Net extends Module {
   a = this.module('a', new Linear(3, 4, { kind: 'conv1d' }));
@@ -22,6 +22,21 @@ describe('Module', () => {
     expect(n.stateDict().get('a.weight')!.shape).toEqual([4, 3, 1]);
     expect(n.parameterCount()).toBe(3 * 4 + 4 + 4 * 2 + 2 + 2 * 2 + 2 + 4 * 2);
     n.dispose();
+  });
+
+  it('withoutRandomInit builds zero placeholders and leaves the seed sequence as drawing would', () => {
+    const weights = (m: Module) => [...m.stateDict().values()].flatMap((e) => Array.from(e.data));
+    seedInit(7);
+    const drawn = [new Net(), new Net()];
+    seedInit(7);
+    const placeholder = withoutRandomInit(() => new Net());
+    const after = new Net();
+    const w = weights(placeholder);
+    expect(w.length).toBe(weights(drawn[0]).length);
+    expect(w.every((v) => v === 0 || v === 1)).toBe(true); // zeros (BatchNorm's running_var starts at 1)
+    expect(weights(drawn[0]).filter((v) => v !== 0 && v !== 1).length).toBeGreaterThan(20);
+    expect(weights(after)).toEqual(weights(drawn[1])); // the next model draws what it would have drawn
+    for (const m of [...drawn, placeholder, after]) m.dispose();
   });
 
   it('maps reference [out, in] weights to x·W', () => {

@@ -9,11 +9,15 @@ import {
   conv3x3,
   convTranspose2x2,
   samplePlaneBilinear,
+  samplePlanesSum,
+  sampleGridTrilinear,
   normalizePlaneCoordinates,
   planeCellIndex,
   setJsKernels,
   registerFastMatMulGradient,
+  type PlaneName,
 } from '../src/index.js';
+import { jsKernelOutput } from '../src/sparse.js';
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
   expect(a.length).toBe(b.length);
@@ -122,6 +126,155 @@ describe('wasm agrees with cpu', () => {
       expect(Math.abs(wasm.value - cpu.value)).toBeLessThan(1e-3 * Math.max(1, Math.abs(cpu.value)));
       close(wasm.gx, cpu.gx, 1e-3);
       close(wasm.gk, cpu.gk, 1e-3);
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+});
+
+describe('JS sampling kernels round as the plain loop', () => {
+  /** The loop the kernels replaced: `out += w · f[row]` per corner with w ≠ 0, float32 after each corner. */
+  const plain = (f: Float32Array, C: number, corners: [number, number][][]) => {
+    const out = new Float32Array(corners.length * C);
+    corners.forEach((list, k) => {
+      for (const [row, w] of list) if (Math.fround(w) !== 0) for (let c = 0; c < C; c++) out[k * C + c] += Math.fround(w) * f[row * C + c];
+    });
+    return Array.from(out);
+  };
+  const features = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.37) * 3 + Math.cos(i * 0.11));
+
+  for (const backend of ['cpu', 'wasm']) {
+    it(`bilinear and trilinear samples are bit-identical to it, zero weights included (${backend})`, async () => {
+      await tf.setBackend(backend);
+      try {
+        const R = 5;
+        const C = 32;
+        const fp = features(R * R * C);
+        // generic points (four non-zero weights) and points on grid lines and nodes (zero weights)
+        const uv = [0.13, 0.71, 0.5, 0.5, 0.25, 0.6, 0, 1, 0.99, 0.02, 0.37, 0.25];
+        const plane = tf.tidy(() => Array.from(samplePlaneBilinear(tf.tensor4d(fp, [1, R, R, C]), tf.tensor3d(uv, [1, 6, 2])).dataSync()));
+        const cornersUv: [number, number][][] = [];
+        for (let t = 0; t < 6; t++) {
+          const px = Math.fround(uv[2 * t]) * (R - 1);
+          const py = Math.fround(uv[2 * t + 1]) * (R - 1);
+          const x0 = Math.min(Math.floor(px), R - 2);
+          const y0 = Math.min(Math.floor(py), R - 2);
+          const wx = px - x0;
+          const wy = py - y0;
+          cornersUv.push([
+            [y0 * R + x0, (1 - wx) * (1 - wy)],
+            [y0 * R + x0 + 1, wx * (1 - wy)],
+            [(y0 + 1) * R + x0, (1 - wx) * wy],
+            [(y0 + 1) * R + x0 + 1, wx * wy],
+          ]);
+        }
+        expect(plane).toEqual(plain(fp, C, cornersUv));
+        expect(cornersUv.flat().filter(([, w]) => w === 0).length).toBeGreaterThan(3); // the zero-weight path runs
+
+        const G = 4;
+        const fg = features(G * G * G * C);
+        const xyz = [0.13, 0.71, 0.42, 0.5, 0.5, 0.5, 1, 0, 0.6, 0.9, 0.21, 0.05];
+        const grid = tf.tidy(() => Array.from(sampleGridTrilinear(tf.tensor5d(fg, [1, G, G, G, C]), tf.tensor3d(xyz, [1, 4, 3])).dataSync()));
+        const cornersXyz: [number, number][][] = [];
+        for (let t = 0; t < 4; t++) {
+          const p = [0, 1, 2].map((a) => Math.fround(xyz[3 * t + a]) * (G - 1));
+          const p0 = p.map((v) => Math.min(Math.floor(v), G - 2));
+          const w = p.map((v, a) => v - p0[a]);
+          const list: [number, number][] = [];
+          for (let j = 0; j < 8; j++) {
+            const d = [j & 1, (j >> 1) & 1, (j >> 2) & 1];
+            const row = ((p0[2] + d[2]) * G + (p0[1] + d[1])) * G + (p0[0] + d[0]);
+            list.push([row, (d[0] ? w[0] : 1 - w[0]) * (d[1] ? w[1] : 1 - w[1]) * (d[2] ? w[2] : 1 - w[2])]);
+          }
+          cornersXyz.push(list);
+        }
+        expect(grid).toEqual(plain(fg, C, cornersXyz));
+      } finally {
+        await tf.setBackend('cpu');
+      }
+    });
+  }
+});
+
+describe('samplePlanesSum', () => {
+  for (const backend of ['cpu', 'wasm']) {
+    it(`is bit-identical to summing samplePlaneBilinear over normalised coordinates, gradients too (${backend})`, async () => {
+      await tf.setBackend(backend);
+      try {
+        const B = 2;
+        const T = 40;
+        const C = 8;
+        const pts = Float32Array.from({ length: B * T * 3 }, (_, i) => Math.sin(i * 2.3) * 0.62); // some beyond the padded cube
+        for (let i = 0; i < 12; i++) pts[i] = [0, 0.25, -0.25, 0.55, -0.55, 0.1][i % 6]; // cell borders: zero weights
+        const sides: Record<PlaneName, number> = { xz: 5, xy: 8, yz: 1 };
+        const planes = (['xz', 'xy', 'yz'] as PlaneName[]).map((n, j): [PlaneName, tf.Tensor4D] => {
+          const R = sides[n];
+          return [n, tf.tensor4d(Float32Array.from({ length: B * R * R * C }, (_, i) => Math.cos(i * 0.77 + j) * 2), [B, R, R, C])];
+        });
+        const p = tf.tensor3d(pts, [B, T, 3]);
+        const before = tf.memory().numTensors;
+        const composed = (fs: tf.Tensor[]) =>
+          tf.tidy(() => {
+            let c: tf.Tensor | undefined;
+            planes.forEach(([n], j) => {
+              const s = samplePlaneBilinear(fs[j] as tf.Tensor4D, normalizePlaneCoordinates(p, n, 0.1) as tf.Tensor3D);
+              c = c ? tf.add(c, s) : s;
+            });
+            return c!;
+          });
+        const fused = (fs: tf.Tensor[]) => samplePlanesSum(p, planes.map(([n], j) => [n, fs[j] as tf.Tensor4D]), 0.1);
+        const fs = planes.map(([, f]) => f);
+        const a = tf.tidy(() => Array.from(fused(fs).dataSync()));
+        const b = tf.tidy(() => Array.from(composed(fs).dataSync()));
+        expect(a).toEqual(b);
+        expect(a.some((v) => v !== 0)).toBe(true);
+        const w = tf.tensor3d(Float32Array.from({ length: B * T * C }, (_, i) => (i % 5) - 2), [B, T, C]);
+        const ga = tf.tidy(() => tf.grads((...x: tf.Tensor[]) => tf.sum(tf.mul(fused(x), w)))(fs).map((g) => Array.from(g.dataSync())));
+        const gb = tf.tidy(() => tf.grads((...x: tf.Tensor[]) => tf.sum(tf.mul(composed(x), w)))(fs).map((g) => Array.from(g.dataSync())));
+        ga.forEach((g, j) => close(g, gb[j], 1e-5));
+        w.dispose();
+        expect(tf.memory().numTensors).toBe(before);
+        // the tfjs-ops path agrees to float noise
+        setJsKernels('never');
+        const c = tf.tidy(() => Array.from(fused(fs).dataSync()));
+        close(c, b, 1e-5);
+        tf.dispose([p, ...fs]);
+      } finally {
+        setJsKernels('auto');
+        await tf.setBackend('cpu');
+      }
+    });
+  }
+
+  it('refuses mismatched shapes with SHAPE_MISMATCH', () => {
+    const p = tf.zeros([1, 4, 3]) as tf.Tensor3D;
+    expect(() => samplePlanesSum(p, [], 0.1)).toThrow(/at least one plane/);
+    expect(() => samplePlanesSum(p, [['xz', tf.zeros([1, 4, 4, 2]) as tf.Tensor4D], ['xy', tf.zeros([1, 4, 4, 3]) as tf.Tensor4D]], 0.1)).toThrow(/plane xy must be \[1, R, R, 2\]/);
+    expect(() => samplePlanesSum(tf.zeros([1, 4, 2]) as tf.Tensor3D, [['xz', tf.zeros([1, 4, 4, 2]) as tf.Tensor4D]], 0.1)).toThrow(/\[B, T, 3\]/);
+  });
+});
+
+describe('jsKernelOutput', () => {
+  it('writes in place on wasm and frees its output when the kernel throws', async () => {
+    await tf.setBackend('wasm');
+    try {
+      const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+      const y = jsKernelOutput([2], [x], (out, [src]) => {
+        out[0] = src[0] + src[1];
+        out[1] = src[2] * src[3];
+      });
+      expect(Array.from(y.dataSync())).toEqual([3, 12]);
+      const backend = tf.backend() as unknown as { numDataIds(): number };
+      const ids = backend.numDataIds();
+      const tensors = tf.memory().numTensors;
+      expect(() =>
+        jsKernelOutput([1000], [x], () => {
+          throw new Error('boom');
+        }),
+      ).toThrow('boom');
+      expect(backend.numDataIds()).toBe(ids);
+      expect(tf.memory().numTensors).toBe(tensors);
+      tf.dispose([x, y]);
     } finally {
       await tf.setBackend('cpu');
     }

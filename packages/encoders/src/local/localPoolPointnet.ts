@@ -165,13 +165,19 @@ export class LocalPoolPointnet extends Module {
       const h = this.options.hidden;
       let net = this.blocks[0].apply(this.fcPos.apply(points)); // [B,N,H]
       for (const block of this.blocks.slice(1)) {
-        const flat = tf.reshape(net, [B * N, h]);
-        let pooled: tf.Tensor | undefined;
-        for (const [key, idx] of index) {
-          const g = gatherRows(scatterMeanRows(flat, idx, cells(key)), idx);
-          pooled = pooled ? tf.add(pooled, g) : g;
-        }
-        net = splitBlock(block, net, tf.reshape(pooled!, [B, N, h]), h);
+        // one tidy per block: the pooled cells ([B·G³, H] for a grid) are freed before the next block, so the
+        // wasm heap (which never shrinks) does not grow to hold every block's
+        const prev = net;
+        net = tf.tidy(() => {
+          const flat = tf.reshape(prev, [B * N, h]);
+          let pooled: tf.Tensor | undefined;
+          for (const [key, idx] of index) {
+            const g = gatherRows(scatterMeanRows(flat, idx, cells(key)), idx);
+            pooled = pooled ? tf.add(pooled, g) : g;
+          }
+          return splitBlock(block, prev, tf.reshape(pooled!, [B, N, h]), h);
+        });
+        prev.dispose();
       }
       const c = tf.reshape(this.fcC.apply(net), [B * N, C]);
       const out: LocalFeatures = {};

@@ -43,9 +43,7 @@ class DownConv<T extends tf.Tensor> extends Module {
     this.conv2 = this.module('conv2', ops.conv(cout, cout, 3));
   }
   apply(x: T): { out: T; beforePool: T } {
-    const h = tf.relu(this.conv1.apply(x)) as T;
-    const beforePool = tf.relu(this.conv2.apply(h)) as T;
-    h.dispose();
+    const beforePool = tf.tidy(() => tf.relu(this.conv2.apply(tf.relu(this.conv1.apply(x)) as T)) as T);
     return { out: this.pool ? this.pool(beforePool) : beforePool, beforePool };
   }
 }
@@ -117,10 +115,17 @@ export class UNet<T extends tf.Tensor> extends Module {
       let h = x;
       for (const d of this.downConvs) {
         const { out, beforePool } = d.apply(h);
+        if (h !== x) h.dispose(); // the pooled input of this level, done with
         skips.push(beforePool);
         h = out;
       }
-      for (let i = 0; i < this.upConvs.length; i++) h = this.upConvs[i].apply(skips[skips.length - 2 - i], h);
+      for (let i = 0; i < this.upConvs.length; i++) {
+        const skip = skips[skips.length - 2 - i];
+        const next = this.upConvs[i].apply(skip, h);
+        h.dispose(); // the level below, done with (freed early: the wasm heap never shrinks)
+        skip.dispose();
+        h = next;
+      }
       return this.convFinal.apply(h);
     });
   }
