@@ -63,46 +63,51 @@ export function classifyUnpadded(
   const used: number[] = [];
   let P = chunks[0]!;
   let p = 0;
-  for (let i = 0, r = 0; i < nx; i++) {
-    const x = ox + i * sx;
-    const up = i + 1 < nx;
-    for (let j = 0; j < ny; j++, r++) {
-      if (up) classifyRow(values, r + ny, ny, nz, level, nanError, W, bits, rowState);
-      const st = rowState[r]!;
-      if (P.length < p + 9 * nz) {
-        // ≤ 3 vertices per node: a row block always fits in one chunk
-        used.push(p);
-        const next = chunks[used.length];
-        P = next && next.length >= 9 * nz ? next : (chunks[used.length] = new Float32Array(Math.max(9 * nz, 2 * P.length)));
-        p = 0;
-      }
-      const y = oy + j * sy;
-      let q = p;
-      if (st === 2) {
-        q = zVertices(values, level, bits, r * W, W, lastMask, r * nz, x, y, oz, sz, P, q);
-        zc[r] = (q - p) / 3;
-        p = q;
-      }
-      if (up && (st === 2 || st !== rowState[r + ny])) {
-        q = pairVertices(values, level, bits, r * W, (r + ny) * W, W, r * nz, (r + ny) * nz, 0, x, sx, y, oz, sz, P, q);
-        xc[r] = (q - p) / 3;
-        p = q;
-      }
-      if (j + 1 < ny && (st === 2 || st !== rowState[r + 1])) {
-        q = pairVertices(values, level, bits, r * W, (r + 1) * W, W, r * nz, (r + 1) * nz, 1, y, sy, x, oz, sz, P, q);
-        yc[r] = (q - p) / 3;
-        p = q;
+  let out: PlacedVertices;
+  try {
+    for (let i = 0, r = 0; i < nx; i++) {
+      const x = ox + i * sx;
+      const up = i + 1 < nx;
+      for (let j = 0; j < ny; j++, r++) {
+        if (up) classifyRow(values, r + ny, ny, nz, level, nanError, W, bits, rowState);
+        const st = rowState[r]!;
+        if (P.length < p + 9 * nz) {
+          // ≤ 3 vertices per node: a row block always fits in one chunk
+          used.push(p);
+          const next = chunks[used.length];
+          P = next && next.length >= 9 * nz ? next : (chunks[used.length] = new Float32Array(Math.max(9 * nz, 2 * P.length)));
+          p = 0;
+        }
+        const y = oy + j * sy;
+        let q = p;
+        if (st === 2) {
+          q = zVertices(values, level, bits, r * W, W, lastMask, r * nz, x, y, oz, sz, P, q);
+          zc[r] = (q - p) / 3;
+          p = q;
+        }
+        if (up && (st === 2 || st !== rowState[r + ny])) {
+          q = pairVertices(values, level, bits, r * W, (r + ny) * W, W, r * nz, (r + ny) * nz, 0, x, sx, y, oz, sz, P, q);
+          xc[r] = (q - p) / 3;
+          p = q;
+        }
+        if (j + 1 < ny && (st === 2 || st !== rowState[r + 1])) {
+          q = pairVertices(values, level, bits, r * W, (r + 1) * W, W, r * nz, (r + 1) * nz, 1, y, sy, x, oz, sz, P, q);
+          yc[r] = (q - p) / 3;
+          p = q;
+        }
       }
     }
-  }
-  used.push(p);
-  const out = { chunks: chunks.slice(0, used.length), used };
-  let kept = 0;
-  for (let c = 0; c < chunks.length; c++) {
-    kept += chunks[c]!.length;
-    if (kept > POSITIONS_KEEP_FLOATS) {
-      chunks.length = Math.max(c, 1); // the first chunk stays
-      break;
+    used.push(p);
+    out = { chunks: chunks.slice(0, used.length), used };
+  } finally {
+    // also when a NaN throws mid-grid: keep at most POSITIONS_KEEP_FLOATS of chunks between calls
+    let kept = 0;
+    for (let c = 0; c < chunks.length; c++) {
+      kept += chunks[c]!.length;
+      if (kept > POSITIONS_KEEP_FLOATS) {
+        chunks.length = Math.max(c, 1); // the first chunk stays
+        break;
+      }
     }
   }
   return out;

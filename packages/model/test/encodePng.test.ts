@@ -7,6 +7,8 @@ describe('encodePng', () => {
     const w = 19, h = 16; // decodeImage refuses sides under 16
     const rgb = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 37 + 11) % 256);
     const bytes = encodePng(rgb, w, h);
+    expect(bytes.byteOffset).toBe(0);
+    expect(bytes.buffer.byteLength).toBe(bytes.length); // its own buffer, not a view into Node's Buffer pool
     expect(Array.from(bytes.subarray(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);
     expect(bytes[25]).toBe(2); // IHDR colour type: truecolour without alpha
     const img = decodeImage(bytes);

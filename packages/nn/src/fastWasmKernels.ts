@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` these kernels use (typed here: the class is not exported as a type we can rely on). */
 interface WasmBackendLike {
+  /** tfjs's data storage: `get` moves a tensor made on another backend onto the wasm heap first. */
+  dataIdMap: { get(dataId: object): unknown };
   incRef(dataId: object): void;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
@@ -13,7 +15,7 @@ type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: WasmBackendL
 const OURS = new WeakSet<object>();
 
 /**
- * Replace four kernels of tfjs-backend-wasm (4.22) by faster ones with the same results, for the shapes where its
+ * Replace nine kernels of tfjs-backend-wasm (4.22) by faster ones with the same results, for the shapes where its
  * own are slow; every other case is passed to the original kernel:
  * - `Identity`, and `Cast` to the same dtype: share the input's buffer (reference-counted, as the cpu backend and
  *   wasm's own `Reshape` do) instead of copying it. tfjs clones every tensor a gradient saves through `Identity`,
@@ -58,11 +60,24 @@ function override(name: string, make: (orig: (a: KernelArgs) => unknown) => (a: 
     // keep the original's setup (it binds the wasm function the fallback calls) for a backend not yet initialised
     ...(base.setupFunc ? { setupFunc: base.setupFunc } : {}),
     ...(base.disposeFunc ? { disposeFunc: base.disposeFunc } : {}),
-    kernelFunc: make(orig) as unknown as tf.KernelFunc,
+    kernelFunc: residentFirst(make(orig)) as unknown as tf.KernelFunc,
   };
   OURS.add(config);
   tf.unregisterKernel(name, 'wasm');
   tf.registerKernel(config);
+}
+
+/**
+ * Wrap a kernel so that its inputs are on the wasm heap before it runs. A tensor made on another backend (e.g. a model
+ * built before `selectBackend('wasm')`) is moved there on its first lookup, and that move can grow the heap, which
+ * detaches every view taken before it; the kernels here take their views right after allocating their outputs, so
+ * the move must come first.
+ */
+function residentFirst(kernel: (a: KernelArgs) => unknown): (a: KernelArgs) => unknown {
+  return (args) => {
+    for (const t of Object.values(args.inputs)) if (t?.dataId) args.backend.dataIdMap.get(t.dataId);
+    return kernel(args);
+  };
 }
 
 function shareable(x: tf.TensorInfo): boolean {

@@ -131,7 +131,7 @@ function samplePlaneBilinearJs(features: tf.Tensor4D, uv: tf.Tensor3D): tf.Tenso
  * composition of tfjs ops and {@link samplePlaneBilinear} it replaces; elsewhere it is that composition.
  * The local decoder of Convolutional Occupancy Networks (CON: `LocalDecoder.sample_plane_feature`, summed).
  * @throws {@link NNError} `SHAPE_MISMATCH` when `p` is not `[B, T, 3]`, a plane is not `[B, R, R, C]` with R ≥ 1,
- * or the planes disagree in B or C; or no plane is given.
+ * the planes disagree in B or C, a plane name is not xz, xy or yz, or no plane is given.
  */
 export function samplePlanesSum(p: tf.Tensor3D, planes: [PlaneName, tf.Tensor4D][], padding: number): tf.Tensor3D {
   if (planes.length === 0) throw new NNError('SHAPE_MISMATCH', 'samplePlanesSum needs at least one plane');

@@ -21,6 +21,8 @@ export function jsPath(): boolean {
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` that {@link jsKernelOutput} uses. */
 interface WasmHeapBackend {
+  /** `get` moves a tensor made on another backend onto the wasm heap (which may grow it). */
+  dataIdMap: { get(dataId: object): unknown };
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
   disposeData(dataId: object): boolean;
@@ -29,12 +31,14 @@ interface WasmHeapBackend {
 /**
  * A float32 tensor `shape` written by a synchronous JS kernel: `fill(out, inputs)` gets the output to write in full
  * and each input's values. On wasm both are views of the wasm heap (no copy of an input out of the heap, no JS
- * array copied into it; the views are taken after the output is allocated, so they stay valid while `fill` runs,
- * and `fill` must not allocate tensors); elsewhere a fresh array and `dataSync()` copies. Float32 inputs only.
+ * array copied into it; the inputs are first moved onto the heap if they live on another backend, and the views are
+ * taken after that and after the output is allocated, so they stay valid while `fill` runs, and `fill` must not
+ * allocate tensors); elsewhere a fresh array and `dataSync()` copies. Float32 inputs only.
  */
 export function jsKernelOutput(shape: number[], inputs: tf.Tensor[], fill: (out: Float32Array, inputs: Float32Array[]) => void): tf.Tensor {
   if (tf.getBackend() === 'wasm' && inputs.every((t) => t.dtype === 'float32')) {
     const backend = tf.backend() as unknown as WasmHeapBackend;
+    for (const t of inputs) backend.dataIdMap.get(t.dataId); // onto the heap before any view is taken
     const info = backend.makeOutput(shape, 'float32');
     try {
       fill(

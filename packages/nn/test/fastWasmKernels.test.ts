@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { registerFastWasmKernels, registerFastMatMulGradient, selectBackend } from '../src/index.js';
+import { gatherRows, registerFastWasmKernels, registerFastMatMulGradient, samplePlanesSum, selectBackend } from '../src/index.js';
 
 /** Values of `f()` on the cpu backend (the reference) and on wasm with our kernels. */
 async function both<T>(f: () => T): Promise<{ cpu: T; wasm: T }> {
@@ -176,5 +176,41 @@ describe('registerFastWasmKernels', () => {
       expect(g.shape).toEqual(r.cpu[k].shape);
       g.data.forEach((v, i) => expect(Math.abs(v - r.cpu[k].data[i])).toBeLessThan(1e-3 * Math.max(1, Math.abs(r.cpu[k].data[i]))));
     });
+  });
+});
+
+describe('kernels on tensors made on another backend (moved onto the wasm heap on first use)', () => {
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  /**
+   * A tensor of `shape` made on cpu, then `op` on wasm. Each case's tensor is larger than the one before (≥ 16 MiB), so
+   * its move grows the heap (the heap never shrinks, and a freed block would otherwise take it): a view of the heap
+   * taken before the move would be detached.
+   */
+  async function movedThenRun<T extends tf.Tensor>(shape: number[], op: (x: T) => tf.Tensor): Promise<void> {
+    const n = shape.reduce((a, b) => a * b, 1);
+    await selectBackend('cpu');
+    // small integers: any summation order is exact
+    const x = tf.tidy(() => tf.reshape(tf.mod(tf.range(0, n, 1, 'float32'), 4), shape)) as T;
+    const expected = tf.tidy(() => op(x));
+    const want = Array.from(expected.dataSync());
+    expected.dispose();
+    await selectBackend('wasm');
+    const got = op(x); // x still lives on cpu until the kernel looks it up
+    expect(Array.from(got.dataSync())).toEqual(want);
+    got.dispose();
+    x.dispose();
+  }
+
+  it('Slice, Sum over axis 0, Transpose, Concat, gatherRows and samplePlanesSum equal the cpu backend', async () => {
+    const M = 1 << 20;
+    await movedThenRun<tf.Tensor2D>([4 * M, 1], (x) => tf.slice(x, [5, 0], [3, 1]));
+    await movedThenRun<tf.Tensor2D>([5 * M, 1], (x) => tf.sum(x, 0));
+    await movedThenRun<tf.Tensor2D>([3 * M, 2], (x) => tf.slice(tf.transpose(x), [0, 7], [2, 3]));
+    await movedThenRun<tf.Tensor2D>([7 * M, 1], (x) => tf.slice(tf.concat([x, x], 1), [9, 0], [2, 2]));
+    await movedThenRun<tf.Tensor2D>([2 * M, 4], (x) => gatherRows(x, tf.tensor1d([3, 0, 1000], 'int32')));
+    await movedThenRun<tf.Tensor4D>([1, 1536, 1536, 4], (plane) => samplePlanesSum(tf.tensor3d([[[0.1, -0.2, 0.3], [0, 0, 0]]]), [['xz', plane]], 0.1));
   });
 });

@@ -9,7 +9,7 @@ export { IMAGE_LIMITS, imageToModelInput, type DecodedImage };
 /**
  * Encode an RGB picture as an 8-bit RGB PNG (pngjs), e.g. a rendered view to save beside its reconstruction.
  * @param rgb `[H, W, 3]` bytes, row-major from the top-left (values are taken modulo 256 as a `Uint8Array` would).
- * @returns the PNG file's bytes ({@link decodeImage} reads them back to the same pixels with alpha 255).
+ * @returns the PNG file's bytes in their own buffer ({@link decodeImage} reads them back to the same pixels with alpha 255).
  * @throws {@link PipelineError} `INVALID_OPTION` when `rgb` does not hold `width·height·3` values or a side is not a positive integer.
  * @category Node
  */
@@ -19,8 +19,8 @@ export function encodePng(rgb: ArrayLike<number>, width: number, height: number)
   }
   const png = new PNG({ width, height, colorType: 2 });
   for (let i = 0; i < width * height; i++) png.data.set([rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], 255], 4 * i);
-  const out = PNG.sync.write(png, { colorType: 2 });
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  // a copy: pngjs's result for a small picture is a view into Node's shared Buffer pool
+  return new Uint8Array(PNG.sync.write(png, { colorType: 2 }));
 }
 
 /**
