@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionedShape } from './model.js';
+import type { OptimizableShape } from './testTimeOptimization.js';
 
 /**
  * A symmetry of the cube centred at the origin: `x'[a] = sign[a] · x[perm[a]]` for a = 0, 1, 2 (x, y, z). It maps
@@ -57,6 +59,27 @@ export function conditionUnderSymmetry(model: { condition(pointCloud: Float32Arr
     // malformed queries go through as they are, for the shape's own error
     logits: (points) => shape.logits(points instanceof Float32Array && points.length % 3 === 0 ? applyCubeSymmetry(points, s) : points),
     dispose: () => shape.dispose(),
+  };
+}
+
+/**
+ * {@link conditionUnderSymmetry} for test-time optimisation: the model's optimisable encoding of `s(pointCloud)`,
+ * queried at `s(p)` by `logits` and `logitsTensor` alike. The caller disposes the shape.
+ * @throws PipelineError as `model.conditionOptimizable`.
+ */
+export function optimizableUnderSymmetry(model: { conditionOptimizable(pointCloud: Float32Array): OptimizableShape }, pointCloud: Float32Array, s: CubeSymmetry): OptimizableShape {
+  const identity = s.perm[0] === 0 && s.perm[1] === 1 && s.perm[2] === 2 && s.sign.every((x) => x === 1);
+  if (identity) return model.conditionOptimizable(pointCloud);
+  const shape = model.conditionOptimizable(applyCubeSymmetry(pointCloud, s));
+  return {
+    logits: (points) => shape.logits(points instanceof Float32Array && points.length % 3 === 0 ? applyCubeSymmetry(points, s) : points),
+    dispose: () => shape.dispose(),
+    variables: shape.variables,
+    logitsTensor: (points) =>
+      tf.tidy(() => {
+        const sign = tf.tensor3d([...s.sign], [1, 1, 3]);
+        return shape.logitsTensor(tf.mul(tf.gather(points, [...s.perm], 2), sign) as tf.Tensor3D);
+      }),
   };
 }
 

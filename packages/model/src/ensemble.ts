@@ -2,7 +2,9 @@ import type { ConditionedShape, ModelConfig, OccupancyNetwork } from './model.js
 import { PipelineError } from './errors.js';
 import { checkGenerationSettings } from './generationSettings.js';
 import type { InputSizeThreshold } from './threshold.js';
-import { TEST_TIME_AUGMENTATIONS, conditionUnderSymmetry, type TestTimeAugmentation } from './augment.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { TEST_TIME_AUGMENTATIONS, conditionUnderSymmetry, optimizableUnderSymmetry, type TestTimeAugmentation } from './augment.js';
+import type { OptimizableShape } from './testTimeOptimization.js';
 
 /**
  * Average the occupancy logits of several conditioned shapes (e.g. the same input encoded by a planes model and a
@@ -174,6 +176,31 @@ export class OccupancyEnsemble {
       throw e;
     }
     return ensembleShape(shapes);
+  }
+
+  /**
+   * {@link condition} with every member's encoding held as trainable variables (`OccupancyNetwork.conditionOptimizable`):
+   * the shape's `logitsTensor` is the mean of the members' (under each symmetry of `config.testTimeAugmentation`), so
+   * test-time optimisation moves all encodings together against the ensemble's own level set.
+   * @throws PipelineError as `OccupancyNetwork.conditionOptimizable` (no member encodings are left behind).
+   */
+  conditionOptimizable(pointCloud: Float32Array): OptimizableShape {
+    const shapes: OptimizableShape[] = [];
+    try {
+      for (const m of this.members) {
+        for (const s of TEST_TIME_AUGMENTATIONS[this.config.testTimeAugmentation]) shapes.push(optimizableUnderSymmetry(m, pointCloud, s));
+      }
+    } catch (e) {
+      for (const s of shapes) s.dispose();
+      throw e;
+    }
+    const mean = ensembleShape(shapes);
+    return {
+      ...mean,
+      variables: shapes.flatMap((s) => s.variables),
+      logitsTensor: (points: tf.Tensor3D) =>
+        tf.tidy(() => tf.div(tf.addN(shapes.map((s) => s.logitsTensor(points))), shapes.length) as tf.Tensor2D),
+    };
   }
 
   /** Trainable scalars of all members together. */

@@ -19,6 +19,13 @@ export {
 } from './generate.js';
 export { thresholdForInput, describeThreshold, type InputSizeThreshold, type ThresholdSettings } from './threshold.js';
 export { reconstruct, type ConditionableModel, type ReconstructOptions, type ReconstructionResult } from './reconstruct.js';
+export {
+  optimizeEncoding,
+  TEST_TIME_OPTIMIZATION_DEFAULTS,
+  type OptimizableShape,
+  type TestTimeOptimizationOptions,
+  type TestTimeOptimizationStats,
+} from './testTimeOptimization.js';
 export { checkNotDegenerate, MIN_INPUT_POINTS, DEGENERATE_RATIO } from './checkNotDegenerate.js';
 export { reconstructFromMesh, type ReconstructFromMeshOptions, type ReconstructFromMeshResult } from './reconstructFromMesh.js';
 export { isVoxelModel, checkVoxelInput, type VoxelEncoderModule } from './voxelModel.js';
@@ -49,6 +56,7 @@ export {
   TEST_TIME_AUGMENTATIONS,
   applyCubeSymmetry,
   conditionUnderSymmetry,
+  optimizableUnderSymmetry,
   describeTestTimeAugmentation,
   type CubeSymmetry,
   type TestTimeAugmentation,

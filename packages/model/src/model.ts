@@ -9,6 +9,7 @@ import { createRng } from '@onet/sampling';
 import { PipelineError } from './errors.js';
 import { checkGenerationSettings } from './generationSettings.js';
 import type { InputSizeThreshold } from './threshold.js';
+import type { OptimizableShape } from './testTimeOptimization.js';
 
 /** A Gaussian over z: z = mean + scale·ε, ε ~ N(0, I) (see {@link ModelConfig.latentPrior}). */
 export interface LatentPrior {
@@ -358,13 +359,50 @@ export class OccupancyNetwork {
       const enc = tf.tidy(() => this.net.encode(tf.tensor4d(img, [1, S, S, 3])) as unknown as tf.TensorContainer) as unknown as Encoding;
       return this.shapeOf(enc);
     }
+    return this.shapeOf(this.encodeInput(pointCloud));
+  }
+
+  /** The encoder's output for a point cloud or voxel grid (see {@link condition}); the caller owns it. */
+  private encodeInput(pointCloud: Float32Array | Uint8Array): Encoding {
     const R = this.config.voxelResolution ?? 32;
     const voxels = isVoxelModel(this.config);
     const n = voxels ? checkVoxelInput(pointCloud, R) : checkCloud(pointCloud as Float32Array, 'point cloud');
     this.net.eval();
     const x = () => (voxels ? tf.tensor4d(pointCloud, [1, R, R, R]) : tf.tensor3d(pointCloud, [1, n, 3]));
-    const enc = tf.tidy(() => this.net.encode(x()) as unknown as tf.TensorContainer) as unknown as Encoding;
-    return this.shapeOf(enc);
+    return tf.tidy(() => this.net.encode(x()) as unknown as tf.TensorContainer) as unknown as Encoding;
+  }
+
+  /**
+   * {@link condition} with the encoding (feature planes / grid, or the global code) held as trainable variables,
+   * for test-time optimisation (`optimizeEncoding`, `ReconstructOptions.testTimeOptimization`); the network's own
+   * weights are not touched. Point-cloud and voxel models only.
+   * @throws PipelineError as {@link condition}; `INVALID_OPTION` for `vae` and image models.
+   */
+  conditionOptimizable(pointCloud: Float32Array | Uint8Array): OptimizableShape {
+    if (this.config.kind === 'vae' || isImageModel(this.config)) {
+      throw new PipelineError('INVALID_OPTION', `test-time optimisation needs a point-cloud or voxel model; this one is ${this.config.kind === 'vae' ? 'an unconditional vae' : 'an image model'}`);
+    }
+    const enc = this.encodeInput(pointCloud);
+    let vars: Encoding;
+    const variables: tf.Variable[] = [];
+    const asVariable = (t: tf.Tensor) => {
+      const v = tf.variable(t, true);
+      t.dispose();
+      variables.push(v);
+      return v;
+    };
+    if (enc instanceof tf.Tensor) vars = asVariable(enc);
+    else {
+      const out: Record<string, tf.Tensor> = {};
+      for (const [k, t] of Object.entries(enc)) if (t) out[k] = asVariable(t);
+      vars = out as unknown as LocalFeatures;
+    }
+    const net = this.net;
+    return {
+      ...this.shapeOf(vars),
+      variables,
+      logitsTensor: (points: tf.Tensor3D) => net.decode(points, vars),
+    };
   }
 
   /** Latent size z_dim of a `vae` model (0 for the conditional kinds). */

@@ -3,8 +3,9 @@ import { boundingBox, subsamplePointCloud } from '@onet/sampling';
 import { PipelineError } from './errors.js';
 import { checkNotDegenerate, type MIN_INPUT_POINTS } from './checkNotDegenerate.js';
 import { fromUnitFrame, toUnitFrame } from './unitFrame.js';
-import { generateMesh, type GenerateMeshOptions, type GenerationResult, type GenerationStats, type LogitsSource } from './generate.js';
+import { GENERATE_MESH_DEFAULTS, generateMesh, type GenerateMeshOptions, type GenerationResult, type GenerationStats, type LogitsSource } from './generate.js';
 import { thresholdForInput, type ThresholdSettings } from './threshold.js';
+import { checkTestTimeOptimization, optimizeEncoding, type OptimizableShape, type TestTimeOptimizationOptions, type TestTimeOptimizationStats } from './testTimeOptimization.js';
 
 /** The part of an `OccupancyNetwork` that {@link reconstruct} uses (structural, so any model with it works). */
 export interface ConditionableModel {
@@ -12,6 +13,8 @@ export interface ConditionableModel {
   readonly config: ThresholdSettings & { inputPoints?: number; padding?: number; fillCavities?: boolean };
   /** Encode a point cloud `[N·3]` (unit-cube frame) into a shape that answers logits; caller disposes it. */
   condition(pointCloud: Float32Array): LogitsSource & { dispose(): void };
+  /** The same encoding held as trainable variables; needed only for `ReconstructOptions.testTimeOptimization`. */
+  conditionOptimizable?(pointCloud: Float32Array): OptimizableShape;
 }
 
 /** Options of {@link reconstruct}: those of {@link GenerateMeshOptions} plus input handling. */
@@ -28,6 +31,13 @@ export interface ReconstructOptions extends GenerateMeshOptions {
    * reference); 0 = use every point.
    */
   inputPoints?: number;
+  /**
+   * Test-time optimisation of the encoding before MISE ({@link optimizeEncoding}): the encoder's features are moved
+   * by Adam, network frozen, so that the encoded input points lie on the τ level set. `true` = the defaults
+   * (`TEST_TIME_OPTIMIZATION_DEFAULTS`); absent or `false` = off (the default). Needs a model with
+   * `conditionOptimizable` (`OccupancyNetwork`, `OccupancyEnsemble`). Not in the references.
+   */
+  testTimeOptimization?: boolean | TestTimeOptimizationOptions;
 }
 
 /** Result of {@link reconstruct}. */
@@ -41,6 +51,8 @@ export interface ReconstructionResult {
   /** The transform input → model frame: `x' = (x − loc) / scale`; identity when `normalize` is off. */
   transform: { loc: [number, number, number]; scale: number };
   stats: GenerationStats;
+  /** What test-time optimisation did (its time is also in `stats.timeMs.encode`); absent when it was off. */
+  testTimeOptimization?: TestTimeOptimizationStats;
 }
 
 /**
@@ -107,10 +119,35 @@ export async function reconstruct(
   }
 
   const threshold = options.threshold ?? thresholdForInput(model.config, input.length / 3);
-  const { mesh: unitMesh, stats } = await conditionAndGenerate(model, input, { ...options, threshold });
+  const tto = options.testTimeOptimization === true ? {} : options.testTimeOptimization || undefined;
+  if (tto) checkTestTimeOptimization(tto);
+  let ttoStats: TestTimeOptimizationStats | undefined;
+  let source: ConditionableModel = model;
+  if (tto) {
+    const conditionOptimizable = model.conditionOptimizable?.bind(model);
+    if (!conditionOptimizable) throw new PipelineError('INVALID_OPTION', 'testTimeOptimization needs a model with conditionOptimizable (an OccupancyNetwork or OccupancyEnsemble of point-cloud models)');
+    // the encoder's features, optimised, then handed to generation as the conditioned shape (disposed there)
+    const t0 = performance.now();
+    const shape = conditionOptimizable(input);
+    try {
+      ttoStats = await optimizeEncoding(shape, input, threshold ?? GENERATE_MESH_DEFAULTS.threshold, tto);
+    } catch (e) {
+      shape.dispose();
+      throw e;
+    }
+    ttoStats.timeMs = performance.now() - t0;
+    source = { config: model.config, condition: () => shape };
+  }
+  const { mesh: unitMesh, stats } = await conditionAndGenerate(source, input, { ...options, threshold });
+  if (ttoStats) {
+    stats.timeMs.encode += ttoStats.timeMs;
+    stats.timeMs.total += ttoStats.timeMs;
+  }
   let mesh = unitMesh;
   if (normalize) mesh = meshFromUnitFrame(unitMesh, loc, scale);
-  return { mesh, unitMesh, input, transform: { loc, scale }, stats };
+  const result: ReconstructionResult = { mesh, unitMesh, input, transform: { loc, scale }, stats };
+  if (ttoStats) result.testTimeOptimization = ttoStats;
+  return result;
 }
 
 /**

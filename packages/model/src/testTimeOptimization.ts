@@ -1,0 +1,232 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { PipelineError } from './errors.js';
+import { logitGradient, probabilityToLogit } from './generate.js';
+import type { ConditionedShape } from './model.js';
+
+/**
+ * A conditioned shape whose encoding (feature planes, feature grid or global code) is held as trainable tf variables,
+ * so it can be optimised with the network's weights frozen ({@link optimizeEncoding}). `logits` answers with the
+ * current values of the variables; `dispose()` frees them.
+ */
+export interface OptimizableShape extends ConditionedShape {
+  /** The encoding's tensors as variables, owned by the shape (e.g. `[1, R, R, C]` planes, `[1, G, G, G, C]` grid). */
+  readonly variables: readonly tf.Variable[];
+  /**
+   * Differentiable occupancy logits: query points `[1, T, 3]` (unit-cube frame) → `[1, T]`. Call it inside a
+   * `tf.tidy` or a gradient closure; the caller disposes the result.
+   */
+  logitsTensor(points: tf.Tensor3D): tf.Tensor2D;
+}
+
+/** Options of test-time optimisation ({@link optimizeEncoding}; `ReconstructOptions.testTimeOptimization`). */
+export interface TestTimeOptimizationOptions {
+  /** Adam steps on the encoding (each one a forward + backward pass of the decoder at the input and off-surface points). */
+  steps?: number;
+  /** Adam learning rate, in feature units (the encodings' values are O(0.1–1)). */
+  lr?: number;
+  /**
+   * Weight λ of the anchor term λ · Σ (F − F₀)² over every feature value F (F₀: the encoder's output), which keeps
+   * the encoding near what the encoder produced; 0 = no anchor.
+   */
+  anchorWeight?: number;
+  /**
+   * Offset δ of the labelled off-surface points, unit-cube units: for every input point p, p + δ·ĝ is labelled inside
+   * and p − δ·ĝ outside, ĝ = ∇logit/‖∇logit‖ of the encoder's field at p (logits rise inwards). 0 = none.
+   */
+  offSurfaceDistance?: number;
+  /** Weight of the off-surface term (binary cross-entropy of logit − logit(τ) against the labels). */
+  offSurfaceWeight?: number;
+  /** Input points used per step (a fixed random subset, seeded by `seed`); 0 = all. */
+  pointsPerStep?: number;
+  /** Seed of the point subset. */
+  seed?: number;
+}
+
+/**
+ * Defaults of {@link TestTimeOptimizationOptions}: the cheapest setting that won on the shipped default's validation
+ * shapes (`packages/models/scripts/study-tto.ts`, setting `tto-5`).
+ */
+export const TEST_TIME_OPTIMIZATION_DEFAULTS: Required<TestTimeOptimizationOptions> = {
+  steps: 5,
+  lr: 0.1,
+  anchorWeight: 0,
+  offSurfaceDistance: 0.02,
+  offSurfaceWeight: 3,
+  pointsPerStep: 0,
+  seed: 0,
+};
+
+/** What {@link optimizeEncoding} did. */
+export interface TestTimeOptimizationStats {
+  /** Steps run. */
+  steps: number;
+  /** Mean (logit(p) − logit(τ))² over the input points before and after (the surface term alone). */
+  surfaceLossBefore: number;
+  surfaceLossAfter: number;
+  /** Total loss (surface + off-surface + anchor) at the first and the last step. */
+  lossFirst: number;
+  lossLast: number;
+  /** Wall-clock milliseconds. */
+  timeMs: number;
+}
+
+/**
+ * Check test-time optimisation options (before any network evaluation).
+ * @throws {@link PipelineError} `INVALID_OPTION` for a field out of range, or when tfjs gradients are not registered. @internal
+ */
+export function checkTestTimeOptimization(options: TestTimeOptimizationOptions): void {
+  if (typeof options !== 'object' || options === null) throw new PipelineError('INVALID_OPTION', 'testTimeOptimization must be true, false or an options object');
+  check({ ...TEST_TIME_OPTIMIZATION_DEFAULTS, ...options });
+  if (!tf.getGradient('Relu') || !tf.getGradient('RealDiv')) {
+    throw new PipelineError(
+      'INVALID_OPTION',
+      "test-time optimisation needs tfjs gradients, which are not registered: import '@tensorflow/tfjs-core/dist/register_all_gradients' (bundlers) or await ensureNodeGradients() from @onet/train/node (Node)",
+    );
+  }
+}
+
+function check(o: Required<TestTimeOptimizationOptions>): void {
+  const int = (k: 'steps' | 'pointsPerStep', max: number) => {
+    if (!Number.isInteger(o[k]) || o[k] < 0 || o[k] > max) throw new PipelineError('INVALID_OPTION', `testTimeOptimization.${k} must be an integer in [0, ${max}], got ${o[k]}`);
+  };
+  const num = (k: 'lr' | 'anchorWeight' | 'offSurfaceDistance' | 'offSurfaceWeight', max: number) => {
+    if (typeof o[k] !== 'number' || !Number.isFinite(o[k]) || o[k] < 0 || o[k] > max) {
+      throw new PipelineError('INVALID_OPTION', `testTimeOptimization.${k} must be a number in [0, ${max}], got ${o[k]}`);
+    }
+  };
+  int('steps', 10_000);
+  int('pointsPerStep', 10_000_000);
+  num('lr', 10);
+  num('anchorWeight', 1e6);
+  num('offSurfaceDistance', 0.5);
+  num('offSurfaceWeight', 1e6);
+  if (!Number.isFinite(o.seed)) throw new PipelineError('INVALID_OPTION', `testTimeOptimization.seed must be a finite number, got ${o.seed}`);
+}
+
+/** A seeded subset of `count` of the `n` points (without replacement, Fisher–Yates on a mulberry32 stream). */
+function subset(points: Float32Array, count: number, seed: number): Float32Array {
+  const n = points.length / 3;
+  if (count === 0 || count >= n) return points;
+  const idx = Uint32Array.from({ length: n }, (_, i) => i);
+  let s = (Math.floor(seed) >>> 0) ^ 0x9e3779b9;
+  const rand = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = new Float32Array(3 * count);
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(rand() * (n - i));
+    const t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+    out.set(points.subarray(3 * idx[i], 3 * idx[i] + 3), 3 * i);
+  }
+  return out;
+}
+
+/**
+ * Test-time optimisation of an encoding: with the network frozen, move the shape's feature variables by Adam so
+ * that the input points lie on the τ level set. Loss per step, over the input points p_i (`[N·3]`, unit-cube frame):
+ * `mean_i (logit(p_i) − logit(τ))²` + `offSurfaceWeight · mean BCE(logit(q) − logit(τ), label(q))` over the
+ * off-surface points q = p_i ± δ·ĝ_i (when `offSurfaceDistance` δ > 0; ĝ from central differences of the initial
+ * field, step δ/2) + `anchorWeight · Σ (F − F₀)²`. Features never reached by an input point keep their values
+ * (Adam moves only what has a gradient). Not in the references (test-time optimisation of local codes in the manner
+ * of DeepSDF's auto-decoding, here started from the encoder's output). Updates `shape.variables` in place; every
+ * intermediate tensor is released.
+ * @param shape the encoding to optimise (from `OccupancyNetwork.conditionOptimizable` or `OccupancyEnsemble`'s).
+ * @param points the encoder's input `[N·3]` in the unit-cube frame.
+ * @param threshold τ as a probability in (0, 1).
+ * @throws {@link PipelineError} `INVALID_OPTION` for options out of range, an empty cloud, a τ outside (0, 1) or tfjs
+ *   gradients not registered; `BAD_NETWORK_OUTPUT` when the loss turns non-finite.
+ */
+export async function optimizeEncoding(
+  shape: OptimizableShape,
+  points: Float32Array,
+  threshold: number,
+  options: TestTimeOptimizationOptions = {},
+): Promise<TestTimeOptimizationStats> {
+  checkTestTimeOptimization(options);
+  const o = { ...TEST_TIME_OPTIMIZATION_DEFAULTS, ...options };
+  if (!(points instanceof Float32Array) || points.length === 0 || points.length % 3 !== 0) {
+    throw new PipelineError('INVALID_OPTION', 'test-time optimisation needs the input points as a non-empty Float32Array [N·3]');
+  }
+  if (!(threshold > 0 && threshold < 1)) throw new PipelineError('INVALID_OPTION', `threshold must be in (0, 1), got ${threshold}`);
+  const t0 = performance.now();
+  const level = probabilityToLogit(threshold);
+  const p = subset(points, o.pointsPerStep, o.seed);
+  const n = p.length / 3;
+
+  // off-surface points from the initial field's gradient (logits rise inwards)
+  let off: Float32Array | undefined;
+  let labels: Float32Array | undefined;
+  if (o.offSurfaceDistance > 0 && o.offSurfaceWeight > 0) {
+    const grad = await logitGradient((q) => shape.logits(q), p, o.offSurfaceDistance / 2, 60_000);
+    off = new Float32Array(6 * n);
+    labels = new Float32Array(2 * n);
+    const d = o.offSurfaceDistance;
+    for (let i = 0; i < n; i++) {
+      const g0 = grad[3 * i];
+      const g1 = grad[3 * i + 1];
+      const g2 = grad[3 * i + 2];
+      const len = Math.hypot(g0, g1, g2);
+      const k = len > 0 ? d / len : 0;
+      for (let a = 0; a < 3; a++) {
+        const g = [g0, g1, g2][a] * k;
+        off[3 * i + a] = p[3 * i + a] + g; // inside
+        off[3 * (n + i) + a] = p[3 * i + a] - g; // outside
+      }
+      labels[i] = 1;
+      labels[n + i] = 0;
+    }
+  }
+
+  const pts = tf.tensor3d(p, [1, n, 3]);
+  const offPts = off ? tf.tensor3d(off, [1, 2 * n, 3]) : undefined;
+  const offLabels = labels ? tf.tensor2d(labels, [1, 2 * n]) : undefined;
+  const initial = shape.variables.map((v) => tf.clone(v));
+  const optimizer = tf.train.adam(o.lr);
+  const surfaceLoss = (): number =>
+    tf.tidy(() => tf.mean(tf.square(tf.sub(shape.logitsTensor(pts), level))).dataSync()[0]);
+  let lossFirst = Number.NaN;
+  let lossLast = Number.NaN;
+  let surfaceLossBefore = Number.NaN;
+  let surfaceLossAfter = Number.NaN;
+  try {
+    surfaceLossBefore = surfaceLoss();
+    for (let step = 0; step < o.steps; step++) {
+      const cost = optimizer.minimize(
+        () => {
+          let loss = tf.mean(tf.square(tf.sub(shape.logitsTensor(pts), level))) as tf.Scalar;
+          if (offPts && offLabels) {
+            const z = tf.sub(shape.logitsTensor(offPts), level);
+            loss = tf.add(loss, tf.mul(o.offSurfaceWeight, tf.losses.sigmoidCrossEntropy(offLabels, z))) as tf.Scalar;
+          }
+          if (o.anchorWeight > 0) {
+            let anchor = tf.scalar(0);
+            for (const [j, v] of shape.variables.entries()) anchor = tf.add(anchor, tf.sum(tf.square(tf.sub(v, initial[j]))));
+            loss = tf.add(loss, tf.mul(o.anchorWeight, anchor)) as tf.Scalar;
+          }
+          return loss;
+        },
+        true,
+        shape.variables as tf.Variable[],
+      );
+      const value = (await cost!.data())[0];
+      cost!.dispose();
+      if (!Number.isFinite(value)) throw new PipelineError('BAD_NETWORK_OUTPUT', `test-time optimisation diverged at step ${step} (loss ${value}); lower testTimeOptimization.lr`);
+      if (step === 0) lossFirst = value;
+      lossLast = value;
+    }
+    surfaceLossAfter = surfaceLoss();
+  } finally {
+    optimizer.dispose();
+    tf.dispose(initial);
+    tf.dispose(pts);
+    if (offPts) tf.dispose(offPts);
+    if (offLabels) tf.dispose(offLabels);
+  }
+  return { steps: o.steps, surfaceLossBefore, surfaceLossAfter, lossFirst, lossLast, timeMs: performance.now() - t0 };
+}

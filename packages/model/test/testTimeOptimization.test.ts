@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '@onet/nn';
+import { icosphere } from '@onet/sampling';
+import { OccupancyNetwork, type ModelConfig } from '../src/model.js';
+import { OccupancyEnsemble } from '../src/ensemble.js';
+import { optimizeEncoding } from '../src/testTimeOptimization.js';
+import { reconstruct } from '../src/reconstruct.js';
+import { PipelineError } from '../src/errors.js';
+import { tinyModel } from './helpers/tinyModel.js';
+
+const base = { kind: 'conv-onet' as const, inputPoints: 64, noiseStd: 0.005, padding: 0.1, cDim: 4, encoderHidden: 4, decoderHidden: 4 };
+const planes: ModelConfig = { ...base, planeResolution: 8, unetDepth: 2, unetFilters: 4 };
+const grid: ModelConfig = { ...base, planes: [], gridResolution: 8, unet3dLevels: 2, unet3dFilters: 4 };
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** τ at the median logit of the cloud under `shape`, so the loss starts from a spread around the level. */
+async function medianTau(shape: { logits(p: Float32Array): Promise<Float32Array> }, cloud: Float32Array): Promise<number> {
+  const l = [...(await shape.logits(cloud))].sort((a, b) => a - b);
+  return sigmoid(l[Math.floor(l.length / 2)] + 0.3); // off the median: the mean square is not the variance alone
+}
+
+describe('test-time optimisation of the encoding', () => {
+  beforeAll(async () => {
+    expect(await selectBackend('cpu')).toBe('cpu');
+  });
+
+  it('pulls the level set onto the input points, moves only features the points reach, keeps the weights, leaks nothing', async () => {
+    const ens = new OccupancyEnsemble([OccupancyNetwork.fromConfig(planes, 1), OccupancyNetwork.fromConfig(grid, 2)]);
+    const cloud = icosphere(2, 0.3).positions;
+    const weightsBefore = ens.members.map((m) => m.save().weights);
+    const corner = new Float32Array([0.54, 0.54, 0.54, -0.54, 0.54, -0.54]); // projects onto plane / grid corners no point reaches
+    const run = async () => {
+      const shape = ens.conditionOptimizable(cloud);
+      const tau = await medianTau(shape, cloud);
+      const level = Math.log(tau / (1 - tau));
+      const cornerBefore = await shape.logits(corner);
+      const stats = await optimizeEncoding(shape, cloud, tau, { steps: 30, lr: 0.05, anchorWeight: 0 });
+      // the reported loss is the mean square at the input points, measured through the plain logits path too
+      const after = await shape.logits(cloud);
+      const mse = after.reduce((a, l) => a + (l - level) ** 2, 0) / after.length;
+      const cornerAfter = await shape.logits(corner);
+      shape.dispose();
+      return { stats, mse, cornerBefore, cornerAfter };
+    };
+    const first = await run(); // warm-up: kernels, backend constants
+    expect(first.stats.surfaceLossBefore).toBeGreaterThan(0);
+    expect(first.stats.surfaceLossAfter).toBeLessThan(0.2 * first.stats.surfaceLossBefore);
+    expect(first.mse).toBeCloseTo(first.stats.surfaceLossAfter, 4);
+    expect(first.stats.lossLast).toBeLessThan(first.stats.lossFirst);
+    for (let i = 0; i < 2; i++) expect(first.cornerAfter[i]).toBe(first.cornerBefore[i]);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) await run();
+    expect(tf.memory().numTensors).toBe(before);
+    ens.members.forEach((m, j) => expect(Buffer.from(m.save().weights).equals(Buffer.from(weightsBefore[j]))).toBe(true));
+    ens.dispose();
+  });
+
+  it('off-surface points and the anchor: the loss still falls, and a stronger anchor moves the features less', async () => {
+    const net = OccupancyNetwork.fromConfig(planes, 3);
+    const cloud = icosphere(2, 0.3).positions;
+    const moved = async (anchorWeight: number) => {
+      const shape = net.conditionOptimizable(cloud);
+      const start = shape.variables.map((v) => v.dataSync().slice());
+      const tau = await medianTau(shape, cloud);
+      const stats = await optimizeEncoding(shape, cloud, tau, { steps: 10, lr: 0.05, anchorWeight, offSurfaceDistance: 0.02, offSurfaceWeight: 3 });
+      let d = 0;
+      shape.variables.forEach((v, j) => v.dataSync().forEach((x, k) => (d += (x - start[j][k]) ** 2)));
+      shape.dispose();
+      return { stats, d };
+    };
+    const free = await moved(0);
+    const anchored = await moved(10);
+    expect(free.stats.lossLast).toBeLessThan(free.stats.lossFirst);
+    expect(free.d).toBeGreaterThan(0);
+    expect(anchored.d).toBeLessThan(free.d);
+    net.dispose();
+  });
+
+  it('under test-time augmentation the differentiable logits equal the plain ones (symmetries applied alike)', async () => {
+    const ens = new OccupancyEnsemble([OccupancyNetwork.fromConfig(planes, 4), OccupancyNetwork.fromConfig(grid, 5)], { testTimeAugmentation: 'half-turns' });
+    const cloud = icosphere(1, 0.35).positions;
+    const queries = new Float32Array(3 * 40).map((_, i) => Math.sin(i * 12.9898) * 0.5);
+    const shape = ens.conditionOptimizable(cloud);
+    expect(shape.variables.length).toBe(3 * 4 + 4); // 3 planes and 1 grid, 4 encodings each
+    const plain = await shape.logits(queries);
+    const t = tf.tidy(() => shape.logitsTensor(tf.tensor3d(queries, [1, 40, 3])));
+    const diff = Array.from(t.dataSync()).map((x, i) => Math.abs(x - plain[i]));
+    t.dispose();
+    expect(Math.max(...diff)).toBeLessThan(1e-5);
+    // and the same as condition()'s answer
+    const ref = ens.condition(cloud);
+    const r = await ref.logits(queries);
+    ref.dispose();
+    shape.dispose();
+    expect(Math.max(...Array.from(r).map((x, i) => Math.abs(x - plain[i])))).toBeLessThan(1e-5);
+    ens.dispose();
+  });
+
+  it('reconstruct: opt-in, reports what it did, no leak; bad options and unsupported models fail before any evaluation', async () => {
+    const net = OccupancyNetwork.fromConfig(planes, 6);
+    const cloud = icosphere(2, 0.4).positions;
+    const opts = { resolution0: 8, upsamplingSteps: 1, threshold: 0.5 };
+    const plain = await reconstruct(net, cloud, opts);
+    expect(plain.testTimeOptimization).toBeUndefined();
+    const r = await reconstruct(net, cloud, { ...opts, testTimeOptimization: { steps: 5, lr: 0.05, offSurfaceDistance: 0 } });
+    expect(r.testTimeOptimization!.steps).toBe(5);
+    expect(r.testTimeOptimization!.surfaceLossAfter).toBeLessThan(r.testTimeOptimization!.surfaceLossBefore);
+    expect(r.stats.timeMs.encode).toBeGreaterThanOrEqual(r.testTimeOptimization!.timeMs);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) await reconstruct(net, cloud, { ...opts, testTimeOptimization: { steps: 3, pointsPerStep: 50 } });
+    expect(tf.memory().numTensors).toBe(before);
+
+    const code = async (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (e instanceof PipelineError ? e.code : String(e)));
+    let encoded = 0;
+    const spy = { config: net.config, condition: (x: Float32Array) => net.condition(x), conditionOptimizable: (x: Float32Array) => (encoded++, net.conditionOptimizable(x)) };
+    expect(await code(reconstruct(spy, cloud, { ...opts, testTimeOptimization: { steps: -1 } }))).toBe('INVALID_OPTION');
+    expect(await code(reconstruct(spy, cloud, { ...opts, testTimeOptimization: { lr: Number.NaN } }))).toBe('INVALID_OPTION');
+    expect(await code(reconstruct(spy, cloud, { ...opts, testTimeOptimization: { offSurfaceDistance: 2 } }))).toBe('INVALID_OPTION');
+    expect(encoded).toBe(0);
+    const tiny = tinyModel(1); // no conditionOptimizable
+    expect(await code(reconstruct(tiny, cloud, { ...opts, testTimeOptimization: true }))).toBe('INVALID_OPTION');
+    tiny.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    net.dispose();
+  });
+});
