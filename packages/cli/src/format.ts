@@ -1,4 +1,4 @@
-import type { GenerationStats, ReconstructionMetrics } from '@onet/model';
+import type { GenerationStats, ReconstructionMetrics, TestTimeOptimizationStats } from '@onet/model';
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
@@ -21,5 +21,17 @@ export function formatMetrics(m: ReconstructionMetrics, label = 'metrics'): stri
   return (
     `${label}: IoU ${m.iou.toFixed(4)} · Chamfer-L1 ${m.chamferL1.toFixed(5)} (×10: ${(10 * m.chamferL1).toFixed(4)}) · ` +
     `normal consistency ${m.normalConsistency.toFixed(4)} · F-score@0.01 ${m.fscore.toFixed(4)}`
+  );
+}
+
+/**
+ * What test-time optimisation did, on one line: steps, the surface loss (mean (logit − logit(τ))² over the input
+ * points) before → after, the total loss at the first → last step, and the seconds it took.
+ */
+export function formatTestTimeOptimization(t: TestTimeOptimizationStats): string {
+  const g = (x: number) => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(3) : x.toExponential(2));
+  return (
+    `test-time optimisation: ${t.steps} Adam step${t.steps === 1 ? '' : 's'} · surface loss ${g(t.surfaceLossBefore)} → ${g(t.surfaceLossAfter)}` +
+    ` · total loss ${g(t.lossFirst)} → ${g(t.lossLast)} (first → last step) · ${s(t.timeMs)}`
   );
 }

@@ -20,8 +20,8 @@ import type { MiseProgress } from '@onet/mise';
 import { selectNodeBackend, type NodeBackendName } from '@onet/nn/node';
 import { assertOutputNotInput, loadModel, reconstructFile, readInput, readMeshFile } from '@onet/model/node';
 import { modelDir } from '@onet/models';
-import { PipelineError, MIN_INPUT_POINTS, checkNotDegenerate, type GenerateMeshOptions, TEST_TIME_AUGMENTATIONS } from '@onet/model';
-import { formatMetrics, formatStats } from './format.js';
+import { PipelineError, MIN_INPUT_POINTS, checkNotDegenerate, type GenerateMeshOptions, TEST_TIME_AUGMENTATIONS, TEST_TIME_OPTIMIZATION_DEFAULTS } from '@onet/model';
+import { formatMetrics, formatStats, formatTestTimeOptimization } from './format.js';
 import { describeVoxelInput } from './describeVoxelInput.js';
 import { registerQueueCommands } from './queue.js';
 import { progress } from './progress.js';
@@ -247,12 +247,18 @@ export function buildProgram(): Command {
       .option('--no-normalize', 'point-cloud input is already in the model\'s unit cube')
       .option('--seed <n>', 'seed for sampling', SEED(), 0)
       .option('--eval-points <n>', 'points per mesh for the metrics (reference 100000)', EVAL_POINTS(), 100_000)
+      .option(
+        '--tto [steps]',
+        `point input: test-time optimisation of the encoding, ${TEST_TIME_OPTIMIZATION_DEFAULTS.steps} Adam steps (or [steps], 1–10000) moving the features so that the input points lie on the τ level set (slower; put it after <input>, or give steps)`,
+        int('tto steps', 1, 10_000),
+      )
       .option('--json', JSON_HELP)
       .addOption(backendOption()),
   );
   precheck(reconstruct, async ([input], o) => {
     checkGenerationFlags(o);
     if (o.input !== 'image' && (o.viewSeed !== undefined || o.saveInput !== undefined)) throw new UsageError('INVALID_OPTION', '--view-seed and --save-input go with --input image');
+    if (o.tto !== undefined && o.input !== 'points') throw new UsageError('INVALID_OPTION', `--tto optimises a point-cloud encoding; it does not go with --input ${o.input as string}`);
     await assertOutputNotInput(o.output as string, [input, o.gt as string | undefined]);
     if (o.saveInput) {
       await assertOutputNotInput(o.saveInput as string, [input, o.gt as string | undefined]);
@@ -266,6 +272,9 @@ export function buildProgram(): Command {
     if (o.model) await checkExists(o.model, 'model folder', 'dir');
     const data = await readInput(input);
     if (o.input === 'image' && data.kind !== 'mesh') throw new PipelineError('INVALID_OPTION', `${input}: --input image renders a mesh; give a mesh file (.off .obj .ply .stl .glb), or pass a picture without --input`);
+    if (o.tto !== undefined && (data.kind === 'voxels' || data.kind === 'image')) {
+      throw new PipelineError('INVALID_OPTION', `${input}: --tto optimises a point-cloud encoding; give a point cloud or a mesh (not a ${data.kind === 'voxels' ? 'voxel grid' : 'picture'})`);
+    }
     if (data.kind === 'points') checkNotDegenerate(data.cloud.points, `input point cloud ${input}`);
     else if (data.kind === 'mesh') checkNotDegenerate(data.mesh.positions, `input mesh ${input}'s vertices`, 4);
     const gt = o.gt ? await readMeshFile(o.gt) : undefined;
@@ -275,6 +284,11 @@ export function buildProgram(): Command {
     const imageInput = data.kind === 'image' || (data.kind === 'mesh' && o.input === 'image');
     const loaded = await loadModel(o.model ?? modelDir(imageInput ? 'image' : voxelInput ? 'voxels' : 'default'), { testTimeAugmentation: o.testTimeAugmentation });
     console.error(loaded.message);
+    if (o.tto !== undefined) {
+      // tfjs gradients only when asked: the optimisation needs them, plain reconstruction does not
+      const { ensureNodeGradients } = await import('@onet/train/node');
+      await ensureNodeGradients();
+    }
     if (data.kind === 'mesh' && o.input === 'image') {
       // a picture rendered from the mesh: the reconstruction (and the metrics) are in that view's frame
       const r = await reconstructMeshPicture(loaded.model, data.mesh, {
@@ -305,6 +319,7 @@ export function buildProgram(): Command {
         seed: o.seed,
         evalPoints: o.evalPoints,
         ...generationFlags(o),
+        ...(o.tto === undefined ? {} : { testTimeOptimization: o.tto === true ? true : { steps: o.tto as number } }),
         onProgress: bar.onProgress,
       });
     } finally {
@@ -316,6 +331,7 @@ export function buildProgram(): Command {
     else if (data.kind === 'image') say(`input: ${input} (picture ${data.image.width}×${data.image.height} → ${Math.round(Math.sqrt(res.input.length / 3))}² RGB; mesh in the picture's view frame)`);
     else say(`input: ${input} (${res.inputKind === 'mesh' ? `mesh → ${res.points.length / 3} noisy surface points` : `${res.points.length / 3} points`}, ${res.input.length / 3} fed to the encoder)`);
     say(formatStats(res.stats));
+    if (res.testTimeOptimization) say(formatTestTimeOptimization(res.testTimeOptimization));
     if (res.metrics) say(formatMetrics(res.metrics, voxelInput ? 'model       ' : 'metrics'));
     if (res.voxelMetrics) say(formatMetrics(res.voxelMetrics, 'input voxels'));
     say(`wrote ${o.output}`);
@@ -323,6 +339,7 @@ export function buildProgram(): Command {
       backend: backend.backend,
       output: o.output,
       stats: res.stats,
+      ...(res.testTimeOptimization ? { testTimeOptimization: res.testTimeOptimization } : {}),
       metrics: res.metrics ?? null,
       ...(voxelInput ? { voxelMetrics: res.voxelMetrics ?? null } : {}),
       warnings: res.warnings,

@@ -20,11 +20,14 @@
  *
  *   npx tsx --tsconfig packages/models/scripts/tsconfig.json packages/models/scripts/compare-classical.ts \
  *     [--quick] [--bench] [--model DIR=packages/models/default]... [--skip-classical] [--backend wasm]
- *     [--out DIR=out/compare-classical]
+ *     [--tto] [--out DIR=out/compare-classical]
  *
  * `--model` may be given several times: the first is "ours" (the issue's targets are its), the others get rows of
  * their own on the same points (e.g. `--model packages/models/default --model packages/models/onet` adds the
- * paper's network). `--skip-classical`: no Open3D rows (only the models).
+ * paper's network). `--skip-classical`: no Open3D rows (only the models). `--tto`: also the first model with
+ * test-time optimisation of the encoding (`reconstruct`'s `testTimeOptimization: true`, the default options), on the
+ * same points, rows "<its name> + TTO" with their own times (the optimisation included; tfjs gradients registered by
+ * `ensureNodeGradients`).
  * `--quick`: cow and elephant in their own pose only (the check `npm run bench` runs). `--bench`: also write the
  * rows of `npm run bench`'s summary (`out/bench/models.json`). Writes `<out>/{full,quick}.md` (the tables) and
  * `<out>/{full,quick}.json` (every row); exits 1 when a reconstruction of ours fails.
@@ -37,7 +40,7 @@ import { parseMesh, type TriangleMesh } from '@onet/io';
 import { type BackendName, selectBackend } from '@onet/nn';
 import { createRng, normalizeMesh, randomAffine, sampleSurface, signedVolume, subsamplePointCloud, transformMesh } from '@onet/sampling';
 import { loadModel } from '@onet/model/node';
-import { evaluateMeshes, reconstruct, type ReconstructionMetrics } from '@onet/model';
+import { evaluateMeshes, reconstruct, type ReconstructionMetrics, TEST_TIME_OPTIMIZATION_DEFAULTS } from '@onet/model';
 import { dataDir, FixtureMissingError, REPO_ROOT } from '@onet/test-utils/data';
 import { createBench, type BenchRow } from '@onet/test-utils/peers';
 import { boundaryEdges, type ClassicalMethod, startClassicalPeer } from './classical.js';
@@ -48,6 +51,7 @@ const { values: args } = parseArgs({
     bench: { type: 'boolean', default: false },
     model: { type: 'string', multiple: true, default: [fileURLToPath(new URL('../default', import.meta.url))] },
     'skip-classical': { type: 'boolean', default: false },
+    tto: { type: 'boolean', default: false },
     backend: { type: 'string', default: 'wasm' },
     out: { type: 'string', default: join(REPO_ROOT, 'out', 'compare-classical') },
   },
@@ -67,7 +71,8 @@ const LABEL: Record<string, string> = {
 };
 /** Method keys of the models: `onet` for the first (ours), `model1`, `model2`, … for the others. */
 const MODEL_KEYS = args.model.map((_, j) => (j === 0 ? 'onet' : `model${j}`));
-const METHODS = [...MODEL_KEYS, ...CLASSICAL];
+/** `onet-tto`: the first model with test-time optimisation (`--tto`), right after it in the tables. */
+const METHODS = [MODEL_KEYS[0], ...(args.tto ? ['onet-tto'] : []), ...MODEL_KEYS.slice(1), ...CLASSICAL];
 
 interface Row extends ReconstructionMetrics {
   mesh: string;
@@ -121,6 +126,12 @@ for (const [j, dir] of args.model.entries()) {
   else if (resolve(dir) !== resolve(fileURLToPath(new URL('../default', import.meta.url)))) LABEL.onet = `ours: ${relative(REPO_ROOT, resolve(dir))}`;
   console.log(`${loaded.message}; backend ${backend} (one thread)`);
 }
+if (args.tto) {
+  const { ensureNodeGradients } = await import('@onet/train/node');
+  await ensureNodeGradients();
+  LABEL['onet-tto'] = `${LABEL.onet} + TTO`;
+  console.log('test-time optimisation: the first model again with testTimeOptimization: true (default options)');
+}
 const modelText = models.map((m) => m.text).join('; ');
 const peer: Awaited<ReturnType<typeof startClassicalPeer>> = args['skip-classical'] ? { missing: 'skipped (--skip-classical)', name: 'Open3D' } : await startClassicalPeer();
 const peerMissing = 'missing' in peer ? peer.missing : undefined;
@@ -144,13 +155,16 @@ try {
         // ours (and the other models)
         if (!warmedUp) {
           for (const { model } of models) await reconstruct(model, input, { inputPoints: 0 });
+          if (args.tto) await reconstruct(models[0].model, input, { inputPoints: 0, testTimeOptimization: true });
           warmedUp = true;
         }
-        for (const { key, model } of models) {
+        const runs = models.map(({ key, model }) => ({ key, model, tto: false }));
+        if (args.tto) runs.splice(1, 0, { key: 'onet-tto', model: models[0].model, tto: true });
+        for (const { key, model, tto } of runs) {
           try {
             const c0 = process.cpuUsage();
             const t0 = performance.now();
-            const r = await reconstruct(model, input, { inputPoints: 0 });
+            const r = await reconstruct(model, input, tto ? { inputPoints: 0, testTimeOptimization: true } : { inputPoints: 0 });
             const wallS = (performance.now() - t0) / 1000;
             const c = process.cpuUsage(c0);
             meshes.push({ method: key, mesh: r.mesh, cpuS: (c.user + c.system) / 1e6, wallS });
@@ -259,7 +273,7 @@ const base = join(args.out, QUICK ? 'quick' : 'full');
 writeAtomic(`${base}.md`, `${text}\n`);
 writeAtomic(
   `${base}.json`,
-  `${JSON.stringify({ date: new Date().toISOString(), quick: QUICK, model: modelText, backend, classical: peerMissing ? { missing: peerMissing } : { name: classicalName }, noise: NOISE, meshes, poses: POSES, sizes: SIZES, rows, failures, targets }, null, 1)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), quick: QUICK, model: modelText, backend, classical: peerMissing ? { missing: peerMissing } : { name: classicalName }, noise: NOISE, ...(args.tto ? { testTimeOptimization: TEST_TIME_OPTIMIZATION_DEFAULTS } : {}), meshes, poses: POSES, sizes: SIZES, rows, failures, targets }, null, 1)}\n`,
 );
 console.log(`\nwrote ${base}.md and ${base}.json`);
 
