@@ -88,6 +88,31 @@ export function samplePlaneBilinear(features: tf.Tensor4D, uv: tf.Tensor3D): tf.
   });
 }
 
+/**
+ * The 4 corner rows and bilinear weights of a point at plane coordinates (u, v) (clamped to [0, 1]) on a plane of side
+ * R whose rows start at `base`: written to `idx`/`wts` at `at` in the order (x0, y0), (x1, y0), (x0, y1), (x1, y1),
+ * as {@link samplePlaneBilinear}'s tfjs ops compute them (the last cell holds points at u or v = 1).
+ */
+function bilinearCorners(u: number, v: number, R: number, base: number, idx: Int32Array, wts: Float32Array, at: number): void {
+  const hi = Math.max(R - 2, 0);
+  const px = Math.min(Math.max(u, 0), 1) * (R - 1);
+  const py = Math.min(Math.max(v, 0), 1) * (R - 1);
+  const x0 = Math.min(Math.floor(px), hi);
+  const y0 = Math.min(Math.floor(py), hi);
+  const wx = px - x0;
+  const wy = py - y0;
+  const x1 = R > 1 ? x0 + 1 : x0;
+  const y1 = R > 1 ? y0 + 1 : y0;
+  idx[at] = base + y0 * R + x0;
+  idx[at + 1] = base + y0 * R + x1;
+  idx[at + 2] = base + y1 * R + x0;
+  idx[at + 3] = base + y1 * R + x1;
+  wts[at] = (1 - wx) * (1 - wy);
+  wts[at + 1] = wx * (1 - wy);
+  wts[at + 2] = (1 - wx) * wy;
+  wts[at + 3] = wx * wy;
+}
+
 /** JS kernel of {@link samplePlaneBilinear} for wasm/cpu: corner indices and weights computed once, reused in backward. */
 function samplePlaneBilinearJs(features: tf.Tensor4D, uv: tf.Tensor3D): tf.Tensor3D {
   const [B, R, , C] = features.shape;
@@ -96,29 +121,7 @@ function samplePlaneBilinearJs(features: tf.Tensor4D, uv: tf.Tensor3D): tf.Tenso
   const u = uv.dataSync() as Float32Array;
   const idx = new Int32Array(4 * q);
   const wts = new Float32Array(4 * q);
-  const hi = Math.max(R - 2, 0);
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const k = b * T + t;
-      const px = Math.min(Math.max(u[2 * k], 0), 1) * (R - 1);
-      const py = Math.min(Math.max(u[2 * k + 1], 0), 1) * (R - 1);
-      const x0 = Math.min(Math.floor(px), hi);
-      const y0 = Math.min(Math.floor(py), hi);
-      const wx = px - x0;
-      const wy = py - y0;
-      const x1 = R > 1 ? x0 + 1 : x0;
-      const y1 = R > 1 ? y0 + 1 : y0;
-      const base = b * R * R;
-      idx[4 * k] = base + y0 * R + x0;
-      idx[4 * k + 1] = base + y0 * R + x1;
-      idx[4 * k + 2] = base + y1 * R + x0;
-      idx[4 * k + 3] = base + y1 * R + x1;
-      wts[4 * k] = (1 - wx) * (1 - wy);
-      wts[4 * k + 1] = wx * (1 - wy);
-      wts[4 * k + 2] = (1 - wx) * wy;
-      wts[4 * k + 3] = wx * wy;
-    }
-  }
+  for (let k = 0; k < q; k++) bilinearCorners(u[2 * k], u[2 * k + 1], R, Math.floor(k / T) * R * R, idx, wts, 4 * k);
   return weightedCornerGatherJs(features, idx, wts, 4, [B, T, C]) as tf.Tensor3D;
 }
 
@@ -164,28 +167,9 @@ export function samplePlanesSum(p: tf.Tensor3D, planes: [PlaneName, tf.Tensor4D]
     const u = Math.fround(Math.fround(v / d) + 0.5);
     return u >= 1 ? top : u > 0 ? u : u === u ? 0 : u; // Math.max(hi, 0); NaN stays NaN
   };
-  /** Corner rows (within one plane) and bilinear weights of point k on plane `axes` of side R (samplePlaneBilinearJs). */
-  const corners = (k: number, axes: [number, number], R: number, idx: Int32Array, wts: Float32Array): void => {
-    const b = Math.floor(k / T);
-    const hi = Math.max(R - 2, 0);
-    const px = Math.min(Math.max(coordinate(pts[3 * k + axes[0]]), 0), 1) * (R - 1);
-    const py = Math.min(Math.max(coordinate(pts[3 * k + axes[1]]), 0), 1) * (R - 1);
-    const x0 = Math.min(Math.floor(px), hi);
-    const y0 = Math.min(Math.floor(py), hi);
-    const wx = px - x0;
-    const wy = py - y0;
-    const x1 = R > 1 ? x0 + 1 : x0;
-    const y1 = R > 1 ? y0 + 1 : y0;
-    const base = b * R * R;
-    idx[0] = base + y0 * R + x0;
-    idx[1] = base + y0 * R + x1;
-    idx[2] = base + y1 * R + x0;
-    idx[3] = base + y1 * R + x1;
-    wts[0] = (1 - wx) * (1 - wy);
-    wts[1] = wx * (1 - wy);
-    wts[2] = (1 - wx) * wy;
-    wts[3] = wx * wy;
-  };
+  /** Corner rows (within one plane) and bilinear weights of point k on plane `axes` of side R. */
+  const corners = (k: number, axes: [number, number], R: number, idx: Int32Array, wts: Float32Array): void =>
+    bilinearCorners(coordinate(pts[3 * k + axes[0]]), coordinate(pts[3 * k + axes[1]]), R, Math.floor(k / T) * R * R, idx, wts, 0);
   const inputs = planes.map(([, f]) => f);
   const f = tf.customGrad(((...args: tf.Tensor[]) => {
     const feats = args.slice(0, inputs.length);
@@ -193,8 +177,6 @@ export function samplePlanesSum(p: tf.Tensor3D, planes: [PlaneName, tf.Tensor4D]
       const idx = new Int32Array(4);
       const wts = new Float32Array(4);
       const row = new Float32Array(C);
-      const one = new Int32Array(4);
-      const oneW = new Float32Array(4);
       for (let n = 0; n < planes.length; n++) {
         const src = srcs[n];
         const axes = PLANE_AXES[planes[n][0]];
@@ -220,9 +202,7 @@ export function samplePlanesSum(p: tf.Tensor3D, planes: [PlaneName, tf.Tensor4D]
             }
             continue;
           }
-          one.set(idx);
-          oneW.set(wts);
-          gatherCorners(row, src, one, oneW, 4, C);
+          gatherCorners(row, src, idx, wts, 4, C);
           if (n === 0) out.set(row, o);
           else for (let c = 0; c < C; c++) out[o + c] += row[c];
         }
