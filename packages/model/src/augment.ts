@@ -52,9 +52,16 @@ export function applyCubeSymmetry(points: Float32Array, s: CubeSymmetry): Float3
  * @throws PipelineError as `model.condition`.
  */
 export function conditionUnderSymmetry(model: { condition(pointCloud: Float32Array): ConditionedShape }, pointCloud: Float32Array, s: CubeSymmetry): ConditionedShape {
-  const identity = s.perm[0] === 0 && s.perm[1] === 1 && s.perm[2] === 2 && s.sign.every((x) => x === 1);
-  if (identity) return model.condition(pointCloud);
-  const shape = model.condition(applyCubeSymmetry(pointCloud, s));
+  if (isIdentitySymmetry(s)) return model.condition(pointCloud);
+  return throughSymmetry(model.condition(applyCubeSymmetry(pointCloud, s)), s);
+}
+
+function isIdentitySymmetry(s: CubeSymmetry): boolean {
+  return s.perm[0] === 0 && s.perm[1] === 1 && s.perm[2] === 2 && s.sign.every((x) => x === 1);
+}
+
+/** `shape` (the encoding of `s(cloud)`) queried at `s(p)`; disposing it disposes `shape`. */
+function throughSymmetry(shape: ConditionedShape, s: CubeSymmetry): ConditionedShape {
   return {
     // malformed queries go through as they are, for the shape's own error
     logits: (points) => shape.logits(points instanceof Float32Array && points.length % 3 === 0 ? applyCubeSymmetry(points, s) : points),
@@ -68,12 +75,10 @@ export function conditionUnderSymmetry(model: { condition(pointCloud: Float32Arr
  * @throws PipelineError as `model.conditionOptimizable`.
  */
 export function optimizableUnderSymmetry(model: { conditionOptimizable(pointCloud: Float32Array): OptimizableShape }, pointCloud: Float32Array, s: CubeSymmetry): OptimizableShape {
-  const identity = s.perm[0] === 0 && s.perm[1] === 1 && s.perm[2] === 2 && s.sign.every((x) => x === 1);
-  if (identity) return model.conditionOptimizable(pointCloud);
+  if (isIdentitySymmetry(s)) return model.conditionOptimizable(pointCloud);
   const shape = model.conditionOptimizable(applyCubeSymmetry(pointCloud, s));
   return {
-    logits: (points) => shape.logits(points instanceof Float32Array && points.length % 3 === 0 ? applyCubeSymmetry(points, s) : points),
-    dispose: () => shape.dispose(),
+    ...throughSymmetry(shape, s),
     variables: shape.variables,
     logitsTensor: (points) =>
       tf.tidy(() => {

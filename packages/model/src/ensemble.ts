@@ -3,7 +3,7 @@ import { PipelineError } from './errors.js';
 import { checkGenerationSettings } from './generationSettings.js';
 import type { InputSizeThreshold } from './threshold.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { TEST_TIME_AUGMENTATIONS, conditionUnderSymmetry, optimizableUnderSymmetry, type TestTimeAugmentation } from './augment.js';
+import { TEST_TIME_AUGMENTATIONS, conditionUnderSymmetry, optimizableUnderSymmetry, type CubeSymmetry, type TestTimeAugmentation } from './augment.js';
 import type { OptimizableShape } from './testTimeOptimization.js';
 
 /**
@@ -166,16 +166,21 @@ export class OccupancyEnsemble {
    * @throws PipelineError as `OccupancyNetwork.condition` (no member encodings are left behind).
    */
   condition(pointCloud: Float32Array): ConditionedShape {
-    const shapes: ConditionedShape[] = [];
+    return ensembleShape(this.encodeMembers((m, s) => conditionUnderSymmetry(m, pointCloud, s)));
+  }
+
+  /** `encode` for every member under each symmetry of `config.testTimeAugmentation`; on a throw, those made are disposed. */
+  private encodeMembers<T extends { dispose(): void }>(encode: (m: OccupancyNetwork, s: CubeSymmetry) => T): T[] {
+    const shapes: T[] = [];
     try {
       for (const m of this.members) {
-        for (const s of TEST_TIME_AUGMENTATIONS[this.config.testTimeAugmentation]) shapes.push(conditionUnderSymmetry(m, pointCloud, s));
+        for (const s of TEST_TIME_AUGMENTATIONS[this.config.testTimeAugmentation]) shapes.push(encode(m, s));
       }
     } catch (e) {
       for (const s of shapes) s.dispose();
       throw e;
     }
-    return ensembleShape(shapes);
+    return shapes;
   }
 
   /**
@@ -185,15 +190,7 @@ export class OccupancyEnsemble {
    * @throws PipelineError as `OccupancyNetwork.conditionOptimizable` (no member encodings are left behind).
    */
   conditionOptimizable(pointCloud: Float32Array): OptimizableShape {
-    const shapes: OptimizableShape[] = [];
-    try {
-      for (const m of this.members) {
-        for (const s of TEST_TIME_AUGMENTATIONS[this.config.testTimeAugmentation]) shapes.push(optimizableUnderSymmetry(m, pointCloud, s));
-      }
-    } catch (e) {
-      for (const s of shapes) s.dispose();
-      throw e;
-    }
+    const shapes = this.encodeMembers((m, s) => optimizableUnderSymmetry(m, pointCloud, s));
     const mean = ensembleShape(shapes);
     return {
       ...mean,
