@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { createRng, shuffle } from '@onet/sampling';
 import { PipelineError } from './errors.js';
 import { logitGradient, probabilityToLogit } from './generate.js';
 import type { ConditionedShape } from './model.js';
@@ -103,27 +104,13 @@ function check(o: Required<TestTimeOptimizationOptions>): void {
   if (!Number.isFinite(o.seed)) throw new PipelineError('INVALID_OPTION', `testTimeOptimization.seed must be a finite number, got ${o.seed}`);
 }
 
-/** A seeded subset of `count` of the `n` points (without replacement, Fisher–Yates on a mulberry32 stream). */
+/** A seeded subset of `count` of the `n` points (without replacement: the first `count` of a seeded shuffle). */
 function subset(points: Float32Array, count: number, seed: number): Float32Array {
   const n = points.length / 3;
   if (count === 0 || count >= n) return points;
-  const idx = Uint32Array.from({ length: n }, (_, i) => i);
-  let s = (Math.floor(seed) >>> 0) ^ 0x9e3779b9;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const order = shuffle(Uint32Array.from({ length: n }, (_, i) => i), createRng(seed));
   const out = new Float32Array(3 * count);
-  for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(rand() * (n - i));
-    const t = idx[i];
-    idx[i] = idx[j];
-    idx[j] = t;
-    out.set(points.subarray(3 * idx[i], 3 * idx[i] + 3), 3 * i);
-  }
+  for (let i = 0; i < count; i++) out.set(points.subarray(3 * order[i], 3 * order[i] + 3), 3 * i);
   return out;
 }
 
@@ -168,13 +155,10 @@ export async function optimizeEncoding(
     labels = new Float32Array(2 * n);
     const d = o.offSurfaceDistance;
     for (let i = 0; i < n; i++) {
-      const g0 = grad[3 * i];
-      const g1 = grad[3 * i + 1];
-      const g2 = grad[3 * i + 2];
-      const len = Math.hypot(g0, g1, g2);
+      const len = Math.hypot(grad[3 * i], grad[3 * i + 1], grad[3 * i + 2]);
       const k = len > 0 ? d / len : 0;
       for (let a = 0; a < 3; a++) {
-        const g = [g0, g1, g2][a] * k;
+        const g = grad[3 * i + a] * k;
         off[3 * i + a] = p[3 * i + a] + g; // inside
         off[3 * (n + i) + a] = p[3 * i + a] - g; // outside
       }
@@ -186,10 +170,11 @@ export async function optimizeEncoding(
   const pts = tf.tensor3d(p, [1, n, 3]);
   const offPts = off ? tf.tensor3d(off, [1, 2 * n, 3]) : undefined;
   const offLabels = labels ? tf.tensor2d(labels, [1, 2 * n]) : undefined;
-  const initial = shape.variables.map((v) => tf.clone(v));
+  // the anchor's reference values, kept only when the anchor term is on
+  const initial = o.anchorWeight > 0 ? shape.variables.map((v) => tf.clone(v)) : [];
   const optimizer = tf.train.adam(o.lr);
-  const surfaceLoss = (): number =>
-    tf.tidy(() => tf.mean(tf.square(tf.sub(shape.logitsTensor(pts), level))).dataSync()[0]);
+  const surfaceTerm = () => tf.mean(tf.square(tf.sub(shape.logitsTensor(pts), level))) as tf.Scalar;
+  const surfaceLoss = (): number => tf.tidy(() => surfaceTerm().dataSync()[0]);
   let lossFirst = Number.NaN;
   let lossLast = Number.NaN;
   let surfaceLossBefore = Number.NaN;
@@ -199,7 +184,7 @@ export async function optimizeEncoding(
     for (let step = 0; step < o.steps; step++) {
       const cost = optimizer.minimize(
         () => {
-          let loss = tf.mean(tf.square(tf.sub(shape.logitsTensor(pts), level))) as tf.Scalar;
+          let loss = surfaceTerm();
           if (offPts && offLabels) {
             const z = tf.sub(shape.logitsTensor(offPts), level);
             loss = tf.add(loss, tf.mul(o.offSurfaceWeight, tf.losses.sigmoidCrossEntropy(offLabels, z))) as tf.Scalar;
