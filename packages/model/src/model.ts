@@ -72,6 +72,12 @@ export interface ModelConfig {
   /** `vae`: weight of KL(q(z | p, o) ‖ N(0, I)) in the training loss (reference 1). Training only. */
   klWeight?: number;
   /**
+   * `vae`: octaves L of Fourier features of the query point fed to the 'simple' decoder (`[p, sin(2ᵏπp), cos(2ᵏπp)]`,
+   * k < L; Tancik et al. 2020). 0 or absent: p itself (the reference). Lets the decoder draw thin parts (slats,
+   * posts) that a plain MLP of p blurs away.
+   */
+  fourierFeatures?: number;
+  /**
    * `vae`: an ex-post Gaussian over the latent space (Ghosh et al. 2020, "From variational to deterministic
    * autoencoders"): `mean` `[zDim]` and the lower-triangular factor `scale` `[zDim][zDim]` of the covariance of the
    * posterior means of training shapes. When present, {@link OccupancyNetwork.sampleLatent} draws
@@ -185,7 +191,7 @@ class Net extends Module {
     if (config.kind === 'vae') {
       const zDim = config.zDim ?? 128;
       this.encoderLatent = this.module('encoder_latent', new LatentEncoder({ zDim, cDim: 0 }));
-      this.decoder = this.module('decoder', new Decoder({ zDim, cDim: 0, hidden: config.decoderHidden }));
+      this.decoder = this.module('decoder', new Decoder({ zDim, cDim: 0, hidden: config.decoderHidden, fourierFeatures: config.fourierFeatures ?? 0 }));
     } else if (isImageModel(config)) {
       const { encoder, decoder } = buildImageNet(config);
       this.encoder = this.module('encoder', encoder);
@@ -258,6 +264,8 @@ function checkConfig(c: unknown): ModelConfig {
     if (typeof w !== 'number' || !(w >= 0) || !Number.isFinite(w)) throw new PipelineError('BAD_MODEL', `model config klWeight must be a finite number ≥ 0, got ${cfg.klWeight}`);
     if (cfg.cDim !== 0) throw new PipelineError('BAD_MODEL', `a vae model is unconditional: cDim must be 0, got ${cfg.cDim}`);
     if (cfg.latentPrior !== undefined) checkLatentPrior(cfg.latentPrior, z);
+    const f = cfg.fourierFeatures ?? 0;
+    if (!Number.isInteger(f) || f < 0 || f > 20) throw new PipelineError('BAD_MODEL', `model config fourierFeatures must be an integer in [0, 20], got ${cfg.fourierFeatures}`);
   }
   for (const k of cfg.kind === 'vae' ? (['inputPoints', 'decoderHidden'] as const) : (['inputPoints', 'cDim', 'encoderHidden', 'decoderHidden'] as const)) {
     const v = cfg[k];

@@ -57,3 +57,25 @@ describe('ModelConfig.latentPrior (ex-post Gaussian over z)', () => {
     }
   });
 });
+
+describe('ModelConfig.fourierFeatures (vae decoder sees Fourier features of p)', () => {
+  beforeAll(async () => {
+    expect(await selectBackend('cpu')).toBe('cpu');
+  });
+
+  it('widens fc_p to 3·(1 + 2L) inputs; weights load back into the same config and not into a plain one', () => {
+    const m = OccupancyNetwork.fromConfig({ ...BASE, fourierFeatures: 4 }, 1);
+    const weights = m.net.stateDict();
+    expect(weights.get('decoder.fc_p.weight')?.shape).toEqual([8, 27]);
+    const back = OccupancyNetwork.fromWeights({ modelConfig: { ...BASE, fourierFeatures: 4 } } as never, weights);
+    back.dispose();
+    expect(() => OccupancyNetwork.fromWeights({ modelConfig: BASE } as never, weights)).toThrow(expect.objectContaining({ code: 'BAD_MODEL' }));
+    m.dispose();
+  });
+
+  it('out-of-range octaves are BAD_MODEL', () => {
+    for (const fourierFeatures of [-1, 2.5, 21]) {
+      expect(() => OccupancyNetwork.fromConfig({ ...BASE, fourierFeatures }, 1)).toThrow(expect.objectContaining({ code: 'BAD_MODEL' }));
+    }
+  });
+});
