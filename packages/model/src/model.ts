@@ -72,6 +72,12 @@ export interface ModelConfig {
   /** `vae`: weight of KL(q(z | p, o) ‖ N(0, I)) in the training loss (reference 1). Training only. */
   klWeight?: number;
   /**
+   * `vae`: the decoder, by the reference's names: `simple` (default; the reference's unconditional configs: z added
+   * once, at the input) or `cbatchnorm` (the conditional models' decoder, z in place of c: every block's conditional
+   * batch norm is modulated by z). `fourierFeatures` needs `simple`.
+   */
+  decoder?: 'simple' | 'cbatchnorm';
+  /**
    * `vae`: octaves L of Fourier features of the query point fed to the 'simple' decoder (`[p, sin(2ᵏπp), cos(2ᵏπp)]`,
    * k < L; Tancik et al. 2020). 0 or absent: p itself (the reference). Lets the decoder draw thin parts (slats,
    * posts) that a plain MLP of p blurs away.
@@ -191,7 +197,12 @@ class Net extends Module {
     if (config.kind === 'vae') {
       const zDim = config.zDim ?? 128;
       this.encoderLatent = this.module('encoder_latent', new LatentEncoder({ zDim, cDim: 0 }));
-      this.decoder = this.module('decoder', new Decoder({ zDim, cDim: 0, hidden: config.decoderHidden, fourierFeatures: config.fourierFeatures ?? 0 }));
+      this.decoder = this.module(
+        'decoder',
+        config.decoder === 'cbatchnorm'
+          ? new DecoderCBatchNorm({ cDim: zDim, hidden: config.decoderHidden })
+          : new Decoder({ zDim, cDim: 0, hidden: config.decoderHidden, fourierFeatures: config.fourierFeatures ?? 0 }),
+      );
     } else if (isImageModel(config)) {
       const { encoder, decoder } = buildImageNet(config);
       this.encoder = this.module('encoder', encoder);
@@ -264,6 +275,10 @@ function checkConfig(c: unknown): ModelConfig {
     if (typeof w !== 'number' || !(w >= 0) || !Number.isFinite(w)) throw new PipelineError('BAD_MODEL', `model config klWeight must be a finite number ≥ 0, got ${cfg.klWeight}`);
     if (cfg.cDim !== 0) throw new PipelineError('BAD_MODEL', `a vae model is unconditional: cDim must be 0, got ${cfg.cDim}`);
     if (cfg.latentPrior !== undefined) checkLatentPrior(cfg.latentPrior, z);
+    if (cfg.decoder !== undefined && cfg.decoder !== 'simple' && cfg.decoder !== 'cbatchnorm') {
+      throw new PipelineError('BAD_MODEL', `model config decoder must be "simple" or "cbatchnorm", got ${JSON.stringify(cfg.decoder)}`);
+    }
+    if (cfg.decoder === 'cbatchnorm' && (cfg.fourierFeatures ?? 0) > 0) throw new PipelineError('BAD_MODEL', 'fourierFeatures needs the simple decoder');
     const f = cfg.fourierFeatures ?? 0;
     if (!Number.isInteger(f) || f < 0 || f > 20) throw new PipelineError('BAD_MODEL', `model config fourierFeatures must be an integer in [0, 20], got ${cfg.fourierFeatures}`);
   }

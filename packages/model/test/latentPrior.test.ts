@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@onet/nn';
 import { OccupancyNetwork, type ModelConfig } from '../src/model.js';
 
@@ -77,5 +78,36 @@ describe('ModelConfig.fourierFeatures (vae decoder sees Fourier features of p)',
     for (const fourierFeatures of [-1, 2.5, 21]) {
       expect(() => OccupancyNetwork.fromConfig({ ...BASE, fourierFeatures }, 1)).toThrow(expect.objectContaining({ code: 'BAD_MODEL' }));
     }
+  });
+});
+
+describe('ModelConfig.decoder (vae: simple or cbatchnorm)', () => {
+  beforeAll(async () => {
+    expect(await selectBackend('cpu')).toBe('cpu');
+  });
+
+  it('cbatchnorm conditions the CBN decoder on z: c-keys sized zDim, and z changes the logits', async () => {
+    const m = OccupancyNetwork.fromConfig({ ...BASE, zDim: 3, decoder: 'cbatchnorm' }, 1);
+    const sd = m.net.stateDict();
+    expect(sd.get('decoder.block0.bn_0.conv_gamma.weight')?.shape).toEqual([8, 3, 1]);
+    expect(sd.has('decoder.fc_z.weight')).toBe(false);
+    // the reference init makes CBN γ/β weights 0 (z would not matter); give them values
+    for (const [name, v] of m.net.namedParameters()) if (/conv_(gamma|beta)\.weight$/.test(name)) v.assign(tf.add(v, 0.3));
+    const p = new Float32Array([0.1, 0.2, -0.1, -0.3, 0, 0.25]);
+    const a = m.decodeLatent(new Float32Array([1, 0, 0]));
+    const b = m.decodeLatent(new Float32Array([0, 0, -1]));
+    const la = await a.logits(p);
+    const lb = await a.logits(p);
+    const la2 = await b.logits(p);
+    expect(Array.from(la)).toEqual(Array.from(lb));
+    expect(Math.abs(la[0] - la2[0]) + Math.abs(la[1] - la2[1])).toBeGreaterThan(1e-4);
+    a.dispose();
+    b.dispose();
+    m.dispose();
+  });
+
+  it('an unknown decoder, or Fourier features with cbatchnorm, is BAD_MODEL', () => {
+    expect(() => OccupancyNetwork.fromConfig({ ...BASE, decoder: 'cbatchnorm2' as never }, 1)).toThrow(expect.objectContaining({ code: 'BAD_MODEL' }));
+    expect(() => OccupancyNetwork.fromConfig({ ...BASE, decoder: 'cbatchnorm', fourierFeatures: 2 }, 1)).toThrow(expect.objectContaining({ code: 'BAD_MODEL' }));
   });
 });

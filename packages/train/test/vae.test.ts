@@ -75,8 +75,8 @@ describe('vae loss', () => {
 });
 
 describe('vae training', () => {
-  it('a tiny VAE trains a few steps with falling loss and encodes to a posterior mean', async () => {
-    const m = OccupancyNetwork.fromConfig(TINY_VAE, 1);
+  it.each(['simple', 'cbatchnorm'] as const)('a tiny VAE (%s decoder) trains a few steps with falling loss and encodes to a posterior mean', async (decoder) => {
+    const m = OccupancyNetwork.fromConfig({ ...TINY_VAE, decoder }, 1);
     const tr = new Trainer(m, shapes(), { batchSize: 2, pointsPerShape: 256, nearFraction: 0, lr: 1e-3, seed: 4 });
     const losses: number[] = [tr.trainStep()];
     const after1 = tf.memory().numTensors; // Adam's moments exist from step 1 on; nothing may grow after
