@@ -369,6 +369,7 @@ export function buildProgram(): Command {
       .option('--shard <k/N>', 'process only shard k of N (0 ≤ k < N: shapes i with i mod N = k), as the dataset builder does', shardSpec)
       .addOption(new Option('--format <ext>', 'mesh format').choices(['off', 'ply', 'obj', 'glb']).default('off'))
       .option('--seed <n>', 'seed for the input subsampling and noise', SEED(), 0)
+      .option('--no-tto', "no test-time optimisation of the encoding (the model's setting otherwise; the shipped default's: on)")
       .option('--json', JSON_HELP)
       .addOption(backendOption()),
   );
@@ -392,7 +393,7 @@ export function buildProgram(): Command {
         shard: o.shard,
         format: o.format,
         seed: o.seed,
-        generation: generationFlags(o),
+        generation: { ...generationFlags(o), ...(o.tto === false ? { testTimeOptimization: false } : {}) },
         onShape: (i, n, id, ms) => bar.tick(i + 1, n, `${id}  ${(ms / 1000).toFixed(2)} s`),
       });
     } finally {

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseMesh, writeOff } from '@onet/io';
-import { icosphere } from '@onet/sampling';
+import { box, icosphere } from '@onet/sampling';
+import { buildDataset, writeSplits } from '@onet/sampling/node';
 import { modelDir } from '@onet/models';
 import { selectBackend } from '@onet/nn';
 import { runCli } from './helpers/runCli.js';
@@ -17,6 +18,13 @@ beforeAll(async () => {
   expect(await selectBackend('wasm')).toBe('wasm'); // tf.memory() before the first command needs a backend
   dir = await mkdtemp(join(tmpdir(), 'onet-cli-tto-'));
   await writeFile(p('ball.off'), writeOff(icosphere(2, 0.5)));
+  // the shipped model folder with the setting taken out of its model.json: what the CLI ran before it was set
+  const copy = p('default-without-tto');
+  await cp(modelDir(), copy, { recursive: true });
+  const manifest = JSON.parse(await readFile(join(copy, 'model.json'), 'utf8')) as Record<string, unknown>;
+  expect(manifest.testTimeOptimization).toBe(true);
+  delete manifest.testTimeOptimization;
+  await writeFile(join(copy, 'model.json'), JSON.stringify(manifest));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -36,19 +44,46 @@ describe('onet reconstruct: test-time optimisation (the shipped default turns it
     const off = await runCli('reconstruct', p('ball.off'), '-o', p('off.ply'), ...CHEAP, '--no-tto');
     expect(off.code).toBe(0);
     expect(off.out).not.toMatch(/test-time optimisation/);
-    // the shipped model folder with the setting taken out of its model.json: what `onet reconstruct` did before
-    const copy = p('default-without-tto');
-    await cp(modelDir(), copy, { recursive: true });
-    const manifest = JSON.parse(await readFile(join(copy, 'model.json'), 'utf8')) as Record<string, unknown>;
-    expect(manifest.testTimeOptimization).toBe(true);
-    delete manifest.testTimeOptimization;
-    await writeFile(join(copy, 'model.json'), JSON.stringify(manifest));
-    const old = await runCli('reconstruct', p('ball.off'), '-o', p('old.ply'), ...CHEAP, '--model', copy);
+    const old = await runCli('reconstruct', p('ball.off'), '-o', p('old.ply'), ...CHEAP, '--model', p('default-without-tto'));
     expect(old.code).toBe(0);
     expect(old.out).not.toMatch(/test-time optimisation/);
     const [a, b, c] = await Promise.all(['off.ply', 'old.ply', 'default.ply'].map((f) => readFile(p(f))));
     expect(a.equals(b)).toBe(true);
     expect(a.equals(c)).toBe(false); // and the optimisation did change the mesh
+  });
+
+  it('onet generate follows the model too; --no-tto gives the files of the model without the setting', async () => {
+    const meshes = p('gen-meshes');
+    await mkdir(meshes);
+    await writeFile(join(meshes, 'ball.off'), writeOff(icosphere(2, 0.45)));
+    await writeFile(join(meshes, 'box.off'), writeOff(box([0.8, 0.5, 0.3])));
+    await writeFile(join(meshes, 'flat.off'), writeOff(box([0.8, 0.3, 0.6])));
+    const data = p('gen-data');
+    await buildDataset({ input: meshes, output: data, numPoints: 2000, numSurfacePoints: 2000, voxelResolution: 16, onLog: () => undefined });
+    await writeSplits(data);
+    const gen = (out: string, ...extra: string[]) =>
+      runCli('generate', '--data', data, '--split', 'train', '--out-dir', p(out), '--format', 'ply', '--resolution0', '16', '--upsampling-steps', '0', '--backend', 'wasm', ...extra);
+    const files = async (out: string) => {
+      const found: string[] = [];
+      const walk = async (d: string): Promise<void> => {
+        for (const e of await readdir(d, { withFileTypes: true })) {
+          if (e.isDirectory()) await walk(join(d, e.name));
+          else found.push(join(d, e.name));
+        }
+      };
+      await walk(p(out));
+      return Promise.all(found.sort().map(async (f) => ({ name: f.slice(p(out).length), bytes: await readFile(f) })));
+    };
+    for (const [out, extra] of [['gen-default', []], ['gen-off', ['--no-tto']], ['gen-old', ['--model', p('default-without-tto')]]] as const) {
+      const r = await gen(out, ...extra);
+      expect(r.code, r.err).toBe(0);
+    }
+    const [on, off, old] = await Promise.all(['gen-default', 'gen-off', 'gen-old'].map(files));
+    expect(off.length).toBeGreaterThan(0);
+    expect(off.map((f) => f.name)).toEqual(old.map((f) => f.name));
+    off.forEach((f, i) => expect(f.bytes.equals(old[i].bytes), f.name).toBe(true));
+    expect(on.map((f) => f.name)).toEqual(off.map((f) => f.name));
+    expect(on.some((f, i) => !f.bytes.equals(off[i].bytes))).toBe(true); // the default optimised the encodings
   });
 
   it('--tto-steps sets the steps; the mesh is a closed ball; --tto takes no value, so `--tto <input>` reads the input', async () => {
