@@ -9,6 +9,8 @@ export default defineConfig({
     alias: [
       { find: /^@onet\/([^/]+)\/(.+)$/, replacement: `${root}packages/$1/src/$2.ts` },
       { find: /^@onet\/([^/]+)$/, replacement: `${root}packages/$1/src/index.ts` },
+      // @onet/model's subpath import (package.json `imports`): in Node it names a file of its build, from source tfjs-core's own
+      { find: /^#tfjs-gradients$/, replacement: '@tensorflow/tfjs-core/dist/register_all_gradients' },
     ],
   },
   test: {

@@ -6,7 +6,8 @@
  *
  * URL parameters (all optional, mirrored by the controls): `task` (points | voxels | sample | image), `sample` (bunny |
  * cow | triceratops-xyz; image task: elk | fandisk | rotor | procedural-7), `backend` (webgpu | auto | wasm), `points` (default: the model's input size), `seed` (sample task:
- * of the two codes z_a, z_b), `tau`, `fill` (1 | 0: fill enclosed cavities; default: as the model asks), `res0`,
+ * of the two codes z_a, z_b), `tau`, `fill` (1 | 0: fill enclosed cavities; default: as the model asks), `tto` (1 | 0,
+ * point-cloud task: test-time optimisation of the encoding; default: as the model asks), `res0`,
  * `steps`, `batch`, `eval` (points for IoU, 0 = skip), `t` (sample task: the slider, 0 = sample a … 1 = sample b),
  * `autorun=1` (start at load). `window.onet` exposes the state (used by the end-to-end test).
  */
@@ -70,6 +71,8 @@ export interface PageState {
     evaluateMs: number;
     /** Voxel task: the input voxels' IoU against the mesh input (the baseline beside the model's `iou`). */
     voxelIou?: number;
+    /** Point-cloud task: what test-time optimisation did; absent when it did not run. */
+    testTimeOptimization?: { steps: number; surfaceLossBefore: number; surfaceLossAfter: number; timeMs: number };
     iou?: number;
     chamferL1?: number;
     normalConsistency?: number;
@@ -129,6 +132,7 @@ const ui = {
   tau: $<HTMLInputElement>('tau'),
   tauOut: $<HTMLOutputElement>('tauOut'),
   fill: $<HTMLInputElement>('fill'),
+  tto: $<HTMLInputElement>('tto'),
   res0: $<HTMLInputElement>('res0'),
   res0Out: $<HTMLOutputElement>('res0Out'),
   steps: $<HTMLInputElement>('steps'),
@@ -163,6 +167,7 @@ ui.points.placeholder = 'model default';
 ui.seed.value = String(num('seed', RUN_DEFAULTS.seed));
 ui.tau.value = String(num('tau', GENERATE_MESH_DEFAULTS.threshold)); // until the model's own τ is known
 ui.fill.checked = params.get('fill') === '1';
+ui.tto.checked = params.get('tto') === '1';
 ui.res0.value = String(num('res0', RUN_DEFAULTS.resolution0));
 ui.steps.value = String(num('steps', RUN_DEFAULTS.upsamplingSteps));
 const hidden = { batchSize: num('batch', RUN_DEFAULTS.batchSize), evalPoints: num('eval', RUN_DEFAULTS.evalPoints) };
@@ -182,6 +187,9 @@ ui.tau.addEventListener('input', () => (tauChosen = true));
 /** The same for fillCavities (URL `fill` or the checkbox). */
 let fillChosen = params.get('fill') === '1' || params.get('fill') === '0';
 ui.fill.addEventListener('change', () => (fillChosen = true));
+/** The same for test-time optimisation (URL `tto` or the checkbox; the point-cloud task only). */
+let ttoChosen = params.get('tto') === '1' || params.get('tto') === '0';
+ui.tto.addEventListener('change', () => (ttoChosen = true));
 syncOutputs();
 
 /**
@@ -216,6 +224,7 @@ function settings(): RunSettings {
     seed: Math.round(Number(ui.seed.value)),
     threshold: tauChosen ? Number(ui.tau.value) : undefined, // else the model's for the points it encodes
     fillCavities: ui.fill.checked,
+    ...(task === 'points' ? { testTimeOptimization: ui.tto.checked } : {}),
     resolution0: Math.round(Number(ui.res0.value)),
     upsamplingSteps: Math.round(Number(ui.steps.value)),
     batchSize: hidden.batchSize,
@@ -274,6 +283,7 @@ async function ensureBackendAndModel(): Promise<void> {
     ui.points.placeholder = `model default (${pageModel.model.config.inputPoints})`;
     useModelTau();
     if (!fillChosen) ui.fill.checked = pageModel.model.config.fillCavities === true;
+    if (!ttoChosen) ui.tto.checked = Boolean((pageModel.model.config as GenerationPreview).testTimeOptimization);
     state.modelMessage = pageModel.message;
     state.freshModel = pageModel.fresh;
   }
@@ -380,6 +390,7 @@ async function run(): Promise<void> {
         ? { iou: result.metrics.iou, chamferL1: result.metrics.chamferL1, normalConsistency: result.metrics.normalConsistency, fscore: result.metrics.fscore }
         : {}),
       ...(voxelResult?.voxelMetrics ? { voxelIou: voxelResult.voxelMetrics.iou } : {}),
+      ...(result.testTimeOptimization ? { testTimeOptimization: result.testTimeOptimization } : {}),
     };
     const rows: [string, string][] = [
       ['backend', state.backend ?? '?'],
@@ -390,6 +401,9 @@ async function run(): Promise<void> {
       ['grid', `${s.resolution0} → ${st.resolution}³, τ = ${+tau.toFixed(4)}${s.threshold === undefined ? ' (the model\'s for this input size)' : ''}`],
       ['mesh', `${st.vertices.toLocaleString('en')} vertices, ${st.faces.toLocaleString('en')} faces`],
       ['encode', `${ms(st.timeMs.encode)}${state.backend === 'webgpu' ? ' (queued; WebGPU runs asynchronously, so its GPU time lands in the first MISE batch)' : ''}`],
+      ...(result.testTimeOptimization
+        ? [['test-time optimisation', `${result.testTimeOptimization.steps} Adam steps, surface loss ${result.testTimeOptimization.surfaceLossBefore.toFixed(3)} → ${result.testTimeOptimization.surfaceLossAfter.toFixed(3)}, ${ms(result.testTimeOptimization.timeMs)} (in encode)`] as [string, string]]
+        : []),
       ['MISE (network)', `${ms(st.timeMs.mise)} (${ms(st.timeMs.network)})`],
       ['marching cubes', ms(st.timeMs.marchingCubes)],
       ['total', ms(wall)],
@@ -652,6 +666,7 @@ async function showModelDefaults(): Promise<void> {
   if (preview.inputPoints) ui.points.placeholder = `model default (${preview.inputPoints})`;
   useModelTau();
   if (!fillChosen) ui.fill.checked = preview.fillCavities === true;
+  if (!ttoChosen) ui.tto.checked = Boolean(preview.testTimeOptimization);
 }
 
 /** Keep `seed` and `t` in the address bar, so a sample can be shared and reloaded. */
@@ -661,6 +676,9 @@ function syncSampleUrl(): void {
   next.set('t', String(Number(ui.t.value)));
   history.replaceState(null, '', `?${next.toString()}`);
 }
+
+// test-time optimisation optimises a point-cloud encoding: the point-cloud task's control only
+if (task !== 'points') document.querySelectorAll<HTMLElement>('#controls .tto-only').forEach((el) => (el.hidden = true));
 
 if (task === 'image') {
   document.querySelectorAll<HTMLElement>('#controls .points-only').forEach((el) => (el.hidden = true));

@@ -17,11 +17,13 @@ import {
   type DecodedImage,
   type ImageConditionableModel,
   type ConditionedShape,
+  type OptimizableShape,
   type LatentDecoder,
   type OccupancyNetwork,
   type VoxelConditionableModel,
   type GenerationStats,
   type ReconstructionMetrics,
+  type TestTimeOptimizationStats,
 } from '@onet/model';
 import type { PageInput } from './samples.js';
 
@@ -41,6 +43,11 @@ export interface RunSettings {
   threshold?: number | undefined;
   /** Fill enclosed cavities before marching cubes (`GenerateMeshOptions.fillCavities`). */
   fillCavities: boolean;
+  /**
+   * Point-cloud task: test-time optimisation of the encoding (`ReconstructOptions.testTimeOptimization`, its default
+   * options). `undefined` = the model's setting (the shipped default turns it on).
+   */
+  testTimeOptimization?: boolean | undefined;
   /** Coarse MISE grid. */
   resolution0: number;
   /** MISE subdivision levels (final grid resolution0·2^upsamplingSteps). */
@@ -65,6 +72,8 @@ export const RUN_DEFAULTS: RunSettings = {
 
 /** Result of {@link runReconstruction}. */
 export interface RunResult {
+  /** What test-time optimisation did (point-cloud task); absent when it did not run. */
+  testTimeOptimization?: TestTimeOptimizationStats;
   /** The encoder's input points `[N·3]` in the input's frame (what the left view shows). */
   points: Float32Array;
   /** The reconstruction in the input's frame. */
@@ -96,10 +105,19 @@ function hookShape(shape: ConditionedShape, beforeBatch?: () => Promise<void>): 
   };
 }
 
-/** Wrap a model so that `beforeBatch` runs before each logits call. */
+/** Wrap a model so that `beforeBatch` runs before each logits call (test-time optimisation's gradient steps run as they are). */
 function withHook(model: ConditionableModel, beforeBatch?: () => Promise<void>): ConditionableModel {
   if (!beforeBatch) return model;
-  return { config: model.config, condition: (p) => hookShape(model.condition(p), beforeBatch) };
+  const hooked: ConditionableModel = { config: model.config, condition: (p) => hookShape(model.condition(p), beforeBatch) };
+  const optimizable = model.conditionOptimizable?.bind(model);
+  if (optimizable) {
+    hooked.conditionOptimizable = (p): OptimizableShape => {
+      const shape = optimizable(p);
+      const hookedShape = hookShape(shape, beforeBatch);
+      return { variables: shape.variables, logitsTensor: (q) => shape.logitsTensor(q), logits: hookedShape.logits, dispose: () => shape.dispose() };
+    };
+  }
+  return hooked;
 }
 
 /** The generation options of the page's settings and hooks, the same for both tasks. */
@@ -128,13 +146,14 @@ export async function runReconstruction(
   hooks: RunHooks = {},
 ): Promise<RunResult> {
   const m = withHook(model, hooks.beforeBatch) as ConditionableModel & { config: { noiseStd?: number } };
-  const gen = { seed: settings.seed, ...generationOptions(settings, hooks) };
+  const tto = settings.testTimeOptimization === undefined ? {} : { testTimeOptimization: settings.testTimeOptimization };
+  const gen = { seed: settings.seed, ...generationOptions(settings, hooks), ...tto };
   if (input.kind === 'mesh') {
     const r = await reconstructFromMesh(m, input.mesh, { ...gen, points: settings.points });
     let metrics: ReconstructionMetrics | undefined;
     const t0 = performance.now();
     if (settings.evalPoints > 0) metrics = evaluateMeshes(r.mesh, input.mesh, { frame: 'gt-unit', points: settings.evalPoints, seed: settings.seed });
-    return { points: r.points, mesh: r.mesh, stats: r.stats, metrics, evaluateMs: performance.now() - t0 };
+    return { points: r.points, mesh: r.mesh, stats: r.stats, metrics, evaluateMs: performance.now() - t0, ...(r.testTimeOptimization ? { testTimeOptimization: r.testTimeOptimization } : {}) };
   }
   if (input.kind === 'voxels') throw new Error('a voxel grid is the voxel task\'s input: choose "Voxels → mesh"');
   if (input.kind === 'image') throw new Error('a picture is the image task\'s input: choose "Picture → mesh"');
@@ -142,7 +161,7 @@ export async function runReconstruction(
   const { loc, scale } = r.transform;
   const points = new Float32Array(r.input.length);
   for (let i = 0; i < points.length; i += 3) for (let k = 0; k < 3; k++) points[i + k] = r.input[i + k] * scale + loc[k];
-  return { points, mesh: r.mesh, stats: r.stats, evaluateMs: 0 };
+  return { points, mesh: r.mesh, stats: r.stats, evaluateMs: 0, ...(r.testTimeOptimization ? { testTimeOptimization: r.testTimeOptimization } : {}) };
 }
 
 /** Result of {@link runVoxelReconstruction}: a {@link RunResult} (no points) with the input voxels as a mesh. */

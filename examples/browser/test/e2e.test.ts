@@ -9,6 +9,14 @@
  * points ≈ 25–50 s, mostly Conv2D/BatchMatMul/Add kernels, not shader compilation), so the page runs reduced
  * settings (PAGE_SETTINGS: 1000 input points — inside the model's training range 600–3000 — and MISE 8 → 16³);
  * the parity check does not need more.
+ * Test-time optimisation (the shipped default's setting, on in the point-cloud task unless its checkbox or `tto=0`
+ * turns it off): the wasm fallback case runs the whole default with it, as Node does, and must agree with Node as
+ * before (IoU within 0.02: both wasm, the same seeded points, the same 5 Adam steps; measured equal to 4 decimals).
+ * The WebGPU case stays without it: its model, the planes member, carries no such setting (its page default is
+ * off), and on SwiftShader the optimisation's 5 forward + backward passes cost ~55 s more even on 300 points
+ * (measured with `onet reconstruct --backend webgpu --model …/planes --tto-steps 5`), which would take the case from
+ * ~50 s to ~2 min on a quiet box; the backward kernels on WebGPU are checked, against wasm, by webgpu-node.test.ts.
+ * The `.xyz` case turns it off by URL (`tto=0`).
  * The sample task (wasm, MISE 16 → 32³) is checked against `sampleShapes` in Node: the slider's ends are the seed's
  * two `onet sample` shapes, face for face.
  * The image task (wasm, MISE 8 → 16³) runs a tiny untrained conv-onet image model written into the build
@@ -233,6 +241,16 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     expect(server!.requests.some((r) => /\/tfjs-wasm\/tfjs-backend-wasm(-simd)?\.wasm$/.test(r))).toBe(true);
     expect(foreign).toEqual([]);
     const n = await nodeResult();
+    // the shipped default turns test-time optimisation on: the page ran it on wasm (gradients in the bundle), as Node did
+    expect(state.settings!.testTimeOptimization).toBe(true);
+    const tto = state.result!.testTimeOptimization!;
+    expect(tto.steps).toBe(n.testTimeOptimization!.steps);
+    expect(tto.surfaceLossAfter).toBeLessThan(tto.surfaceLossBefore);
+    expect(await page.locator('#stats').textContent()).toMatch(/test-time optimisation\d+ Adam steps/);
+    console.log(
+      `browser e2e (wasm): IoU page ${state.result!.iou!.toFixed(4)} vs Node ${n.metrics!.iou.toFixed(4)}; faces ${state.result!.faces} vs ${n.stats.faces}; ` +
+        `TTO surface loss page ${tto.surfaceLossBefore.toFixed(4)} → ${tto.surfaceLossAfter.toFixed(4)}, Node ${n.testTimeOptimization!.surfaceLossBefore.toFixed(4)} → ${n.testTimeOptimization!.surfaceLossAfter.toFixed(4)}; page ${tto.timeMs.toFixed(0)} ms`,
+    );
     expect(Math.abs(state.result!.iou! - n.metrics!.iou)).toBeLessThanOrEqual(0.02);
     writeFileSync(join(artifacts, 'browser-e2e-wasm.png'), await page.locator('#view').screenshot());
     await page.close();
@@ -365,6 +383,9 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     expect(tau).not.toBeCloseTo(0.2, 2); // else this test could not tell the model's τ from the default
     await page.waitForFunction((t) => Math.abs(Number((document.getElementById('tau') as HTMLInputElement).value) - t) < 0.006, tau, { timeout: 20_000 });
     expect(await page.locator('#fill').isChecked()).toBe(config.fillCavities === true);
+    expect(config.testTimeOptimization).toBe(true); // else this test could not tell the model's setting from the page's default
+    expect(await page.locator('#tto').isChecked()).toBe(true);
+    expect(await page.locator('#tto').isVisible()).toBe(true);
     expect(await page.locator('#backend').inputValue()).toBe('auto');
     expect((await page.evaluate(() => (window as unknown as { onet: PageState }).onet.status))).toBe('idle'); // nothing ran
     expect(errors).toEqual([]);
@@ -376,7 +397,7 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     const page = await context!.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server!.url}?backend=wasm&res0=8&steps=1`);
+    await page.goto(`${server!.url}?backend=wasm&res0=8&steps=1&tto=0`); // the URL's switch off for test-time optimisation
     await page.locator('#file').setInputFiles(join(app, 'public/samples/triceratops.xyz'));
     await page.waitForFunction(() => ['done', 'error'].includes((window as unknown as { onet?: PageState }).onet?.status ?? ''), undefined, { timeout: 60_000, polling: 250 });
     const state = await page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { onet: PageState }).onet)) as PageState);
@@ -386,6 +407,10 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     expect(state.result!.inputPoints).toBe(3000);
     expect(state.result!.faces).toBeGreaterThan(0);
     expect(state.result!.iou).toBeUndefined(); // a bare point cloud has no ground truth
+    expect(state.settings!.testTimeOptimization).toBe(false);
+    expect(state.result!.testTimeOptimization).toBeUndefined();
+    expect(await page.locator('#tto').isChecked()).toBe(false);
+    expect(await page.locator('#stats').textContent()).not.toMatch(/test-time optimisation/);
     // no tau in the URL: generation used the shipped model's τ for the 3000 points encoded, and the slider shows it;
     // editing the points field previews the model's τ for that size
     const { model } = await loadModel(join(dist, 'models/default'), { allowFresh: true, seed: 0 }); // what the page was served

@@ -2,7 +2,9 @@
  * The page's reconstruction path (`runReconstruction` of src/run.ts: reconstructFromMesh → MISE → marching
  * cubes → evaluateMeshes) on tfjs **WebGPU in Node** (Dawn from the `webgpu` package on SwiftShader, as in
  * CI), with a tiny seeded `OccupancyNetwork` of the shipped kind (conv-onet: local-pool PointNet, three
- * 8×8 feature planes, a 2-level U-Net, width 8), checked against the same run on wasm. Skipped only when no
+ * 8×8 feature planes, a 2-level U-Net, width 8), checked against the same run on wasm; and the same with test-time
+ * optimisation of the encoding (the shipped default's setting: its backward pass needs the gradient kernels on
+ * WebGPU, from the gradients @onet/model registers). Skipped only when no
  * WebGPU adapter exists (no chromium/libvulkan1, see TOOLCHAIN.md).
  */
 import { tmpdir } from 'node:os';
@@ -53,12 +55,14 @@ async function medianThreshold(model: OccupancyNetwork): Promise<number> {
 describe.skipIf(!hasAdapter)('page reconstruction path on WebGPU in Node (Dawn + SwiftShader)', () => {
   let threshold = 0.5;
   let wasm: RunResult;
+  let wasmTto: RunResult;
 
   beforeAll(async () => {
     expect(await selectBackend('wasm')).toBe('wasm');
     const model = tinyOnet();
     threshold = await medianThreshold(model);
     wasm = await runReconstruction(model, { kind: 'mesh', name: 'torus', mesh }, { ...base, threshold });
+    wasmTto = await runReconstruction(model, { kind: 'mesh', name: 'torus', mesh }, { ...base, threshold, testTimeOptimization: true });
     model.dispose();
   });
 
@@ -86,5 +90,28 @@ describe.skipIf(!hasAdapter)('page reconstruction path on WebGPU in Node (Dawn +
     // The page's metrics against the ground truth agree across backends.
     expect(gpu.metrics).toBeDefined();
     expect(Math.abs(gpu.metrics!.iou - wasm.metrics!.iou)).toBeLessThanOrEqual(0.02);
+  });
+
+  it('test-time optimisation runs on webgpu (every backward kernel there), leaks no tensors, and matches wasm', async () => {
+    expect(await selectBackend('webgpu')).toBe('webgpu');
+    const model = tinyOnet();
+    const before = tf.memory().numTensors;
+    const gpu = await runReconstruction(model, { kind: 'mesh', name: 'torus', mesh }, { ...base, threshold, testTimeOptimization: true });
+    expect(tf.memory().numTensors).toBe(before); // variables and Adam's state released
+    model.dispose();
+    const [g, w] = [gpu.testTimeOptimization!, wasmTto.testTimeOptimization!];
+    expect(g.steps).toBe(5);
+    const agreement = evaluateMeshes(gpu.mesh, wasmTto.mesh, { points: 4000, seed: 0 });
+    console.log(`webgpu-node TTO: surface loss wasm ${w.surfaceLossBefore.toFixed(5)} → ${w.surfaceLossAfter.toFixed(5)}, webgpu ${g.surfaceLossBefore.toFixed(5)} → ${g.surfaceLossAfter.toFixed(5)}; total loss wasm ${w.lossFirst.toFixed(5)} → ${w.lossLast.toFixed(5)}, webgpu ${g.lossFirst.toFixed(5)} → ${g.lossLast.toFixed(5)}; faces ${gpu.stats.faces} vs ${wasmTto.stats.faces}; IoU webgpu vs wasm ${agreement.iou.toFixed(4)}`);
+    // the same losses at the first step (before any update) and after five Adam steps, within float noise (a random
+    // tiny network: the losses need not fall, they must agree)
+    expect(g.surfaceLossBefore).toBeCloseTo(w.surfaceLossBefore, 4);
+    expect(g.lossFirst).toBeCloseTo(w.lossFirst, 4);
+    expect(Math.abs(g.surfaceLossAfter - w.surfaceLossAfter)).toBeLessThanOrEqual(0.02 * w.surfaceLossAfter);
+    expect(Math.abs(g.lossLast - w.lossLast)).toBeLessThanOrEqual(0.02 * w.lossLast);
+    // the optimisation changed the mesh (else this case would not test it), the same way on both backends
+    expect(evaluateMeshes(wasmTto.mesh, wasm.mesh, { points: 4000, seed: 0 }).iou).toBeLessThan(0.995);
+    expect(agreement.iou).toBeGreaterThan(0.97);
+    expect(Math.abs(gpu.stats.faces - wasmTto.stats.faces)).toBeLessThanOrEqual(Math.max(8, 0.02 * wasmTto.stats.faces));
   });
 });

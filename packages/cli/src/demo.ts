@@ -4,13 +4,13 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TriangleMesh } from '@onet/io';
-import { reconstructFromMesh, evaluateMeshes, type ReconstructionMetrics, type GenerationStats } from '@onet/model';
+import { reconstructFromMesh, evaluateMeshes, type ReconstructionMetrics, type GenerationStats, type TestTimeOptimizationStats } from '@onet/model';
 import { viewerHtml } from './viewer/html.js';
 import { selectNodeBackend, type NodeBackendName } from '@onet/nn/node';
 import { loadModel, writeMeshFile } from '@onet/model/node';
 import { modelDir } from '@onet/models';
 import { loadViewerScript } from './loadViewerScript.js';
-import { formatMetrics, formatStats } from './format.js';
+import { formatMetrics, formatStats, formatTestTimeOptimization } from './format.js';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -26,6 +26,8 @@ export interface DemoOptions {
   backend?: NodeBackendName;
   /** Surface points per mesh for the metrics (reference 100 000). */
   evalPoints?: number;
+  /** Test-time optimisation of the encoding (`reconstruct`'s option); absent: the model's setting (the shipped default's: on). */
+  testTimeOptimization?: boolean;
   /** Where the report lines go. */
   log?: (line: string) => void;
 }
@@ -38,6 +40,8 @@ export interface DemoResult {
   backend: string;
   freshModel: boolean;
   stats: GenerationStats;
+  /** What test-time optimisation did (its time is in `stats.timeMs.encode`); absent when it did not run. */
+  testTimeOptimization?: TestTimeOptimizationStats;
   metrics: ReconstructionMetrics;
   meshPath: string;
   htmlPath: string;
@@ -68,12 +72,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   log(`input: Stanford bunny (npm "bunny": ${bunny.positions.length / 3} vertices, ${bunny.indices.length / 3} faces, open at the bottom; not used in training)`);
   let result;
   try {
-    result = await reconstructFromMesh(loaded.model, bunny, { points: o.points, seed: o.seed });
+    result = await reconstructFromMesh(loaded.model, bunny, { points: o.points, seed: o.seed, ...(o.testTimeOptimization === undefined ? {} : { testTimeOptimization: o.testTimeOptimization }) });
   } finally {
     loaded.model.dispose();
   }
   log(`drew ${result.points.length / 3} surface points with σ = ${loaded.model.config.noiseStd ?? 0.005} noise (unit-cube units)`);
   log(formatStats(result.stats));
+  if (result.testTimeOptimization) log(formatTestTimeOptimization(result.testTimeOptimization));
   const metrics = evaluateMeshes(result.mesh, bunny, { frame: 'gt-unit', points: o.evalPoints, seed: o.seed });
   log(formatMetrics(metrics));
   const outDir = resolve(o.outDir);
@@ -85,6 +90,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     `${loaded.fresh ? 'UNTRAINED model (no shipped weights found)' : loaded.message}`,
     `input: ${result.points.length / 3} noisy points on the Stanford bunny · output: ${result.stats.vertices} vertices, ${result.stats.faces} faces`,
     `encode ${(t.encode / 1000).toFixed(2)} s · MISE ${(t.mise / 1000).toFixed(2)} s · marching cubes ${(t.marchingCubes / 1000).toFixed(2)} s · total ${(t.total / 1000).toFixed(2)} s`,
+    ...(result.testTimeOptimization ? [formatTestTimeOptimization(result.testTimeOptimization)] : []),
     formatMetrics(metrics),
   ];
   const html = viewerHtml(result.points, result.mesh, await loadViewerScript(), { title: 'Occupancy Networks — Stanford bunny from noisy points', info });
@@ -93,5 +99,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   log(`wrote ${meshPath}`);
   log(`wrote ${htmlPath}  (open ${pathToFileURL(htmlPath).href})`);
   if (tf.memory().numTensors > 0 && process.env.ONET_DEBUG) log(`tensors alive: ${tf.memory().numTensors}`);
-  return { backend: choice.backend, freshModel: loaded.fresh, stats: result.stats, metrics, meshPath, htmlPath };
+  const out: DemoResult = { backend: choice.backend, freshModel: loaded.fresh, stats: result.stats, metrics, meshPath, htmlPath };
+  if (result.testTimeOptimization) out.testTimeOptimization = result.testTimeOptimization;
+  return out;
 }

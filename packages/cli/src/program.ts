@@ -207,12 +207,24 @@ export function generationFlags(o: Record<string, unknown>): GenerateMeshOptions
 function precheck(cmd: Command, check: (args: string[], o: Record<string, unknown>) => void | Promise<void>): Command {
   return cmd.hook('preAction', async (_self, action) => {
     try {
-      await check(action.processedArgs as string[], action.opts());
+      // processedArgs: the declared arguments, then any excess ones (a command that allows them)
+      await check([...(action.processedArgs as string[]), ...action.args.slice(action.registeredArguments.length)], action.opts());
     } catch (e) {
       if (!(e instanceof UsageError || e instanceof PipelineError)) throw e;
       action.error(`error [${e.code}]: ${e.message}`, { exitCode: 2, code: 'onet.usage' });
     }
   });
+}
+
+/** Whether `--tto` or `--tto-steps` asked for test-time optimisation (not the model's own setting). */
+function ttoAsked(o: Record<string, unknown>): boolean {
+  return o.tto === true || o.ttoSteps !== undefined;
+}
+
+/** `testTimeOptimization` for `reconstruct` from `--tto` / `--no-tto` / `--tto-steps`; none of them: the model's setting. */
+function ttoFlags(o: Record<string, unknown>): { testTimeOptimization?: boolean | { steps: number } } {
+  if (o.ttoSteps !== undefined) return { testTimeOptimization: { steps: o.ttoSteps as number } };
+  return typeof o.tto === 'boolean' ? { testTimeOptimization: o.tto } : {};
 }
 
 /** Build the `onet` program (exported for tests). */
@@ -247,18 +259,23 @@ export function buildProgram(): Command {
       .option('--no-normalize', 'point-cloud input is already in the model\'s unit cube')
       .option('--seed <n>', 'seed for sampling', SEED(), 0)
       .option('--eval-points <n>', 'points per mesh for the metrics (reference 100000)', EVAL_POINTS(), 100_000)
-      .option(
-        '--tto [steps]',
-        `point input: test-time optimisation of the encoding, ${TEST_TIME_OPTIMIZATION_DEFAULTS.steps} Adam steps (or [steps], 1–10000) moving the features so that the input points lie on the τ level set (slower; put it after <input>, or give steps)`,
-        int('tto steps', 1, 10_000),
-      )
+      .option('--tto', `point input: test-time optimisation of the encoding (${TEST_TIME_OPTIMIZATION_DEFAULTS.steps} Adam steps moving the features so that the input points lie on the τ level set); default: the model's setting (the shipped default model turns it on)`)
+      .option('--no-tto', "point input: no test-time optimisation, the encoder's output as it is (faster; the shipped default's output before it turned optimisation on)")
+      .option('--tto-steps <n>', `point input: test-time optimisation with this many Adam steps (1–10000; default ${TEST_TIME_OPTIMIZATION_DEFAULTS.steps}); implies --tto`, int('tto steps', 1, 10_000))
       .option('--json', JSON_HELP)
-      .addOption(backendOption()),
+      .addOption(backendOption())
+      // to name a number after --tto (its old [steps] value) in the error rather than commander's "too many arguments"
+      .allowExcessArguments(),
   );
-  precheck(reconstruct, async ([input], o) => {
+  precheck(reconstruct, async ([input, ...extra], o) => {
+    if (extra.length > 0) {
+      const old = /^\d+$/.test(extra[0]) ? ` (--tto takes no value: give the number of steps as --tto-steps ${extra[0]})` : '';
+      throw new UsageError('INVALID_OPTION', `too many arguments: expected one <input>, got ${JSON.stringify([input, ...extra])}${old}`);
+    }
     checkGenerationFlags(o);
     if (o.input !== 'image' && (o.viewSeed !== undefined || o.saveInput !== undefined)) throw new UsageError('INVALID_OPTION', '--view-seed and --save-input go with --input image');
-    if (o.tto !== undefined && o.input !== 'points') throw new UsageError('INVALID_OPTION', `--tto optimises a point-cloud encoding; it does not go with --input ${o.input as string}`);
+    if (o.tto === false && o.ttoSteps !== undefined) throw new UsageError('INVALID_OPTION', '--no-tto and --tto-steps contradict each other; give one');
+    if (ttoAsked(o) && o.input !== 'points') throw new UsageError('INVALID_OPTION', `--tto optimises a point-cloud encoding; it does not go with --input ${o.input as string}`);
     await assertOutputNotInput(o.output as string, [input, o.gt as string | undefined]);
     if (o.saveInput) {
       await assertOutputNotInput(o.saveInput as string, [input, o.gt as string | undefined]);
@@ -272,7 +289,7 @@ export function buildProgram(): Command {
     if (o.model) await checkExists(o.model, 'model folder', 'dir');
     const data = await readInput(input);
     if (o.input === 'image' && data.kind !== 'mesh') throw new PipelineError('INVALID_OPTION', `${input}: --input image renders a mesh; give a mesh file (.off .obj .ply .stl .glb), or pass a picture without --input`);
-    if (o.tto !== undefined && (data.kind === 'voxels' || data.kind === 'image')) {
+    if (ttoAsked(o) && (data.kind === 'voxels' || data.kind === 'image')) {
       throw new PipelineError('INVALID_OPTION', `${input}: --tto optimises a point-cloud encoding; give a point cloud or a mesh (not a ${data.kind === 'voxels' ? 'voxel grid' : 'picture'})`);
     }
     if (data.kind === 'points') checkNotDegenerate(data.cloud.points, `input point cloud ${input}`);
@@ -284,11 +301,6 @@ export function buildProgram(): Command {
     const imageInput = data.kind === 'image' || (data.kind === 'mesh' && o.input === 'image');
     const loaded = await loadModel(o.model ?? modelDir(imageInput ? 'image' : voxelInput ? 'voxels' : 'default'), { testTimeAugmentation: o.testTimeAugmentation });
     console.error(loaded.message);
-    if (o.tto !== undefined) {
-      // tfjs gradients only when asked: the optimisation needs them, plain reconstruction does not
-      const { ensureNodeGradients } = await import('@onet/train/node');
-      await ensureNodeGradients();
-    }
     if (data.kind === 'mesh' && o.input === 'image') {
       // a picture rendered from the mesh: the reconstruction (and the metrics) are in that view's frame
       const r = await reconstructMeshPicture(loaded.model, data.mesh, {
@@ -319,7 +331,7 @@ export function buildProgram(): Command {
         seed: o.seed,
         evalPoints: o.evalPoints,
         ...generationFlags(o),
-        ...(o.tto === undefined ? {} : { testTimeOptimization: o.tto === true ? true : { steps: o.tto as number } }),
+        ...ttoFlags(o),
         onProgress: bar.onProgress,
       });
     } finally {
@@ -357,6 +369,7 @@ export function buildProgram(): Command {
       .option('--shard <k/N>', 'process only shard k of N (0 ≤ k < N: shapes i with i mod N = k), as the dataset builder does', shardSpec)
       .addOption(new Option('--format <ext>', 'mesh format').choices(['off', 'ply', 'obj', 'glb']).default('off'))
       .option('--seed <n>', 'seed for the input subsampling and noise', SEED(), 0)
+      .option('--no-tto', "no test-time optimisation of the encoding (the model's setting otherwise; the shipped default's: on)")
       .option('--json', JSON_HELP)
       .addOption(backendOption()),
   );
@@ -380,7 +393,7 @@ export function buildProgram(): Command {
         shard: o.shard,
         format: o.format,
         seed: o.seed,
-        generation: generationFlags(o),
+        generation: { ...generationFlags(o), ...(o.tto === false ? { testTimeOptimization: false } : {}) },
         onShape: (i, n, id, ms) => bar.tick(i + 1, n, `${id}  ${(ms / 1000).toFixed(2)} s`),
       });
     } finally {
@@ -522,13 +535,23 @@ export function buildProgram(): Command {
     .option('--points <n>', `number of noisy surface points drawn (${MIN_INPUT_POINTS}–10⁷; default: the model's inputPoints)`, int('points', MIN_INPUT_POINTS, 10_000_000))
     .option('--seed <n>', 'seed', SEED(), 0)
     .option('--eval-points <n>', 'surface points per mesh for the metrics', EVAL_POINTS(), 100_000)
+    .option('--no-tto', "no test-time optimisation of the encoding (the model's default; the shipped default model turns it on)")
     .option('--json', JSON_HELP)
     .addOption(backendOption())
     .action(async (o) => {
       const { say, result } = reporter(o.json);
       await checkWritable(o.outDir, 'dir');
       const { runDemo } = await import('./demo.js');
-      const r = await runDemo({ outDir: o.outDir, model: o.model, points: o.points, seed: o.seed, backend: o.backend, evalPoints: o.evalPoints, log: say });
+      const r = await runDemo({
+        outDir: o.outDir,
+        model: o.model,
+        points: o.points,
+        seed: o.seed,
+        backend: o.backend,
+        evalPoints: o.evalPoints,
+        ...(o.tto === false ? { testTimeOptimization: false } : {}),
+        log: say,
+      });
       result(r);
     });
 

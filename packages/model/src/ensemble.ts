@@ -1,10 +1,10 @@
 import type { ConditionedShape, ModelConfig, OccupancyNetwork } from './model.js';
 import { PipelineError } from './errors.js';
-import { checkGenerationSettings } from './generationSettings.js';
+import { checkGenerationSettings, type GenerationSettings } from './generationSettings.js';
 import type { InputSizeThreshold } from './threshold.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { TEST_TIME_AUGMENTATIONS, conditionUnderSymmetry, optimizableUnderSymmetry, type CubeSymmetry, type TestTimeAugmentation } from './augment.js';
-import type { OptimizableShape } from './testTimeOptimization.js';
+import type { OptimizableShape, TestTimeOptimizationOptions } from './testTimeOptimization.js';
 
 /**
  * Average the occupancy logits of several conditioned shapes (e.g. the same input encoded by a planes model and a
@@ -58,6 +58,8 @@ export interface EnsembleManifest {
   fillCavities?: boolean;
   /** Test-time augmentation (see {@link TestTimeAugmentation}); absent: `'none'`. */
   testTimeAugmentation?: TestTimeAugmentation;
+  /** Test-time optimisation of the encoding (`true`/`{}` = its defaults, or options); absent: the first member's, else off. */
+  testTimeOptimization?: boolean | TestTimeOptimizationOptions;
 }
 
 /**
@@ -114,6 +116,8 @@ export interface EnsembleConfig {
   fillCavities?: boolean;
   /** Test-time augmentation: each member encodes the input under each of its cube symmetries. */
   testTimeAugmentation: TestTimeAugmentation;
+  /** Test-time optimisation at generation: the ensemble's own (manifest), else the first member's; absent = off. */
+  testTimeOptimization?: boolean | TestTimeOptimizationOptions;
   /** The members' own configs. */
   members: ModelConfig[];
 }
@@ -125,8 +129,8 @@ export interface EnsembleConfig {
  * averaged. Drop-in for an `OccupancyNetwork` wherever a `ConditionableModel` is taken
  * (`reconstruct`, the CLI, the demo). Not in the references; measured in `models/default/README.md`.
  * `options`: the ensemble's generation settings (its manifest's). τ comes from `options` when it gives `threshold` or
- * `thresholdByInputPoints` (both taken from there), else from the first member; `fillCavities` from `options`, else
- * the first member.
+ * `thresholdByInputPoints` (both taken from there), else from the first member; `fillCavities` and
+ * `testTimeOptimization` from `options`, else the first member.
  * @throws PipelineError `BAD_MODEL` for no members, members with different `padding` (different query frames), a
  *   threshold outside (0, 1), a bad thresholdByInputPoints, a fillCavities that is not a boolean or an unknown
  *   testTimeAugmentation.
@@ -135,7 +139,7 @@ export class OccupancyEnsemble {
   readonly config: EnsembleConfig;
   constructor(
     readonly members: OccupancyNetwork[],
-    options: { threshold?: number; thresholdByInputPoints?: InputSizeThreshold[]; fillCavities?: boolean; testTimeAugmentation?: TestTimeAugmentation } = {},
+    options: GenerationSettings = {},
   ) {
     if (!Array.isArray(members) || members.length === 0) throw new PipelineError('BAD_MODEL', 'an ensemble needs at least one member network');
     const padding = members[0].config.padding;
@@ -158,6 +162,8 @@ export class OccupancyEnsemble {
     if (tau.thresholdByInputPoints !== undefined) this.config.thresholdByInputPoints = tau.thresholdByInputPoints.map((e) => ({ ...e }));
     const fillCavities = options.fillCavities ?? members[0].config.fillCavities;
     if (fillCavities !== undefined) this.config.fillCavities = fillCavities;
+    const tto = options.testTimeOptimization ?? members[0].config.testTimeOptimization;
+    if (tto !== undefined) this.config.testTimeOptimization = typeof tto === 'object' ? { ...tto } : tto;
   }
 
   /**

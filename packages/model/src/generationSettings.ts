@@ -1,6 +1,7 @@
 import { PipelineError, type PipelineErrorCode } from './errors.js';
 import { TEST_TIME_AUGMENTATIONS, type TestTimeAugmentation } from './augment.js';
 import type { InputSizeThreshold } from './threshold.js';
+import { checkTestTimeOptimizationFields, type TestTimeOptimizationOptions } from './testTimeOptimization.js';
 
 /**
  * The generation settings a model carries, declared once: a network's `ModelConfig`, an ensemble's `model.json`
@@ -16,10 +17,15 @@ export interface GenerationSettings {
   fillCavities?: boolean;
   /** Test-time augmentation of an ensemble (absent: `'none'`). */
   testTimeAugmentation?: TestTimeAugmentation;
+  /**
+   * Test-time optimisation of the encoding before generation (`ReconstructOptions.testTimeOptimization`): `true` or
+   * `{}` = the defaults, an options object = those options over the defaults, absent or `false` = off.
+   */
+  testTimeOptimization?: boolean | TestTimeOptimizationOptions;
 }
 
 /** The names of {@link GenerationSettings}' fields, for copying them from one object to another. */
-export const GENERATION_SETTING_KEYS = ['threshold', 'thresholdByInputPoints', 'fillCavities', 'testTimeAugmentation'] as const;
+export const GENERATION_SETTING_KEYS = ['threshold', 'thresholdByInputPoints', 'fillCavities', 'testTimeAugmentation', 'testTimeOptimization'] as const;
 
 /** The {@link GenerationSettings} fields present in `s` (absent ones left out, so that a spread does not clear defaults). */
 export function pickGenerationSettings(s: GenerationSettings): GenerationSettings {
@@ -32,7 +38,8 @@ export function pickGenerationSettings(s: GenerationSettings): GenerationSetting
  * Check generation settings wherever a model carries them: `threshold` absent or a probability in (0, 1);
  * `thresholdByInputPoints` absent or a non-empty list of `{ inputPoints, threshold }` with integer `inputPoints` ≥ 1 in
  * strictly increasing order and each `threshold` a probability in (0, 1); `fillCavities` absent or a boolean;
- * `testTimeAugmentation` absent or a key of {@link TEST_TIME_AUGMENTATIONS}.
+ * `testTimeAugmentation` absent or a key of {@link TEST_TIME_AUGMENTATIONS}; `testTimeOptimization` absent, a boolean or
+ * an object of `TestTimeOptimizationOptions` fields in range (unknown fields rejected).
  * @throws PipelineError `code` (default `BAD_MODEL`) naming `where` and the field otherwise.
  */
 export function checkGenerationSettings(s: { [K in keyof GenerationSettings]?: unknown }, where: string, code: PipelineErrorCode = 'BAD_MODEL'): void {
@@ -59,4 +66,6 @@ export function checkGenerationSettings(s: { [K in keyof GenerationSettings]?: u
   if (a !== undefined && !(typeof a === 'string' && Object.hasOwn(TEST_TIME_AUGMENTATIONS, a))) {
     throw new PipelineError(code, `${where} testTimeAugmentation must be one of ${Object.keys(TEST_TIME_AUGMENTATIONS).map((k) => `"${k}"`).join(', ')}, got ${JSON.stringify(a)}`);
   }
+  const o = s.testTimeOptimization;
+  if (o !== undefined && typeof o !== 'boolean') checkTestTimeOptimizationFields(o, `${where} testTimeOptimization`, code);
 }

@@ -5,6 +5,7 @@ import { PipelineError } from './errors.js';
 import { describeThreshold } from './threshold.js';
 import { describeTestTimeAugmentation, type TestTimeAugmentation } from './augment.js';
 import { checkGenerationSettings } from './generationSettings.js';
+import { describeTestTimeOptimization } from './testTimeOptimization.js';
 
 /**
  * Where a model folder's files come from: the one I/O interface behind {@link loadModelFrom}. `@onet/model/node`'s
@@ -128,7 +129,7 @@ export async function loadModelFrom(source: ModelSource, options: LoadModelOptio
     model,
     dir: source.location,
     fresh,
-    message: `${fresh ? 'WARNING: some members have no trained weights; ' : ''}model: ${source.location}/model.json, ensemble of ${members.length} (mean logits): ${parts.join(' + ')}; ${describeThreshold(model.config)}${model.config.fillCavities ? ', cavities filled' : ''}${describeTestTimeAugmentation(model.config.testTimeAugmentation)}`,
+    message: `${fresh ? 'WARNING: some members have no trained weights; ' : ''}model: ${source.location}/model.json, ensemble of ${members.length} (mean logits): ${parts.join(' + ')}; ${describeThreshold(model.config)}${model.config.fillCavities ? ', cavities filled' : ''}${describeTestTimeAugmentation(model.config.testTimeAugmentation)}${describeTestTimeOptimization(model.config.testTimeOptimization)}`,
   };
 }
 
@@ -172,7 +173,7 @@ async function loadNetwork(source: ModelSource, json: unknown, options: LoadMode
   } catch (e) {
     throw new PipelineError('BAD_MODEL', `${where}: ${(e as Error).message}`, { cause: e });
   }
-  return { model, dir: source.location, fresh: false, message: `model: ${where} (${model.parameterCount()} parameters)` };
+  return { model, dir: source.location, fresh: false, message: `model: ${where} (${model.parameterCount()} parameters)${describeTestTimeOptimization(model.config.testTimeOptimization)}` };
 }
 
 /** The architecture an untrained stand-in gets: the folder's training config (an ensemble's: its first member's), else the reference's. */

@@ -9,7 +9,7 @@ import { createRng } from '@onet/sampling';
 import { PipelineError } from './errors.js';
 import { checkGenerationSettings } from './generationSettings.js';
 import type { InputSizeThreshold } from './threshold.js';
-import type { OptimizableShape } from './testTimeOptimization.js';
+import type { OptimizableShape, TestTimeOptimizationOptions } from './testTimeOptimization.js';
 
 /** A Gaussian over z: z = mean + scale·ε, ε ~ N(0, I) (see {@link ModelConfig.latentPrior}). */
 export interface LatentPrior {
@@ -124,6 +124,11 @@ export interface ModelConfig {
    * validation shapes; `reconstruct`, the CLI and the demo use it unless told otherwise. Absent: off.
    */
   fillCavities?: boolean;
+  /**
+   * Test-time optimisation of the encoding (`ReconstructOptions.testTimeOptimization`: `true`/`{}` = its defaults, or
+   * options), chosen on validation shapes; `reconstruct`, the CLI and the demo run it unless told otherwise. Absent: off.
+   */
+  testTimeOptimization?: boolean | TestTimeOptimizationOptions;
 }
 
 /** Reference-sized conv-onet (CON configs/pointcloud/shapenet_3plane.yaml). */

@@ -10,7 +10,7 @@ import { checkTestTimeOptimization, optimizeEncoding, type OptimizableShape, typ
 /** The part of an `OccupancyNetwork` that {@link reconstruct} uses (structural, so any model with it works). */
 export interface ConditionableModel {
   /** At least the fields generation reads; `inputPoints` and `padding` come from the model's training. */
-  readonly config: ThresholdSettings & { inputPoints?: number; padding?: number; fillCavities?: boolean };
+  readonly config: ThresholdSettings & { inputPoints?: number; padding?: number; fillCavities?: boolean; testTimeOptimization?: boolean | TestTimeOptimizationOptions };
   /** Encode a point cloud `[N·3]` (unit-cube frame) into a shape that answers logits; caller disposes it. */
   condition(pointCloud: Float32Array): LogitsSource & { dispose(): void };
   /** The same encoding held as trainable variables; needed only for `ReconstructOptions.testTimeOptimization`. */
@@ -34,7 +34,8 @@ export interface ReconstructOptions extends GenerateMeshOptions {
   /**
    * Test-time optimisation of the encoding before MISE ({@link optimizeEncoding}): the encoder's features are moved
    * by Adam, network frozen, so that the encoded input points lie on the τ level set. `true` = the defaults
-   * (`TEST_TIME_OPTIMIZATION_DEFAULTS`); absent or `false` = off (the default). Needs a model with
+   * (`TEST_TIME_OPTIMIZATION_DEFAULTS`), options = those over the defaults, `false` = off. Absent: the model's
+   * `config.testTimeOptimization` (the shipped default model turns it on), else off. Needs a model with
    * `conditionOptimizable` (`OccupancyNetwork`, `OccupancyEnsemble`). Not in the references.
    */
   testTimeOptimization?: boolean | TestTimeOptimizationOptions;
@@ -119,7 +120,8 @@ export async function reconstruct(
   }
 
   const threshold = options.threshold ?? thresholdForInput(model.config, input.length / 3);
-  const tto = options.testTimeOptimization === true ? {} : options.testTimeOptimization || undefined;
+  const ttoSetting = options.testTimeOptimization ?? model.config.testTimeOptimization;
+  const tto = ttoSetting === true ? {} : ttoSetting || undefined;
   if (tto) checkTestTimeOptimization(tto);
   let ttoStats: TestTimeOptimizationStats | undefined;
   let source: ConditionableModel = model;

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs's gradients, registered on import: tfjs-core's `register_all_gradients` for bundlers, a prebuilt CommonJS copy
+// of it in Node (whose ESM resolver cannot load tfjs-core's extensionless ESM); see `imports` in package.json
+import '#tfjs-gradients';
 import { createRng, shuffle } from '@onet/sampling';
-import { PipelineError } from './errors.js';
+import { PipelineError, type PipelineErrorCode } from './errors.js';
 import { logitGradient, probabilityToLogit } from './generate.js';
 import type { ConditionedShape } from './model.js';
 
@@ -73,26 +76,38 @@ export interface TestTimeOptimizationStats {
 
 /**
  * Check test-time optimisation options (before any network evaluation).
- * @throws {@link PipelineError} `INVALID_OPTION` for a field out of range, or when tfjs gradients are not registered. @internal
+ * @throws {@link PipelineError} `INVALID_OPTION` for a field out of range or unknown, or when tfjs gradients are not
+ *   registered (they are on import of this package; a second copy of tfjs-core would have none). @internal
  */
 export function checkTestTimeOptimization(options: TestTimeOptimizationOptions): void {
-  if (typeof options !== 'object' || options === null) throw new PipelineError('INVALID_OPTION', 'testTimeOptimization must be true, false or an options object');
-  check({ ...TEST_TIME_OPTIMIZATION_DEFAULTS, ...options });
+  checkTestTimeOptimizationFields(options, 'testTimeOptimization', 'INVALID_OPTION');
   if (!tf.getGradient('Relu') || !tf.getGradient('RealDiv')) {
     throw new PipelineError(
       'INVALID_OPTION',
-      "test-time optimisation needs tfjs gradients, which are not registered: import '@tensorflow/tfjs-core/dist/register_all_gradients' (bundlers) or await ensureNodeGradients() from @onet/train/node (Node)",
+      "test-time optimisation needs tfjs gradients, which are not registered in this copy of @tensorflow/tfjs-core (@onet/model registers them in the copy it imports; use one tfjs-core, or import '@tensorflow/tfjs-core/dist/register_all_gradients')",
     );
   }
 }
 
-function check(o: Required<TestTimeOptimizationOptions>): void {
+/**
+ * Check the fields of test-time optimisation options `o` (an object of {@link TestTimeOptimizationOptions} fields,
+ * each absent or in range, no others); `where` names them in messages. @internal
+ * @throws {@link PipelineError} with `code` otherwise.
+ */
+export function checkTestTimeOptimizationFields(o: unknown, where: string, code: PipelineErrorCode): void {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new PipelineError(code, `${where} must be true, false or an options object, got ${JSON.stringify(o)}`);
+  for (const k of Object.keys(o)) {
+    if (!Object.hasOwn(TEST_TIME_OPTIMIZATION_DEFAULTS, k)) {
+      throw new PipelineError(code, `${where} has an unknown field "${k}"; known: ${Object.keys(TEST_TIME_OPTIMIZATION_DEFAULTS).join(', ')}`);
+    }
+  }
+  const f = { ...TEST_TIME_OPTIMIZATION_DEFAULTS, ...(o as TestTimeOptimizationOptions) };
   const int = (k: 'steps' | 'pointsPerStep', max: number) => {
-    if (!Number.isInteger(o[k]) || o[k] < 0 || o[k] > max) throw new PipelineError('INVALID_OPTION', `testTimeOptimization.${k} must be an integer in [0, ${max}], got ${o[k]}`);
+    if (!Number.isInteger(f[k]) || f[k] < 0 || f[k] > max) throw new PipelineError(code, `${where}.${k} must be an integer in [0, ${max}], got ${f[k]}`);
   };
   const num = (k: 'lr' | 'anchorWeight' | 'offSurfaceDistance' | 'offSurfaceWeight', max: number) => {
-    if (typeof o[k] !== 'number' || !Number.isFinite(o[k]) || o[k] < 0 || o[k] > max) {
-      throw new PipelineError('INVALID_OPTION', `testTimeOptimization.${k} must be a number in [0, ${max}], got ${o[k]}`);
+    if (typeof f[k] !== 'number' || !Number.isFinite(f[k]) || f[k] < 0 || f[k] > max) {
+      throw new PipelineError(code, `${where}.${k} must be a number in [0, ${max}], got ${f[k]}`);
     }
   };
   int('steps', 10_000);
@@ -101,7 +116,14 @@ function check(o: Required<TestTimeOptimizationOptions>): void {
   num('anchorWeight', 1e6);
   num('offSurfaceDistance', 0.5);
   num('offSurfaceWeight', 1e6);
-  if (!Number.isFinite(o.seed)) throw new PipelineError('INVALID_OPTION', `testTimeOptimization.seed must be a finite number, got ${o.seed}`);
+  if (typeof f.seed !== 'number' || !Number.isFinite(f.seed)) throw new PipelineError(code, `${where}.seed must be a finite number, got ${f.seed}`);
+}
+
+/** `, test-time optimisation (N Adam steps)` for a model's setting that turns it on, else `''` (load messages). @internal */
+export function describeTestTimeOptimization(setting: boolean | TestTimeOptimizationOptions | undefined): string {
+  if (!setting) return '';
+  const steps = (setting === true ? undefined : setting.steps) ?? TEST_TIME_OPTIMIZATION_DEFAULTS.steps;
+  return `, test-time optimisation (${steps} Adam steps)`;
 }
 
 /** A seeded subset of `count` of the `n` points (without replacement: the first `count` of a seeded shuffle). */
@@ -174,13 +196,21 @@ export async function optimizeEncoding(
   const initial = o.anchorWeight > 0 ? shape.variables.map((v) => tf.clone(v)) : [];
   const optimizer = tf.train.adam(o.lr);
   const surfaceTerm = () => tf.mean(tf.square(tf.sub(shape.logitsTensor(pts), level))) as tf.Scalar;
-  const surfaceLoss = (): number => tf.tidy(() => surfaceTerm().dataSync()[0]);
+  // read asynchronously: a synchronous read stalls WebGPU (and needs OffscreenCanvas, which Node's WebGPU lacks)
+  const surfaceLoss = async (): Promise<number> => {
+    const t = tf.tidy(surfaceTerm);
+    try {
+      return (await t.data())[0];
+    } finally {
+      t.dispose();
+    }
+  };
   let lossFirst = Number.NaN;
   let lossLast = Number.NaN;
   let surfaceLossBefore = Number.NaN;
   let surfaceLossAfter = Number.NaN;
   try {
-    surfaceLossBefore = surfaceLoss();
+    surfaceLossBefore = await surfaceLoss();
     for (let step = 0; step < o.steps; step++) {
       const cost = optimizer.minimize(
         () => {
@@ -205,7 +235,7 @@ export async function optimizeEncoding(
       if (step === 0) lossFirst = value;
       lossLast = value;
     }
-    surfaceLossAfter = surfaceLoss();
+    surfaceLossAfter = await surfaceLoss();
   } finally {
     optimizer.dispose();
     tf.dispose(initial);

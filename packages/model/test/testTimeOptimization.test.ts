@@ -8,6 +8,8 @@ import { OccupancyEnsemble } from '../src/ensemble.js';
 import { optimizeEncoding } from '../src/testTimeOptimization.js';
 import { reconstruct } from '../src/reconstruct.js';
 import { PipelineError } from '../src/errors.js';
+import { checkGenerationSettings } from '../src/generationSettings.js';
+import { parseEnsembleManifest } from '../src/ensemble.js';
 import { tinyModel } from './helpers/tinyModel.js';
 
 const base = { kind: 'conv-onet' as const, inputPoints: 64, noiseStd: 0.005, padding: 0.1, cDim: 4, encoderHidden: 4, decoderHidden: 4 };
@@ -124,5 +126,65 @@ describe('test-time optimisation of the encoding', () => {
     tiny.dispose();
     expect(tf.memory().numTensors).toBe(before);
     net.dispose();
+  });
+
+  it("a model's testTimeOptimization setting turns it on by default; false (or no setting) gives the plain output exactly; no leak", async () => {
+    const members = () => [OccupancyNetwork.fromConfig(planes, 8), OccupancyNetwork.fromConfig(grid, 9)];
+    const plainEns = new OccupancyEnsemble(members());
+    const ttoEns = new OccupancyEnsemble(members(), { testTimeOptimization: true });
+    const stepsEns = new OccupancyEnsemble(members(), { testTimeOptimization: { steps: 2 } });
+    expect(plainEns.config.testTimeOptimization).toBeUndefined();
+    expect(ttoEns.config.testTimeOptimization).toBe(true);
+    const cloud = icosphere(2, 0.4).positions;
+    const probe = plainEns.condition(cloud);
+    const l = [...(await probe.logits(cloud))].sort((x, y) => x - y);
+    probe.dispose();
+    const opts = { resolution0: 8, upsamplingSteps: 1, threshold: sigmoid(l[l.length >> 1]) }; // τ at the cloud's median: a surface among the points
+    const plain = await reconstruct(plainEns, cloud, opts);
+    expect(plain.testTimeOptimization).toBeUndefined();
+    expect(plain.stats.faces).toBeGreaterThan(0);
+    const byDefault = await reconstruct(ttoEns, cloud, opts);
+    expect(byDefault.testTimeOptimization!.steps).toBe(5); // the model's `true`: TEST_TIME_OPTIMIZATION_DEFAULTS
+    const same = (a: { mesh: { positions: Float32Array; indices: Uint32Array } }, b: typeof a) =>
+      Buffer.from(a.mesh.positions.buffer).equals(Buffer.from(b.mesh.positions.buffer)) && Buffer.from(a.mesh.indices.buffer).equals(Buffer.from(b.mesh.indices.buffer));
+    expect(same(byDefault, plain)).toBe(false); // the optimisation moved the surface
+    const off = await reconstruct(ttoEns, cloud, { ...opts, testTimeOptimization: false });
+    expect(off.testTimeOptimization).toBeUndefined();
+    expect(same(off, plain)).toBe(true); // bit for bit the model without the setting
+    // a model's options object, and the caller's options winning over it
+    expect((await reconstruct(stepsEns, cloud, opts)).testTimeOptimization!.steps).toBe(2);
+    expect((await reconstruct(stepsEns, cloud, { ...opts, testTimeOptimization: { steps: 1 } })).testTimeOptimization!.steps).toBe(1);
+    expect((await reconstruct(plainEns, cloud, { ...opts, testTimeOptimization: true })).testTimeOptimization!.steps).toBe(5);
+    // a single network's config carries it too (ModelConfig), and an ensemble without its own takes the first member's
+    const net = OccupancyNetwork.fromConfig({ ...planes, testTimeOptimization: { steps: 3 } }, 10);
+    expect((await reconstruct(net, cloud, opts)).testTimeOptimization!.steps).toBe(3);
+    expect(new OccupancyEnsemble([net]).config.testTimeOptimization).toEqual({ steps: 3 });
+    // the default path (the model's setting) leaks nothing
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) await reconstruct(ttoEns, cloud, opts);
+    expect(tf.memory().numTensors).toBe(before);
+    for (const m of [plainEns, ttoEns, stepsEns]) m.dispose();
+    net.dispose();
+  });
+
+  it('the setting is checked where models carry it: a boolean or known fields in range, else BAD_MODEL naming the field', () => {
+    const code = (f: () => void) => {
+      try {
+        f();
+        return 'ok';
+      } catch (e) {
+        return e instanceof PipelineError ? `${e.code}: ${e.message}` : String(e);
+      }
+    };
+    for (const ok of [true, false, {}, { steps: 1, lr: 0.05, pointsPerStep: 500, seed: 3 }]) expect(code(() => checkGenerationSettings({ testTimeOptimization: ok }, 'm'))).toBe('ok');
+    expect(code(() => checkGenerationSettings({ testTimeOptimization: 'yes' }, 'model.json:'))).toBe('BAD_MODEL: model.json: testTimeOptimization must be true, false or an options object, got "yes"');
+    expect(code(() => checkGenerationSettings({ testTimeOptimization: [] }, 'm'))).toMatch(/^BAD_MODEL: m testTimeOptimization must be true, false or an options object/);
+    expect(code(() => checkGenerationSettings({ testTimeOptimization: { steps: -1 } }, 'm'))).toBe('BAD_MODEL: m testTimeOptimization.steps must be an integer in [0, 10000], got -1');
+    expect(code(() => checkGenerationSettings({ testTimeOptimization: { stpes: 3 } }, 'm'))).toMatch(/^BAD_MODEL: m testTimeOptimization has an unknown field "stpes"; known: steps, lr, /);
+    const manifest = { format: 'onet-ensemble', version: 1, members: ['a'], testTimeOptimization: { lr: -1 } };
+    expect(code(() => parseEnsembleManifest(manifest))).toBe('BAD_MODEL: ensemble model.json: testTimeOptimization.lr must be a number in [0, 10], got -1');
+    expect(code(() => OccupancyNetwork.fromConfig({ ...planes, testTimeOptimization: 1 as unknown as boolean }, 1))).toMatch(/^BAD_MODEL: model config testTimeOptimization must be/);
+    // a caller's options: INVALID_OPTION, unknown fields too
+    expect(code(() => checkGenerationSettings({ testTimeOptimization: { steps: 2.5 } }, 'reconstruct:', 'INVALID_OPTION'))).toMatch(/^INVALID_OPTION: /);
   });
 });

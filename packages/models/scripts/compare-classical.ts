@@ -6,7 +6,8 @@
  *
  * Per pose: 100k surface points (seeded), then 3000 and 300 of them with N(0, 0.005²) noise (seeded): the same
  * points for every method. Ours: `reconstruct` with the model's own settings (τ by input size, cavities filled,
- * MISE 32 + 2 steps), every point encoded, wasm on one thread. Classical: classical.py (normals estimated with 30
+ * test-time optimisation of the encoding with its default options when the model turns it on, as the shipped default
+ * does; MISE 32 + 2 steps), every point encoded, wasm on one thread. Classical: classical.py (normals estimated with 30
  * neighbours, oriented by Open3D's tangent-plane MST with k = 15, flipped outward by majority; Poisson without
  * density trimming; one thread), in the Python that imports open3d (`$ONET_PYTHON`, `/usr/bin/python3`,
  * `python3`); without it those rows say "peer missing" and how to install it, and hold no number.
@@ -20,14 +21,13 @@
  *
  *   npx tsx --tsconfig packages/models/scripts/tsconfig.json packages/models/scripts/compare-classical.ts \
  *     [--quick] [--bench] [--model DIR=packages/models/default]... [--skip-classical] [--backend wasm]
- *     [--tto] [--out DIR=out/compare-classical]
+ *     [--without-tto] [--out DIR=out/compare-classical]
  *
  * `--model` may be given several times: the first is "ours" (the issue's targets are its), the others get rows of
  * their own on the same points (e.g. `--model packages/models/default --model packages/models/onet` adds the
- * paper's network). `--skip-classical`: no Open3D rows (only the models). `--tto`: also the first model with
- * test-time optimisation of the encoding (`reconstruct`'s `testTimeOptimization: true`, the default options), on the
- * same points, rows "<its name> + TTO" with their own times (the optimisation included; tfjs gradients registered by
- * `ensureNodeGradients`).
+ * paper's network). `--skip-classical`: no Open3D rows (only the models). `--without-tto`: also the first model
+ * without test-time optimisation (`reconstruct`'s `testTimeOptimization: false`: the encoder's output as it is), on
+ * the same points, rows "<its name> without TTO" with their own times.
  * `--quick`: cow and elephant in their own pose only (the check `npm run bench` runs). `--bench`: also write the
  * rows of `npm run bench`'s summary (`out/bench/models.json`). Writes `<out>/{full,quick}.md` (the tables) and
  * `<out>/{full,quick}.json` (every row); exits 1 when a reconstruction of ours fails.
@@ -51,7 +51,7 @@ const { values: args } = parseArgs({
     bench: { type: 'boolean', default: false },
     model: { type: 'string', multiple: true, default: [fileURLToPath(new URL('../default', import.meta.url))] },
     'skip-classical': { type: 'boolean', default: false },
-    tto: { type: 'boolean', default: false },
+    'without-tto': { type: 'boolean', default: false },
     backend: { type: 'string', default: 'wasm' },
     out: { type: 'string', default: join(REPO_ROOT, 'out', 'compare-classical') },
   },
@@ -71,8 +71,9 @@ const LABEL: Record<string, string> = {
 };
 /** Method keys of the models: `onet` for the first (ours), `model1`, `model2`, … for the others. */
 const MODEL_KEYS = args.model.map((_, j) => (j === 0 ? 'onet' : `model${j}`));
-/** `onet-tto`: the first model with test-time optimisation (`--tto`), right after it in the tables. */
-const METHODS = [MODEL_KEYS[0], ...(args.tto ? ['onet-tto'] : []), ...MODEL_KEYS.slice(1), ...CLASSICAL];
+/** `onet-plain`: the first model without test-time optimisation (`--without-tto`), right after it in the tables. */
+const WITHOUT_TTO = args['without-tto'];
+const METHODS = [MODEL_KEYS[0], ...(WITHOUT_TTO ? ['onet-plain'] : []), ...MODEL_KEYS.slice(1), ...CLASSICAL];
 
 interface Row extends ReconstructionMetrics {
   mesh: string;
@@ -126,11 +127,12 @@ for (const [j, dir] of args.model.entries()) {
   else if (resolve(dir) !== resolve(fileURLToPath(new URL('../default', import.meta.url)))) LABEL.onet = `ours: ${relative(REPO_ROOT, resolve(dir))}`;
   console.log(`${loaded.message}; backend ${backend} (one thread)`);
 }
-if (args.tto) {
-  const { ensureNodeGradients } = await import('@onet/train/node');
-  await ensureNodeGradients();
-  LABEL['onet-tto'] = `${LABEL.onet} + TTO`;
-  console.log('test-time optimisation: the first model again with testTimeOptimization: true (default options)');
+/** The first model's test-time optimisation setting (its model.json's), what its rows ran with. */
+const oursTto = models[0].model.config.testTimeOptimization;
+if (oursTto) LABEL.onet += ' + TTO';
+if (WITHOUT_TTO) {
+  LABEL['onet-plain'] = `${LABEL.onet.replace(/ \+ TTO$/, '')} without TTO`;
+  console.log('without test-time optimisation: the first model again with testTimeOptimization: false');
 }
 const modelText = models.map((m) => m.text).join('; ');
 const peer: Awaited<ReturnType<typeof startClassicalPeer>> = args['skip-classical'] ? { missing: 'skipped (--skip-classical)', name: 'Open3D' } : await startClassicalPeer();
@@ -155,16 +157,16 @@ try {
         // ours (and the other models)
         if (!warmedUp) {
           for (const { model } of models) await reconstruct(model, input, { inputPoints: 0 });
-          if (args.tto) await reconstruct(models[0].model, input, { inputPoints: 0, testTimeOptimization: true });
+          if (WITHOUT_TTO) await reconstruct(models[0].model, input, { inputPoints: 0, testTimeOptimization: false });
           warmedUp = true;
         }
-        const runs = models.map(({ key, model }) => ({ key, model, tto: false }));
-        if (args.tto) runs.splice(1, 0, { key: 'onet-tto', model: models[0].model, tto: true });
-        for (const { key, model, tto } of runs) {
+        const runs = models.map(({ key, model }) => ({ key, model, plain: false }));
+        if (WITHOUT_TTO) runs.splice(1, 0, { key: 'onet-plain', model: models[0].model, plain: true });
+        for (const { key, model, plain } of runs) {
           try {
             const c0 = process.cpuUsage();
             const t0 = performance.now();
-            const r = await reconstruct(model, input, tto ? { inputPoints: 0, testTimeOptimization: true } : { inputPoints: 0 });
+            const r = await reconstruct(model, input, plain ? { inputPoints: 0, testTimeOptimization: false } : { inputPoints: 0 });
             const wallS = (performance.now() - t0) / 1000;
             const c = process.cpuUsage(c0);
             meshes.push({ method: key, mesh: r.mesh, cpuS: (c.user + c.system) / 1e6, wallS });
@@ -273,7 +275,7 @@ const base = join(args.out, QUICK ? 'quick' : 'full');
 writeAtomic(`${base}.md`, `${text}\n`);
 writeAtomic(
   `${base}.json`,
-  `${JSON.stringify({ date: new Date().toISOString(), quick: QUICK, model: modelText, backend, classical: peerMissing ? { missing: peerMissing } : { name: classicalName }, noise: NOISE, ...(args.tto ? { testTimeOptimization: TEST_TIME_OPTIMIZATION_DEFAULTS } : {}), meshes, poses: POSES, sizes: SIZES, rows, failures, targets }, null, 1)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), quick: QUICK, model: modelText, backend, classical: peerMissing ? { missing: peerMissing } : { name: classicalName }, noise: NOISE, testTimeOptimization: oursTto ? { ...TEST_TIME_OPTIMIZATION_DEFAULTS, ...(oursTto === true ? {} : oursTto) } : false, withoutTto: WITHOUT_TTO, meshes, poses: POSES, sizes: SIZES, rows, failures, targets }, null, 1)}\n`,
 );
 console.log(`\nwrote ${base}.md and ${base}.json`);
 

@@ -7,7 +7,7 @@ import { subsamplePointCloud } from '@onet/sampling';
 import { PipelineError } from '../errors.js';
 import { evaluateMeshes, evaluateAgainstSamples, meanMetrics, type ReconstructionMetrics, type GroundTruthSamples } from '../evaluate.js';
 import type { GenerateMeshOptions } from '../generate.js';
-import { reconstruct, type ConditionableModel } from '../reconstruct.js';
+import { reconstruct, type ConditionableModel, type ReconstructOptions } from '../reconstruct.js';
 import { readBytes, readMeshFile } from './readInput.js';
 import { writeMeshFile } from './writeMeshFile.js';
 
@@ -142,8 +142,11 @@ export interface GenerateSplitOptions {
   inputPoints?: number;
   /** Input noise σ (default: the model's `noiseStd`). */
   noiseStd?: number;
-  /** Generation settings (MISE 32 + 2 by default, at the model's τ, else 0.2). */
-  generation?: GenerateMeshOptions;
+  /**
+   * Generation settings (MISE 32 + 2 by default, at the model's τ, else 0.2; test-time optimisation as the model's
+   * setting unless `testTimeOptimization` is given).
+   */
+  generation?: GenerateMeshOptions & Pick<ReconstructOptions, 'testTimeOptimization'>;
   /** Called after each shape. */
   onShape?: (i: number, n: number, id: string, ms: number) => void;
 }
