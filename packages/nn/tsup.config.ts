@@ -7,6 +7,8 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  // import.meta.url in the CommonJS build (nodeBackend's createRequire)
+  shims: true,
   // Keep the native Dawn binding (optional dependency) external so it finds its dawn.node.
   external: ['webgpu'],
 });
