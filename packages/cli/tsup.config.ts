@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
+import { tfjsCoreNode } from '../../scripts/tsup-tfjs-core-node.mjs';
 
 export default defineConfig([
   {
+    ...tfjsCoreNode(),
     entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
     format: ['esm'],
     dts: { entry: ['src/index.ts'] },

@@ -1,6 +1,8 @@
 import { defineConfig } from 'tsup';
+import { tfjsCoreNode } from '../../scripts/tsup-tfjs-core-node.mjs';
 
 export default defineConfig({
+  ...tfjsCoreNode(),
   // node.ts (worker pool) and foldedWorker.ts (its thread body) are Node-only; dist/node.* finds dist/foldedWorker.js
   entry: ['src/index.ts', 'src/node.ts', 'src/foldedWorker.ts'],
   format: ['esm', 'cjs'],

@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
+import { tfjsCoreNode } from '../../scripts/tsup-tfjs-core-node.mjs';
 
 export default defineConfig([
   {
+    ...tfjsCoreNode(),
     entry: ['src/index.ts', 'src/node.ts'],
     format: ['esm', 'cjs'],
     dts: true,
@@ -10,6 +12,8 @@ export default defineConfig([
     target: 'es2022',
     // resolved at run time through package.json `imports` (Node: the copy below; bundlers: tfjs-core's)
     external: ['#tfjs-gradients'],
+    // import.meta.url in the CommonJS build (readImage's createRequire)
+    shims: true,
   },
   {
     // tfjs's gradients for Node (see src/gradients/tfjsGradients.ts): tfjs-core's ESM register_all_gradients in one file

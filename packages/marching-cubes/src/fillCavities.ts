@@ -7,14 +7,15 @@ import { MarchingCubesRangeError, MarchingCubesTypeError, throwNaNAt } from './e
  * emits no surface around it. Surfaces that bound the outside stay as they are, except where a void meets the
  * outside only across the diagonal of a grid face: 6-connectivity counts it as enclosed and fills it.
  * This is scipy's `binary_fill_holes` (default 6-connected structure) on the level set `values >= level`.
- * Memory: 5 bytes per node besides `values`.
+ * Memory: 1 byte per node besides `values`, plus the runs waiting to be scanned.
  *
  * Why: a surface point cloud never shows an object's interior, so a reconstruction's internal voids (closed shells
  * with inward normals, negative volume) are artefacts of an uncertain occupancy far from the input points; on solid
  * objects they cost IoU. Objects with a real closed void inside lose it.
  *
  * The grid is `values[(i·ny + j)·nz + k]` (C order, k fastest), as for {@link marchingCubes}. Nodes on the grid's
- * border are connected to the outside, as with `closeBoundary: true`. Time and memory O(nx·ny·nz).
+ * border are connected to the outside, as with `closeBoundary: true`. Time and memory O(nx·ny·nz): a scanline flood
+ * fill over runs of outside nodes along z (the contiguous axis), not node by node.
  *
  * @example
  * ```ts
@@ -48,41 +49,7 @@ export function fillCavities(values: Float32Array | Float64Array, dims: readonly
   for (let idx = 0; idx < n; idx++) {
     if (Number.isNaN(values[idx])) throwNaNAt(idx, ny, nz, 'fillCavities', ' Inside or outside is undefined there: fix the field first.');
   }
-  // 1 = outside and reached from the border; breadth-first over 6-neighbours
-  const reached = new Uint8Array(n);
-  const queue = new Uint32Array(n);
-  let head = 0;
-  let tail = 0;
-  const push = (idx: number): void => {
-    if (reached[idx] === 0 && values[idx]! < level) {
-      reached[idx] = 1;
-      queue[tail++] = idx;
-    }
-  };
-  for (let i = 0; i < nx; i++) {
-    for (let j = 0; j < ny; j++) {
-      const row = (i * ny + j) * nz;
-      if (i === 0 || i === nx - 1 || j === 0 || j === ny - 1) {
-        for (let k = 0; k < nz; k++) push(row + k);
-      } else {
-        push(row);
-        push(row + nz - 1);
-      }
-    }
-  }
-  const sx = ny * nz;
-  while (head < tail) {
-    const idx = queue[head++]!;
-    const k = idx % nz;
-    const j = ((idx - k) / nz) % ny;
-    const i = (idx - k - j * nz) / sx;
-    if (i > 0) push(idx - sx);
-    if (i < nx - 1) push(idx + sx);
-    if (j > 0) push(idx - nz);
-    if (j < ny - 1) push(idx + nz);
-    if (k > 0) push(idx - 1);
-    if (k < nz - 1) push(idx + 1);
-  }
+  const reached = reachOutside(values, nx, ny, nz, level);
   // the value written must read back ≥ level: in a Float32Array, the smallest float32 not below the level
   const fill = values instanceof Float32Array ? float32AtLeast(level) : level;
   let filled = 0;
@@ -93,6 +60,67 @@ export function fillCavities(values: Float32Array | Float64Array, dims: readonly
     }
   }
   return filled;
+}
+
+/**
+ * 1 for every node below `level` that reaches the grid's border through 6-neighbours below `level`. Flood fill by
+ * runs: a run is a stretch of a z-row (fixed i, j) of outside nodes, extended both ways as far as they are outside and
+ * not reached yet, so a run's z-neighbours are reached or inside; scanning a run's four neighbouring rows over its
+ * k-range finds the outside nodes next to it across x and y, which start new runs. Every node is read a bounded
+ * number of times, in row order.
+ */
+function reachOutside(values: Float32Array | Float64Array, nx: number, ny: number, nz: number, level: number): Uint8Array {
+  const reached = new Uint8Array(nx * ny * nz);
+  // runs waiting to be scanned: (row = i·ny + j, k0, k1) triples, a stack (the order does not change the result);
+  // float64 so that any row index fits
+  let stack = new Float64Array(3 * 1024);
+  let sp = 0;
+  /** Marks the run of unreached outside nodes through node k of row `row` (if k is one) and stacks it; returns its end. */
+  const start = (row: number, k: number): number => {
+    const base = row * nz;
+    if (reached[base + k] !== 0 || !(values[base + k]! < level)) return k;
+    reached[base + k] = 1;
+    let k0 = k;
+    while (k0 > 0 && reached[base + k0 - 1] === 0 && values[base + k0 - 1]! < level) reached[base + --k0] = 1;
+    let k1 = k;
+    while (k1 < nz - 1 && reached[base + k1 + 1] === 0 && values[base + k1 + 1]! < level) reached[base + ++k1] = 1;
+    if (sp + 3 > stack.length) {
+      const grown = new Float64Array(2 * stack.length);
+      grown.set(stack);
+      stack = grown;
+    }
+    stack[sp++] = row;
+    stack[sp++] = k0;
+    stack[sp++] = k1;
+    return k1;
+  };
+  for (let i = 0; i < nx; i++) {
+    for (let j = 0; j < ny; j++) {
+      const row = i * ny + j;
+      if (i === 0 || i === nx - 1 || j === 0 || j === ny - 1) {
+        for (let k = 0; k < nz; k++) k = start(row, k);
+      } else {
+        start(row, 0);
+        start(row, nz - 1);
+      }
+    }
+  }
+  while (sp > 0) {
+    const k1 = stack[--sp]!;
+    const k0 = stack[--sp]!;
+    const row = stack[--sp]!;
+    const j = row % ny;
+    const i = (row - j) / ny;
+    for (let side = 0; side < 4; side++) {
+      const next = side === 0 ? (i > 0 ? row - ny : -1) : side === 1 ? (i < nx - 1 ? row + ny : -1) : side === 2 ? (j > 0 ? row - 1 : -1) : j < ny - 1 ? row + 1 : -1;
+      if (next < 0) continue;
+      const base = next * nz;
+      for (let k = k0; k <= k1; k++) {
+        if (reached[base + k] === 0 && values[base + k]! < level) k = start(next, k);
+      }
+    }
+  }
+  return reached;
 }
 
 /** The smallest float32 value ≥ x (x itself when representable). */

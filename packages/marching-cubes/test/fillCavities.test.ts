@@ -77,6 +77,39 @@ describe('fillCavities', () => {
     expect(meshVolume(mesh) / ball(14)).toBeCloseTo(1, 2);
   });
 
+  it('fills exactly the nodes a node-by-node breadth-first search leaves unreached (the previous implementation)', () => {
+    const rand = rng(11);
+    const cases: { dims: [number, number, number]; f: (i: number, j: number, k: number) => number; type?: typeof Float64Array }[] = [
+      { dims: [N, N, N], f: (i, j, k) => Math.min(14 - r(i, j, k), r(i, j, k) - 6) },
+      // nested shells: ball 16 ⊃ void 12 ⊃ ball 8 ⊃ void 4, plus a tunnel from the outer void along z to the border
+      {
+        dims: [N, N, N],
+        f: (i, j, k) => {
+          const d = r(i, j, k);
+          const shells = Math.min(16 - d, Math.max(d - 12, Math.min(8 - d, d - 4)));
+          return Math.hypot(i - C - 14, j - C) < 1.5 ? -1 : shells;
+        },
+      },
+      { dims: [1, 1, 1], f: () => -1 },
+      { dims: [1, 7, 9], f: () => rand() - 0.5 },
+      { dims: [5, 1, 6], f: () => rand() - 0.2, type: Float64Array },
+      { dims: [9, 11, 1], f: () => rand() - 0.7 },
+      { dims: [3, 3, 3], f: (i, j, k) => (i === 1 && j === 1 && k === 1 ? -1 : 1) },
+    ];
+    // random fields of every density: many small enclosed pockets, runs cut everywhere
+    for (const p of [0.1, 0.3, 0.45, 0.55, 0.7, 0.9]) {
+      cases.push({ dims: [17, 13, 23], f: () => rand() - p });
+      cases.push({ dims: [12, 12, 12], f: () => rand() - p, type: Float64Array });
+    }
+    for (const { dims, f, type } of cases) {
+      const v = grid(dims, f, type ?? Float32Array);
+      const want = v.slice();
+      const wantCount = fillCavitiesBfs(want, dims, 0);
+      expect(fillCavities(v, dims, 0)).toBe(wantCount);
+      expect(v).toEqual(want);
+    }
+  });
+
   it('rejects bad input before modifying anything', () => {
     const v = hollowBall();
     expect(() => fillCavities(v, [N, N, N - 1], 0)).toThrow(MarchingCubesRangeError);
@@ -98,3 +131,53 @@ describe('fillCavities', () => {
     expect(w).toEqual(copy);
   });
 });
+
+/** fillCavities as it was before the scanline fill: breadth-first over single nodes (the oracle of the test above). */
+function fillCavitiesBfs(values: Float32Array | Float64Array, dims: [number, number, number], level: number): number {
+  const [nx, ny, nz] = dims;
+  const n = nx * ny * nz;
+  const reached = new Uint8Array(n);
+  const queue = new Uint32Array(n);
+  let head = 0;
+  let tail = 0;
+  const push = (idx: number): void => {
+    if (reached[idx] === 0 && values[idx]! < level) {
+      reached[idx] = 1;
+      queue[tail++] = idx;
+    }
+  };
+  for (let i = 0; i < nx; i++) {
+    for (let j = 0; j < ny; j++) {
+      const row = (i * ny + j) * nz;
+      if (i === 0 || i === nx - 1 || j === 0 || j === ny - 1) {
+        for (let k = 0; k < nz; k++) push(row + k);
+      } else {
+        push(row);
+        push(row + nz - 1);
+      }
+    }
+  }
+  const sx = ny * nz;
+  while (head < tail) {
+    const idx = queue[head++]!;
+    const k = idx % nz;
+    const j = ((idx - k) / nz) % ny;
+    const i = (idx - k - j * nz) / sx;
+    if (i > 0) push(idx - sx);
+    if (i < nx - 1) push(idx + sx);
+    if (j > 0) push(idx - nz);
+    if (j < ny - 1) push(idx + nz);
+    if (k > 0) push(idx - 1);
+    if (k < nz - 1) push(idx + 1);
+  }
+  const f32 = new Float32Array([level]);
+  const fill = values instanceof Float32Array ? (f32[0]! >= level ? f32[0]! : level) : level;
+  let filled = 0;
+  for (let idx = 0; idx < n; idx++) {
+    if (reached[idx] === 0 && values[idx]! < level) {
+      values[idx] = fill;
+      filled++;
+    }
+  }
+  return filled;
+}

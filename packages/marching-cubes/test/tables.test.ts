@@ -1,7 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { caseLoops, edgeCorners, shareFace, TRI_COUNT, TRI_EDGES, TRI_EDGES16, TRI_OFFSET } from '../src/tables.js';
+import {
+  buildCaseTables,
+  CASE_TRIANGLES,
+  caseLoops,
+  edgeCorners,
+  shareFace,
+  TRI_COUNT,
+  TRI_EDGES,
+  TRI_EDGES16,
+  TRI_OFFSET,
+  unpackCaseTables,
+} from '../src/tables.js';
 
 describe('case tables', () => {
+  it('the stored tables are exactly the ones the rule builds', () => {
+    const built = buildCaseTables();
+    const packed = Array.from({ length: 256 }, (_, c) =>
+      Array.from(built.edges.subarray(built.offsets[c]!, built.offsets[c + 1]!), (e) => e.toString(16)).join(''),
+    ).join(',');
+    // on a change of the rule, paste the printed string into CASE_TRIANGLES
+    expect(CASE_TRIANGLES, `CASE_TRIANGLES should be:\n${packed}`).toBe(packed);
+    expect(TRI_OFFSET).toEqual(built.offsets);
+    expect(TRI_EDGES).toEqual(built.edges);
+    expect(TRI_COUNT).toEqual(built.counts);
+    expect(built.edges.length).toBe(2460);
+  });
+
+  it('unpackCaseTables rejects a string without 256 cases', () => {
+    expect(() => unpackCaseTables('012,345')).toThrow(/2 cases, expected 256/);
+  });
+
   it('has 256 cases; the empty and full cases have no triangles, the rest use exactly their crossed edges', () => {
     expect(TRI_OFFSET.length).toBe(257);
     expect(TRI_COUNT[0]).toBe(0);

@@ -71,9 +71,19 @@ export function meanAbsNormalDot(src: Float32Array, tgt: Float32Array, nn: Uint3
   return s / n;
 }
 
-/** Share of `distances` that are ≤ each threshold (`(d <= t).mean()` of the reference), sorted once. */
+/**
+ * Share of `distances` that are ≤ each threshold (`(d <= t).mean()` of the reference): counted in one pass per
+ * threshold for a few thresholds, from one sorted copy for many (the same counts either way).
+ */
 export function sharesWithin(distances: Float64Array, thresholds: number[]): number[] {
   const n = distances.length;
+  if (thresholds.length <= COUNT_PASSES_UP_TO) {
+    return thresholds.map((t) => {
+      let c = 0;
+      for (let i = 0; i < n; i++) c += +(distances[i] <= t);
+      return c / n;
+    });
+  }
   const sorted = distances.slice().sort();
   return thresholds.map((t) => {
     // first index with sorted[i] > t
@@ -87,6 +97,9 @@ export function sharesWithin(distances: Float64Array, thresholds: number[]): num
     return lo / n;
   });
 }
+
+/** Up to this many thresholds {@link sharesWithin} counts by passes; beyond, it sorts (n log n) once. */
+const COUNT_PASSES_UP_TO = 8;
 
 /** F-score 2PR/(P+R), 0 when P = R = 0 (the reference would divide 0 by 0). */
 export function harmonic(precision: number, recall: number): number {

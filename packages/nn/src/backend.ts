@@ -24,8 +24,11 @@ export async function selectBackend(name: BackendName = 'auto', options: SelectB
     try {
       if (b === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
       if (b === 'wasm') {
-        const w = await import('@tensorflow/tfjs-backend-wasm');
-        if (options.wasmPaths) w.setWasmPaths(options.wasmPaths);
+        // Registered already when `selectNodeBackend` loaded it with require() (no second load here).
+        if (options.wasmPaths || !tf.findBackendFactory('wasm')) {
+          const w = await import('@tensorflow/tfjs-backend-wasm');
+          if (options.wasmPaths) w.setWasmPaths(options.wasmPaths);
+        }
         registerFastWasmKernels();
       }
       if (b === 'webgpu') {

@@ -166,12 +166,19 @@ export abstract class Module {
       ].filter(Boolean);
       throw new NNError('STATE_DICT_MISMATCH', `state dict does not match ${this.constructor.name}: ${parts.join(' | ')}`);
     }
+    // The wasm backend copies a new tensor's values into its heap at once; others (cpu, webgpu) keep the array itself.
+    const copy = tf.getBackend() !== 'wasm';
     for (const [k, e] of own) {
       const g = given.get(k);
       if (!g) continue;
       tf.tidy(() => {
-        // a copy (tf.tensor keeps the array itself on the cpu backend); `new Float32Array` copies natively, `from` iterates
-        const values = g.data instanceof BigInt64Array ? Float32Array.from(g.data, Number) : new Float32Array(g.data as ArrayLike<number>);
+        // a copy where the backend would keep the caller's array; `new Float32Array` copies natively, `from` iterates
+        const values =
+          g.data instanceof BigInt64Array
+            ? Float32Array.from(g.data, Number)
+            : g.data instanceof Float32Array && !copy
+              ? g.data
+              : new Float32Array(g.data as ArrayLike<number>);
         const t = tf.tensor(values, e.layout.referenceShape, 'float32');
         e.variable.assign(tf.reshape(e.layout.toOurs(t), e.variable.shape));
       });

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
@@ -87,6 +88,19 @@ async function probeAdapter(): Promise<{ label: string; software: boolean } | un
 }
 
 /**
+ * Load tfjs-backend-wasm (it registers itself) with require(): its bundle is CommonJS, and `import()` of it from
+ * ES modules makes Node parse its 450 kB twice more (module-format detection and the named-export scan), ~70 ms of
+ * CPU. Both ways give the same module instance. A failure is left to `selectBackend`, which reports it.
+ */
+function requireWasmBackend(): void {
+  try {
+    createRequire(import.meta.url)('@tensorflow/tfjs-backend-wasm');
+  } catch {
+    // selectBackend imports it again and reports the failure
+  }
+}
+
+/**
  * Choose and start a tfjs backend in Node.
  * - `auto`: WebGPU (Dawn, from the `webgpu` package) when a **hardware** adapter exists; a software
  *   adapter (SwiftShader, lavapipe) is skipped because it is ~70× slower than wasm here; then wasm, then cpu.
@@ -141,6 +155,7 @@ export async function selectNodeBackend(requested: NodeBackendName = 'auto'): Pr
   }
   let backend: string;
   try {
+    if (target === 'wasm') requireWasmBackend();
     backend = await selectBackend(target);
   } catch (e) {
     if (requested !== 'auto') {

@@ -85,8 +85,14 @@ export function decodeWeights(modelJson: ModelJson, weights: Uint8Array): Map<st
     if (off + n * width > weights.length) {
       throw new NNError('BAD_WEIGHTS_FILE', `weights.bin is truncated: ${e.name} needs bytes ${off}..${off + n * width}, file has ${weights.length}`);
     }
-    const slice = weights.slice(off, off + n * width);
-    const data = width === 2 ? float16ToFloat32(new Uint16Array(slice.buffer)) : new Float32Array(slice.buffer);
+    let data: Float32Array;
+    if (width === 2) {
+      // float16ToFloat32 writes a new array, so an aligned view of the bytes will do (no copy); else a copy
+      const at = weights.byteOffset + off;
+      data = float16ToFloat32(at % 2 === 0 ? new Uint16Array(weights.buffer, at, n) : new Uint16Array(weights.slice(off, off + 2 * n).buffer));
+    } else {
+      data = new Float32Array(weights.slice(off, off + 4 * n).buffer);
+    }
     for (let i = 0; i < data.length; i++) {
       const x = data[i]!;
       if (x - x !== 0) throw new NNError('BAD_WEIGHTS_FILE', `weight ${e.name} holds NaN or ±Infinity (${x} at index ${i}); the weights file is corrupt or from a diverged training run`);

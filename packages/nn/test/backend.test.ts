@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { classifyAdapter } from '../src/adapter.js';
 import { selectNodeBackend } from '../src/nodeBackend.js';
@@ -29,6 +30,16 @@ describe('selectNodeBackend', () => {
     if (c.adapter && c.softwareAdapter) expect(c.message).toMatch(/software/);
     if (!c.adapter) expect(c.message).toMatch(/no WebGPU adapter/);
     expect(['webgpu', 'wasm']).toContain(c.backend);
+  });
+
+  it('wasm: loads the backend once (require, then no second import) and computes with it', async () => {
+    const c = await selectNodeBackend('wasm');
+    expect(c.backend).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    const required = createRequire(import.meta.url)('@tensorflow/tfjs-backend-wasm') as { BackendWasm: unknown };
+    expect((tf.backend() as object).constructor).toBe(required.BackendWasm);
+    const y = tf.tidy(() => tf.add(tf.tensor1d([1, 2, 3]), tf.scalar(0.5)).dataSync());
+    expect(Array.from(y)).toEqual([1.5, 2.5, 3.5]);
   });
 
   it('rejects unknown names with a typed error', async () => {

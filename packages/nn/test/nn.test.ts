@@ -79,8 +79,30 @@ describe('Module', () => {
         for (let i = 0; i < v.data.length; i++) expect(Math.abs(w.data[i] - v.data[i])).toBeLessThanOrEqual(dtype === 'float16' ? 1e-3 * Math.abs(v.data[i]) + 1e-7 : 0);
       }
       expect(() => decodeWeights(modelJson, weights.subarray(0, 10))).toThrow(/truncated/);
+      // bytes at an odd offset (no aligned float16 view possible) decode to the same values; results own their memory
+      const odd = new Uint8Array(weights.length + 1).subarray(1);
+      odd.set(weights);
+      const backOdd = decodeWeights(modelJson, odd);
+      for (const [k, v] of back) expect(Array.from(backOdd.get(k)!.data)).toEqual(Array.from(v.data));
+      for (const v of back.values()) expect(v.data.buffer).not.toBe(weights.buffer);
     }
     n.dispose();
+  });
+
+  it('loadStateDict keeps no reference to the given arrays (each backend)', async () => {
+    for (const backend of ['wasm', 'cpu'] as const) {
+      expect(await selectBackend(backend)).toBe(backend);
+      const l = new Linear(2, 3);
+      const weight = new Float32Array([1, 2, 3, 4, 5, 6]);
+      const bias = new Float32Array([7, 8, 9]);
+      l.loadStateDict({ weight: { data: weight, shape: [3, 2] }, bias: { data: bias, shape: [3] } });
+      weight.fill(-1);
+      bias.fill(-1);
+      expect(Array.from(l.weight.dataSync())).toEqual([1, 3, 5, 2, 4, 6]); // [in, out]
+      expect(Array.from(l.bias!.dataSync())).toEqual([7, 8, 9]);
+      l.dispose();
+    }
+    expect(await selectBackend('cpu')).toBe('cpu');
   });
 });
 

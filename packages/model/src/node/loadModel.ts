@@ -10,7 +10,10 @@ export function fileModelSource(dir: string): ModelSource {
     location: dir,
     async read(name) {
       try {
-        return new Uint8Array(await readFile(join(dir, name)));
+        const b = await readFile(join(dir, name));
+        // a Buffer that owns its whole memory (any but a small one from Node's shared pool) is handed on as a view:
+        // copying the 4 MB of weights would cost fresh pages for nothing
+        return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? new Uint8Array(b.buffer, 0, b.byteLength) : new Uint8Array(b);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw e;

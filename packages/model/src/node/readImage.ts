@@ -1,10 +1,19 @@
-import { PNG } from 'pngjs';
-import jpeg from 'jpeg-js';
+import { createRequire } from 'node:module';
+import type * as Pngjs from 'pngjs';
+import type * as JpegJs from 'jpeg-js';
 import { PipelineError } from '../errors.js';
 import { readBytes } from './readInput.js';
 import { IMAGE_LIMITS, imageToModelInput, type DecodedImage } from '../imageToModelInput.js';
 
 export { IMAGE_LIMITS, imageToModelInput, type DecodedImage };
+
+// The codecs (CommonJS) load on first use, with require(): a process that reads no picture (onet demo, a mesh
+// reconstruction) does not pay their ~25 ms of loading (pngjs pulls in zlib and streams).
+const requireHere = createRequire(import.meta.url);
+let pngjs: typeof Pngjs | undefined;
+let jpegjs: typeof JpegJs | undefined;
+const PNG = (): typeof Pngjs.PNG => (pngjs ??= requireHere('pngjs') as typeof Pngjs).PNG;
+const jpeg = (): typeof JpegJs => (jpegjs ??= requireHere('jpeg-js') as typeof JpegJs);
 
 /**
  * Encode an RGB picture as an 8-bit RGB PNG (pngjs), e.g. a rendered view to save beside its reconstruction.
@@ -17,10 +26,10 @@ export function encodePng(rgb: ArrayLike<number>, width: number, height: number)
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || rgb?.length !== width * height * 3) {
     throw new PipelineError('INVALID_OPTION', `encodePng needs width·height·3 = ${width}·${height}·3 RGB values and positive integer sides, got ${rgb?.length} values`);
   }
-  const png = new PNG({ width, height, colorType: 2 });
+  const png = new (PNG())({ width, height, colorType: 2 });
   for (let i = 0; i < width * height; i++) png.data.set([rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], 255], 4 * i);
   // a copy: pngjs's result for a small picture is a view into Node's shared Buffer pool
-  return new Uint8Array(PNG.sync.write(png, { colorType: 2 }));
+  return new Uint8Array(PNG().sync.write(png, { colorType: 2 }));
 }
 
 /**
@@ -40,10 +49,10 @@ export function decodeImage(bytes: Uint8Array, source = 'image'): DecodedImage {
   let img: DecodedImage;
   try {
     if (png) {
-      const p = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      const p = PNG().sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       img = { width: p.width, height: p.height, rgba: new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.byteLength) };
     } else {
-      const j = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: IMAGE_LIMITS.maxPixels / 1e6, maxMemoryUsageInMB: 2048 });
+      const j = jpeg().decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: IMAGE_LIMITS.maxPixels / 1e6, maxMemoryUsageInMB: 2048 });
       img = { width: j.width, height: j.height, rgba: j.data };
     }
   } catch (e) {
