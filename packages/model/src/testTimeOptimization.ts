@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs's gradients, registered on import: tfjs-core's `register_all_gradients` for bundlers, a prebuilt CommonJS copy
 // of it in Node (whose ESM resolver cannot load tfjs-core's extensionless ESM); see `imports` in package.json
 import '#tfjs-gradients';
+import { registerFastMatMulGradient } from '@onet/nn';
 import { createRng, shuffle } from '@onet/sampling';
 import { PipelineError, type PipelineErrorCode } from './errors.js';
 import { logitGradient, probabilityToLogit } from './generate.js';
@@ -163,6 +164,8 @@ export async function optimizeEncoding(
     throw new PipelineError('INVALID_OPTION', 'test-time optimisation needs the input points as a non-empty Float32Array [N·3]');
   }
   if (!(threshold > 0 && threshold < 1)) throw new PipelineError('INVALID_OPTION', `threshold must be in (0, 1), got ${threshold}`);
+  // the decoders' backward pass is mostly 2D matMul gradients: transpose + plain matMul, as training does
+  registerFastMatMulGradient();
   const t0 = performance.now();
   const level = probabilityToLogit(threshold);
   const p = subset(points, o.pointsPerStep, o.seed);
