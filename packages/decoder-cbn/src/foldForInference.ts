@@ -89,6 +89,7 @@ export async function foldForInference(decoder: DecoderCBatchNorm | DecoderCBatc
       };
     }
     if (decoder instanceof Decoder) {
+      if (decoder.fourierFeatures > 0) throw new NNError('SHAPE_MISMATCH', 'foldForInference: a Decoder with fourierFeatures is not supported (the folded decoder takes p itself); evaluate it unfolded');
       let inB: tf.Tensor = decoder.fcP.bias!;
       if (decoder.fcZ && z) inB = tf.add(inB, codeAt(decoder.fcZ, z));
       if (decoder.fcC && c) inB = tf.add(inB, codeAt(decoder.fcC, c));

@@ -2,7 +2,7 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { selectBackend, seedInit, NNError } from '@onet/nn';
-import { Decoder, fourierFeatures } from '../src/index.js';
+import { Decoder, fourierFeatures, foldForInference } from '../src/index.js';
 
 beforeAll(async () => {
   await selectBackend('cpu');
@@ -42,6 +42,14 @@ describe('Fourier features of p (Decoder fourierFeatures)', () => {
     plain.dispose();
   });
 
+  it('foldForInference refuses a decoder with Fourier features by name', async () => {
+    const d = new Decoder({ zDim: 4, cDim: 0, hidden: 8, fourierFeatures: 2 });
+    const z = tf.zeros([1, 4]);
+    await expect(foldForInference(d, null, z)).rejects.toThrow(/fourierFeatures is not supported/);
+    z.dispose();
+    d.dispose();
+  });
+
   it('is differentiable (the encoder of TTO / training sees a gradient wrt p)', () => {
     const p = tf.tensor2d([[0.1, 0.2, 0.3]]);
     const g = tf.grad((x: tf.Tensor) => tf.sum(fourierFeatures(x, 2)))(p);
@@ -52,7 +60,9 @@ describe('Fourier features of p (Decoder fourierFeatures)', () => {
   });
 
   it('fourierFeatures 0 is the reference decoder; out-of-range octaves throw a typed error; no tensor leak', () => {
-    expect(new Decoder({ zDim: 4, cDim: 0, hidden: 8 }).fcP.weight.shape).toEqual([3, 8]);
+    const plain = new Decoder({ zDim: 4, cDim: 0, hidden: 8 });
+    expect(plain.fcP.weight.shape).toEqual([3, 8]);
+    plain.dispose();
     for (const bad of [-1, 1.5, 21]) expect(() => new Decoder({ zDim: 4, cDim: 0, hidden: 8, fourierFeatures: bad })).toThrow(NNError);
     const d = new Decoder({ zDim: 4, cDim: 0, hidden: 8, fourierFeatures: 4 });
     const p = tf.zeros([1, 7, 3]);
