@@ -77,15 +77,26 @@ export interface TestTimeOptimizationStats {
 
 /**
  * Check test-time optimisation options (before any network evaluation).
- * @throws {@link PipelineError} `INVALID_OPTION` for a field out of range or unknown, or when tfjs gradients are not
- *   registered (they are on import of this package; a second copy of tfjs-core would have none). @internal
+ * @throws {@link PipelineError} `INVALID_OPTION` for a field out of range or unknown; `GRADIENTS_NOT_REGISTERED` when
+ *   tfjs gradients are not registered (see {@link checkGradientsRegistered}). @internal
  */
 export function checkTestTimeOptimization(options: TestTimeOptimizationOptions): void {
   checkTestTimeOptimizationFields(options, 'testTimeOptimization', 'INVALID_OPTION');
+  checkGradientsRegistered('test-time optimisation');
+}
+
+/**
+ * Check that tfjs's gradients are registered. This package registers them on import (`#tfjs-gradients`); the
+ * registry is tfjs's global one (`globalThis._tfGlobals`), shared by every copy of tfjs-core, so they are missing
+ * only when that import was dropped (e.g. by a bundler configuration that marks it side-effect free or stubs it) or
+ * tfjs-core was loaded in an unexpected way. `what` names the caller in the message. @internal
+ * @throws {@link PipelineError} `GRADIENTS_NOT_REGISTERED` when the `Relu` or `RealDiv` gradient is missing.
+ */
+export function checkGradientsRegistered(what: string): void {
   if (!tf.getGradient('Relu') || !tf.getGradient('RealDiv')) {
     throw new PipelineError(
-      'INVALID_OPTION',
-      "test-time optimisation needs tfjs gradients, which are not registered in this copy of @tensorflow/tfjs-core (@onet/model registers them in the copy it imports; use one tfjs-core, or import '@tensorflow/tfjs-core/dist/register_all_gradients')",
+      'GRADIENTS_NOT_REGISTERED',
+      `${what} needs tfjs gradients, which are not registered: @onet/model registers them on import ('#tfjs-gradients'), so that import was dropped (e.g. by a bundler configuration) or @tensorflow/tfjs-core was loaded in an unexpected way; register them with import '@tensorflow/tfjs-core/dist/register_all_gradients.js'`,
     );
   }
 }
@@ -149,8 +160,9 @@ function subset(points: Float32Array, count: number, seed: number): Float32Array
  * @param shape the encoding to optimise (from `OccupancyNetwork.conditionOptimizable` or `OccupancyEnsemble`'s).
  * @param points the encoder's input `[N·3]` in the unit-cube frame.
  * @param threshold τ as a probability in (0, 1).
- * @throws {@link PipelineError} `INVALID_OPTION` for options out of range, an empty cloud, a τ outside (0, 1) or tfjs
- *   gradients not registered; `BAD_NETWORK_OUTPUT` when the loss turns non-finite.
+ * @throws {@link PipelineError} `INVALID_OPTION` for options out of range, an empty cloud or a τ outside (0, 1);
+ *   `GRADIENTS_NOT_REGISTERED` when tfjs gradients are not registered; `BAD_NETWORK_OUTPUT` when the loss turns
+ *   non-finite.
  */
 export async function optimizeEncoding(
   shape: OptimizableShape,

@@ -167,6 +167,32 @@ describe('test-time optimisation of the encoding', () => {
     net.dispose();
   });
 
+  it('missing tfjs gradients: GRADIENTS_NOT_REGISTERED (not an option error), saying how to register them; nothing evaluated', async () => {
+    // the registry is tfjs's global one, shared by every copy of tfjs-core: take a gradient out of it for the test
+    const registry = (globalThis as unknown as { _tfGlobals: Map<string, Map<string, unknown>> })._tfGlobals.get('gradRegistry')!;
+    const relu = registry.get('Relu');
+    expect(relu).toBeDefined();
+    const net = OccupancyNetwork.fromConfig(planes, 11);
+    let encoded = 0;
+    const spy = { config: net.config, condition: (x: Float32Array) => net.condition(x), conditionOptimizable: (x: Float32Array) => (encoded++, net.conditionOptimizable(x)) };
+    registry.delete('Relu');
+    try {
+      const err = await reconstruct(spy, icosphere(1, 0.4).positions, { resolution0: 8, upsamplingSteps: 0, testTimeOptimization: true }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(PipelineError);
+      expect((err as PipelineError).code).toBe('GRADIENTS_NOT_REGISTERED');
+      expect((err as PipelineError).message).toContain("import '@tensorflow/tfjs-core/dist/register_all_gradients.js'");
+      expect((err as PipelineError).message).not.toMatch(/copy/);
+    } finally {
+      registry.set('Relu', relu);
+    }
+    expect(encoded).toBe(0);
+    expect(tf.getGradient('Relu')).toBeDefined();
+    net.dispose();
+  });
+
   it('the setting is checked where models carry it: a boolean or known fields in range, else BAD_MODEL naming the field', () => {
     const code = (f: () => void) => {
       try {
