@@ -167,6 +167,43 @@ describe('test-time optimisation of the encoding', () => {
     net.dispose();
   });
 
+  it('testTimeOptimization only on point-cloud configs, decoder and fourierFeatures only on vae configs: else BAD_MODEL', () => {
+    const outcome = (cfg: ModelConfig) => {
+      try {
+        OccupancyNetwork.fromConfig(cfg, 1).dispose();
+        return 'ok';
+      } catch (e) {
+        return e instanceof PipelineError ? `${e.code}: ${e.message}` : String(e);
+      }
+    };
+    const voxel: ModelConfig = { kind: 'onet', input: 'voxels', inputPoints: 1, noiseStd: 0, padding: 0.1, cDim: 4, encoderHidden: 4, decoderHidden: 4 };
+    const image: ModelConfig = { kind: 'onet', input: 'image', imageSize: 63, imageEncoderWidths: [4, 4, 4, 4, 4], inputPoints: 1, noiseStd: 0, padding: 0.1, cDim: 4, encoderHidden: 4, decoderHidden: 4 };
+    const vae: ModelConfig = { kind: 'vae', inputPoints: 16, noiseStd: 0, padding: 0.1, cDim: 0, encoderHidden: 4, decoderHidden: 4, zDim: 2 };
+    const points: ModelConfig = { kind: 'onet', inputPoints: 16, noiseStd: 0, padding: 0.1, cDim: 4, encoderHidden: 4, decoderHidden: 4 };
+    for (const cfg of [voxel, image, vae, points, planes]) expect(outcome(cfg)).toBe('ok');
+    // reconstructVoxels / reconstructImage / the vae have no test-time optimisation: the setting would be ignored
+    for (const [cfg, name] of [[voxel, 'voxel'], [image, 'image'], [vae, 'vae']] as const) {
+      for (const setting of [true, false, { steps: 2 }]) {
+        expect(outcome({ ...cfg, testTimeOptimization: setting })).toBe(`BAD_MODEL: model config testTimeOptimization is a point-cloud model setting; a ${name} model has none`);
+      }
+    }
+    for (const cfg of [points, planes]) expect(outcome({ ...cfg, testTimeOptimization: { steps: 2 } })).toBe('ok');
+    // the vae's decoder settings were checked only on vae configs, and ignored elsewhere
+    for (const cfg of [points, planes, voxel, image]) {
+      expect(outcome({ ...cfg, decoder: 'simple' })).toBe(`BAD_MODEL: model config decoder is a vae setting; a ${cfg.kind} model has none (got "simple")`);
+      expect(outcome({ ...cfg, fourierFeatures: 4 })).toBe(`BAD_MODEL: model config fourierFeatures is a vae setting; a ${cfg.kind} model has none (got 4)`);
+    }
+    expect(outcome({ ...vae, decoder: 'cbatchnorm' })).toBe('ok');
+    expect(outcome({ ...vae, fourierFeatures: 2 })).toBe('ok');
+    // an ensemble manifest's setting, on members without a point-cloud encoder
+    const v = OccupancyNetwork.fromConfig(voxel, 1);
+    expect(() => new OccupancyEnsemble([v], { testTimeOptimization: true })).toThrow(expect.objectContaining({ code: 'BAD_MODEL' }));
+    new OccupancyEnsemble([v]).dispose();
+    const pts = OccupancyNetwork.fromConfig(points, 1);
+    expect(new OccupancyEnsemble([pts], { testTimeOptimization: true }).config.testTimeOptimization).toBe(true);
+    pts.dispose();
+  });
+
   it('missing tfjs gradients: GRADIENTS_NOT_REGISTERED (not an option error), saying how to register them; nothing evaluated', async () => {
     // the registry is tfjs's global one, shared by every copy of tfjs-core: take a gradient out of it for the test
     const registry = (globalThis as unknown as { _tfGlobals: Map<string, Map<string, unknown>> })._tfGlobals.get('gradRegistry')!;
