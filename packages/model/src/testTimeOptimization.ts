@@ -41,7 +41,12 @@ export interface TestTimeOptimizationOptions {
   offSurfaceDistance?: number;
   /** Weight of the off-surface term (binary cross-entropy of logit − logit(τ) against the labels). */
   offSurfaceWeight?: number;
-  /** Input points used per step (a fixed random subset, seeded by `seed`); 0 = all. */
+  /**
+   * Input points used per step: a fixed random subset of this many (seeded by `seed`) when the cloud has more, else
+   * all of them. Default 10,000, which bounds memory: every step builds one gradient graph over these points and
+   * their 2× off-surface points. 0 = all N points, whatever N: that graph then holds the decoder's activations at 3N
+   * points, so memory grows linearly with the cloud (10⁶ points can exhaust it).
+   */
   pointsPerStep?: number;
   /** Seed of the point subset. */
   seed?: number;
@@ -57,7 +62,8 @@ export const TEST_TIME_OPTIMIZATION_DEFAULTS: Required<TestTimeOptimizationOptio
   anchorWeight: 0,
   offSurfaceDistance: 0.02,
   offSurfaceWeight: 3,
-  pointsPerStep: 0,
+  // bounds memory on large clouds; clouds of ≤ 10,000 points are used whole (as with the former default, 0 = all)
+  pointsPerStep: 10_000,
   seed: 0,
 };
 

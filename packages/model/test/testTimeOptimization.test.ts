@@ -167,6 +167,45 @@ describe('test-time optimisation of the encoding', () => {
     net.dispose();
   });
 
+  it('a large cloud (50,000 points) is optimised on at most 10,000 points per step by default; 0 = all of them', async () => {
+    const net = OccupancyNetwork.fromConfig(planes, 12);
+    const rng = (() => {
+      let x = 12345;
+      return () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    })();
+    const n = 50_000;
+    const cloud = new Float32Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      // points on a sphere of radius 0.3
+      const [a, b] = [2 * Math.PI * rng(), Math.acos(2 * rng() - 1)];
+      cloud.set([0.3 * Math.sin(b) * Math.cos(a), 0.3 * Math.sin(b) * Math.sin(a), 0.3 * Math.cos(b)], 3 * i);
+    }
+    /** Run one step with `options`; the sizes of the differentiable evaluations (points per graph). */
+    const sizes = async (options: { pointsPerStep?: number }) => {
+      const shape = net.conditionOptimizable(cloud);
+      const seen: number[] = [];
+      const spy = {
+        variables: shape.variables,
+        logits: (q: Float32Array) => shape.logits(q),
+        logitsTensor: (q: tf.Tensor3D) => (seen.push(q.shape[1]), shape.logitsTensor(q)),
+        dispose: () => shape.dispose(),
+      };
+      const stats = await optimizeEncoding(spy, cloud, 0.5, { steps: 1, ...options });
+      spy.dispose();
+      expect(stats.steps).toBe(1);
+      expect(Number.isFinite(stats.lossLast)).toBe(true);
+      return seen;
+    };
+    const before = tf.memory().numTensors;
+    // surface term (before, step, after) on the subset, off-surface term on its 2× points
+    expect(new Set(await sizes({}))).toEqual(new Set([10_000, 20_000]));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(new Set(await sizes({ pointsPerStep: 0 }))).toEqual(new Set([n, 2 * n])); // explicit 0: every point
+    expect(new Set(await sizes({ pointsPerStep: 2000 }))).toEqual(new Set([2000, 4000]));
+    expect(tf.memory().numTensors).toBe(before);
+    net.dispose();
+  });
+
   it('testTimeOptimization only on point-cloud configs, decoder and fourierFeatures only on vae configs: else BAD_MODEL', () => {
     const outcome = (cfg: ModelConfig) => {
       try {
