@@ -32,6 +32,7 @@ import {
   runReconstruction,
   runSample,
   runVoxelReconstruction,
+  ttoSetting,
   type RunHooks,
   type RunResult,
   type RunSettings,
@@ -224,7 +225,8 @@ function settings(): RunSettings {
     seed: Math.round(Number(ui.seed.value)),
     threshold: tauChosen ? Number(ui.tau.value) : undefined, // else the model's for the points it encodes
     fillCavities: ui.fill.checked,
-    ...(task === 'points' ? { testTimeOptimization: ui.tto.checked } : {}),
+    // nothing (the model's setting) unless the user changed the checkbox; ticked: the model's options, else the defaults
+    ...(task === 'points' ? { testTimeOptimization: ttoSetting(ui.tto.checked, ttoChosen, ((pageModel?.model.config as GenerationPreview | undefined) ?? preview)?.testTimeOptimization) } : {}),
     resolution0: Math.round(Number(ui.res0.value)),
     upsamplingSteps: Math.round(Number(ui.steps.value)),
     batchSize: hidden.batchSize,

@@ -23,9 +23,25 @@ import {
   type VoxelConditionableModel,
   type GenerationStats,
   type ReconstructionMetrics,
+  type TestTimeOptimizationOptions,
   type TestTimeOptimizationStats,
 } from '@onet/model';
 import type { PageInput } from './samples.js';
+
+/**
+ * `RunSettings.testTimeOptimization` from the page's checkbox: `undefined` (the model's own setting, options and all)
+ * unless the user changed it (`chosen`: the checkbox was toggled or the URL gives `tto`); ticked: the model's setting,
+ * or `true` (the defaults) for a model without one; cleared: `false`. `model`: the model's
+ * `config.testTimeOptimization`.
+ */
+export function ttoSetting(
+  checked: boolean,
+  chosen: boolean,
+  model: boolean | TestTimeOptimizationOptions | undefined,
+): boolean | TestTimeOptimizationOptions | undefined {
+  if (!chosen) return undefined;
+  return checked ? model || true : false;
+}
 
 /** Settings of one reconstruction (the page's controls and URL parameters). */
 export interface RunSettings {
@@ -44,10 +60,10 @@ export interface RunSettings {
   /** Fill enclosed cavities before marching cubes (`GenerateMeshOptions.fillCavities`). */
   fillCavities: boolean;
   /**
-   * Point-cloud task: test-time optimisation of the encoding (`ReconstructOptions.testTimeOptimization`, its default
-   * options). `undefined` = the model's setting (the shipped default turns it on).
+   * Point-cloud task: test-time optimisation of the encoding (`ReconstructOptions.testTimeOptimization`; from the
+   * checkbox by {@link ttoSetting}). `undefined` = the model's setting (the shipped default turns it on).
    */
-  testTimeOptimization?: boolean | undefined;
+  testTimeOptimization?: boolean | TestTimeOptimizationOptions | undefined;
   /** Coarse MISE grid. */
   resolution0: number;
   /** MISE subdivision levels (final grid resolution0·2^upsamplingSteps). */

@@ -20,7 +20,7 @@ import type { MiseProgress } from '@onet/mise';
 import { selectNodeBackend, type NodeBackendName } from '@onet/nn/node';
 import { assertOutputNotInput, loadModel, reconstructFile, readInput, readMeshFile } from '@onet/model/node';
 import { modelDir } from '@onet/models';
-import { PipelineError, MIN_INPUT_POINTS, checkNotDegenerate, type GenerateMeshOptions, TEST_TIME_AUGMENTATIONS, TEST_TIME_OPTIMIZATION_DEFAULTS } from '@onet/model';
+import { PipelineError, MIN_INPUT_POINTS, checkNotDegenerate, type GenerateMeshOptions, TEST_TIME_AUGMENTATIONS, TEST_TIME_OPTIMIZATION_DEFAULTS, type TestTimeOptimizationOptions } from '@onet/model';
 import { formatMetrics, formatStats, formatTestTimeOptimization } from './format.js';
 import { describeVoxelInput } from './describeVoxelInput.js';
 import { registerQueueCommands } from './queue.js';
@@ -221,10 +221,17 @@ function ttoAsked(o: Record<string, unknown>): boolean {
   return o.tto === true || o.ttoSteps !== undefined;
 }
 
-/** `testTimeOptimization` for `reconstruct` from `--tto` / `--no-tto` / `--tto-steps`; none of them: the model's setting. */
-function ttoFlags(o: Record<string, unknown>): { testTimeOptimization?: boolean | { steps: number } } {
-  if (o.ttoSteps !== undefined) return { testTimeOptimization: { steps: o.ttoSteps as number } };
-  return typeof o.tto === 'boolean' ? { testTimeOptimization: o.tto } : {};
+/**
+ * `testTimeOptimization` for `reconstruct` from `--tto` / `--no-tto` / `--tto-steps`, given the model's own setting
+ * `model` (`config.testTimeOptimization`): `--no-tto` = false; `--tto` = the model's setting, or `true` (the defaults)
+ * for a model without one; `--tto-steps N` = the model's options with `steps: N`; none of them: nothing (the model's
+ * setting applies). @internal (exported for tests)
+ */
+export function ttoFlags(o: Record<string, unknown>, model: boolean | TestTimeOptimizationOptions | undefined): { testTimeOptimization?: boolean | TestTimeOptimizationOptions } {
+  if (o.tto === false) return { testTimeOptimization: false };
+  if (o.ttoSteps !== undefined) return { testTimeOptimization: { ...(typeof model === 'object' ? model : {}), steps: o.ttoSteps as number } };
+  if (o.tto === true) return { testTimeOptimization: model || true };
+  return {};
 }
 
 /** Build the `onet` program (exported for tests). */
@@ -259,9 +266,9 @@ export function buildProgram(): Command {
       .option('--no-normalize', 'point-cloud input is already in the model\'s unit cube')
       .option('--seed <n>', 'seed for sampling', SEED(), 0)
       .option('--eval-points <n>', 'points per mesh for the metrics (reference 100000)', EVAL_POINTS(), 100_000)
-      .option('--tto', `point input: test-time optimisation of the encoding (${TEST_TIME_OPTIMIZATION_DEFAULTS.steps} Adam steps moving the features so that the input points lie on the τ level set); default: the model's setting (the shipped default model turns it on)`)
+      .option('--tto', `point input: test-time optimisation of the encoding with the model's options (Adam steps moving the features so that the input points lie on the τ level set), or the defaults (${TEST_TIME_OPTIMIZATION_DEFAULTS.steps} steps) for a model without any; default: the model's setting (the shipped default model turns it on)`)
       .option('--no-tto', "point input: no test-time optimisation, the encoder's output as it is (faster; the shipped default's output before it turned optimisation on)")
-      .option('--tto-steps <n>', `point input: test-time optimisation with this many Adam steps (1–10000; default ${TEST_TIME_OPTIMIZATION_DEFAULTS.steps}); implies --tto`, int('tto steps', 1, 10_000))
+      .option('--tto-steps <n>', `point input: test-time optimisation with this many Adam steps (1–10000; default: the model's, else ${TEST_TIME_OPTIMIZATION_DEFAULTS.steps}), the model's other options kept; implies --tto`, int('tto steps', 1, 10_000))
       .option('--json', JSON_HELP)
       .addOption(backendOption())
       // to name a number after --tto (its old [steps] value) in the error rather than commander's "too many arguments"
@@ -331,7 +338,7 @@ export function buildProgram(): Command {
         seed: o.seed,
         evalPoints: o.evalPoints,
         ...generationFlags(o),
-        ...ttoFlags(o),
+        ...ttoFlags(o, loaded.model.config.testTimeOptimization),
         onProgress: bar.onProgress,
       });
     } finally {

@@ -11,6 +11,7 @@ import { buildDataset, writeSplits } from '@onet/sampling/node';
 import { modelDir } from '@onet/models';
 import { selectBackend } from '@onet/nn';
 import { runCli } from './helpers/runCli.js';
+import { buildProgram, ttoFlags } from '../src/program.js';
 
 let dir: string;
 const p = (name: string) => join(dir, name);
@@ -25,6 +26,10 @@ beforeAll(async () => {
   expect(manifest.testTimeOptimization).toBe(true);
   delete manifest.testTimeOptimization;
   await writeFile(join(copy, 'model.json'), JSON.stringify(manifest));
+  // and with options of its own: 2 steps at a lower rate
+  const own = p('default-own-tto');
+  await cp(modelDir(), own, { recursive: true });
+  await writeFile(join(own, 'model.json'), JSON.stringify({ ...manifest, testTimeOptimization: { steps: 2, lr: 0.05 } }));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -123,6 +128,43 @@ describe('onet reconstruct: test-time optimisation (the shipped default turns it
     const doc = JSON.parse(sw.out) as { testTimeOptimization: { steps: number; surfaceLossBefore: number; surfaceLossAfter: number } };
     expect(doc.testTimeOptimization.steps).toBe(5);
     expect(doc.testTimeOptimization.surfaceLossAfter).toBeLessThan(doc.testTimeOptimization.surfaceLossBefore);
+  });
+
+  it("--tto and --tto-steps keep the model's own options; --no-tto = false; no flag = the model's setting", async () => {
+    const parse = async (...args: string[]) => {
+      const program = buildProgram();
+      const cmd = program.commands.find((c) => c.name() === 'reconstruct')!;
+      let opts: Record<string, unknown> = {};
+      cmd.action(() => {
+        opts = cmd.opts();
+      });
+      await program.parseAsync(['node', 'onet', 'reconstruct', p('ball.off'), '-o', p('x.ply'), ...args]);
+      return opts;
+    };
+    const own = { steps: 2, lr: 0.05, offSurfaceDistance: 0 };
+    for (const model of [own, true, false, undefined]) expect(ttoFlags(await parse(), model)).toEqual({});
+    expect(ttoFlags(await parse('--no-tto'), own)).toEqual({ testTimeOptimization: false });
+    expect(ttoFlags(await parse('--tto'), own)).toEqual({ testTimeOptimization: own });
+    expect(ttoFlags(await parse('--tto'), true)).toEqual({ testTimeOptimization: true });
+    expect(ttoFlags(await parse('--tto'), undefined)).toEqual({ testTimeOptimization: true });
+    expect(ttoFlags(await parse('--tto'), false)).toEqual({ testTimeOptimization: true });
+    expect(ttoFlags(await parse('--tto-steps', '7'), own)).toEqual({ testTimeOptimization: { steps: 7, lr: 0.05, offSurfaceDistance: 0 } });
+    expect(ttoFlags(await parse('--tto-steps', '7'), true)).toEqual({ testTimeOptimization: { steps: 7 } });
+    expect(ttoFlags(await parse('--tto-steps', '7'), undefined)).toEqual({ testTimeOptimization: { steps: 7 } });
+
+    // end to end, on the shipped model with { steps: 2, lr: 0.05 } in its model.json
+    const model = ['--model', p('default-own-tto')];
+    const plain = await runCli('reconstruct', p('ball.off'), '-o', p('own.ply'), ...CHEAP, ...model);
+    expect(plain.code, plain.err).toBe(0);
+    expect(plain.out).toMatch(/^test-time optimisation: 2 Adam steps · /m);
+    const tto = await runCli('reconstruct', p('ball.off'), '-o', p('own-tto.ply'), ...CHEAP, ...model, '--tto');
+    expect(tto.code, tto.err).toBe(0);
+    expect(tto.out).toMatch(/^test-time optimisation: 2 Adam steps · /m); // not the defaults' 5
+    const steps = await runCli('reconstruct', p('ball.off'), '-o', p('own-steps.ply'), ...CHEAP, ...model, '--tto-steps', '2');
+    expect(steps.code, steps.err).toBe(0);
+    const [a, b, c] = await Promise.all(['own.ply', 'own-tto.ply', 'own-steps.ply'].map((f) => readFile(p(f))));
+    expect(b.equals(a)).toBe(true);
+    expect(c.equals(a)).toBe(true); // lr 0.05 kept (the defaults' 0.1 gives another mesh)
   });
 
   it('bad steps, the old `--tto N`, --no-tto with --tto-steps, or a voxel input with --tto: usage errors before any work', async () => {

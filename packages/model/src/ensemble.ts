@@ -132,8 +132,8 @@ export interface EnsembleConfig {
  * `thresholdByInputPoints` (both taken from there), else from the first member; `fillCavities` and
  * `testTimeOptimization` from `options`, else the first member.
  * @throws PipelineError `BAD_MODEL` for no members, members with different `padding` (different query frames), a
- *   threshold outside (0, 1), a bad thresholdByInputPoints, a fillCavities that is not a boolean or an unknown
- *   testTimeAugmentation.
+ *   threshold outside (0, 1), a bad thresholdByInputPoints, a fillCavities that is not a boolean, an unknown
+ *   testTimeAugmentation, or a testTimeOptimization on members that are not point-cloud models.
  */
 export class OccupancyEnsemble {
   readonly config: EnsembleConfig;
@@ -147,6 +147,10 @@ export class OccupancyEnsemble {
       if (m.config.padding !== padding) throw new PipelineError('BAD_MODEL', `ensemble members disagree on padding (${padding} vs ${m.config.padding}): their query frames differ`);
     }
     checkGenerationSettings(options, 'ensemble');
+    const notPoints = members.find((m) => m.config.kind === 'vae' || m.config.input === 'voxels' || m.config.input === 'image');
+    if (options.testTimeOptimization !== undefined && notPoints) {
+      throw new PipelineError('BAD_MODEL', 'ensemble testTimeOptimization is a point-cloud model setting; its members are not point-cloud models');
+    }
     this.config = {
       kind: 'ensemble',
       inputPoints: Math.max(...members.map((m) => m.config.inputPoints)),

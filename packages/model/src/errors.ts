@@ -27,7 +27,12 @@ export type PipelineErrorCode =
   /** The input cannot describe a solid: too few points, all identical, on one line or in one plane. */
   | 'DEGENERATE_INPUT'
   /** Generation produced no surface (empty mesh); nothing was written. */
-  | 'EMPTY_OUTPUT';
+  | 'EMPTY_OUTPUT'
+  /**
+   * tfjs's gradients are not registered (test-time optimisation, training): `@onet/model`'s `#tfjs-gradients` import
+   * was dropped (e.g. by a bundler configuration) or tfjs-core was loaded in an unexpected way.
+   */
+  | 'GRADIENTS_NOT_REGISTERED';
 
 /**
  * Error thrown by `@onet/model`'s generation, loading and evaluation, and by `@onet/train` and `@onet/cli`. `code` says what went wrong;

@@ -74,13 +74,13 @@ export interface ModelConfig {
   /**
    * `vae`: the decoder, by the reference's names: `simple` (default; the reference's unconditional configs: z added
    * once, at the input) or `cbatchnorm` (the conditional models' decoder, z in place of c: every block's conditional
-   * batch norm is modulated by z). `fourierFeatures` needs `simple`.
+   * batch norm is modulated by z). `fourierFeatures` needs `simple`. Other kinds: `BAD_MODEL`.
    */
   decoder?: 'simple' | 'cbatchnorm';
   /**
    * `vae`: octaves L of Fourier features of the query point fed to the 'simple' decoder (`[p, sin(2ᵏπp), cos(2ᵏπp)]`,
    * k < L; Tancik et al. 2020). 0 or absent: p itself (the reference). Lets the decoder draw thin parts (slats,
-   * posts) that a plain MLP of p blurs away.
+   * posts) that a plain MLP of p blurs away. Other kinds: `BAD_MODEL`.
    */
   fourierFeatures?: number;
   /**
@@ -127,6 +127,7 @@ export interface ModelConfig {
   /**
    * Test-time optimisation of the encoding (`ReconstructOptions.testTimeOptimization`: `true`/`{}` = its defaults, or
    * options), chosen on validation shapes; `reconstruct`, the CLI and the demo run it unless told otherwise. Absent: off.
+   * Point-cloud models only: `BAD_MODEL` on `vae`, voxel and image configs (their reconstructions have no such step).
    */
   testTimeOptimization?: boolean | TestTimeOptimizationOptions;
 }
@@ -268,6 +269,11 @@ function checkLatentPrior(prior: LatentPrior, zDim: number): void {
   }
 }
 
+/** `vae`, `voxel` or `image`: the kind of a model without a point-cloud encoder, for messages. */
+function describeKind(cfg: ModelConfig): string {
+  return cfg.kind === 'vae' ? 'vae' : isVoxelModel(cfg) ? 'voxel' : 'image';
+}
+
 function checkConfig(c: unknown): ModelConfig {
   const cfg = c as ModelConfig;
   if (!cfg || (cfg.kind !== 'conv-onet' && cfg.kind !== 'onet' && cfg.kind !== 'vae')) {
@@ -286,6 +292,14 @@ function checkConfig(c: unknown): ModelConfig {
     if (cfg.decoder === 'cbatchnorm' && (cfg.fourierFeatures ?? 0) > 0) throw new PipelineError('BAD_MODEL', 'fourierFeatures needs the simple decoder');
     const f = cfg.fourierFeatures ?? 0;
     if (!Number.isInteger(f) || f < 0 || f > 20) throw new PipelineError('BAD_MODEL', `model config fourierFeatures must be an integer in [0, 20], got ${cfg.fourierFeatures}`);
+  }
+  if (cfg.kind !== 'vae') {
+    for (const k of ['decoder', 'fourierFeatures'] as const) {
+      if (cfg[k] !== undefined) throw new PipelineError('BAD_MODEL', `model config ${k} is a vae setting; a ${cfg.kind} model has none (got ${JSON.stringify(cfg[k])})`);
+    }
+  }
+  if (cfg.testTimeOptimization !== undefined && (cfg.kind === 'vae' || isVoxelModel(cfg) || isImageModel(cfg))) {
+    throw new PipelineError('BAD_MODEL', `model config testTimeOptimization is a point-cloud model setting; a ${describeKind(cfg)} model has none`);
   }
   for (const k of cfg.kind === 'vae' ? (['inputPoints', 'decoderHidden'] as const) : (['inputPoints', 'cDim', 'encoderHidden', 'decoderHidden'] as const)) {
     const v = cfg[k];

@@ -41,7 +41,12 @@ export interface TestTimeOptimizationOptions {
   offSurfaceDistance?: number;
   /** Weight of the off-surface term (binary cross-entropy of logit − logit(τ) against the labels). */
   offSurfaceWeight?: number;
-  /** Input points used per step (a fixed random subset, seeded by `seed`); 0 = all. */
+  /**
+   * Input points used per step: a fixed random subset of this many (seeded by `seed`) when the cloud has more, else
+   * all of them. Default 10,000, which bounds memory: every step builds one gradient graph over these points and
+   * their 2× off-surface points. 0 = all N points, whatever N: that graph then holds the decoder's activations at 3N
+   * points, so memory grows linearly with the cloud (10⁶ points can exhaust it).
+   */
   pointsPerStep?: number;
   /** Seed of the point subset. */
   seed?: number;
@@ -57,7 +62,8 @@ export const TEST_TIME_OPTIMIZATION_DEFAULTS: Required<TestTimeOptimizationOptio
   anchorWeight: 0,
   offSurfaceDistance: 0.02,
   offSurfaceWeight: 3,
-  pointsPerStep: 0,
+  // bounds memory on large clouds; clouds of ≤ 10,000 points are used whole (as with the former default, 0 = all)
+  pointsPerStep: 10_000,
   seed: 0,
 };
 
@@ -77,15 +83,26 @@ export interface TestTimeOptimizationStats {
 
 /**
  * Check test-time optimisation options (before any network evaluation).
- * @throws {@link PipelineError} `INVALID_OPTION` for a field out of range or unknown, or when tfjs gradients are not
- *   registered (they are on import of this package; a second copy of tfjs-core would have none). @internal
+ * @throws {@link PipelineError} `INVALID_OPTION` for a field out of range or unknown; `GRADIENTS_NOT_REGISTERED` when
+ *   tfjs gradients are not registered (see {@link checkGradientsRegistered}). @internal
  */
 export function checkTestTimeOptimization(options: TestTimeOptimizationOptions): void {
   checkTestTimeOptimizationFields(options, 'testTimeOptimization', 'INVALID_OPTION');
+  checkGradientsRegistered('test-time optimisation');
+}
+
+/**
+ * Check that tfjs's gradients are registered. This package registers them on import (`#tfjs-gradients`); the
+ * registry is tfjs's global one (`globalThis._tfGlobals`), shared by every copy of tfjs-core, so they are missing
+ * only when that import was dropped (e.g. by a bundler configuration that marks it side-effect free or stubs it) or
+ * tfjs-core was loaded in an unexpected way. `what` names the caller in the message. @internal
+ * @throws {@link PipelineError} `GRADIENTS_NOT_REGISTERED` when the `Relu` or `RealDiv` gradient is missing.
+ */
+export function checkGradientsRegistered(what: string): void {
   if (!tf.getGradient('Relu') || !tf.getGradient('RealDiv')) {
     throw new PipelineError(
-      'INVALID_OPTION',
-      "test-time optimisation needs tfjs gradients, which are not registered in this copy of @tensorflow/tfjs-core (@onet/model registers them in the copy it imports; use one tfjs-core, or import '@tensorflow/tfjs-core/dist/register_all_gradients')",
+      'GRADIENTS_NOT_REGISTERED',
+      `${what} needs tfjs gradients, which are not registered: @onet/model registers them on import ('#tfjs-gradients'), so that import was dropped (e.g. by a bundler configuration) or @tensorflow/tfjs-core was loaded in an unexpected way; register them with import '@tensorflow/tfjs-core/dist/register_all_gradients.js'`,
     );
   }
 }
@@ -149,8 +166,9 @@ function subset(points: Float32Array, count: number, seed: number): Float32Array
  * @param shape the encoding to optimise (from `OccupancyNetwork.conditionOptimizable` or `OccupancyEnsemble`'s).
  * @param points the encoder's input `[N·3]` in the unit-cube frame.
  * @param threshold τ as a probability in (0, 1).
- * @throws {@link PipelineError} `INVALID_OPTION` for options out of range, an empty cloud, a τ outside (0, 1) or tfjs
- *   gradients not registered; `BAD_NETWORK_OUTPUT` when the loss turns non-finite.
+ * @throws {@link PipelineError} `INVALID_OPTION` for options out of range, an empty cloud or a τ outside (0, 1);
+ *   `GRADIENTS_NOT_REGISTERED` when tfjs gradients are not registered; `BAD_NETWORK_OUTPUT` when the loss turns
+ *   non-finite.
  */
 export async function optimizeEncoding(
   shape: OptimizableShape,

@@ -167,6 +167,108 @@ describe('test-time optimisation of the encoding', () => {
     net.dispose();
   });
 
+  it('a large cloud (50,000 points) is optimised on at most 10,000 points per step by default; 0 = all of them', async () => {
+    const net = OccupancyNetwork.fromConfig(planes, 12);
+    const rng = (() => {
+      let x = 12345;
+      return () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    })();
+    const n = 50_000;
+    const cloud = new Float32Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      // points on a sphere of radius 0.3
+      const [a, b] = [2 * Math.PI * rng(), Math.acos(2 * rng() - 1)];
+      cloud.set([0.3 * Math.sin(b) * Math.cos(a), 0.3 * Math.sin(b) * Math.sin(a), 0.3 * Math.cos(b)], 3 * i);
+    }
+    /** Run one step with `options`; the sizes of the differentiable evaluations (points per graph). */
+    const sizes = async (options: { pointsPerStep?: number }) => {
+      const shape = net.conditionOptimizable(cloud);
+      const seen: number[] = [];
+      const spy = {
+        variables: shape.variables,
+        logits: (q: Float32Array) => shape.logits(q),
+        logitsTensor: (q: tf.Tensor3D) => (seen.push(q.shape[1]), shape.logitsTensor(q)),
+        dispose: () => shape.dispose(),
+      };
+      const stats = await optimizeEncoding(spy, cloud, 0.5, { steps: 1, ...options });
+      spy.dispose();
+      expect(stats.steps).toBe(1);
+      expect(Number.isFinite(stats.lossLast)).toBe(true);
+      return seen;
+    };
+    const before = tf.memory().numTensors;
+    // surface term (before, step, after) on the subset, off-surface term on its 2× points
+    expect(new Set(await sizes({}))).toEqual(new Set([10_000, 20_000]));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(new Set(await sizes({ pointsPerStep: 0 }))).toEqual(new Set([n, 2 * n])); // explicit 0: every point
+    expect(new Set(await sizes({ pointsPerStep: 2000 }))).toEqual(new Set([2000, 4000]));
+    expect(tf.memory().numTensors).toBe(before);
+    net.dispose();
+  });
+
+  it('testTimeOptimization only on point-cloud configs, decoder and fourierFeatures only on vae configs: else BAD_MODEL', () => {
+    const outcome = (cfg: ModelConfig) => {
+      try {
+        OccupancyNetwork.fromConfig(cfg, 1).dispose();
+        return 'ok';
+      } catch (e) {
+        return e instanceof PipelineError ? `${e.code}: ${e.message}` : String(e);
+      }
+    };
+    const voxel: ModelConfig = { kind: 'onet', input: 'voxels', inputPoints: 1, noiseStd: 0, padding: 0.1, cDim: 4, encoderHidden: 4, decoderHidden: 4 };
+    const image: ModelConfig = { kind: 'onet', input: 'image', imageSize: 63, imageEncoderWidths: [4, 4, 4, 4, 4], inputPoints: 1, noiseStd: 0, padding: 0.1, cDim: 4, encoderHidden: 4, decoderHidden: 4 };
+    const vae: ModelConfig = { kind: 'vae', inputPoints: 16, noiseStd: 0, padding: 0.1, cDim: 0, encoderHidden: 4, decoderHidden: 4, zDim: 2 };
+    const points: ModelConfig = { kind: 'onet', inputPoints: 16, noiseStd: 0, padding: 0.1, cDim: 4, encoderHidden: 4, decoderHidden: 4 };
+    for (const cfg of [voxel, image, vae, points, planes]) expect(outcome(cfg)).toBe('ok');
+    // reconstructVoxels / reconstructImage / the vae have no test-time optimisation: the setting would be ignored
+    for (const [cfg, name] of [[voxel, 'voxel'], [image, 'image'], [vae, 'vae']] as const) {
+      for (const setting of [true, false, { steps: 2 }]) {
+        expect(outcome({ ...cfg, testTimeOptimization: setting })).toBe(`BAD_MODEL: model config testTimeOptimization is a point-cloud model setting; a ${name} model has none`);
+      }
+    }
+    for (const cfg of [points, planes]) expect(outcome({ ...cfg, testTimeOptimization: { steps: 2 } })).toBe('ok');
+    // the vae's decoder settings were checked only on vae configs, and ignored elsewhere
+    for (const cfg of [points, planes, voxel, image]) {
+      expect(outcome({ ...cfg, decoder: 'simple' })).toBe(`BAD_MODEL: model config decoder is a vae setting; a ${cfg.kind} model has none (got "simple")`);
+      expect(outcome({ ...cfg, fourierFeatures: 4 })).toBe(`BAD_MODEL: model config fourierFeatures is a vae setting; a ${cfg.kind} model has none (got 4)`);
+    }
+    expect(outcome({ ...vae, decoder: 'cbatchnorm' })).toBe('ok');
+    expect(outcome({ ...vae, fourierFeatures: 2 })).toBe('ok');
+    // an ensemble manifest's setting, on members without a point-cloud encoder
+    const v = OccupancyNetwork.fromConfig(voxel, 1);
+    expect(() => new OccupancyEnsemble([v], { testTimeOptimization: true })).toThrow(expect.objectContaining({ code: 'BAD_MODEL' }));
+    new OccupancyEnsemble([v]).dispose();
+    const pts = OccupancyNetwork.fromConfig(points, 1);
+    expect(new OccupancyEnsemble([pts], { testTimeOptimization: true }).config.testTimeOptimization).toBe(true);
+    pts.dispose();
+  });
+
+  it('missing tfjs gradients: GRADIENTS_NOT_REGISTERED (not an option error), saying how to register them; nothing evaluated', async () => {
+    // the registry is tfjs's global one, shared by every copy of tfjs-core: take a gradient out of it for the test
+    const registry = (globalThis as unknown as { _tfGlobals: Map<string, Map<string, unknown>> })._tfGlobals.get('gradRegistry')!;
+    const relu = registry.get('Relu');
+    expect(relu).toBeDefined();
+    const net = OccupancyNetwork.fromConfig(planes, 11);
+    let encoded = 0;
+    const spy = { config: net.config, condition: (x: Float32Array) => net.condition(x), conditionOptimizable: (x: Float32Array) => (encoded++, net.conditionOptimizable(x)) };
+    registry.delete('Relu');
+    try {
+      const err = await reconstruct(spy, icosphere(1, 0.4).positions, { resolution0: 8, upsamplingSteps: 0, testTimeOptimization: true }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(PipelineError);
+      expect((err as PipelineError).code).toBe('GRADIENTS_NOT_REGISTERED');
+      expect((err as PipelineError).message).toContain("import '@tensorflow/tfjs-core/dist/register_all_gradients.js'");
+      expect((err as PipelineError).message).not.toMatch(/copy/);
+    } finally {
+      registry.set('Relu', relu);
+    }
+    expect(encoded).toBe(0);
+    expect(tf.getGradient('Relu')).toBeDefined();
+    net.dispose();
+  });
+
   it('the setting is checked where models carry it: a boolean or known fields in range, else BAD_MODEL naming the field', () => {
     const code = (f: () => void) => {
       try {

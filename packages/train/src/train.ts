@@ -94,7 +94,7 @@ export interface Batch {
 export function checkGradientsRegistered(): void {
   if (!tf.getGradient('RealDiv') || !tf.getGradient('Relu')) {
     throw new PipelineError(
-      'INVALID_OPTION',
+      'GRADIENTS_NOT_REGISTERED',
       "tfjs gradients are not registered: import '@tensorflow/tfjs-core/dist/register_all_gradients' (bundlers) or call ensureNodeGradients() from @onet/train/node",
     );
   }

@@ -6,10 +6,15 @@ import { PipelineError } from '@onet/model';
  * prebuilt `dist/tfjs-gradients.cjs`, since tfjs-core's CJS bundle registers none and its ESM `register_all_gradients`
  * cannot be loaded by Node's resolver), and this package imports `@onet/model`; so this only checks. Kept async for
  * callers written against the earlier version, which bundled the module itself on first use.
- * @throws PipelineError `INVALID_OPTION` when no gradient is registered (a second, separate copy of tfjs-core).
+ * @throws PipelineError `GRADIENTS_NOT_REGISTERED` when they are not (the registry is tfjs's global one, shared by
+ *   every copy of tfjs-core: `@onet/model`'s `#tfjs-gradients` import was dropped, or tfjs-core was loaded in an
+ *   unexpected way; `import '@tensorflow/tfjs-core/dist/register_all_gradients.js'` registers them).
  */
 export async function ensureNodeGradients(): Promise<void> {
   if (!tf.getGradient('RealDiv')) {
-    throw new PipelineError('INVALID_OPTION', 'tfjs gradients are not registered: @onet/model registers them on load; a second copy of @tensorflow/tfjs-core in node_modules would miss them (npm ls @tensorflow/tfjs-core)');
+    throw new PipelineError(
+      'GRADIENTS_NOT_REGISTERED',
+      "tfjs gradients are not registered: @onet/model registers them on import ('#tfjs-gradients'), so that import was dropped (e.g. by a bundler configuration) or @tensorflow/tfjs-core was loaded in an unexpected way; register them with import '@tensorflow/tfjs-core/dist/register_all_gradients.js'",
+    );
   }
 }
