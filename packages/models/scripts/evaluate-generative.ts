@@ -9,7 +9,7 @@
  * edge in exactly two faces).
  *
  *   npx tsx --tsconfig packages/models/scripts/tsconfig.json packages/models/scripts/evaluate-generative.ts \
- *     <model dir> [family=chair] [N=64] [points=1024] [backend=wasm] [τ=model's] [split=test|val] [outJson]
+ *     <model dir> [family=chair] [N=64] [points=1024] [backend=wasm] [τ=model's] [split=test|val] [outJson|''] [resolution0=16]
  *
  * With split=val the reference set is the val split (use it to choose settings; report test once). τ = `val` picks
  * τ ∈ {0.2, 0.3, 0.4, 0.5} by mean reconstruction IoU on the first 24 val shapes (encoded by the posterior mean from
@@ -23,8 +23,9 @@ import { chamferDistanceMatrix, coverage, minimumMatchingDistance, oneNearestNei
 import { loadModel } from '@onet/model/node';
 import { OccupancyNetwork, sampleShapes } from '@onet/model';
 
-const [dir, family = 'chair', nArg = '64', ptsArg = '1024', backendArg = 'wasm', tauArg = '-', split = 'test', outJson] = process.argv.slice(2);
-if (!dir) throw new Error('usage: evaluate-generative.ts <model dir> [family] [N] [points] [backend] [τ] [split] [outJson]');
+const [dir, family = 'chair', nArg = '64', ptsArg = '1024', backendArg = 'wasm', tauArg = '-', split = 'test', outJson = '', res0Arg = '16'] = process.argv.slice(2);
+const RESOLUTION0 = Number(res0Arg);
+if (!dir) throw new Error('usage: evaluate-generative.ts <model dir> [family] [N] [points] [backend] [τ] [split] [outJson] [resolution0]');
 const N = Number(nArg);
 const POINTS = Number(ptsArg);
 
@@ -95,7 +96,7 @@ async function selectThreshold(): Promise<number> {
 const threshold = tauArg === '-' ? undefined : tauArg === 'val' ? await selectThreshold() : Number(tauArg);
 const shapes = await sampleShapes(model, N, {
   seed: 0,
-  generation: { resolution0: 16, upsamplingSteps: 2, threshold },
+  generation: { resolution0: RESOLUTION0, upsamplingSteps: 2, threshold },
   onShape: (i, n, ms) => i % 8 === 7 && console.error(`  generated ${i + 1}/${n} (${(ms / 1000).toFixed(2)} s)`),
 });
 model.dispose();
@@ -114,5 +115,5 @@ console.log(`\n${family}: N = ${N} vs the ${split} split, ${POINTS} surface poin
 console.log('| set | COV-CD ↑ | MMD-CD ↓ (×10³) | 1-NNA-CD (50 % ideal) |');
 console.log('|---|---|---|---|');
 for (const [k, r] of Object.entries(rows)) console.log(`| ${k} | ${(100 * r.cov).toFixed(1)} % | ${(1000 * r.mmd).toFixed(2)} | ${(100 * r.nna).toFixed(1)} % |`);
-console.log(`\ngenerated meshes watertight: ${tight}/${N} (empty: ${empty}); τ = ${shapes[0].stats.threshold}`);
-if (outJson) await writeFile(outJson, JSON.stringify({ family, N, points: POINTS, split, threshold: shapes[0].stats.threshold, watertight: tight, empty, rows }, null, 1));
+console.log(`\ngenerated meshes watertight: ${tight}/${N} (empty: ${empty}); τ = ${shapes[0].stats.threshold}; MISE resolution0 ${RESOLUTION0} + 2 steps`);
+if (outJson) await writeFile(outJson, JSON.stringify({ family, N, points: POINTS, split, resolution0: RESOLUTION0, threshold: shapes[0].stats.threshold, watertight: tight, empty, rows }, null, 1));
