@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { buildSync } from 'esbuild';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'onet-install-'));
@@ -109,5 +110,17 @@ describe('packed tarballs in an empty folder', () => {
     const model = runBoth(dir, 'model');
     expect(model).toMatch(/\d+ faces at τ/);
     expect(readFileSync(join(dir, 'bunny.ply')).subarray(0, 3).toString()).toBe('ply');
+    // an app bundled for Node (esbuild --platform=node, CommonJS and ESM): `#tfjs-core` and `#tfjs-gradients` resolve
+    // through the `node` condition; tfjs-core must be one instance, with the gradients registered
+    const entry = join(dir, 'app.mjs');
+    writeFileSync(entry, "import { OccupancyNetwork } from '@onet/model';\nimport * as tf from '@tensorflow/tfjs-core';\nconsole.log(typeof OccupancyNetwork, Boolean(tf.getGradient('RealDiv')));\n");
+    for (const format of ['cjs', 'esm'] as const) {
+      const outfile = join(dir, `app.bundle.${format === 'cjs' ? 'cjs' : 'mjs'}`);
+      // ESM output: tfjs-core's Node build is CommonJS and require()s Node built-ins, which an ESM bundle can only do
+      // with a require of its own (esbuild's usual banner; needed for tfjs-core alone as well)
+      const banner = format === 'esm' ? { js: "import { createRequire as bannerRequire } from 'node:module'; const require = bannerRequire(import.meta.url);" } : undefined;
+      buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format, outfile, banner, logLevel: 'error', external: ['@tensorflow/tfjs-backend-wasm', 'webgpu'] });
+      expect(sh('node', [outfile], dir).trim(), `esbuild ${format} bundle`).toBe('function true');
+    }
   }, 1_200_000);
 });

@@ -1,6 +1,7 @@
 /**
  * Every published package's main entry must bundle for the browser without Node built-ins (issue 7):
- * esbuild, platform 'browser', tfjs left external (the app bundles it itself). Any import of a Node
+ * esbuild, platform 'browser', tfjs left external (the app bundles it itself; also when reached through a package's
+ * `#tfjs-*` import map). Any import of a Node
  * built-in (`node:fs`, `path`, …), of the native `webgpu` package (Dawn) or of a package's `/node`
  * subpath is recorded with the file that imports it, and the test fails naming them. One exception:
  * a lazy `import('node:fs')` inside a third-party dependency (@gltf-transform/core's `NodeIO.init()`, never
@@ -27,6 +28,8 @@ async function bundle(entry: string): Promise<{ text: string; forbidden: string[
     setup(b) {
       b.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === 'entry-point') return undefined;
+        // package.json `imports` that stand for tfjs (`#tfjs-core`, `#tfjs-gradients`): tfjs stays external, as above
+        if (args.path.startsWith('#tfjs-')) return { path: args.path, external: true };
         if (isForbidden(args.path)) {
           const where = `${args.path} ← ${relative(root, args.importer)}`;
           const thirdParty = args.importer.includes('/node_modules/') && !args.importer.includes('/node_modules/@onet/');
