@@ -241,8 +241,10 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
     expect(server!.requests.some((r) => /\/tfjs-wasm\/tfjs-backend-wasm(-simd)?\.wasm$/.test(r))).toBe(true);
     expect(foreign).toEqual([]);
     const n = await nodeResult();
-    // the shipped default turns test-time optimisation on: the page ran it on wasm (gradients in the bundle), as Node did
-    expect(state.settings!.testTimeOptimization).toBe(true);
+    // the shipped default turns test-time optimisation on: the page sends no choice of its own (the box untouched, so
+    // the model's setting applies) and ran it on wasm (gradients in the bundle), as Node did
+    expect(state.settings!.testTimeOptimization).toBeUndefined();
+    expect(await page.locator('#tto').isChecked()).toBe(true);
     const tto = state.result!.testTimeOptimization!;
     expect(tto.steps).toBe(n.testTimeOptimization!.steps);
     expect(tto.surfaceLossAfter).toBeLessThan(tto.surfaceLossBefore);
