@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOff } from '@onet/io';
 import { icosphere } from '@onet/sampling';
-import { buildProgram, generationFlags } from '../src/program.js';
+import { generationFlags } from '../src/program.js';
+import { parseOptions } from './helpers/parseOptions.js';
 import { formatStats } from '../src/format.js';
 import { runCli } from './helpers/runCli.js';
 
@@ -122,16 +123,7 @@ describe('loadModel', () => {
 });
 
 describe('onet reconstruct generation flags', () => {
-  const parse = async (...args: string[]) => {
-    const program = buildProgram();
-    const cmd = program.commands.find((c) => c.name() === 'reconstruct')!;
-    let opts: Record<string, unknown> = {};
-    cmd.action(() => {
-      opts = cmd.opts();
-    });
-    await program.parseAsync(['node', 'onet', 'reconstruct', 'in.ply', '-o', 'out.ply', ...args]);
-    return opts;
-  };
+  const parse = (...args: string[]) => parseOptions('reconstruct', 'in.ply', '-o', 'out.ply', ...args);
   const flags = async (...args: string[]) => generationFlags(await parse(...args));
   it('--fill-cavities / --no-fill-cavities set it; without either the model decides (undefined)', async () => {
     expect((await flags()).fillCavities).toBeUndefined();

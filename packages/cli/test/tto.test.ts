@@ -11,7 +11,8 @@ import { buildDataset, writeSplits } from '@onet/sampling/node';
 import { modelDir } from '@onet/models';
 import { selectBackend } from '@onet/nn';
 import { runCli } from './helpers/runCli.js';
-import { buildProgram, ttoFlags } from '../src/program.js';
+import { ttoFlags } from '../src/program.js';
+import { parseOptions } from './helpers/parseOptions.js';
 
 let dir: string;
 const p = (name: string) => join(dir, name);
@@ -131,16 +132,7 @@ describe('onet reconstruct: test-time optimisation (the shipped default turns it
   });
 
   it("--tto and --tto-steps keep the model's own options; --no-tto = false; no flag = the model's setting", async () => {
-    const parse = async (...args: string[]) => {
-      const program = buildProgram();
-      const cmd = program.commands.find((c) => c.name() === 'reconstruct')!;
-      let opts: Record<string, unknown> = {};
-      cmd.action(() => {
-        opts = cmd.opts();
-      });
-      await program.parseAsync(['node', 'onet', 'reconstruct', p('ball.off'), '-o', p('x.ply'), ...args]);
-      return opts;
-    };
+    const parse = (...args: string[]) => parseOptions('reconstruct', p('ball.off'), '-o', p('x.ply'), ...args);
     const own = { steps: 2, lr: 0.05, offSurfaceDistance: 0 };
     for (const model of [own, true, false, undefined]) expect(ttoFlags(await parse(), model)).toEqual({});
     expect(ttoFlags(await parse('--no-tto'), own)).toEqual({ testTimeOptimization: false });
