@@ -1,4 +1,4 @@
-import type { ConditionedShape, ModelConfig, OccupancyNetwork } from './model.js';
+import { isPointCloudModel, type ConditionedShape, type ModelConfig, type OccupancyNetwork } from './model.js';
 import { PipelineError } from './errors.js';
 import { checkGenerationSettings, type GenerationSettings } from './generationSettings.js';
 import type { InputSizeThreshold } from './threshold.js';
@@ -147,8 +147,7 @@ export class OccupancyEnsemble {
       if (m.config.padding !== padding) throw new PipelineError('BAD_MODEL', `ensemble members disagree on padding (${padding} vs ${m.config.padding}): their query frames differ`);
     }
     checkGenerationSettings(options, 'ensemble');
-    const notPoints = members.find((m) => m.config.kind === 'vae' || m.config.input === 'voxels' || m.config.input === 'image');
-    if (options.testTimeOptimization !== undefined && notPoints) {
+    if (options.testTimeOptimization !== undefined && !members.every((m) => isPointCloudModel(m.config))) {
       throw new PipelineError('BAD_MODEL', 'ensemble testTimeOptimization is a point-cloud model setting; its members are not point-cloud models');
     }
     this.config = {

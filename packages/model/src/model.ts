@@ -269,6 +269,11 @@ function checkLatentPrior(prior: LatentPrior, zDim: number): void {
   }
 }
 
+/** Whether a model (or an ensemble member) encodes point clouds: not a `vae`, not a voxel or an image model. */
+export function isPointCloudModel(config: Pick<ModelConfig, 'kind' | 'input'>): boolean {
+  return config.kind !== 'vae' && !isVoxelModel(config) && !isImageModel(config);
+}
+
 /** `vae`, `voxel` or `image`: the kind of a model without a point-cloud encoder, for messages. */
 function describeKind(cfg: ModelConfig): string {
   return cfg.kind === 'vae' ? 'vae' : isVoxelModel(cfg) ? 'voxel' : 'image';
@@ -298,7 +303,7 @@ function checkConfig(c: unknown): ModelConfig {
       if (cfg[k] !== undefined) throw new PipelineError('BAD_MODEL', `model config ${k} is a vae setting; a ${cfg.kind} model has none (got ${JSON.stringify(cfg[k])})`);
     }
   }
-  if (cfg.testTimeOptimization !== undefined && (cfg.kind === 'vae' || isVoxelModel(cfg) || isImageModel(cfg))) {
+  if (cfg.testTimeOptimization !== undefined && !isPointCloudModel(cfg)) {
     throw new PipelineError('BAD_MODEL', `model config testTimeOptimization is a point-cloud model setting; a ${describeKind(cfg)} model has none`);
   }
   for (const k of cfg.kind === 'vae' ? (['inputPoints', 'decoderHidden'] as const) : (['inputPoints', 'cDim', 'encoderHidden', 'decoderHidden'] as const)) {
@@ -312,7 +317,7 @@ function checkConfig(c: unknown): ModelConfig {
     const v = cfg[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) throw new PipelineError('BAD_MODEL', `model config ${k} must be in [0, 1], got ${v}`);
   }
-  if (cfg.kind === 'conv-onet' && !isVoxelModel(cfg) && !isImageModel(cfg)) {
+  if (cfg.kind === 'conv-onet' && isPointCloudModel(cfg)) {
     const r = cfg.planeResolution ?? 64;
     const d = cfg.unetDepth ?? 4;
     if (!Number.isInteger(r) || r < 2 || r > 1024) throw new PipelineError('BAD_MODEL', `planeResolution must be an integer in [2, 1024], got ${r}`);
