@@ -21,6 +21,7 @@ export { thresholdForInput, describeThreshold, type InputSizeThreshold, type Thr
 export { reconstruct, type ConditionableModel, type ReconstructOptions, type ReconstructionResult } from './reconstruct.js';
 export {
   optimizeEncoding,
+  checkGradientsRegistered,
   TEST_TIME_OPTIMIZATION_DEFAULTS,
   type OptimizableShape,
   type TestTimeOptimizationOptions,

@@ -95,7 +95,8 @@ export function checkTestTimeOptimization(options: TestTimeOptimizationOptions):
  * Check that tfjs's gradients are registered. This package registers them on import (`#tfjs-gradients`); the
  * registry is tfjs's global one (`globalThis._tfGlobals`), shared by every copy of tfjs-core, so they are missing
  * only when that import was dropped (e.g. by a bundler configuration that marks it side-effect free or stubs it) or
- * tfjs-core was loaded in an unexpected way. `what` names the caller in the message. @internal
+ * tfjs-core was loaded in an unexpected way. `what` names the caller in the message (test-time optimisation here;
+ * `@onet/train`'s trainer and `ensureNodeGradients` use it too). @internal
  * @throws {@link PipelineError} `GRADIENTS_NOT_REGISTERED` when the `Relu` or `RealDiv` gradient is missing.
  */
 export function checkGradientsRegistered(what: string): void {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, type Rng } from '@onet/sampling';
 import { registerFastMatMulGradient, registerFastWasmKernels } from '@onet/nn';
-import { type OccupancyNetwork, PipelineError } from '@onet/model';
+import { type OccupancyNetwork, PipelineError, checkGradientsRegistered } from '@onet/model';
 import { latentKL, sampleLatent } from '@onet/encoders';
 import type { ShapeSamples } from './trainingData.js';
 
@@ -88,16 +88,6 @@ export interface Batch {
   images?: Float32Array;
   /** Seed of the VAE's reparameterisation noise ε (`vae` models; a shard of a split batch gets its own). */
   seed?: number;
-}
-
-/** Fail early with a clear message when tfjs gradients are not registered (the ESM tfjs-core registers none). */
-export function checkGradientsRegistered(): void {
-  if (!tf.getGradient('RealDiv') || !tf.getGradient('Relu')) {
-    throw new PipelineError(
-      'GRADIENTS_NOT_REGISTERED',
-      "tfjs gradients are not registered: import '@tensorflow/tfjs-core/dist/register_all_gradients' (bundlers) or call ensureNodeGradients() from @onet/train/node",
-    );
-  }
 }
 
 /**
@@ -422,7 +412,7 @@ export class Trainer {
     readonly shapes: ShapeSamples[],
     options: TrainOptions = {},
   ) {
-    checkGradientsRegistered();
+    checkGradientsRegistered('training');
     if (shapes.length === 0) throw new PipelineError('BAD_DATASET', 'no training shapes');
     const o = { ...TRAIN_DEFAULTS, ...options };
     const range = options.inputPointsRange ?? [model.config.inputPoints, model.config.inputPoints];
