@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { differentiable } from '@onet/nn';
 
 /**
  * `tf.conv2d(x, w, stride, 'valid')` with a gradient built from ops that are correct and fast on every backend.
@@ -14,17 +15,17 @@ import * as tf from '@tensorflow/tfjs-core';
  * axes → `[B, Ho, Wo, Cout]` with `Ho = ⌊(H − k)/stride⌋ + 1` (and so for W). Returns a new tensor.
  */
 export function conv2dValid(x: tf.Tensor4D, w: tf.Tensor4D, stride: number): tf.Tensor4D {
-  const f = tf.customGrad(((xx: tf.Tensor4D, ww: tf.Tensor4D, save: tf.GradSaveFunc) => {
-    save([xx, ww]);
-    return {
-      value: tf.conv2d(xx, ww, stride, 'valid'),
-      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
-        const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
-        return [conv2dInputGrad(dy, sw, sx.shape, stride), conv2dFilterGrad(sx, dy, sw.shape, stride)];
-      },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return f(x, w) as tf.Tensor4D;
+  return differentiable(
+    [x, w],
+    (save) => {
+      save([x, w]);
+      return tf.conv2d(x, w, stride, 'valid');
+    },
+    (dy, saved) => {
+      const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
+      return [() => conv2dInputGrad(dy as tf.Tensor4D, sw, sx.shape, stride), () => conv2dFilterGrad(sx, dy as tf.Tensor4D, sw.shape, stride)];
+    },
+  ) as tf.Tensor4D;
 }
 
 /**

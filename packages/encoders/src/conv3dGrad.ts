@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { differentiable } from '@onet/nn';
 
 /**
  * `tf.conv3d(x, w, stride, 'valid')` with a gradient built from ops that are correct on every backend.
@@ -13,17 +14,17 @@ import * as tf from '@tensorflow/tfjs-core';
  * Shapes: `x` `[B, N1, N2, N3, Cin]` (already padded), `w` `[k, k, k, Cin, Cout]` → `[B, O1, O2, O3, Cout]`.
  */
 export function conv3dValid(x: tf.Tensor5D, w: tf.Tensor5D, stride: number): tf.Tensor5D {
-  const f = tf.customGrad(((xx: tf.Tensor5D, ww: tf.Tensor5D, save: tf.GradSaveFunc) => {
-    save([xx, ww]);
-    return {
-      value: tf.conv3d(xx, ww, stride, 'valid'),
-      gradFunc: (dy: tf.Tensor5D, saved: tf.Tensor[]) => {
-        const [sx, sw] = saved as [tf.Tensor5D, tf.Tensor5D];
-        return [inputGrad(dy, sw, sx.shape, stride), filterGrad(sx, dy, sw.shape, stride)];
-      },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return f(x, w) as tf.Tensor5D;
+  return differentiable(
+    [x, w],
+    (save) => {
+      save([x, w]);
+      return tf.conv3d(x, w, stride, 'valid');
+    },
+    (dy, saved) => {
+      const [sx, sw] = saved as [tf.Tensor5D, tf.Tensor5D];
+      return [() => inputGrad(dy as tf.Tensor5D, sw, sx.shape, stride), () => filterGrad(sx, dy as tf.Tensor5D, sw.shape, stride)];
+    },
+  ) as tf.Tensor5D;
 }
 
 /**

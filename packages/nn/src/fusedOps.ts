@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { differentiable } from './lazyGradient.js';
 
 /** Sum `t` over the axes along which `shape` was broadcast to `t.shape`, then reshape to `shape`. */
 function reduceTo(t: tf.Tensor, shape: number[]): tf.Tensor {
@@ -10,7 +11,8 @@ function reduceTo(t: tf.Tensor, shape: number[]): tf.Tensor {
  * `x·W + b` over the last axis as one differentiable op: `x` `[..., in]`, `weight` `[in, out]`, `bias` `[out]`
  * (or null) → `[..., out]`. The forward pass is one fused matmul (bias added inside, one output tensor instead of
  * two); the backward pass multiplies explicitly transposed operands (tfjs's own fused-matmul gradient uses
- * transposed-operand matmuls, which tfjs-backend-wasm runs on a naive loop) and keeps only `x` and `W`.
+ * transposed-operand matmuls, which tfjs-backend-wasm runs on a naive loop) and keeps only `x` and `W`; each input's
+ * gradient runs only when the backward pass needs it (with frozen weights, only `dx`).
  * Same values as `matMul` + `add` to float32 rounding. Used by `Linear`.
  */
 export function linear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
@@ -18,35 +20,25 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | null):
   const outShape = [...x.shape.slice(0, -1), outF];
   const forward = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor | undefined) =>
     tf.reshape(tf.fused.matMul({ a: tf.reshape(xx, [-1, inF]) as tf.Tensor2D, b: ww as tf.Tensor2D, ...(bb ? { bias: bb } : {}) }), outShape);
-  const backward = (dy: tf.Tensor, xx: tf.Tensor, ww: tf.Tensor) => {
-    const d = tf.reshape(dy, [-1, outF]) as tf.Tensor2D;
-    const a = tf.reshape(xx, [-1, inF]) as tf.Tensor2D;
-    return {
-      dx: () => tf.reshape(tf.matMul(d, tf.transpose(ww)), xx.shape),
-      dw: () => tf.matMul(tf.transpose(a), d),
-      db: () => tf.sum(d, 0),
-    };
+  // one thunk per input: with frozen weights only dx runs (see `differentiable`)
+  const backward = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+    const [xx, ww] = saved;
+    const d = () => tf.reshape(dy, [-1, outF]) as tf.Tensor2D;
+    const grads = [
+      () => tf.reshape(tf.matMul(d(), tf.transpose(ww)), xx.shape),
+      () => tf.matMul(tf.transpose(tf.reshape(xx, [-1, inF])), d()),
+    ];
+    if (bias) grads.push(() => tf.sum(d(), 0));
+    return grads;
   };
-  if (bias) {
-    const f = tf.customGrad(((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor, save: tf.GradSaveFunc) => {
-      save([xx, ww]);
-      const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const g = backward(dy, saved[0], saved[1]);
-        return [g.dx(), g.dw(), g.db()];
-      };
-      return { value: forward(xx, ww, bb), gradFunc };
-    }) as unknown as Parameters<typeof tf.customGrad>[0]);
-    return (f as unknown as (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.Tensor)(x, weight, bias);
-  }
-  const f = tf.customGrad(((xx: tf.Tensor, ww: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([xx, ww]);
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const g = backward(dy, saved[0], saved[1]);
-      return [g.dx(), g.dw()];
-    };
-    return { value: forward(xx, ww, undefined), gradFunc };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return (f as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor)(x, weight);
+  return differentiable(
+    bias ? [x, weight, bias] : [x, weight],
+    (save) => {
+      save([x, weight]);
+      return forward(x, weight, bias ?? undefined);
+    },
+    backward,
+  );
 }
 
 /** Output of {@link batchNormTrain}. */
@@ -83,24 +75,25 @@ export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor | null, beta: tf.T
     tf.mul(tf.sub(tf.sub(g, tf.mean(g, axes)), tf.mul(xhat, tf.mean(tf.mul(g, xhat), axes))), rstd);
   let y: tf.Tensor;
   if (gamma && beta) {
-    const f = tf.customGrad(((xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor, save: tf.GradSaveFunc) => {
-      const { xhat, rstd } = normalise(xx);
-      save([xhat, rstd, gg]);
-      const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xh, rs, g] = saved;
-        return [dxOf(tf.mul(dy, g), xh, rs), reduceTo(tf.mul(dy, xh), g.shape), reduceTo(dy, bb.shape)];
-      };
-      return { value: tf.add(tf.mul(xhat, gg), bb), gradFunc };
-    }) as unknown as Parameters<typeof tf.customGrad>[0]);
-    y = (f as unknown as (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.Tensor)(x, gamma, beta);
+    y = differentiable(
+      [x, gamma, beta],
+      (save) => {
+        const { xhat, rstd } = normalise(x);
+        save([xhat, rstd, gamma]);
+        return tf.add(tf.mul(xhat, gamma), beta);
+      },
+      (dy, [xh, rs, g]) => [() => dxOf(tf.mul(dy, g), xh, rs), () => reduceTo(tf.mul(dy, xh), g.shape), () => reduceTo(dy, beta.shape)],
+    );
   } else {
-    const f = tf.customGrad(((xx: tf.Tensor, save: tf.GradSaveFunc) => {
-      const { xhat, rstd } = normalise(xx);
-      save([xhat, rstd]);
-      const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => [dxOf(dy, saved[0], saved[1])];
-      return { value: xhat, gradFunc };
-    }) as unknown as Parameters<typeof tf.customGrad>[0]);
-    y = (f as unknown as (a: tf.Tensor) => tf.Tensor)(x);
+    y = differentiable(
+      [x],
+      (save) => {
+        const { xhat, rstd } = normalise(x);
+        save([xhat, rstd]);
+        return xhat;
+      },
+      (dy, [xh, rs]) => [() => dxOf(dy, xh, rs)],
+    );
   }
   return { y, mean: stats!.mean, variance: stats!.variance };
 }

@@ -18,3 +18,4 @@ export { projectToImagePlane, checkImagePlaneCamera, type ImagePlaneCamera } fro
 export { registerFastMatMulGradient } from './fastGradients.js';
 export { registerFastWasmKernels } from './fastWasmKernels.js';
 export { linear, batchNormTrain, type BatchNormTrainResult } from './fusedOps.js';
+export { differentiable, type LazyGradients } from './lazyGradient.js';

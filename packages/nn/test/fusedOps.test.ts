@@ -68,4 +68,30 @@ describe.each(['cpu', 'wasm'])('fused ops on %s: values and gradients of the com
     expect(tf.memory().numTensors).toBe(before + 3);
     tf.dispose([r.y, r.mean, r.variance]);
   });
+
+  it('with frozen weights only the input gradient runs (no xᵀ·dy, no bias sum), and nothing leaks', async () => {
+    const x = tf.tensor2d(data(64 * 8, 0.7), [64, 8]);
+    const w = tf.variable(tf.tensor2d(data(8 * 5, 1.3), [8, 5]));
+    const b = tf.variable(tf.tensor1d([0.5, -1, 2, 0, 1]));
+    const ref = tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.add(tf.matMul(a, w), b))))(x);
+    const before = tf.memory().numTensors;
+    let gx: tf.Tensor | undefined;
+    const profile = await tf.profile(() => {
+      gx = tf.grad((a: tf.Tensor) => tf.sum(tf.square(linear(a, w, b))))(x);
+    });
+    expectClose(gx!, ref);
+    const names = profile.kernels.map((k) => k.name);
+    // forward: one fused matmul; backward: dy·Wᵀ only (the [8, 5] weight transposed, never the [64, 8] input)
+    expect(names.filter((n) => n === 'BatchMatMul' || n === '_FusedMatMul')).toHaveLength(2);
+    expect(profile.kernels.filter((k) => k.name === 'Transpose').map((k) => k.inputShapes[0])).toEqual([[8, 5]]);
+    expect(names.filter((n) => n === 'Sum')).toHaveLength(1); // the loss's; no bias gradient
+    // and the weight gradient is still there when asked for, equal to the composed op's
+    const [gw, gb] = tf.grads((ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.square(linear(x, ww, bb))))([w, b]);
+    const [rw, rb] = tf.grads((ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.square(tf.add(tf.matMul(x, ww), bb))))([w, b]);
+    expectClose(gw, rw);
+    expectClose(gb, rb);
+    tf.dispose([gx!, gw, gb, rw, rb]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, w, b, ref]);
+  });
 });
