@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   Module,
   Linear,
+  reluSavingOutput,
+  residualAdd,
   ResnetBlockFC,
   normalizePlaneCoordinates,
   samplePlaneBilinear,
@@ -129,12 +131,12 @@ export class LocalDecoder extends Module {
         // 6.4 MB at 50k points) would otherwise all live until the outer tidy ends, and the wasm heap (which never
         // shrinks) would grow to hold them all, on fresh pages
         const cc = this.fcC[i].apply(c);
-        const x = tf.add(net, cc);
+        const x = residualAdd(net, cc);
         tf.dispose([cc, net]);
         net = this.blocks[i].apply(x);
         x.dispose();
       }
-      const out = this.fcOut.apply(tf.relu(net));
+      const out = this.fcOut.apply(reluSavingOutput(net));
       return tf.reshape(out, [p.shape[0], p.shape[1]]) as tf.Tensor2D;
     });
   }

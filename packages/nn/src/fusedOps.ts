@@ -97,3 +97,35 @@ export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor | null, beta: tf.T
   }
   return { y, mean: stats!.mean, variance: stats!.variance };
 }
+
+/**
+ * `a + b` for two tensors of the same shape (a residual connection), whose gradient keeps nothing alive: tfjs's `Add`
+ * saves both inputs for its backward pass (only to read their shapes), which under a gradient tape holds two
+ * activations per residual connection until backprop. Same values as `tf.add`; tensors of different shapes
+ * (broadcasting) go to `tf.add` itself.
+ */
+export function residualAdd(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  if (!tf.util.arraysEqual(a.shape, b.shape) || a.dtype !== b.dtype) return tf.add(a, b);
+  return differentiable(
+    [a, b],
+    () => tf.add(a, b),
+    (dy) => [() => tf.clone(dy), () => tf.clone(dy)],
+  );
+}
+
+/**
+ * `max(x, 0)` whose gradient keeps the output instead of the input: `dx = dy · step(relu(x))`, which equals tfjs's
+ * `dy · step(x)` for every x but NaN. In a per-point MLP the output is what the next linear layer keeps anyway, so a
+ * tape holds one activation per ReLU instead of two. Same forward values as `tf.relu`.
+ */
+export function reluSavingOutput(x: tf.Tensor): tf.Tensor {
+  return differentiable(
+    [x],
+    (save) => {
+      const y = tf.relu(x);
+      save([y]);
+      return y;
+    },
+    (dy, [y]) => [() => tf.mul(dy, tf.step(y))],
+  );
+}

@@ -17,5 +17,5 @@ export { normalizePlaneCoordinates, planeCellIndex, samplePlaneBilinear, sampleP
 export { projectToImagePlane, checkImagePlaneCamera, type ImagePlaneCamera } from './imagePlane.js';
 export { registerFastMatMulGradient } from './fastGradients.js';
 export { registerFastWasmKernels } from './fastWasmKernels.js';
-export { linear, batchNormTrain, type BatchNormTrainResult } from './fusedOps.js';
+export { linear, batchNormTrain, residualAdd, reluSavingOutput, type BatchNormTrainResult } from './fusedOps.js';
 export { differentiable, type LazyGradients } from './lazyGradient.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, type ParamLayout } from './module.js';
 import { torchUniform } from './init.js';
-import { batchNormTrain, linear } from './fusedOps.js';
+import { batchNormTrain, linear, reluSavingOutput, residualAdd } from './fusedOps.js';
 
 /** Options of {@link Linear}. */
 export interface LinearOptions {
@@ -179,10 +179,12 @@ export class ResnetBlockFC extends Module {
         t.dispose();
         return y;
       };
-      const net = once(tf.relu(x), (a) => this.fc0.apply(a));
-      const dx = once(once(net, (n) => tf.relu(n)), (a) => this.fc1.apply(a));
+      // ReLUs that keep their output (kept by the next linear anyway) and an add that keeps nothing: under a
+      // gradient tape the block holds two [..., hidden] activations (the linears' inputs) instead of seven
+      const net = once(reluSavingOutput(x), (a) => this.fc0.apply(a));
+      const dx = once(once(net, (n) => reluSavingOutput(n)), (a) => this.fc1.apply(a));
       const xs = this.shortcut ? this.shortcut.apply(x) : x;
-      return tf.add(xs, dx);
+      return residualAdd(xs, dx);
     });
   }
 }

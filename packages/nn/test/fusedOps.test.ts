@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { linear, batchNormTrain, selectBackend } from '../src/index.js';
+import { linear, batchNormTrain, residualAdd, reluSavingOutput, selectBackend } from '../src/index.js';
 
 const data = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * k) + 0.3 * Math.cos(i * 0.11));
 
@@ -93,5 +93,37 @@ describe.each(['cpu', 'wasm'])('fused ops on %s: values and gradients of the com
     tf.dispose([gx!, gw, gb, rw, rb]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, w, b, ref]);
+  });
+
+  it('residualAdd and reluSavingOutput: the values and gradients of tf.add / tf.relu (±0 included), fewer tensors held by the tape', () => {
+    const xs = data(40 * 6, 0.53);
+    xs[0] = 0;
+    xs[1] = -0;
+    const x = tf.tensor2d(xs, [40, 6]);
+    const y = tf.tensor2d(data(40 * 6, 1.9), [40, 6]);
+    const w = tf.tensor2d(data(40 * 6, 0.29), [40, 6]);
+    const bits = (t: tf.Tensor) => Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+    const ours = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(residualAdd(reluSavingOutput(a), tf.mul(b, 2)), w));
+    const theirs = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.add(tf.relu(a), tf.mul(b, 2)), w));
+    expect(bits(residualAdd(x, y))).toEqual(bits(tf.add(x, y)));
+    expect(bits(reluSavingOutput(x))).toEqual(bits(tf.relu(x)));
+    const g = tf.grads(ours)([x, y]);
+    const r = tf.grads(theirs)([x, y]);
+    g.forEach((gi, i) => expect(bits(gi)).toEqual(bits(r[i])));
+    // broadcasting falls back to tf.add (and its gradient reduces over the broadcast axis)
+    const b = tf.tensor1d([1, 2, 3, 4, 5, 6]);
+    expectClose(tf.grad((bb: tf.Tensor) => tf.sum(tf.mul(residualAdd(x, bb), w)))(b), tf.sum(w, 0));
+    // under a tape: one kept tensor per ReLU (its output), none per add; tfjs's ops keep the ReLU's input and both addends
+    const held = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => {
+      const before = tf.memory().numTensors;
+      let during = 0;
+      tf.grads((a: tf.Tensor, bb: tf.Tensor) => {
+        const out = f(a, bb);
+        during = tf.memory().numTensors - before;
+        return out;
+      })([x, y]).forEach((t) => t.dispose());
+      return during;
+    };
+    expect(held(ours)).toBeLessThan(held(theirs));
   });
 });
