@@ -5,6 +5,8 @@
  * (> 1: ours faster), by minimum CPU time and by minimum wall time over alternating runs; a missing peer shows
  * how to install it and no ratio.
  *
+ * Rows with an issue #24 goal end the output as a list: met, GAP (with what was tried) or — (not measured, and why).
+ *
  *   node scripts/bench-summary.mjs           print the table; exit 1 when a package with a bench wrote no rows
  *   node scripts/bench-summary.mjs --reset   delete the previous rows (npm run bench does this first)
  */
@@ -39,7 +41,7 @@ for (const r of results.sort((a, b) => a.bench.localeCompare(b.bench)))
     table.push([
       r.bench + (r.quick ? ' (quick)' : ''),
       row.what,
-      `${ms(row.ours.cpuMs)} / ${ms(row.ours.wallMs)}`,
+      row.unmeasured !== undefined ? `not measured: ${row.unmeasured}` : `${ms(row.ours.cpuMs)} / ${ms(row.ours.wallMs)}`,
       row.peer === null ? '—' : row.peer,
       p ? `${ms(p.cpuMs)} / ${ms(p.wallMs)}` : row.peerMissing ? 'peer missing (see below)' : '—',
       row.ratioCpu === undefined ? '—' : `${row.ratioCpu.toFixed(2)}×`,
@@ -66,6 +68,10 @@ const goals = results.flatMap((r) => r.rows.filter((row) => row.goal).map((row) 
 if (goals.length) {
   const met = goals.filter((g) => g.met === true).length;
   console.log(`\nGoals (issue #24): ${met} of ${goals.length} rows met`);
-  for (const g of goals) console.log(`- ${g.met === true ? 'met' : g.met === false ? 'GAP' : '—'} · ${g.bench} · ${g.what}${g.peer ? ` vs ${g.peer}` : ''}: ${g.text}: ${g.status}`);
+  for (const g of goals) {
+    const head = `- ${g.met === true ? 'met' : g.met === false ? 'GAP' : '—'} · ${g.bench} · ${g.what}${g.peer ? ` vs ${g.peer}` : ''}: ${g.text}: ${g.status}`;
+    console.log(g.tried ? `${head}\n    tried: ${g.tried}` : head);
+  }
+  if (goals.some((g) => g.met !== true)) console.log('  (what each gap is and what was measured on the way: BENCHMARKS.md)');
 }
 process.exit(missing.length ? 1 : 0);

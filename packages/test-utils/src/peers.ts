@@ -437,14 +437,22 @@ export interface BenchRow {
   note?: string;
   /** The issue's goal for this row and whether the run met it. */
   goal?: GoalResult;
+  /** Why the row has no times (no hardware for it, or the run failed): see {@link Bench.unmeasured}. */
+  unmeasured?: string;
 }
 
-/** A goal a row is checked against (issue #24): a speed ratio over the peer, or a CPU budget for ours. */
+/** A goal a row is checked against (issue #24): a speed ratio over the peer, a CPU budget or a rate for ours. */
 export interface BenchGoal {
   /** Peer CPU time / our CPU time must be at least this (1: as fast as the peer). */
   minRatioCpu?: number;
   /** Our minimum CPU time must be at most this many milliseconds. */
   maxCpuMs?: number;
+  /** `count` items (e.g. points) per minimum wall-clock second must be at least `perSecond` (a GPU's rate). */
+  minRate?: { count: number; perSecond: number; unit: string };
+  /** The run must complete (not crash); met when it does. */
+  completes?: boolean;
+  /** What was tried to close a gap, in a few words (shown with the gap; the details are in BENCHMARKS.md). */
+  tried?: string;
 }
 
 /** A goal and how the row measured against it. */
@@ -455,21 +463,51 @@ export interface GoalResult {
   met?: boolean;
   /** `met` or `gap: …` with the measured value, e.g. `gap: 0.78×` or `gap: 5.1 s (2.6× over)`. */
   status: string;
+  /** {@link BenchGoal.tried}, kept when the goal is not met. */
+  tried?: string;
 }
 
+const rateText = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(0));
+
 /** Checks a row's times against a goal. */
-export function checkGoal(goal: BenchGoal, ours: { cpuMs: number }, ratioCpu: number | undefined): GoalResult {
+export function checkGoal(goal: BenchGoal, ours: { cpuMs: number; wallMs?: number }, ratioCpu: number | undefined): GoalResult {
+  const result = (r: GoalResult): GoalResult => (r.met === true || !goal.tried ? r : { ...r, tried: goal.tried });
   if (goal.minRatioCpu !== undefined) {
     const text = `≥ ${goal.minRatioCpu.toFixed(2)}× peer CPU`;
-    if (ratioCpu === undefined) return { text, status: 'not measured (peer missing)' };
+    if (ratioCpu === undefined) return result({ text, status: 'not measured (peer missing)' });
     const met = ratioCpu >= goal.minRatioCpu;
-    return { text, met, status: `${met ? 'met' : 'gap'}: ${ratioCpu.toFixed(2)}×` };
+    return result({ text, met, status: `${met ? 'met' : 'gap'}: ${ratioCpu.toFixed(2)}×` });
+  }
+  if (goal.completes) return { text: 'runs without crashing', met: true, status: `met: ${(ours.cpuMs / 1000).toFixed(1)} s CPU` };
+  if (goal.minRate) {
+    const { count, perSecond, unit } = goal.minRate;
+    const text = `≥ ${rateText(perSecond)} ${unit}/s (wall)`;
+    if (!(ours.wallMs! > 0)) return result({ text, status: 'not measured' });
+    const rate = count / (ours.wallMs! / 1000);
+    const met = rate >= perSecond;
+    return result({ text, met, status: `${met ? 'met' : 'gap'}: ${rateText(rate)} ${unit}/s` });
   }
   const max = goal.maxCpuMs ?? Number.POSITIVE_INFINITY;
   const text = `≤ ${(max / 1000).toFixed(2)} s CPU`;
   const met = ours.cpuMs <= max;
   const s = `${(ours.cpuMs / 1000).toFixed(2)} s`;
-  return { text, met, status: met ? `met: ${s}` : `gap: ${s} (${(ours.cpuMs / max).toFixed(2)}× the budget)` };
+  return result({ text, met, status: met ? `met: ${s}` : `gap: ${s} (${(ours.cpuMs / max).toFixed(2)}× the budget)` });
+}
+
+/** Options of {@link Bench.unmeasured}. */
+export interface UnmeasuredOptions {
+  /** Row name, with the size. */
+  what: string;
+  /** Why there is no measurement, e.g. `no hardware WebGPU adapter (found: SwiftShader, software)`. */
+  reason: string;
+  /** Threads ours would run on, in words. */
+  oursThreads?: string;
+  /** The goal in words (e.g. `≥ 20 M points/s (wall)`, `runs without crashing`). */
+  goal?: string;
+  /** The run was attempted and failed (a crash): the goal is then a gap, not unmeasured. */
+  failed?: boolean;
+  /** What was tried, when it failed. */
+  tried?: string;
 }
 
 /** Options of {@link Bench.compare}. */
@@ -506,6 +544,7 @@ const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.
 
 /** One line of text for a row, as the benches print it. */
 export function formatRow(r: BenchRow): string {
+  if (r.unmeasured !== undefined) return r.goal ? `${r.what}: goal ${r.goal.text}: ${r.goal.status}` : `${r.what}: not measured: ${r.unmeasured}`;
   const head = `${r.what}: ours ${ms(r.ours.cpuMs)} ms CPU / ${ms(r.ours.wallMs)} ms wall [${r.oursThreads}]`;
   const goal = r.goal ? ` · goal ${r.goal.text}: ${r.goal.status}` : '';
   if (r.peer === null) return head + goal;
@@ -533,6 +572,11 @@ export interface Bench {
    * peer is closed afterwards.
    */
   compare(options: CompareOptions): Promise<BenchRow>;
+  /**
+   * Records a row that has no measurement (e.g. no hardware WebGPU adapter) or whose run failed, so the summary
+   * names it and its goal instead of leaving it out. Prints and returns the row.
+   */
+  unmeasured(options: UnmeasuredOptions): BenchRow;
   /**
    * Writes the rows to `<benchOutDir()>/<name>.json` (atomically) and returns the file. With `ONET_BENCH_ONLY`
    * the previous file's other rows are kept and the rerun rows replace their namesakes.
@@ -605,6 +649,27 @@ export function createBench(name: string): Bench {
       console.log(formatRow(row));
       return row;
     },
+    unmeasured(o: UnmeasuredOptions): BenchRow {
+      const row: BenchRow = {
+        bench: name,
+        what: o.what,
+        ours: { cpuMs: Number.NaN, wallMs: Number.NaN },
+        oursThreads: o.oursThreads ?? '—',
+        peer: null,
+        runs: 0,
+        unmeasured: o.reason,
+      };
+      if (o.goal) {
+        row.goal = o.failed
+          ? { text: o.goal, met: false, status: `gap: ${o.reason}`, ...(o.tried ? { tried: o.tried } : {}) }
+          : { text: o.goal, status: `not measured: ${o.reason}` };
+      }
+      const only = benchOnly();
+      if (only && !only.test(o.what)) return { ...row, note: 'skipped (ONET_BENCH_ONLY)', unmeasured: undefined };
+      rows.push(row);
+      console.log(formatRow(row));
+      return row;
+    },
     finish(): string {
       const dir = benchOutDir();
       mkdirSync(dir, { recursive: true });
@@ -614,11 +679,11 @@ export function createBench(name: string): Bench {
       if (benchOnly() && existsSync(file)) {
         // keep the rows this run skipped, replace the ones it reran (same what and peer)
         const key = (r: BenchRow) => `${r.what}\u0000${r.peer}`;
-        const fresh = new Map(rows.filter((r) => r.runs > 0).map((r) => [key(r), r]));
+        const fresh = new Map(rows.filter((r) => r.runs > 0 || r.unmeasured !== undefined).map((r) => [key(r), r]));
         const prev = (JSON.parse(readFileSync(file, 'utf8')) as { rows: BenchRow[] }).rows;
         all = prev.map((r) => fresh.get(key(r)) ?? r);
         for (const [k, r] of fresh) if (!prev.some((p) => key(p) === k)) all.push(r);
-      } else all = rows.filter((r) => r.runs > 0);
+      } else all = rows.filter((r) => r.runs > 0 || r.unmeasured !== undefined);
       writeFileSync(tmp, JSON.stringify({ bench: name, quick, date: new Date().toISOString(), rows: all }, null, 1) + '\n');
       renameSync(tmp, file);
       return file;

@@ -98,6 +98,40 @@ describe('goals and ONET_BENCH_ONLY', () => {
     expect(checkGoal({ maxCpuMs: 2000 }, { cpuMs: 1500 }, undefined).status).toBe('met: 1.50 s');
   });
 
+  it('checks a rate goal by wall time, keeps what was tried only with a gap, and passes a completed run', () => {
+    const rate = { count: 1_000_000, perSecond: 20e6, unit: 'points' };
+    expect(checkGoal({ minRate: rate }, { cpuMs: 9, wallMs: 40 }, undefined)).toEqual({ text: '≥ 20.0 M points/s (wall)', met: true, status: 'met: 25.0 M points/s' });
+    expect(checkGoal({ minRate: rate, tried: 'x' }, { cpuMs: 9, wallMs: 100 }, undefined)).toEqual({
+      text: '≥ 20.0 M points/s (wall)',
+      met: false,
+      status: 'gap: 10.0 M points/s',
+      tried: 'x',
+    });
+    expect(checkGoal({ minRatioCpu: 1, tried: 'fused ops' }, { cpuMs: 10 }, 1.5).tried).toBeUndefined();
+    expect(checkGoal({ minRatioCpu: 1, tried: 'fused ops' }, { cpuMs: 10 }, 0.5).tried).toBe('fused ops');
+    expect(checkGoal({ completes: true }, { cpuMs: 72_000 }, undefined)).toEqual({ text: 'runs without crashing', met: true, status: 'met: 72.0 s CPU' });
+  });
+
+  it('keeps an unmeasured row (no hardware, or a crash) with its reason and goal in the results', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-unmeasured-'));
+    const env = process.env.ONET_BENCH_OUT;
+    process.env.ONET_BENCH_OUT = out;
+    try {
+      const b = createBench('unmeasured-test');
+      b.unmeasured({ what: 'decoder, WebGPU', reason: 'no hardware WebGPU adapter (found SwiftShader)', goal: '≥ 20.0 M points/s (wall)' });
+      b.unmeasured({ what: 'step 64 × 2048', reason: 'crashed: memory access out of bounds', goal: 'runs without crashing', failed: true, tried: 'micro-batches' });
+      const rows = JSON.parse(readFileSync(b.finish(), 'utf8')).rows;
+      expect(rows.map((r: { what: string; unmeasured: string; goal: { met?: boolean; status: string; tried?: string } }) => [r.what, r.unmeasured, r.goal.met, r.goal.status, r.goal.tried])).toEqual([
+        ['decoder, WebGPU', 'no hardware WebGPU adapter (found SwiftShader)', undefined, 'not measured: no hardware WebGPU adapter (found SwiftShader)', undefined],
+        ['step 64 × 2048', 'crashed: memory access out of bounds', false, 'gap: crashed: memory access out of bounds', 'micro-batches'],
+      ]);
+    } finally {
+      process.env.ONET_BENCH_OUT = env;
+      if (env === undefined) delete process.env.ONET_BENCH_OUT;
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it('reruns only the matching rows and keeps the others of the previous results', async () => {
     const out = mkdtempSync(join(tmpdir(), 'bench-only-'));
     const env = { out: process.env.ONET_BENCH_OUT, only: process.env.ONET_BENCH_ONLY };
