@@ -208,25 +208,27 @@ export function samplePlanesSum(p: tf.Tensor3D, planes: [PlaneName, tf.Tensor4D]
         }
       }
     });
+    // the adjoint scatter, written straight into the gradient's storage (the wasm heap: no JS array of the plane's
+    // size per call, no copy into the heap, and dy read in place)
     const gradFunc = (dy: tf.Tensor) => {
-      const g = dy.dataSync() as Float32Array;
       const idx = new Int32Array(4);
       const wts = new Float32Array(4);
       return feats.map((feat, n) => {
         const axes = PLANE_AXES[planes[n][0]];
         const R = feat.shape[1] as number;
-        const df = new Float32Array(feat.size);
-        for (let k = 0; k < q; k++) {
-          corners(k, axes, R, idx, wts);
-          const o = k * C;
-          for (let j = 0; j < 4; j++) {
-            const w = wts[j];
-            if (w === 0) continue;
-            const s = idx[j] * C;
-            for (let c = 0; c < C; c++) df[s + c] += w * g[o + c];
+        return jsKernelOutput(feat.shape, [dy], (df, [g]) => {
+          df.fill(0);
+          for (let k = 0; k < q; k++) {
+            corners(k, axes, R, idx, wts);
+            const o = k * C;
+            for (let j = 0; j < 4; j++) {
+              const w = wts[j];
+              if (w === 0) continue;
+              const s = idx[j] * C;
+              for (let c = 0; c < C; c++) df[s + c] += w * g[o + c];
+            }
           }
-        }
-        return tf.tensor(df, feat.shape);
+        });
       });
     };
     return { value, gradFunc };
@@ -244,20 +246,20 @@ export function weightedCornerGatherJs(features: tf.Tensor, idx: Int32Array, wts
   const q = idx.length / K;
   const f = tf.customGrad(((ff: tf.Tensor) => {
     const value = jsKernelOutput(outShape, [ff], (out, [src]) => gatherCorners(out, src, idx, wts, K, C));
-    const gradFunc = (dy: tf.Tensor) => {
-      const g = dy.dataSync() as Float32Array;
-      const df = new Float32Array(features.size);
-      for (let k = 0; k < q; k++) {
-        const o = k * C;
-        for (let j = 0; j < K; j++) {
-          const w = wts[K * k + j];
-          if (w === 0) continue;
-          const s = idx[K * k + j] * C;
-          for (let c = 0; c < C; c++) df[s + c] += w * g[o + c];
+    // the adjoint scatter, written straight into the gradient's storage (see samplePlanesSum)
+    const gradFunc = (dy: tf.Tensor) =>
+      jsKernelOutput(features.shape, [dy], (df, [g]) => {
+        df.fill(0);
+        for (let k = 0; k < q; k++) {
+          const o = k * C;
+          for (let j = 0; j < K; j++) {
+            const w = wts[K * k + j];
+            if (w === 0) continue;
+            const s = idx[K * k + j] * C;
+            for (let c = 0; c < C; c++) df[s + c] += w * g[o + c];
+          }
         }
-      }
-      return tf.tensor(df, features.shape);
-    };
+      });
     return { value, gradFunc };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (f as unknown as (a: tf.Tensor) => tf.Tensor)(features);
