@@ -28,8 +28,8 @@ export interface BackendChoice {
  * Install a WebGPU implementation (Dawn, from the `webgpu` npm package) as `navigator.gpu` in Node, so that
  * `selectBackend('webgpu' | 'auto')` can use it. Returns false (and changes nothing) if the package or a
  * Vulkan driver is missing. On Debian without a GPU, SwiftShader works: set
- * `VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json` (this function does so when that file exists
- * and no ICD is configured).
+ * `VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json` (this function does so when that file exists, no ICD
+ * is configured by environment and no Vulkan driver is installed, see {@link installedVulkanDrivers}).
  */
 export async function initNodeWebGPU(): Promise<boolean> {
   const g = globalThis as { navigator?: { gpu?: unknown } };
@@ -37,7 +37,8 @@ export async function initNodeWebGPU(): Promise<boolean> {
   // Without the Vulkan loader Dawn finds no adapter anyway, and prints a native warning to stderr on the way.
   if (!vulkanLoaderFound()) return false;
   const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
-  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(swiftshader)) {
+  // only where no Vulkan driver is installed: forcing SwiftShader on a machine with a GPU driver would hide the GPU
+  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(swiftshader) && installedVulkanDrivers().length === 0) {
     process.env.VK_ICD_FILENAMES = swiftshader;
   }
   try {
@@ -52,6 +53,33 @@ export async function initNodeWebGPU(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The Vulkan driver manifests (ICD `.json` files) the Vulkan loader finds by itself on Linux: its standard folders
+ * (`/etc/vulkan/icd.d`, `/usr/share/vulkan/icd.d`, …, under `$XDG_CONFIG_DIRS`, `$XDG_DATA_DIRS` and `~/.local/share`).
+ * Empty elsewhere and when there are none.
+ */
+export function installedVulkanDrivers(): string[] {
+  if (process.platform !== 'linux') return [];
+  const bases = [
+    ...(process.env.XDG_CONFIG_DIRS ?? '/etc/xdg').split(':'),
+    '/etc',
+    ...(process.env.XDG_DATA_DIRS ?? '/usr/local/share:/usr/share').split(':'),
+    '/usr/local/share',
+    '/usr/share',
+    ...(process.env.HOME ? [join(process.env.HOME, '.local/share')] : []),
+  ];
+  const found: string[] = [];
+  for (const base of new Set(bases.filter(Boolean))) {
+    const dir = join(base, 'vulkan', 'icd.d');
+    try {
+      for (const f of readdirSync(dir)) if (f.endsWith('.json')) found.push(join(dir, f));
+    } catch {
+      // no such folder
+    }
+  }
+  return found;
 }
 
 /** Folders the dynamic linker searches on Linux (LD_LIBRARY_PATH, the usual ones, /etc/ld.so.conf.d). */

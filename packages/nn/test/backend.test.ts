@@ -2,7 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { classifyAdapter } from '../src/adapter.js';
-import { selectNodeBackend } from '../src/nodeBackend.js';
+import { installedVulkanDrivers, selectNodeBackend } from '../src/nodeBackend.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 describe('classifyAdapter', () => {
   it('flags software adapters (SwiftShader as Dawn reports it here, lavapipe, fallback) and keeps GPUs', () => {
@@ -12,6 +15,27 @@ describe('classifyAdapter', () => {
     expect(classifyAdapter({ vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H200' }).software).toBe(false);
     expect(classifyAdapter({ vendor: 'apple', architecture: 'common-3' }, true).software).toBe(true);
     expect(classifyAdapter({ vendor: 'amd', architecture: 'rdna-3' }).label).toBe('amd rdna-3');
+  });
+});
+
+describe('installedVulkanDrivers (SwiftShader is forced only where there is none, so it never hides a GPU)', () => {
+  it.runIf(process.platform === 'linux')('finds driver manifests under $XDG_DATA_DIRS/vulkan/icd.d, and only .json files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'icd-'));
+    const before = process.env.XDG_DATA_DIRS;
+    try {
+      mkdirSync(join(dir, 'vulkan', 'icd.d'), { recursive: true });
+      writeFileSync(join(dir, 'vulkan', 'icd.d', 'README'), '');
+      process.env.XDG_DATA_DIRS = dir;
+      const without = installedVulkanDrivers().filter((f) => f.startsWith(dir));
+      writeFileSync(join(dir, 'vulkan', 'icd.d', 'nvidia_icd.json'), '{}');
+      const withOne = installedVulkanDrivers().filter((f) => f.startsWith(dir));
+      expect(without).toEqual([]);
+      expect(withOne).toEqual([join(dir, 'vulkan', 'icd.d', 'nvidia_icd.json')]);
+    } finally {
+      if (before === undefined) delete process.env.XDG_DATA_DIRS;
+      else process.env.XDG_DATA_DIRS = before;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
