@@ -10,7 +10,7 @@ import { selectNodeBackend, type NodeBackendName } from '@onet/nn/node';
 import { loadModel, writeMeshFile } from '@onet/model/node';
 import { modelDir } from '@onet/models';
 import { loadViewerScript } from './loadViewerScript.js';
-import { formatMetrics, formatStats, formatTestTimeOptimization } from './format.js';
+import { formatMetrics, formatStats, formatTestTimeOptimization, loadMessageForRun } from './format.js';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -67,7 +67,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const choice = await selectNodeBackend(o.backend);
   log(choice.message);
   const loaded = await loadModel(o.model ?? modelDir(), { allowFresh: true, seed: o.seed });
-  log(loaded.message);
+  log(loadMessageForRun(loaded.message, loaded.model.config.testTimeOptimization, o.testTimeOptimization));
   const bunny = loadBunny();
   log(`input: Stanford bunny (npm "bunny": ${bunny.positions.length / 3} vertices, ${bunny.indices.length / 3} faces, open at the bottom; not used in training)`);
   let result;
@@ -87,7 +87,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const t = result.stats.timeMs;
   const info = [
     `${choice.message}`,
-    `${loaded.fresh ? 'UNTRAINED model (no shipped weights found)' : loaded.message}`,
+    `${loaded.fresh ? 'UNTRAINED model (no shipped weights found)' : loadMessageForRun(loaded.message, loaded.model.config.testTimeOptimization, o.testTimeOptimization)}`,
     `input: ${result.points.length / 3} noisy points on the Stanford bunny · output: ${result.stats.vertices} vertices, ${result.stats.faces} faces`,
     `encode ${(t.encode / 1000).toFixed(2)} s · MISE ${(t.mise / 1000).toFixed(2)} s · marching cubes ${(t.marchingCubes / 1000).toFixed(2)} s · total ${(t.total / 1000).toFixed(2)} s`,
     ...(result.testTimeOptimization ? [formatTestTimeOptimization(result.testTimeOptimization)] : []),

@@ -35,3 +35,11 @@ export function formatTestTimeOptimization(t: TestTimeOptimizationStats): string
     ` · total loss ${g(t.lossFirst)} → ${g(t.lossLast)} (first → last step) · ${s(t.timeMs)}`
   );
 }
+
+/**
+ * The model's load message, noting when this run turns off the test-time optimisation the model's settings ask for
+ * (`--no-tto`): the message describes the model, the note what this run does.
+ */
+export function loadMessageForRun(message: string, modelSetting: unknown, tto: unknown): string {
+  return tto === false && modelSetting ? `${message} — off for this run (--no-tto)` : message;
+}

@@ -21,7 +21,7 @@ import { selectNodeBackend, type NodeBackendName } from '@onet/nn/node';
 import { assertOutputNotInput, loadModel, reconstructFile, readInput, readMeshFile } from '@onet/model/node';
 import { modelDir } from '@onet/models';
 import { PipelineError, MIN_INPUT_POINTS, checkNotDegenerate, type GenerateMeshOptions, TEST_TIME_AUGMENTATIONS, TEST_TIME_OPTIMIZATION_DEFAULTS, type TestTimeOptimizationOptions } from '@onet/model';
-import { formatMetrics, formatStats, formatTestTimeOptimization } from './format.js';
+import { formatMetrics, formatStats, formatTestTimeOptimization, loadMessageForRun } from './format.js';
 import { describeVoxelInput } from './describeVoxelInput.js';
 import { registerQueueCommands } from './queue.js';
 import { progress } from './progress.js';
@@ -307,7 +307,7 @@ export function buildProgram(): Command {
     const voxelInput = data.kind === 'voxels' || (data.kind === 'mesh' && o.input === 'voxels');
     const imageInput = data.kind === 'image' || (data.kind === 'mesh' && o.input === 'image');
     const loaded = await loadModel(o.model ?? modelDir(imageInput ? 'image' : voxelInput ? 'voxels' : 'default'), { testTimeAugmentation: o.testTimeAugmentation });
-    console.error(loaded.message);
+    console.error(loadMessageForRun(loaded.message, loaded.model.config.testTimeOptimization, o.tto));
     if (data.kind === 'mesh' && o.input === 'image') {
       // a picture rendered from the mesh: the reconstruction (and the metrics) are in that view's frame
       const r = await reconstructMeshPicture(loaded.model, data.mesh, {
@@ -388,7 +388,7 @@ export function buildProgram(): Command {
     const backend = await selectNodeBackend(o.backend as NodeBackendName);
     console.error(backend.message);
     const loaded = await loadModel(o.model ?? modelDir(), { testTimeAugmentation: o.testTimeAugmentation });
-    console.error(loaded.message);
+    console.error(loadMessageForRun(loaded.message, loaded.model.config.testTimeOptimization, o.tto));
     const { generateSplit } = await import('@onet/model/node');
     const bar = progress('generate');
     let summary;

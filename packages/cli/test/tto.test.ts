@@ -50,6 +50,7 @@ describe('onet reconstruct: test-time optimisation (the shipped default turns it
     const off = await runCli('reconstruct', p('ball.off'), '-o', p('off.ply'), ...CHEAP, '--no-tto');
     expect(off.code).toBe(0);
     expect(off.out).not.toMatch(/test-time optimisation/);
+    expect(off.err).toMatch(/test-time optimisation \(5 Adam steps\) — off for this run \(--no-tto\)$/m); // the model's setting, and this run's
     const old = await runCli('reconstruct', p('ball.off'), '-o', p('old.ply'), ...CHEAP, '--model', p('default-without-tto'));
     expect(old.code).toBe(0);
     expect(old.out).not.toMatch(/test-time optimisation/);
