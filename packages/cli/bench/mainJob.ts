@@ -73,7 +73,6 @@ export async function mainJobRow(bench: Bench, runs: number): Promise<void> {
       bench.unmeasured({
         what: 'main job on WebGPU (hardware adapter)',
         reason: `the demo ran on ${backend.replace(/^backend: /, '')}`,
-        goal: 'measured when a hardware adapter is present',
         oursThreads: 'a fresh Node process, WebGPU',
       });
     }

@@ -180,23 +180,33 @@ const adapter = await hardwareAdapter();
 if (!adapter.hardware) {
   bench.unmeasured({ what: gpuWhat, reason: adapter.reason, goal: '≥ 20.0 M points/s (wall)', oursThreads: 'WebGPU' });
 } else {
-  const choice = await selectNodeBackend('webgpu');
-  console.log(choice.message);
-  const gpu = build();
-  const gpuFolded = await foldForInference(gpu.dec, gpu.c);
-  const gpuPoints = Float32Array.from({ length: 3 * GPU_POINTS }, (_, i) => points[i % points.length]);
-  const GPU_CHUNK = 65_536;
-  await bench.compare({
-    what: gpuWhat,
-    ours: () => evaluateLogits(gpuFolded, gpuPoints, { chunkSize: GPU_CHUNK }),
-    oursThreads: `WebGPU (${adapter.reason}), chunks of ${GPU_CHUNK}, logits read back`,
-    peer: null,
-    runs: quick ? 2 : 3,
-    goal: { minRate: GPU_GOAL },
-  });
-  gpuFolded.dispose();
-  gpu.dec.dispose();
-  gpu.c.dispose();
+  // a GPU failure is the row's gap, and the wasm rows above are written whatever happens here
+  try {
+    const choice = await selectNodeBackend('webgpu');
+    console.log(choice.message);
+    if (choice.backend !== 'webgpu') throw new Error(`WebGPU did not start (${choice.message})`);
+    const gpu = build();
+    const gpuFolded = await foldForInference(gpu.dec, gpu.c);
+    const gpuPoints = Float32Array.from({ length: 3 * GPU_POINTS }, (_, i) => points[i % points.length]);
+    const GPU_CHUNK = 65_536;
+    // the first wasm logits (same points: gpuPoints repeats `points`) against the GPU's
+    const reference = fw.out.subarray(0, Math.min(fw.out.length, 1024));
+    await bench.compare({
+      what: gpuWhat,
+      ours: () => evaluateLogits(gpuFolded, gpuPoints, { chunkSize: GPU_CHUNK }),
+      oursThreads: `WebGPU (${adapter.reason}), chunks of ${GPU_CHUNK}, logits read back`,
+      peer: null,
+      runs: quick ? 2 : 3,
+      goal: { minRate: GPU_GOAL },
+    });
+    const check = await evaluateLogits(gpuFolded, gpuPoints.subarray(0, 3 * reference.length), { chunkSize: GPU_CHUNK });
+    console.log(`  WebGPU vs wasm folded, first ${reference.length} points: max |Δlogit| = ${maxAbsDiff(check, reference).toExponential(2)}`);
+    gpuFolded.dispose();
+    gpu.dec.dispose();
+    gpu.c.dispose();
+  } catch (e) {
+    bench.unmeasured({ what: gpuWhat, reason: `failed on ${adapter.reason}: ${String(e instanceof Error ? e.message : e).slice(0, 120)}`, goal: '≥ 20.0 M points/s (wall)', failed: true, oursThreads: 'WebGPU' });
+  }
 }
 bench.finish();
 

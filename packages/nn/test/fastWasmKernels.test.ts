@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { gatherRows, registerFastWasmKernels, registerFastMatMulGradient, samplePlanesSum, selectBackend } from '../src/index.js';
+import { gatherRows, registerFastWasmKernels, registerFastMatMulGradient, samplePlanesSum, sampleGridTrilinear, selectBackend } from '../src/index.js';
 
 /** Values of `f()` on the cpu backend (the reference) and on wasm with our kernels. */
 async function both<T>(f: () => T): Promise<{ cpu: T; wasm: T }> {
@@ -212,5 +212,32 @@ describe('kernels on tensors made on another backend (moved onto the wasm heap o
     await movedThenRun<tf.Tensor2D>([7 * M, 1], (x) => tf.slice(tf.concat([x, x], 1), [9, 0], [2, 2]));
     await movedThenRun<tf.Tensor2D>([2 * M, 4], (x) => gatherRows(x, tf.tensor1d([3, 0, 1000], 'int32')));
     await movedThenRun<tf.Tensor4D>([1, 1536, 1536, 4], (plane) => samplePlanesSum(tf.tensor3d([[[0.1, -0.2, 0.3], [0, 0, 0]]]), [['xz', plane]], 0.1));
+  });
+
+  it('feature-gather gradients written in the wasm heap: bit-identical to cpu even over freed NaN-filled memory', async () => {
+    const R = 16;
+    const C = 8;
+    const T = 300;
+    const pts = Float32Array.from({ length: 3 * T }, (_, i) => Math.sin(i * 1.37) * 0.55);
+    const feat = Float32Array.from({ length: R * R * C }, (_, i) => Math.cos(i * 0.7));
+    const grid = Float32Array.from({ length: R * R * R * C }, (_, i) => Math.sin(i * 0.3));
+    const w = Float32Array.from({ length: T * C }, (_, i) => Math.cos(i * 0.11));
+    const run = () => {
+      // leave NaNs where the gradients will be allocated: a missing zero fill would show
+      tf.dispose([tf.fill([R, R, R, C], Number.NaN), tf.fill([R, R, C], Number.NaN)]);
+      const p = tf.tensor3d(pts, [1, T, 3]);
+      const wt = tf.tensor3d(w, [1, T, C]);
+      const plane = tf.tensor4d(feat, [1, R, R, C]);
+      const g5 = tf.tensor5d(grid, [1, R, R, R, C]);
+      const [gp] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(samplePlanesSum(p, [['xz', a as tf.Tensor4D], ['yz', a as tf.Tensor4D]], 0.1), wt)))([plane]);
+      const [gg] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(sampleGridTrilinear(a as tf.Tensor5D, tf.mul(p, 1.6) as tf.Tensor3D), wt)))([g5]);
+      const out = [Array.from(gp.dataSync()), Array.from(gg.dataSync())];
+      tf.dispose([p, wt, plane, g5, gp, gg]);
+      return out;
+    };
+    const r = await both(run);
+    expect(r.wasm[0].some((v) => v !== 0)).toBe(true);
+    expect(r.wasm[0].every(Number.isFinite) && r.wasm[1].every(Number.isFinite)).toBe(true);
+    expect(r.wasm).toEqual(r.cpu);
   });
 });

@@ -110,6 +110,11 @@ describe.each(['cpu', 'wasm'])('fused ops on %s: values and gradients of the com
     const g = tf.grads(ours)([x, y]);
     const r = tf.grads(theirs)([x, y]);
     g.forEach((gi, i) => expect(bits(gi)).toEqual(bits(r[i])));
+    // one tensor as both addends, and an addend that also feeds the other: the gradient is accumulated, never freed early
+    const same = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(residualAdd(a, a), w)))(x);
+    expect(bits(same)).toEqual(bits(tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.add(a, a), w)))(x)));
+    const chained = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(residualAdd(reluSavingOutput(a), tf.mul(reluSavingOutput(a), 2)), w)))(x);
+    expect(bits(chained)).toEqual(bits(tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.add(tf.relu(a), tf.mul(tf.relu(a), 2)), w)))(x)));
     // broadcasting falls back to tf.add (and its gradient reduces over the broadcast axis)
     const b = tf.tensor1d([1, 2, 3, 4, 5, 6]);
     expectClose(tf.grad((bb: tf.Tensor) => tf.sum(tf.mul(residualAdd(x, bb), w)))(b), tf.sum(w, 0));

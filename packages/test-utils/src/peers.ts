@@ -449,7 +449,10 @@ export interface BenchGoal {
   maxCpuMs?: number;
   /** `count` items (e.g. points) per minimum wall-clock second must be at least `perSecond` (a GPU's rate). */
   minRate?: { count: number; perSecond: number; unit: string };
-  /** The run must complete (not crash); met when it does. */
+  /**
+   * The run must complete (not crash): met whenever `compare` returns, so it can only fail through
+   * {@link Bench.unmeasured} with `failed` (the caller catches the crash).
+   */
   completes?: boolean;
   /** What was tried to close a gap, in a few words (shown with the gap; the details are in BENCHMARKS.md). */
   tried?: string;
@@ -471,7 +474,7 @@ const rateText = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)} M` : x >= 1
 
 /** Checks a row's times against a goal. */
 export function checkGoal(goal: BenchGoal, ours: { cpuMs: number; wallMs?: number }, ratioCpu: number | undefined): GoalResult {
-  const result = (r: GoalResult): GoalResult => (r.met === true || !goal.tried ? r : { ...r, tried: goal.tried });
+  const result = (r: GoalResult): GoalResult => (r.met === false && goal.tried ? { ...r, tried: goal.tried } : r);
   if (goal.minRatioCpu !== undefined) {
     const text = `≥ ${goal.minRatioCpu.toFixed(2)}× peer CPU`;
     if (ratioCpu === undefined) return result({ text, status: 'not measured (peer missing)' });

@@ -109,6 +109,7 @@ describe('goals and ONET_BENCH_ONLY', () => {
     });
     expect(checkGoal({ minRatioCpu: 1, tried: 'fused ops' }, { cpuMs: 10 }, 1.5).tried).toBeUndefined();
     expect(checkGoal({ minRatioCpu: 1, tried: 'fused ops' }, { cpuMs: 10 }, 0.5).tried).toBe('fused ops');
+    expect(checkGoal({ minRatioCpu: 1, tried: 'fused ops' }, { cpuMs: 10 }, undefined).tried).toBeUndefined(); // not measured: no gap
     expect(checkGoal({ completes: true }, { cpuMs: 72_000 }, undefined)).toEqual({ text: 'runs without crashing', met: true, status: 'met: 72.0 s CPU' });
   });
 

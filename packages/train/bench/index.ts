@@ -146,23 +146,27 @@ for (const [label, kind, config, B, T, N] of [
   model.dispose();
 }
 // 64 × 2048 points, reference-size ONet: one step in 16 micro-batches (the wasm heap stops at 4 GiB; one pass of
-// 64 × 2048 would need ~30 GiB of activations)
+// 64 × 2048 would need ~30 GiB of activations). One cold run (JIT and heap growth included). A crash is recorded as
+// the goal's gap, and the rows above are written whatever happens here.
 if (!quick) {
   const B = 64;
   const T = 2048;
   const what = `training step, reference-size ONet, ${B} × ${T} points in 16 micro-batches`;
-  const model = OccupancyNetwork.fromConfig(ONET_REFERENCE_CONFIG, 1);
-  const batch = randomBatch(B, T, 300);
-  const trainer = new Trainer(model, [{ name: 'x', surface: new Float32Array(3), uniform: new Float32Array(3), uniformOcc: new Uint8Array(1), near: new Float32Array(0), nearOcc: new Uint8Array(0) }], { batchSize: B, pointsPerShape: T, microBatches: 16 });
-  const vars = model.net.trainableVariables();
-  let peakRss = 0;
-  const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const rssBefore = process.resourceUsage().maxRSS;
+  let model: OccupancyNetwork | undefined;
+  let trainer: Trainer | undefined;
   try {
+    model = OccupancyNetwork.fromConfig(ONET_REFERENCE_CONFIG, 1);
+    const m = model;
+    const batch = randomBatch(B, T, 300);
+    trainer = new Trainer(m, [{ name: 'x', surface: new Float32Array(3), uniform: new Float32Array(3), uniformOcc: new Uint8Array(1), near: new Float32Array(0), nearOcc: new Uint8Array(0) }], { batchSize: B, pointsPerShape: T, microBatches: 16 });
+    const t = trainer;
+    const vars = m.net.trainableVariables();
     const row = await bench.compare({
       what,
       ours: () => {
-        const { loss, grads } = batchGradients(model.net, vars, batch, 16);
-        trainer.optimizer.applyGradients(grads as unknown as Parameters<typeof trainer.optimizer.applyGradients>[0]);
+        const { loss, grads } = batchGradients(m.net, vars, batch, 16);
+        t.optimizer.applyGradients(grads as unknown as Parameters<typeof t.optimizer.applyGradients>[0]);
         tf.dispose(Object.values(grads));
         return loss;
       },
@@ -173,15 +177,21 @@ if (!quick) {
       goal: { completes: true },
     });
     if (row.runs > 0) {
-      row.note = `peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; ${Math.round((B * T) / (row.ours.cpuMs / 1000)).toLocaleString('en-US')} points per CPU-second`;
+      // the process's peak so far (the rows above ran first); a step that raised it shows as a higher peak
+      const peak = process.resourceUsage().maxRSS;
+      row.note = `one cold run; process peak RSS ${(peak / 1024).toFixed(0)} MiB (${(rssBefore / 1024).toFixed(0)} MiB before this row); ${Math.round((B * T) / (row.ours.cpuMs / 1000)).toLocaleString('en-US')} points per CPU-second`;
       console.log(`  ${row.note}`);
     }
   } catch (e) {
-    bench.unmeasured({ what, reason: `crashed: ${(e as Error).message.slice(0, 120)}`, goal: 'runs without crashing', failed: true, oursThreads: '1 (tfjs wasm)' });
+    bench.unmeasured({ what, reason: `crashed: ${String(e instanceof Error ? e.message : e).slice(0, 120)}`, goal: 'runs without crashing', failed: true, oursThreads: '1 (tfjs wasm)' });
   } finally {
-    clearInterval(timer);
-    trainer.dispose();
-    model.dispose();
+    // after a wasm trap these may throw too: the results above still get written
+    try {
+      trainer?.dispose();
+      model?.dispose();
+    } catch {
+      // the backend is unusable after a trap; nothing left to free
+    }
   }
 }
 bench.finish();
