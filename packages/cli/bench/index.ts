@@ -137,7 +137,7 @@ await bench.compare({
   ours: () => cond.logits(pts),
   oursThreads: `1 (tfjs ${tf.getBackend()})`,
   peer: await pythonPeer({ name: 'PyTorch CPU, same architecture', modules: ['torch'], code: TORCH, args: [String(evaluations)] }),
-  runs: quick ? 2 : 3,
+  runs: quick ? 2 : 5, // as decoder-cbn: the peer needs enough alternations to find its quiet minimum
   goal: {
     minRatioCpu: 1,
     tried: 'fused matmul + bias, chunk sizes; the GEMMs run at wasm SIMD128 speed (XNNPACK, no FMA), a third of oneDNN AVX2+FMA per core (decoder-cbn rows)',

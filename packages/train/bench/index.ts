@@ -137,7 +137,7 @@ for (const [label, kind, config, B, T, N] of [
     ours: async () => step(),
     oursThreads: '1 (tfjs wasm, single-threaded in Node)',
     peer: await pythonPeer({ name: 'PyTorch CPU, same architecture + Adam', modules: ['torch'], code: TORCH, args: [kind, String(B), String(T)] }),
-    runs: quick ? 2 : 3,
+    runs: quick ? 2 : 5, // as decoder-cbn: the peer needs enough alternations to find its quiet minimum
     goal: { minRatioCpu: 1, tried: TRIED },
   });
   const rate = (t: { cpuMs: number } | undefined) => (t ? `${Math.round((B * T) / (t.cpuMs / 1000)).toLocaleString('en-US')}` : '—');
