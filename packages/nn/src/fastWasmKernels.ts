@@ -117,14 +117,22 @@ function reduceLeading(args: KernelArgs, mean: boolean): tf.TensorInfo | null {
   // views after makeOutput: an allocation may grow (and so replace) the wasm memory buffer
   const src = backend.typedArrayFromHeap(x) as Float32Array;
   const dst = backend.typedArrayFromHeap(out) as Float32Array;
+  // four rows per pass over the accumulators: the same float32 additions in the same order (row 0, 1, 2, … for every
+  // column) as one row per pass, with a quarter of the accumulator loads and stores (1.5× faster at [8192, 128])
+  const fr = Math.fround;
   for (let o = 0; o < outer; o++) {
-    const acc = dst.subarray(o * inner, (o + 1) * inner);
-    acc.fill(0);
+    const off = o * inner;
+    for (let i = 0; i < inner; i++) dst[off + i] = 0;
     let base = o * rows * inner;
-    for (let r = 0; r < rows; r++, base += inner) {
-      for (let i = 0; i < inner; i++) acc[i] += src[base + i];
+    let r = 0;
+    for (; r + 4 <= rows; r += 4, base += 4 * inner) {
+      const b1 = base + inner;
+      const b2 = b1 + inner;
+      const b3 = b2 + inner;
+      for (let i = 0; i < inner; i++) dst[off + i] = fr(fr(fr(fr(dst[off + i] + src[base + i]) + src[b1 + i]) + src[b2 + i]) + src[b3 + i]);
     }
-    if (mean) for (let i = 0; i < inner; i++) acc[i] /= rows;
+    for (; r < rows; r++, base += inner) for (let i = 0; i < inner; i++) dst[off + i] += src[base + i];
+    if (mean) for (let i = 0; i < inner; i++) dst[off + i] /= rows;
   }
   return out;
 }
@@ -144,8 +152,7 @@ function asSwap(perm: number[], shape: number[]): { rows: number; cols: number }
   return null;
 }
 
-const TILE = 8; // measured best for [4096, 256] (1.3 ms; 32: 2.7 ms; the wasm kernel: 9.7 ms)
-
+const ROW_BLOCK = 64; // rows per block; any of 32–128 measured the same
 function transpose2d(args: KernelArgs): tf.TensorInfo | null {
   const { inputs: { x }, backend, attrs } = args;
   const perm = (attrs?.perm as number[] | undefined) ?? [];
@@ -156,14 +163,27 @@ function transpose2d(args: KernelArgs): tf.TensorInfo | null {
   const out = backend.makeOutput(perm.map((p) => x.shape[p]), 'float32');
   const src = backend.typedArrayFromHeap(x) as Float32Array;
   const dst = backend.typedArrayFromHeap(out) as Float32Array;
-  for (let r0 = 0; r0 < rows; r0 += TILE) {
-    const r1 = Math.min(rows, r0 + TILE);
-    for (let c0 = 0; c0 < cols; c0 += TILE) {
-      const c1 = Math.min(cols, c0 + TILE);
-      for (let c = c0; c < c1; c++) {
-        const d = c * rows;
-        for (let r = r0; r < r1; r++) dst[d + r] = src[r * cols + c];
+  // four output rows (input columns) at a time over a block of input rows: each input row segment is read once per
+  // four columns and the writes go to four runs; 2× faster than 8×8 tiles at [8192, 128] (0.7 vs 1.45 ms), whose
+  // eight output rows 32 KiB apart collide in the cache
+  for (let r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
+    const r1 = Math.min(rows, r0 + ROW_BLOCK);
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      const d0 = c * rows;
+      const d1 = d0 + rows;
+      const d2 = d1 + rows;
+      const d3 = d2 + rows;
+      for (let r = r0, k = r0 * cols + c; r < r1; r++, k += cols) {
+        dst[d0 + r] = src[k];
+        dst[d1 + r] = src[k + 1];
+        dst[d2 + r] = src[k + 2];
+        dst[d3 + r] = src[k + 3];
       }
+    }
+    for (; c < cols; c++) {
+      const d = c * rows;
+      for (let r = r0; r < r1; r++) dst[d + r] = src[r * cols + c];
     }
   }
   return out;

@@ -240,4 +240,30 @@ describe('kernels on tensors made on another backend (moved onto the wasm heap o
     expect(r.wasm[0].every(Number.isFinite) && r.wasm[1].every(Number.isFinite)).toBe(true);
     expect(r.wasm).toEqual(r.cpu);
   });
+
+  it('Sum/Mean over leading axes add rows in order in float32 (bit for bit), Transpose is an exact copy, any row count', async () => {
+    await tf.setBackend('wasm');
+    for (const [outer, rows, inner] of [
+      [1, 4099, 7],
+      [3, 6, 5],
+      [2, 3, 130],
+    ]) {
+      const data = Float32Array.from({ length: outer * rows * inner }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 11)) * 1e3);
+      const expected = new Float32Array(outer * inner);
+      for (let o = 0; o < outer; o++) {
+        for (let r = 0; r < rows; r++) for (let i = 0; i < inner; i++) expected[o * inner + i] = Math.fround(expected[o * inner + i] + data[(o * rows + r) * inner + i]);
+      }
+      const x = tf.tensor3d(data, [outer, rows, inner]);
+      const sum = tf.sum(x, 1);
+      const mean = tf.mean(x, 1);
+      expect(Array.from(sum.dataSync())).toEqual(Array.from(expected));
+      expect(Array.from(mean.dataSync())).toEqual(Array.from(expected, (v) => Math.fround(v / rows)));
+      const t = tf.transpose(tf.reshape(x, [outer * rows, inner]));
+      const td = t.dataSync();
+      let same = true;
+      for (let r = 0; r < outer * rows; r++) for (let c = 0; c < inner; c++) same &&= td[c * outer * rows + r] === data[r * inner + c];
+      expect(same).toBe(true);
+      tf.dispose([x, sum, mean, t]);
+    }
+  });
 });
