@@ -15,7 +15,7 @@ type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: WasmBackendL
 const OURS = new WeakSet<object>();
 
 /**
- * Replace nine kernels of tfjs-backend-wasm (4.22) by faster ones with the same results, for the shapes where its
+ * Replace ten kernels of tfjs-backend-wasm (4.22) by faster ones with the same results, for the shapes where its
  * own are slow; every other case is passed to the original kernel:
  * - `Identity`, and `Cast` to the same dtype: share the input's buffer (reference-counted, as the cpu backend and
  *   wasm's own `Reshape` do) instead of copying it. tfjs clones every tensor a gradient saves through `Identity`,
@@ -23,6 +23,9 @@ const OURS = new WeakSet<object>();
  * - `Sum` and `Mean` over a contiguous run of axes that is not the last (e.g. `[B·T, F]` → `[F]`, the gradient of
  *   every broadcast bias and the batch statistics of BatchNorm): summed in place, row by row, in the same order and
  *   float32 arithmetic as the original, which first transposed the input to put the reduced axes last.
+ * - `Max` over such a run (PointNet-style pooling over the points of `[B, T, F]`): in place, with the original's
+ *   results — the first value, replaced by any larger one or a NaN (NaN anywhere gives NaN; of ±0 the first stays) —
+ *   where it transposed the input first (3 % of a chair-vae training step).
  * - `Transpose` of what is, after merging adjacent axes, a 2-D swap (`[R, C]` → `[C, R]`): cache-blocked.
  * - `SplitV` (the gradient of `concat`) along any axis: block copies instead of one strided slice per piece.
  * - `Equal` of float32 tensors of equal rank with broadcasting (the gradient of `max`, e.g. PointNet pooling).
@@ -43,6 +46,7 @@ export function registerFastWasmKernels(): void {
   override('Cast', (orig) => (args) => (shareable(args.inputs.x) && args.attrs?.dtype === args.inputs.x.dtype ? share(args) : orig(args)));
   override('Sum', (orig) => (args) => reduceLeading(args, false) ?? orig(args));
   override('Mean', (orig) => (args) => reduceLeading(args, true) ?? orig(args));
+  override('Max', (orig) => (args) => maxLeading(args) ?? orig(args));
   override('Transpose', (orig) => (args) => transpose2d(args) ?? orig(args));
   override('SplitV', (orig) => (args) => splitV(args) ?? orig(args));
   override('Equal', (orig) => (args) => equalBroadcast(args) ?? orig(args));
@@ -133,6 +137,35 @@ function reduceLeading(args: KernelArgs, mean: boolean): tf.TensorInfo | null {
     }
     for (; r < rows; r++, base += inner) for (let i = 0; i < inner; i++) dst[off + i] += src[base + i];
     if (mean) for (let i = 0; i < inner; i++) dst[off + i] /= rows;
+  }
+  return out;
+}
+
+function maxLeading(args: KernelArgs): tf.TensorInfo | null {
+  const { inputs: { x }, backend, attrs } = args;
+  if (x.dtype !== 'float32' || x.shape.some((d) => d === 0)) return null;
+  const run = leadingRun(attrs?.reductionIndices, x.shape);
+  if (!run) return null;
+  const [first, last] = run;
+  const prod = (a: number[]) => a.reduce((p, d) => p * d, 1);
+  const outer = prod(x.shape.slice(0, first));
+  const rows = prod(x.shape.slice(first, last + 1));
+  const inner = prod(x.shape.slice(last + 1));
+  const outShape = attrs?.keepDims ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : [...x.shape.slice(0, first), ...x.shape.slice(last + 1)];
+  const out = backend.makeOutput(outShape, 'float32');
+  const src = backend.typedArrayFromHeap(x) as Float32Array; // views after makeOutput (the heap may have grown)
+  const dst = backend.typedArrayFromHeap(out) as Float32Array;
+  for (let o = 0; o < outer; o++) {
+    const off = o * inner;
+    let base = o * rows * inner;
+    for (let i = 0; i < inner; i++) dst[off + i] = src[base + i];
+    base += inner;
+    for (let r = 1; r < rows; r++, base += inner) {
+      for (let i = 0; i < inner; i++) {
+        const v = src[base + i];
+        if (v > dst[off + i] || v !== v) dst[off + i] = v;
+      }
+    }
   }
   return out;
 }

@@ -266,4 +266,31 @@ describe('kernels on tensors made on another backend (moved onto the wasm heap o
       tf.dispose([x, sum, mean, t]);
     }
   });
+
+  it('Max over leading axes equals the cpu backend bit for bit: NaN anywhere, ±0 (the first stays), keepDims', async () => {
+    const cases: [number[], number | number[], boolean][] = [
+      [[4, 9, 6], 1, false],
+      [[4, 9, 6], [0, 1], true],
+      [[37, 5], 0, false],
+      [[2, 3, 4, 5], [1, 2], false],
+      [[16, 512, 8], 1, false],
+    ];
+    for (const [shape, axis, keepDims] of cases) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const data = Float32Array.from({ length: n }, (_, i) => Math.round(Math.sin(i * 1.7) * 3));
+      data[5] = Number.NaN;
+      data[n - 2] = Number.NaN;
+      for (let i = 10; i < n; i += 13) data[i] = -0;
+      const key = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
+      const r = await both(() => {
+        const x = tf.tensor(data, shape);
+        const m = tf.max(x, axis, keepDims);
+        const out = { shape: m.shape, values: Array.from(m.dataSync(), key) };
+        tf.dispose([x, m]);
+        return out;
+      });
+      expect(r.wasm, `${shape} ${axis}`).toEqual(r.cpu);
+      expect(r.wasm.values).toContain('NaN');
+    }
+  });
 });
