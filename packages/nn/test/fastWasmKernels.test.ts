@@ -214,6 +214,17 @@ describe('kernels on tensors made on another backend (moved onto the wasm heap o
     await movedThenRun<tf.Tensor4D>([1, 1536, 1536, 4], (plane) => samplePlanesSum(tf.tensor3d([[[0.1, -0.2, 0.3], [0, 0, 0]]]), [['xz', plane]], 0.1));
   });
 
+});
+
+describe('registerFastWasmKernels: exact results (bit for bit) and edge cases', () => {
+  beforeAll(async () => {
+    await selectBackend('cpu');
+    await selectBackend('wasm');
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
   it('feature-gather gradients written in the wasm heap: bit-identical to cpu even over freed NaN-filled memory', async () => {
     const R = 16;
     const C = 8;
@@ -292,5 +303,18 @@ describe('kernels on tensors made on another backend (moved onto the wasm heap o
       expect(r.wasm, `${shape} ${axis}`).toEqual(r.cpu);
       expect(r.wasm.values).toContain('NaN');
     }
+    // signed zeros where they decide: of −0 and +0 the first stays, in either order; one row, inner size 1
+    await tf.setBackend('wasm');
+    const zeros = tf.max(tf.tensor2d([-0, 0, -1, 0, -0, -2], [2, 3]), 0);
+    expect(Array.from(zeros.dataSync(), (v) => (Object.is(v, -0) ? '-0' : String(v)))).toEqual(['-0', '0', '-1']);
+    const firstZero = tf.max(tf.tensor2d([-0, 0, 0, -0], [2, 2]), 0);
+    expect(Array.from(firstZero.dataSync(), (v) => (Object.is(v, -0) ? '-0' : String(v)))).toEqual(['-0', '0']);
+    const oneRow = tf.max(tf.tensor3d([3, -1, 2], [1, 1, 3]), 1);
+    const innerOne = tf.max(tf.tensor2d([4, -2, 7, 1, 0], [5, 1]), 0);
+    expect([Array.from(oneRow.dataSync()), Array.from(innerOne.dataSync())]).toEqual([[3, -1, 2], [7]]);
+    // the gradient of max (tfjs's Equal against the saved output) still routes to the maxima
+    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.max(a, 1)))(tf.tensor3d([1, 5, 2, 7, 3, 1], [1, 3, 2]));
+    expect(Array.from(g.dataSync())).toEqual([0, 0, 0, 1, 1, 0]);
+    tf.dispose([zeros, firstZero, oneRow, innerOne, g]);
   });
 });
