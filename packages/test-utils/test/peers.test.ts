@@ -70,6 +70,24 @@ describe.skipIf(!python.python)('PythonPeer and Bench.compare (Python found: ' +
     }
   });
 
+  it('runs a peer with steady-state malloc (freed blocks kept for reuse) unless the environment says otherwise', async () => {
+    const code = "import os\ndef run():\n    return os.environ.get('MALLOC_MMAP_THRESHOLD_', '') + ' ' + os.environ.get('MALLOC_TRIM_THRESHOLD_', '')\n";
+    const peer = await PythonPeer.start({ name: 'env', python: python.python!, code });
+    expect((await peer.run()).value).toBe(`${32 << 20} ${2 ** 30}`);
+    expect(peer.threads).toContain('steady-state malloc');
+    await peer.close();
+    const before = process.env.MALLOC_TRIM_THRESHOLD_;
+    process.env.MALLOC_TRIM_THRESHOLD_ = '12345';
+    try {
+      const own = await PythonPeer.start({ name: 'env', python: python.python!, code });
+      expect((await own.run()).value).toBe(`${32 << 20} 12345`);
+      await own.close();
+    } finally {
+      if (before === undefined) delete process.env.MALLOC_TRIM_THRESHOLD_;
+      else process.env.MALLOC_TRIM_THRESHOLD_ = before;
+    }
+  });
+
   it('gives a missing peer a row with its install line and no ratio', async () => {
     const bench = createBench('peers-test');
     const row = await bench.compare({ what: 'x', ours: () => 1, peer: { name: 'torch', missing: 'peer missing: apt-get install python3-torch' }, runs: 1 });
