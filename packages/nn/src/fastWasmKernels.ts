@@ -106,21 +106,39 @@ function leadingRun(axis: unknown, shape: number[]): [number, number] | null {
   return [first, last];
 }
 
-function reduceLeading(args: KernelArgs, mean: boolean): tf.TensorInfo | null {
-  const { inputs: { x }, backend, attrs } = args;
+/**
+ * A float32 reduction over a contiguous run of axes that is not the last (`axis` as the kernel's attribute gives it),
+ * viewed as `[outer, rows, inner]` → `[outer, inner]`: its output (shape from `keepDims`) and views of input and
+ * output, taken after the output's allocation (which may grow, and so replace, the wasm memory buffer). Null for any
+ * other case (the original kernel runs).
+ */
+function leadingReduction(
+  x: tf.TensorInfo,
+  backend: WasmBackendLike,
+  axis: unknown,
+  keepDims: unknown,
+): { out: tf.TensorInfo; src: Float32Array; dst: Float32Array; outer: number; rows: number; inner: number } | null {
   if (x.dtype !== 'float32' || x.shape.some((d) => d === 0)) return null;
-  const run = leadingRun(attrs?.axis, x.shape);
+  const run = leadingRun(axis, x.shape);
   if (!run) return null;
   const [first, last] = run;
   const prod = (a: number[]) => a.reduce((p, d) => p * d, 1);
-  const outer = prod(x.shape.slice(0, first));
-  const rows = prod(x.shape.slice(first, last + 1));
-  const inner = prod(x.shape.slice(last + 1));
-  const outShape = attrs?.keepDims ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : [...x.shape.slice(0, first), ...x.shape.slice(last + 1)];
+  const outShape = keepDims ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : [...x.shape.slice(0, first), ...x.shape.slice(last + 1)];
   const out = backend.makeOutput(outShape, 'float32');
-  // views after makeOutput: an allocation may grow (and so replace) the wasm memory buffer
-  const src = backend.typedArrayFromHeap(x) as Float32Array;
-  const dst = backend.typedArrayFromHeap(out) as Float32Array;
+  return {
+    out,
+    src: backend.typedArrayFromHeap(x) as Float32Array,
+    dst: backend.typedArrayFromHeap(out) as Float32Array,
+    outer: prod(x.shape.slice(0, first)),
+    rows: prod(x.shape.slice(first, last + 1)),
+    inner: prod(x.shape.slice(last + 1)),
+  };
+}
+
+function reduceLeading(args: KernelArgs, mean: boolean): tf.TensorInfo | null {
+  const r0 = leadingReduction(args.inputs.x, args.backend, args.attrs?.axis, args.attrs?.keepDims);
+  if (!r0) return null;
+  const { out, src, dst, outer, rows, inner } = r0;
   // four rows per pass over the accumulators: the same float32 additions in the same order (row 0, 1, 2, … for every
   // column) as one row per pass, with a quarter of the accumulator loads and stores (1.5× faster at [8192, 128])
   const fr = Math.fround;
@@ -142,19 +160,9 @@ function reduceLeading(args: KernelArgs, mean: boolean): tf.TensorInfo | null {
 }
 
 function maxLeading(args: KernelArgs): tf.TensorInfo | null {
-  const { inputs: { x }, backend, attrs } = args;
-  if (x.dtype !== 'float32' || x.shape.some((d) => d === 0)) return null;
-  const run = leadingRun(attrs?.reductionIndices, x.shape);
-  if (!run) return null;
-  const [first, last] = run;
-  const prod = (a: number[]) => a.reduce((p, d) => p * d, 1);
-  const outer = prod(x.shape.slice(0, first));
-  const rows = prod(x.shape.slice(first, last + 1));
-  const inner = prod(x.shape.slice(last + 1));
-  const outShape = attrs?.keepDims ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : [...x.shape.slice(0, first), ...x.shape.slice(last + 1)];
-  const out = backend.makeOutput(outShape, 'float32');
-  const src = backend.typedArrayFromHeap(x) as Float32Array; // views after makeOutput (the heap may have grown)
-  const dst = backend.typedArrayFromHeap(out) as Float32Array;
+  const r0 = leadingReduction(args.inputs.x, args.backend, args.attrs?.reductionIndices, args.attrs?.keepDims);
+  if (!r0) return null;
+  const { out, src, dst, outer, rows, inner } = r0;
   for (let o = 0; o < outer; o++) {
     const off = o * inner;
     let base = o * rows * inner;
