@@ -20,8 +20,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { parseNpz } from '@onet/io';
 import { findFixture } from '@onet/test-utils/data';
 import { benchQuick, createBench, named, pythonPeer } from '@onet/test-utils/peers';
-import { classifyAdapter, selectBackend, type NamedArray } from '@onet/nn';
-import { initNodeWebGPU, selectNodeBackend } from '@onet/nn/node';
+import { selectBackend, type NamedArray } from '@onet/nn';
+import { probeNodeWebGPUAdapter, selectNodeBackend } from '@onet/nn/node';
 import { DecoderCBatchNorm, foldForInference, evaluateLogits } from '../src/index.js';
 import { createFoldedWorkerPool } from '../src/node.js';
 
@@ -216,11 +216,8 @@ bench.finish();
 /** Whether Node has a hardware WebGPU adapter (or a software one), and in words which adapter (or why none). */
 async function hardwareAdapter(): Promise<{ hardware: boolean; software?: boolean; reason: string }> {
   try {
-    if (!(await initNodeWebGPU())) return { hardware: false, reason: 'no WebGPU adapter in Node (the webgpu package or a Vulkan driver is missing)' };
-    const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
-    const a = (await gpu?.requestAdapter()) as { info?: Parameters<typeof classifyAdapter>[0]; isFallbackAdapter?: boolean } | null | undefined;
-    if (!a) return { hardware: false, reason: 'no WebGPU adapter in Node' };
-    const k = classifyAdapter(a.info, a.isFallbackAdapter === true);
+    const k = await probeNodeWebGPUAdapter();
+    if (!k) return { hardware: false, reason: 'no WebGPU adapter in Node (the webgpu package or a Vulkan driver is missing, or Dawn found none)' };
     return k.software ? { hardware: false, software: true, reason: `no hardware WebGPU adapter (found ${k.label}, a software rasteriser)` } : { hardware: true, reason: k.label };
   } catch (e) {
     return { hardware: false, reason: `no WebGPU adapter in Node (${(e as Error).message})` };

@@ -9,7 +9,7 @@ import { join, dirname } from 'node:path';
 import { addWeightsHash, decodeWeights, verifyWeightsHash, weightsFileName, type ModelJson } from './weights.js';
 import { NNError } from './errors.js';
 
-export { initNodeWebGPU, installedVulkanDrivers, selectNodeBackend, type BackendChoice, type NodeBackendName } from './nodeBackend.js';
+export { initNodeWebGPU, installedVulkanDrivers, probeNodeWebGPUAdapter, selectNodeBackend, type BackendChoice, type NodeBackendName } from './nodeBackend.js';
 export { workerChannel, type WorkerChannel, type WorkerReply } from './workerChannel.js';
 
 /**

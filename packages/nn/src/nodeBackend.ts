@@ -103,7 +103,12 @@ export function vulkanLoaderFound(): boolean {
   return linkerFolders().some((d) => existsSync(join(d, 'libvulkan.so.1')));
 }
 
-async function probeAdapter(): Promise<{ label: string; software: boolean } | undefined> {
+/**
+ * The WebGPU adapter Node would get (Dawn, via {@link initNodeWebGPU}), classified ({@link classifyAdapter}): its label
+ * and whether it is a software rasteriser; undefined when there is none. What `selectNodeBackend` probes.
+ * @throws whatever Dawn throws while creating the adapter (`selectNodeBackend` treats that as no adapter).
+ */
+export async function probeNodeWebGPUAdapter(): Promise<{ label: string; software: boolean } | undefined> {
   if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = tmpdir(); // silences the Vulkan loader
   if (!(await initNodeWebGPU())) return undefined;
   const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
@@ -153,7 +158,7 @@ export async function selectNodeBackend(requested: NodeBackendName = 'auto'): Pr
   let why = '';
   if (requested === 'auto' || requested === 'webgpu') {
     try {
-      adapter = await probeAdapter();
+      adapter = await probeNodeWebGPUAdapter();
     } catch {
       adapter = undefined;
     }
