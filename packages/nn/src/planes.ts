@@ -220,13 +220,7 @@ export function samplePlanesSum(p: tf.Tensor3D, planes: [PlaneName, tf.Tensor4D]
           df.fill(0);
           for (let k = 0; k < q; k++) {
             corners(k, axes, R, idx, wts);
-            const o = k * C;
-            for (let j = 0; j < 4; j++) {
-              const w = wts[j];
-              if (w === 0) continue;
-              const s = idx[j] * C;
-              for (let c = 0; c < C; c++) df[s + c] += w * g[o + c];
-            }
+            scatterCorners(df, g, k * C, idx, wts, 0, 4, C);
           }
         });
       });
@@ -250,19 +244,25 @@ export function weightedCornerGatherJs(features: tf.Tensor, idx: Int32Array, wts
     const gradFunc = (dy: tf.Tensor) =>
       jsKernelOutput(features.shape, [dy], (df, [g]) => {
         df.fill(0);
-        for (let k = 0; k < q; k++) {
-          const o = k * C;
-          for (let j = 0; j < K; j++) {
-            const w = wts[K * k + j];
-            if (w === 0) continue;
-            const s = idx[K * k + j] * C;
-            for (let c = 0; c < C; c++) df[s + c] += w * g[o + c];
-          }
-        }
+        for (let k = 0; k < q; k++) scatterCorners(df, g, k * C, idx, wts, K * k, K, C);
       });
     return { value, gradFunc };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (f as unknown as (a: tf.Tensor) => tf.Tensor)(features);
+}
+
+/**
+ * The adjoint of one point's gather, shared by the gradients of {@link samplePlanesSum} and
+ * {@link weightedCornerGatherJs}: `df[idx[e + j]] += wts[e + j] · g[o .. o + C)` over the K corners with a non-zero
+ * weight, in corner order (float32 after each add, as `df` is a Float32Array).
+ */
+function scatterCorners(df: Float32Array, g: Float32Array, o: number, idx: Int32Array, wts: Float32Array, e: number, K: number, C: number): void {
+  for (let j = 0; j < K; j++) {
+    const w = wts[e + j];
+    if (w === 0) continue;
+    const s = idx[e + j] * C;
+    for (let c = 0; c < C; c++) df[s + c] += w * g[o + c];
+  }
 }
 
 /**
