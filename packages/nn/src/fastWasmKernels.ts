@@ -194,6 +194,7 @@ function asSwap(perm: number[], shape: number[]): { rows: number; cols: number }
 }
 
 const ROW_BLOCK = 64; // rows per block; any of 32–128 measured the same
+
 function transpose2d(args: KernelArgs): tf.TensorInfo | null {
   const { inputs: { x }, backend, attrs } = args;
   const perm = (attrs?.perm as number[] | undefined) ?? [];

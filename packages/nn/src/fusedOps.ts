@@ -18,8 +18,6 @@ function reduceTo(t: tf.Tensor, shape: number[]): tf.Tensor {
 export function linear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
   const [inF, outF] = weight.shape as [number, number];
   const outShape = [...x.shape.slice(0, -1), outF];
-  const forward = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor | undefined) =>
-    tf.reshape(tf.fused.matMul({ a: tf.reshape(xx, [-1, inF]) as tf.Tensor2D, b: ww as tf.Tensor2D, ...(bb ? { bias: bb } : {}) }), outShape);
   // one thunk per input: with frozen weights only dx runs (see `differentiable`)
   const backward = (dy: tf.Tensor, saved: tf.Tensor[]) => {
     const [xx, ww] = saved;
@@ -35,7 +33,7 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | null):
     bias ? [x, weight, bias] : [x, weight],
     (save) => {
       save([x, weight]);
-      return forward(x, weight, bias ?? undefined);
+      return tf.reshape(tf.fused.matMul({ a: tf.reshape(x, [-1, inF]) as tf.Tensor2D, b: weight as tf.Tensor2D, ...(bias ? { bias } : {}) }), outShape);
     },
     backward,
   );
